@@ -1,0 +1,98 @@
+/* time.c - clocks and ISO 8601 UTC timestamps. */
+#include "core/time.h"
+
+#include <stdio.h>
+#include <time.h>
+
+int64_t ah_time_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t ah_time_mono_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* days since 1970-01-01 -> civil date (Howard Hinnant's algorithm) */
+static void civil(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+    int64_t era, yoe, doy, mp;
+
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    yoe = z - era * 146097;
+    yoe = (yoe - yoe / 1460 + yoe / 36524 - yoe / 146096) / 365;
+    doy = (z - era * 146097) - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void ah_time_format(int64_t ms, char out[40])
+{
+    int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    int64_t rem = secs - days * 86400;
+    int y;
+    unsigned m, d;
+
+    civil(days, &y, &m, &d);
+    snprintf(out, 40, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, m, d, (int)(rem / 3600),
+             (int)(rem / 60 % 60), (int)(rem % 60), (int)(ms - secs * 1000));
+}
+
+static bool digits(const char *p, int n, int *out)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+        v = v * 10 + (p[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool ah_time_parse(struct ah_str s, int64_t *ms)
+{
+    int y, mo, d, h, mi, se, frac = 0;
+    const char *p = s.p;
+
+    if (s.len != 20 && s.len != 24)
+        return false;
+    if (!digits(p, 4, &y) || p[4] != '-' || !digits(p + 5, 2, &mo) || p[7] != '-' ||
+        !digits(p + 8, 2, &d) || p[10] != 'T' || !digits(p + 11, 2, &h) || p[13] != ':' ||
+        !digits(p + 14, 2, &mi) || p[16] != ':' || !digits(p + 17, 2, &se))
+        return false;
+    if (s.len == 24 && (p[19] != '.' || !digits(p + 20, 3, &frac)))
+        return false;
+    if (p[s.len - 1] != 'Z')
+        return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+        return false;
+    *ms = (days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
+              1000 +
+          frac;
+    return true;
+}

@@ -1,0 +1,36 @@
+/* access.h - signing in: password sessions and API tokens. Both are 256-bit
+ * random secrets handed out once; the store keeps only their hash. */
+#ifndef AH_DOMAIN_ACCESS_H
+#define AH_DOMAIN_ACCESS_H
+
+#include "core/crypto.h"
+#include "domain/ctx.h"
+
+/* "ahs_" or "aht_" + 43 base64url chars + NUL */
+#define AH_SECRET_MAX 64
+
+/* Checks email and password; on success opens a session and writes its
+ * secret to token. AH_E_UNAUTHENTICATED with one message whether the email
+ * or the password was wrong. The caller rate-limits attempts. */
+enum ah_err ah_access_login(struct ah_ctx *cx, struct ah_str email, struct ah_str password,
+                            char token[AH_SECRET_MAX], struct ah_person *who,
+                            struct ah_error *err);
+/* The person a session or API token belongs to, if it is valid, unexpired and
+ * the person active. Renews the session and the person's queue lease at most
+ * once a minute (activity keeps a claim alive). AH_E_UNAUTHENTICATED otherwise. */
+enum ah_err ah_access_resolve(struct ah_ctx *cx, struct ah_str secret, struct ah_person *who,
+                              struct ah_credential *cred, struct ah_error *err);
+/* Ends the session cx's actor signed in with. */
+enum ah_err ah_access_logout(struct ah_ctx *cx, const struct ah_credential *cred,
+                             struct ah_error *err);
+/* A new API token for cx's actor (or for person_id when cx is the command line). */
+enum ah_err ah_access_token_create(struct ah_ctx *cx, int64_t person_id, struct ah_str name,
+                                   char token[AH_SECRET_MAX], struct ah_credential *out,
+                                   struct ah_error *err);
+enum ah_err ah_access_token_list(struct ah_ctx *cx, struct ah_credential **items, size_t *n,
+                                 struct ah_error *err);
+enum ah_err ah_access_token_revoke(struct ah_ctx *cx, int64_t id, struct ah_error *err);
+/* The CSRF token that goes with a session secret (a keyed hash of it). */
+void ah_access_csrf(struct ah_str session_secret, char out[AH_HASH_HEX]);
+
+#endif

@@ -1,0 +1,33 @@
+/* ctx.h - what every domain call receives first: who acts, on which store,
+ * with which request memory, at what time, under which settings. */
+#ifndef AH_DOMAIN_CTX_H
+#define AH_DOMAIN_CTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "store/store.h"
+
+/* Server-wide settings the rules depend on; read-only after start. */
+struct ah_settings {
+    int64_t lease_ms;          /* a claim from "next" lasts this long without activity */
+    int64_t session_idle_ms;   /* a session ends after this long unused */
+    int64_t sla_first_ms[4];   /* first response target per priority */
+    int64_t sla_resolve_ms[4]; /* resolution target per priority */
+    int default_tier;          /* tier of a new ticket nobody classified */
+};
+
+/* Fills s with allhands' defaults (15-minute lease, 12-hour sessions, ...). */
+void ah_settings_default(struct ah_settings *s);
+
+struct ah_ctx {
+    struct ah_store *store;
+    struct ah_arena *arena;
+    const struct ah_person *actor; /* NULL: nobody signed in */
+    bool system;                   /* the command line: the machine's operator */
+    int64_t now;                   /* milliseconds since the epoch */
+    const struct ah_settings *settings;
+};
+
+#endif

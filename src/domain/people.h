@@ -1,0 +1,49 @@
+/* people.h - the roster: everyone in the company, their role and manager. */
+#ifndef AH_DOMAIN_PEOPLE_H
+#define AH_DOMAIN_PEOPLE_H
+
+#include <stdbool.h>
+
+#include "domain/ctx.h"
+
+/* Fields to create or change; a null str or a negative int means "not given". */
+struct ah_person_input {
+    struct ah_str email;
+    struct ah_str name;
+    struct ah_str department;
+    struct ah_str timezone;
+    struct ah_str password; /* create only; null: the person cannot log in yet */
+    bool has_manager;
+    int64_t manager_id; /* 0: none */
+    int role;           /* enum ah_role, -1: not given */
+    int leader;         /* 0/1, -1: not given */
+    int active;         /* 0/1, -1: not given */
+};
+
+/* Fills in as "nothing given". */
+void ah_person_input_init(struct ah_person_input *in);
+
+/* Creates a person (leads and admins; only admins create admins). Audited.
+ * AH_E_INVALID for a bad email, name, time zone or password; AH_E_CONFLICT
+ * when the email is taken. out's strings live in cx->arena. */
+enum ah_err ah_people_create(struct ah_ctx *cx, const struct ah_person_input *in,
+                             struct ah_person *out, struct ah_error *err);
+/* Changes the given fields of person id. Audited with before and after. */
+enum ah_err ah_people_update(struct ah_ctx *cx, int64_t id, const struct ah_person_input *in,
+                             struct ah_person *out, struct ah_error *err);
+enum ah_err ah_people_get(struct ah_ctx *cx, int64_t id, struct ah_person *out,
+                          struct ah_error *err);
+/* A page of people by id, after after_id. */
+enum ah_err ah_people_list(struct ah_ctx *cx, int64_t after_id, int limit,
+                           struct ah_person **items, size_t *n, struct ah_error *err);
+/* Sets the password of person id (the person themself, or the command line). */
+enum ah_err ah_people_set_password(struct ah_ctx *cx, int64_t id, struct ah_str password,
+                                   struct ah_error *err);
+
+const char *ah_people_role_name(enum ah_role r);
+/* false when s names no role */
+bool ah_people_role_parse(struct ah_str s, enum ah_role *out);
+/* AH_E_INVALID unless s looks like an email address (one @, a dot after it, no spaces). */
+enum ah_err ah_people_check_email(struct ah_str s, struct ah_error *err);
+
+#endif

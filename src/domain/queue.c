@@ -1,0 +1,161 @@
+/* queue.c - "next ticket": picks, claims and leases. Owns the rule that a
+ * person holds at most one claimed ticket, and that an idle claim returns to
+ * the queue. SQL is in store/, HTTP in http/. */
+#include "domain/queue.h"
+
+#include <inttypes.h>
+
+#include "core/limits.h"
+#include "domain/perm.h"
+#include "domain/ticket.h"
+
+/* Puts ticket id, claimed by person, back in the queue. */
+static enum ah_err unclaim(struct ah_ctx *cx, int64_t id, struct ah_error *err)
+{
+    struct ah_ticket t;
+    enum ah_err rc = ah_store_ticket_get(cx->store, id, cx->arena, &t, err);
+
+    if (rc)
+        return rc;
+    t.assignee_id = 0;
+    t.claim_until = 0;
+    t.updated_at = cx->now;
+    return ah_store_ticket_update(cx->store, &t, err);
+}
+
+static enum ah_err claim(struct ah_ctx *cx, int64_t done, int64_t *id, bool *found,
+                         struct ah_error *err)
+{
+    struct ah_queue_filter f = {
+        .max_tier = ah_perm_max_tier(cx),
+        .person_id = cx->actor->id,
+    };
+    int64_t held = 0;
+    enum ah_err rc = ah_store_queue_expire(cx->store, cx->now, NULL, err);
+
+    if (!rc)
+        rc = ah_store_queue_held(cx->store, cx->actor->id, cx->now, &held, err);
+    if (rc == AH_E_NOT_FOUND)
+        rc = AH_OK;
+    if (rc)
+        return rc;
+    if (held && held != done) {
+        *id = held;
+        *found = true;
+        return AH_OK;
+    }
+    if (held) {
+        rc = unclaim(cx, held, err);
+        f.exclude_id = held;
+    }
+    if (!rc)
+        rc = ah_store_queue_claim_next(cx->store, &f, cx->now + cx->settings->lease_ms, cx->now,
+                                       id, err);
+    *found = rc == AH_OK;
+    return rc == AH_E_NOT_FOUND ? AH_OK : rc;
+}
+
+enum ah_err ah_queue_next(struct ah_ctx *cx, int64_t done, struct ah_ticket *out,
+                          struct ah_message **msgs, size_t *nmsgs, bool *found,
+                          struct ah_error *err)
+{
+    int64_t id = 0;
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (rc)
+        return rc;
+    rc = ah_store_begin(cx->store, err);
+    if (rc)
+        return rc;
+    rc = claim(cx, done, &id, found, err);
+    if (!rc)
+        rc = ah_store_commit(cx->store, err);
+    if (rc) {
+        ah_store_rollback(cx->store);
+        return rc;
+    }
+    if (!*found)
+        return AH_OK;
+    return ah_ticket_get(cx, id, out, msgs, nmsgs, err);
+}
+
+/* The ticket the actor holds: id itself if they hold it, else NOT_FOUND. */
+static enum ah_err held_by_me(struct ah_ctx *cx, int64_t id, int64_t *out, struct ah_error *err)
+{
+    int64_t held = 0;
+    enum ah_err rc = ah_store_queue_held(cx->store, cx->actor->id, cx->now, &held, err);
+
+    if (rc == AH_E_NOT_FOUND || (!rc && id && id != held))
+        return id ? ah_error_set(err, AH_E_NOT_FOUND, "you hold no claim on ticket %" PRId64, id)
+                  : ah_error_set(err, AH_E_NOT_FOUND, "you hold no claimed ticket");
+    if (!rc)
+        *out = held;
+    return rc;
+}
+
+enum ah_err ah_queue_release(struct ah_ctx *cx, int64_t id, struct ah_error *err)
+{
+    int64_t held = 0;
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (rc)
+        return rc;
+    rc = ah_store_begin(cx->store, err);
+    if (rc)
+        return rc;
+    rc = held_by_me(cx, id, &held, err);
+    if (!rc)
+        rc = unclaim(cx, held, err);
+    if (!rc)
+        rc = ah_store_commit(cx->store, err);
+    if (rc)
+        ah_store_rollback(cx->store);
+    return rc;
+}
+
+enum ah_err ah_queue_skip(struct ah_ctx *cx, int64_t id, struct ah_str reason,
+                          struct ah_error *err)
+{
+    int64_t held = 0;
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (rc)
+        return rc;
+    reason = ah_str_trim(reason);
+    if (reason.len == 0 || reason.len > AH_MAX_REASON)
+        return ah_error_set(err, AH_E_INVALID, "a skip needs a reason of 1 to %d bytes",
+                            AH_MAX_REASON);
+    if (id <= 0)
+        return ah_error_set(err, AH_E_INVALID, "ticket_id is required");
+    rc = ah_store_begin(cx->store, err);
+    if (rc)
+        return rc;
+    rc = held_by_me(cx, id, &held, err);
+    if (!rc)
+        rc = ah_store_queue_skip(cx->store, held, cx->actor->id, reason, cx->now, err);
+    if (!rc)
+        rc = unclaim(cx, held, err);
+    if (!rc)
+        rc = ah_store_commit(cx->store, err);
+    if (rc)
+        ah_store_rollback(cx->store);
+    return rc;
+}
+
+enum ah_err ah_queue_list(struct ah_ctx *cx, struct ah_queue_filter *f, struct ah_ticket **items,
+                          size_t *n, struct ah_error *err)
+{
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (rc)
+        return rc;
+    f->max_tier = ah_perm_max_tier(cx);
+    f->person_id = cx->actor->id;
+    f->exclude_id = 0;
+    return ah_store_queue_list(cx->store, f, cx->arena, items, n, err);
+}
+
+enum ah_err ah_queue_expire(struct ah_ctx *cx, int64_t *returned, struct ah_error *err)
+{
+    return ah_store_queue_expire(cx->store, cx->now, returned, err);
+}

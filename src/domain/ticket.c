@@ -1,0 +1,525 @@
+/* ticket.c - tickets and threads. Owns visibility by tier, the send check
+ * (no reply over a message its writer has not seen), SLA due times, and which
+ * ticket changes are privileged. SQL is in store/, HTTP in http/. */
+#include "domain/ticket.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/jsonw.h"
+#include "domain/audit.h"
+#include "domain/perm.h"
+#include "domain/people.h"
+
+/* a thread longer than this is cut to its newest part */
+#define MAX_THREAD 1000
+#define MAX_SEARCH_TERMS 16
+
+static const char *const status_names[] = {"new", "open", "pending", "solved", "closed"};
+static const char *const priority_names[] = {"urgent", "high", "normal", "low"};
+static const char *const kind_names[] = {"customer", "reply", "note"};
+static const char *const sources[] = {"api", "web", "email", "phone", "chat"};
+
+const char *ah_ticket_status_name(enum ah_status s)
+{
+    return (unsigned)s < 5 ? status_names[s] : "open";
+}
+
+bool ah_ticket_status_parse(struct ah_str s, enum ah_status *out)
+{
+    for (int i = 0; i < 5; i++)
+        if (ah_str_eq_c(s, status_names[i])) {
+            *out = (enum ah_status)i;
+            return true;
+        }
+    return false;
+}
+
+const char *ah_ticket_priority_name(enum ah_priority p)
+{
+    return (unsigned)p < 4 ? priority_names[p] : "normal";
+}
+
+bool ah_ticket_priority_parse(struct ah_str s, enum ah_priority *out)
+{
+    for (int i = 0; i < 4; i++)
+        if (ah_str_eq_c(s, priority_names[i])) {
+            *out = (enum ah_priority)i;
+            return true;
+        }
+    return false;
+}
+
+const char *ah_ticket_kind_name(enum ah_msg_kind k)
+{
+    return (unsigned)k < 3 ? kind_names[k] : "note";
+}
+
+bool ah_ticket_source_valid(struct ah_str s)
+{
+    for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+        if (ah_str_eq_c(s, sources[i]))
+            return true;
+    return false;
+}
+
+void ah_ticket_input_init(struct ah_ticket_input *in)
+{
+    memset(in, 0, sizeof(*in));
+    in->priority = -1;
+}
+
+void ah_ticket_patch_init(struct ah_ticket_patch *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->status = -1;
+    p->priority = -1;
+    p->tier = -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    const struct ah_str *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->p, y->p, n);
+
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static bool tag_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.' || c == ':';
+}
+
+enum ah_err ah_ticket_tags_join(struct ah_ctx *cx, const struct ah_str *tags, size_t n,
+                                const char **out, struct ah_error *err)
+{
+    struct ah_str sorted[AH_MAX_TAGS];
+    char *p, *q;
+    size_t total = 1;
+
+    if (n > AH_MAX_TAGS)
+        return ah_error_set(err, AH_E_INVALID, "a ticket has at most %d tags", AH_MAX_TAGS);
+    for (size_t i = 0; i < n; i++) {
+        char *low;
+
+        if (tags[i].len == 0 || tags[i].len > AH_MAX_TAG)
+            return ah_error_set(err, AH_E_INVALID, "a tag is 1 to %d characters", AH_MAX_TAG);
+        low = ah_arena_strndup(cx->arena, tags[i].p, tags[i].len);
+        for (size_t j = 0; j < tags[i].len; j++) {
+            if (low[j] >= 'A' && low[j] <= 'Z')
+                low[j] = (char)(low[j] + 32);
+            if (!tag_char(low[j]))
+                return ah_error_set(err, AH_E_INVALID,
+                                    "tag '%.*s' may hold only a-z, 0-9, '-', '_', '.' and ':'",
+                                    (int)tags[i].len, tags[i].p);
+        }
+        sorted[i] = (struct ah_str){low, tags[i].len};
+        total += tags[i].len + 1;
+    }
+    if (n)
+        qsort(sorted, n, sizeof(sorted[0]), cmp_str);
+    p = q = ah_arena_alloc(cx->arena, total);
+    for (size_t i = 0; i < n; i++) {
+        if (i && ah_str_eq(sorted[i], sorted[i - 1]))
+            continue;
+        if (q != p)
+            *q++ = ' ';
+        memcpy(q, sorted[i].p, sorted[i].len);
+        q += sorted[i].len;
+    }
+    *q = '\0';
+    *out = p;
+    return AH_OK;
+}
+
+enum ah_err ah_ticket_search_query(struct ah_ctx *cx, struct ah_str text, struct ah_str *out,
+                                   struct ah_error *err)
+{
+    struct ah_buf b;
+    size_t i = 0, terms = 0;
+    enum ah_err rc = AH_OK;
+
+    if (text.len > AH_MAX_QUERY)
+        return ah_error_set(err, AH_E_INVALID, "search text is longer than %d bytes",
+                            AH_MAX_QUERY);
+    ah_buf_init(&b, AH_MAX_QUERY * 2 + MAX_SEARCH_TERMS * 3);
+    while (!rc && i < text.len && terms < MAX_SEARCH_TERMS) {
+        size_t start;
+
+        while (i < text.len && (text.p[i] == ' ' || text.p[i] == '\t'))
+            i++;
+        start = i;
+        while (i < text.len && text.p[i] != ' ' && text.p[i] != '\t')
+            i++;
+        if (i == start)
+            break;
+        /* each term a quoted FTS5 string: no operator or column syntax leaks */
+        rc = ah_buf_appends(&b, terms ? " \"" : "\"", err);
+        for (size_t j = start; !rc && j < i; j++)
+            rc = ah_buf_append(&b, text.p[j] == '"' ? "\"\"" : &text.p[j],
+                               text.p[j] == '"' ? 2 : 1, err);
+        if (!rc)
+            rc = ah_buf_appends(&b, "\"", err);
+        terms++;
+    }
+    if (!rc && terms == 0)
+        rc = ah_error_set(err, AH_E_INVALID, "search text holds no word");
+    if (!rc) {
+        out->p = ah_arena_strndup(cx->arena, b.p, b.len);
+        out->len = b.len;
+    }
+    ah_buf_release(&b);
+    return rc;
+}
+
+static void set_due(struct ah_ctx *cx, struct ah_ticket *t)
+{
+    t->due_at = t->created_at + cx->settings->sla_first_ms[t->priority];
+    t->resolve_due_at = t->created_at + cx->settings->sla_resolve_ms[t->priority];
+}
+
+static enum ah_err check_text(const char *field, struct ah_str s, size_t max,
+                              struct ah_error *err)
+{
+    if (!s.p || ah_str_trim(s).len == 0)
+        return ah_error_set(err, AH_E_INVALID, "%s must not be empty", field);
+    if (s.len > max)
+        return ah_error_set(err, AH_E_INVALID, "%s is longer than %zu bytes", field, max);
+    return AH_OK;
+}
+
+static enum ah_err check_create(struct ah_ctx *cx, const struct ah_ticket_input *in,
+                                struct ah_error *err)
+{
+    enum ah_err rc = check_text("subject", in->subject, AH_MAX_SUBJECT, err);
+
+    if (!rc)
+        rc = check_text("body", in->body, AH_MAX_MESSAGE_BODY, err);
+    if (!rc && in->requester_email.p)
+        rc = ah_people_check_email(in->requester_email, err);
+    if (!rc && in->requester_name.p && in->requester_name.len > AH_MAX_NAME)
+        rc = ah_error_set(err, AH_E_INVALID, "requester_name is longer than %d bytes",
+                          AH_MAX_NAME);
+    if (!rc && in->source.p && !ah_ticket_source_valid(in->source))
+        rc = ah_error_set(err, AH_E_INVALID, "source must be api, web, email, phone or chat");
+    if (!rc && in->tier && in->tier != 1 && in->tier != 2)
+        rc = ah_error_set(err, AH_E_INVALID, "tier must be 1 or 2");
+    if (!rc && in->tier)
+        rc = ah_perm_require(cx, AH_PERM_TICKET_TIER, err);
+    return rc;
+}
+
+enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in,
+                             struct ah_ticket *out, struct ah_error *err)
+{
+    struct ah_ticket t = {0};
+    struct ah_message m = {0};
+    struct ah_str email = in->requester_email, name = in->requester_name;
+    bool in_tx = false;
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (!rc)
+        rc = check_create(cx, in, err);
+    if (!rc)
+        rc = ah_ticket_tags_join(cx, in->tags, in->ntags, &t.tags, err);
+    if (rc)
+        return rc;
+    if (!email.p && cx->actor) {
+        email = ah_str_c(cx->actor->email);
+        name = ah_str_c(cx->actor->name);
+    }
+    if (!email.p)
+        return ah_error_set(err, AH_E_INVALID, "requester_email is required");
+    t.subject = ah_arena_strndup(cx->arena, in->subject.p, in->subject.len);
+    t.status = AH_STATUS_NEW;
+    t.priority = in->priority >= 0 ? (enum ah_priority)in->priority : AH_PRIO_NORMAL;
+    t.tier = in->tier ? in->tier : cx->settings->default_tier;
+    t.source = in->source.p ? ah_arena_strndup(cx->arena, in->source.p, in->source.len) : "api";
+    t.created_at = t.updated_at = cx->now;
+    set_due(cx, &t);
+    m.kind = AH_MSG_CUSTOMER;
+    m.body = ah_arena_strndup(cx->arena, in->body.p, in->body.len);
+    m.created_at = cx->now;
+    rc = ah_store_begin(cx->store, err);
+    if (rc)
+        return rc;
+    in_tx = true;
+    rc = ah_store_customer_upsert(cx->store, email, name, cx->now, &t.requester_id, err);
+    if (!rc)
+        rc = ah_store_ticket_insert(cx->store, &t, err);
+    m.ticket_id = t.id;
+    if (!rc)
+        rc = ah_store_message_insert(cx->store, &m, err);
+    if (!rc)
+        rc = ah_store_commit(cx->store, err);
+    if (rc)
+        goto cleanup;
+    in_tx = false;
+    /* read back what was stored: requester fields and counters as others will see them */
+    rc = ah_store_ticket_get(cx->store, t.id, cx->arena, out, err);
+cleanup:
+    if (rc && in_tx)
+        ah_store_rollback(cx->store);
+    return rc;
+}
+
+/* The ticket if cx's actor may see it; a hidden ticket is "not found". */
+static enum ah_err visible(struct ah_ctx *cx, int64_t id, struct ah_ticket *t,
+                           struct ah_error *err)
+{
+    enum ah_err rc = ah_store_ticket_get(cx->store, id, cx->arena, t, err);
+
+    if (!rc && t->tier > ah_perm_max_tier(cx))
+        return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", id);
+    return rc;
+}
+
+enum ah_err ah_ticket_get(struct ah_ctx *cx, int64_t id, struct ah_ticket *out,
+                          struct ah_message **msgs, size_t *nmsgs, struct ah_error *err)
+{
+    struct ah_ticket t;
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (!rc)
+        rc = visible(cx, id, &t, err);
+    if (rc)
+        return rc;
+    /* NEEDSWORK: a thread past MAX_THREAD messages shows its first MAX_THREAD */
+    rc = ah_store_message_list(cx->store, id, 0, MAX_THREAD, cx->arena, msgs, nmsgs, err);
+    if (!rc)
+        *out = t;
+    return rc;
+}
+
+enum ah_err ah_ticket_list(struct ah_ctx *cx, struct ah_ticket_filter *f,
+                           struct ah_ticket **items, size_t *n, struct ah_error *err)
+{
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (rc)
+        return rc;
+    f->max_tier = ah_perm_max_tier(cx);
+    if (f->tier > f->max_tier)
+        return ah_error_set(err, AH_E_FORBIDDEN, "only pros and leads see tier-%d tickets",
+                            f->tier);
+    return ah_store_ticket_list(cx->store, f, cx->arena, items, n, err);
+}
+
+static const char *ticket_json(struct ah_ctx *cx, const struct ah_ticket *t)
+{
+    struct ah_buf b;
+    const char *out;
+
+    ah_buf_init(&b, 4096);
+    ah_jsonw_str(&b, "status", ah_ticket_status_name(t->status), NULL);
+    ah_jsonw_str(&b, "priority", ah_ticket_priority_name(t->priority), NULL);
+    ah_jsonw_int(&b, "tier", t->tier, NULL);
+    ah_jsonw_int(&b, "assignee_id", t->assignee_id, NULL);
+    ah_jsonw_str(&b, "tags", t->tags, NULL);
+    ah_jsonw_end(&b, NULL);
+    out = ah_arena_strdup(cx->arena, ah_buf_cstr(&b));
+    ah_buf_release(&b);
+    return out;
+}
+
+/* Who may set the assignee to whom: pros and leads anyone; a member takes an
+ * unassigned ticket or lets go of their own. */
+static enum ah_err check_assign(struct ah_ctx *cx, const struct ah_ticket *t, int64_t to,
+                                bool *privileged, struct ah_error *err)
+{
+    int64_t me = cx->actor ? cx->actor->id : 0;
+    struct ah_person p;
+    enum ah_err rc;
+
+    *privileged = false;
+    if (to == t->assignee_id)
+        return AH_OK;
+    if ((to == me && t->assignee_id == 0) || (to == 0 && t->assignee_id == me && me))
+        return AH_OK;
+    rc = ah_perm_require(cx, AH_PERM_TICKET_REASSIGN, err);
+    if (rc)
+        return rc;
+    *privileged = true;
+    if (to == 0)
+        return AH_OK;
+    rc = ah_store_person_get(cx->store, to, cx->arena, &p, err);
+    if (rc == AH_E_NOT_FOUND || (!rc && !p.active))
+        return ah_error_set(err, AH_E_INVALID, "assignee %" PRId64 " is not an active person",
+                            to);
+    if (!rc && t->tier == 2 && p.role != AH_ROLE_PRO && p.role != AH_ROLE_LEAD)
+        return ah_error_set(err, AH_E_INVALID,
+                            "ticket %" PRId64 " is tier 2: only a pro or lead can hold it", t->id);
+    return rc;
+}
+
+static enum ah_err apply_patch(struct ah_ctx *cx, struct ah_ticket *t,
+                               const struct ah_ticket_patch *p, bool *audit,
+                               struct ah_error *err)
+{
+    enum ah_err rc = AH_OK;
+    bool privileged = false;
+
+    *audit = false;
+    if (p->tier >= 0 && p->tier != t->tier) {
+        if (p->tier != 1 && p->tier != 2)
+            return ah_error_set(err, AH_E_INVALID, "tier must be 1 or 2");
+        rc = ah_perm_require(cx, AH_PERM_TICKET_TIER, err);
+        if (rc)
+            return rc;
+        t->tier = p->tier;
+        *audit = true;
+    }
+    if (p->has_assignee) {
+        rc = check_assign(cx, t, p->assignee_id, &privileged, err);
+        if (rc)
+            return rc;
+        if (p->assignee_id != t->assignee_id)
+            t->claim_until = 0; /* an explicit assignment ends a claim */
+        t->assignee_id = p->assignee_id;
+        *audit |= privileged;
+    }
+    if (p->priority >= 0 && (enum ah_priority)p->priority != t->priority) {
+        t->priority = (enum ah_priority)p->priority;
+        set_due(cx, t);
+    }
+    if (p->status >= 0) {
+        t->status = (enum ah_status)p->status;
+        if (t->status >= AH_STATUS_PENDING)
+            t->claim_until = 0;
+    }
+    if (p->has_tags)
+        rc = ah_ticket_tags_join(cx, p->tags, p->ntags, &t->tags, err);
+    t->updated_at = cx->now;
+    return rc;
+}
+
+enum ah_err ah_ticket_update(struct ah_ctx *cx, int64_t id, const struct ah_ticket_patch *p,
+                             struct ah_ticket *out, struct ah_error *err)
+{
+    struct ah_ticket before, after;
+    bool audit = false;
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (rc)
+        return rc;
+    rc = ah_store_begin(cx->store, err);
+    if (rc)
+        return rc;
+    rc = visible(cx, id, &before, err);
+    after = before;
+    if (!rc)
+        rc = apply_patch(cx, &after, p, &audit, err);
+    if (!rc)
+        rc = ah_store_ticket_update(cx->store, &after, err);
+    if (!rc && audit)
+        rc = ah_audit_record(cx, "ticket.update", ah_audit_target(cx, "ticket", id),
+                             ticket_json(cx, &before), ticket_json(cx, &after), err);
+    if (!rc)
+        rc = ah_store_commit(cx->store, err);
+    if (rc) {
+        ah_store_rollback(cx->store);
+        return rc;
+    }
+    *out = after;
+    return AH_OK;
+}
+
+/* Messages after seen that someone other than cx's actor wrote. */
+static enum ah_err newer_by_others(struct ah_ctx *cx, int64_t id, int64_t seen,
+                                   struct ah_message **out, size_t *n, struct ah_error *err)
+{
+    struct ah_message *all;
+    size_t count, k = 0;
+    int64_t me = cx->actor ? cx->actor->id : -1;
+    enum ah_err rc = ah_store_message_list(cx->store, id, seen, MAX_THREAD, cx->arena, &all,
+                                           &count, err);
+
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < count; i++)
+        if (all[i].author_id != me || all[i].kind == AH_MSG_CUSTOMER)
+            all[k++] = all[i];
+    *out = all;
+    *n = k;
+    return AH_OK;
+}
+
+static void after_write(struct ah_ctx *cx, struct ah_ticket *t, const struct ah_message_input *in)
+{
+    int64_t me = cx->actor ? cx->actor->id : 0;
+
+    if (in->status >= 0)
+        t->status = (enum ah_status)in->status;
+    if (in->kind != AH_MSG_REPLY)
+        return;
+    if (in->status < 0)
+        t->status = AH_STATUS_PENDING;
+    if (!t->first_response_at)
+        t->first_response_at = cx->now;
+    /* replying makes the ticket the writer's: a claim becomes an assignment */
+    if (t->assignee_id == 0 || t->assignee_id == me) {
+        t->assignee_id = me;
+        t->claim_until = 0;
+    }
+}
+
+static enum ah_err check_write(const struct ah_message_input *in, struct ah_error *err)
+{
+    if (in->kind != AH_MSG_REPLY && in->kind != AH_MSG_NOTE)
+        return ah_error_set(err, AH_E_INVALID, "kind must be reply or note");
+    if (in->kind == AH_MSG_REPLY && !in->has_seen)
+        return ah_error_set(err, AH_E_INVALID,
+                            "a reply needs seen_message_id: the newest message you read");
+    return check_text("body", in->body, AH_MAX_MESSAGE_BODY, err);
+}
+
+enum ah_err ah_ticket_write(struct ah_ctx *cx, int64_t id, const struct ah_message_input *in,
+                            struct ah_message *out, struct ah_message **newer, size_t *nnewer,
+                            struct ah_error *err)
+{
+    struct ah_ticket t;
+    struct ah_message m = {0};
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (!rc)
+        rc = check_write(in, err);
+    if (!rc)
+        rc = ah_store_begin(cx->store, err);
+    if (rc)
+        return rc;
+    rc = visible(cx, id, &t, err);
+    if (!rc && in->has_seen && in->seen_message_id < t.last_message_id) {
+        rc = newer_by_others(cx, id, in->seen_message_id, newer, nnewer, err);
+        if (!rc && *nnewer)
+            rc = ah_error_set(err, AH_E_CONFLICT,
+                              "ticket %" PRId64 " has %zu new message(s) since message %" PRId64
+                              ": read them and send again",
+                              id, *nnewer, in->seen_message_id);
+    }
+    if (rc)
+        goto cleanup;
+    m.ticket_id = id;
+    m.kind = in->kind;
+    m.author_id = cx->actor ? cx->actor->id : 0;
+    m.author_name = cx->actor ? cx->actor->name : "";
+    m.body = ah_arena_strndup(cx->arena, in->body.p, in->body.len);
+    m.created_at = cx->now;
+    after_write(cx, &t, in);
+    t.updated_at = cx->now;
+    rc = ah_store_message_insert(cx->store, &m, err);
+    if (!rc)
+        rc = ah_store_ticket_update(cx->store, &t, err);
+    if (!rc)
+        rc = ah_store_commit(cx->store, err);
+cleanup:
+    if (rc) {
+        ah_store_rollback(cx->store);
+        return rc;
+    }
+    *out = m;
+    return AH_OK;
+}

@@ -1,0 +1,83 @@
+/* ticket.h - tickets and their threads: create, read, list, change, write. */
+#ifndef AH_DOMAIN_TICKET_H
+#define AH_DOMAIN_TICKET_H
+
+#include <stdbool.h>
+
+#include "core/limits.h"
+#include "domain/ctx.h"
+
+struct ah_ticket_input {
+    struct ah_str subject;
+    struct ah_str body;
+    struct ah_str requester_email; /* null: the creator is the requester */
+    struct ah_str requester_name;
+    struct ah_str source; /* null: "api" */
+    int priority;         /* enum ah_priority; -1: normal */
+    int tier;             /* 0: the default tier */
+    bool has_tags;
+    size_t ntags;
+    struct ah_str tags[AH_MAX_TAGS];
+};
+
+/* A change to a ticket; -1 / false means "leave as is". */
+struct ah_ticket_patch {
+    int status;
+    int priority;
+    int tier;
+    bool has_assignee;
+    int64_t assignee_id; /* 0: nobody */
+    bool has_tags;
+    size_t ntags;
+    struct ah_str tags[AH_MAX_TAGS];
+};
+
+struct ah_message_input {
+    enum ah_msg_kind kind; /* AH_MSG_REPLY or AH_MSG_NOTE */
+    struct ah_str body;
+    bool has_seen;
+    int64_t seen_message_id;
+    int status; /* set with the message; -1: a reply makes it pending */
+};
+
+void ah_ticket_input_init(struct ah_ticket_input *in);
+void ah_ticket_patch_init(struct ah_ticket_patch *p);
+
+/* Opens a ticket with its first message (the customer's). Only pros and leads
+ * may set a tier. out lives in cx->arena. */
+enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in,
+                             struct ah_ticket *out, struct ah_error *err);
+/* A ticket cx's actor may see, with its thread (oldest first, at most 1000). AH_E_NOT_FOUND also for a ticket above the actor's tier. */
+enum ah_err ah_ticket_get(struct ah_ctx *cx, int64_t id, struct ah_ticket *out,
+                          struct ah_message **msgs, size_t *nmsgs, struct ah_error *err);
+/* A page of tickets; f->max_tier is set here from the actor's role. */
+enum ah_err ah_ticket_list(struct ah_ctx *cx, struct ah_ticket_filter *f,
+                           struct ah_ticket **items, size_t *n, struct ah_error *err);
+/* Applies p. Reassigning to someone else and changing the tier are for pros
+ * and leads, and audited. */
+enum ah_err ah_ticket_update(struct ah_ctx *cx, int64_t id, const struct ah_ticket_patch *p,
+                             struct ah_ticket *out, struct ah_error *err);
+/* Adds a reply or note. The send check: when someone else wrote to the thread
+ * after in->seen_message_id, nothing is stored and AH_E_CONFLICT comes back
+ * with the newer messages in *newer. */
+enum ah_err ah_ticket_write(struct ah_ctx *cx, int64_t id, const struct ah_message_input *in,
+                            struct ah_message *out, struct ah_message **newer, size_t *nnewer,
+                            struct ah_error *err);
+
+/* Normalizes tags into "a b c" (lower case, sorted, unique) in cx->arena.
+ * AH_E_INVALID for a tag with other than [a-z0-9_.:-] or too long. */
+enum ah_err ah_ticket_tags_join(struct ah_ctx *cx, const struct ah_str *tags, size_t n,
+                                const char **out, struct ah_error *err);
+
+const char *ah_ticket_status_name(enum ah_status s);
+bool ah_ticket_status_parse(struct ah_str s, enum ah_status *out);
+const char *ah_ticket_priority_name(enum ah_priority p);
+bool ah_ticket_priority_parse(struct ah_str s, enum ah_priority *out);
+const char *ah_ticket_kind_name(enum ah_msg_kind k);
+bool ah_ticket_source_valid(struct ah_str s);
+/* Turns free text into an FTS query of quoted terms ("a" "b"), in cx->arena;
+ * AH_E_INVALID when it holds no term. */
+enum ah_err ah_ticket_search_query(struct ah_ctx *cx, struct ah_str text, struct ah_str *out,
+                                   struct ah_error *err);
+
+#endif

@@ -1,0 +1,29 @@
+/* api_audit.c - /api/v1/audit: the log of privileged changes. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "domain/audit.h"
+#include "http/api.h"
+
+void ah_api_audit_list(struct ah_req *r)
+{
+    struct ah_audit_entry *items;
+    size_t n;
+    int limit;
+    int64_t cursor;
+    struct ah_error err;
+    char next[24];
+    json_t *a;
+
+    if (!ah_api_page(r, &limit, &cursor))
+        return;
+    if (ah_audit_list(&r->cx, cursor, limit, &items, &n, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, ah_json_audit(&items[i]));
+    snprintf(next, sizeof(next), "%" PRId64, n ? items[n - 1].id : 0);
+    ah_http_reply_page(r, a, n == (size_t)limit ? next : NULL);
+}

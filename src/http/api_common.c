@@ -1,0 +1,61 @@
+/* api_common.c - what every handler shares: body decoding, paging
+ * parameters, and turning a domain error into the one error reply. */
+#include "http/api.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "core/log.h"
+#include "http/metrics.h"
+#include "http/server.h"
+
+bool ah_api_body(struct ah_req *r, const struct ah_json_field *fields, size_t n,
+                 struct ah_json_value *out)
+{
+    struct ah_error err;
+
+    if (ah_json_decode(r->body, fields, n, out, &r->arena, &err)) {
+        ah_http_reply_error(r, &err, NULL);
+        return false;
+    }
+    return true;
+}
+
+bool ah_api_query_int(struct ah_req *r, const char *key, int64_t min, int64_t max, int64_t dflt,
+                      int64_t *out)
+{
+    struct ah_str v = ah_router_query(r->query, r->nquery, key);
+    struct ah_error err;
+
+    if (!v.p) {
+        *out = dflt;
+        return true;
+    }
+    if (ah_parse_i64(v, min, max, out, &err)) {
+        err.code = AH_E_BAD_REQUEST;
+        ah_error_set(&err, AH_E_BAD_REQUEST, "query parameter %s must be a number from %" PRId64
+                                             " to %" PRId64, key, min, max);
+        ah_http_reply_error(r, &err, NULL);
+        return false;
+    }
+    return true;
+}
+
+bool ah_api_page(struct ah_req *r, int *limit, int64_t *cursor)
+{
+    int64_t l;
+
+    if (!ah_api_query_int(r, "limit", 1, AH_MAX_PAGE, AH_DEFAULT_PAGE, &l) ||
+        !ah_api_query_int(r, "cursor", 1, INT64_MAX, 0, cursor))
+        return false;
+    *limit = (int)l;
+    return true;
+}
+
+void ah_api_fail(struct ah_req *r, const struct ah_error *err)
+{
+    if (err->code == AH_E_INTERNAL)
+        ah_log(AH_LOG_ERROR, "http.internal", "route=%s error=%s",
+               r->route ? r->route->pattern : "-", err->msg);
+    ah_http_reply_error(r, err, NULL);
+}

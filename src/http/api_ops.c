@@ -1,0 +1,35 @@
+/* api_ops.c - /healthz and /metrics, for load balancers and Prometheus. */
+#include "core/buf.h"
+#include "core/time.h"
+#include "http/api.h"
+#include "http/server.h"
+
+void ah_api_ops_health(struct ah_req *r)
+{
+    struct ah_error err;
+
+    if (ah_store_ping(r->cx.store, &err)) {
+        ah_http_reply_json(r, 503, json_pack("{ss ss}", "status", "unavailable", "database",
+                                             "unreachable"));
+        return;
+    }
+    ah_http_reply_json(r, 200, json_pack("{ss ss}", "status", "ok", "database", "ok"));
+}
+
+void ah_api_ops_metrics(struct ah_req *r)
+{
+    struct ah_buf b;
+    size_t n;
+    const struct ah_route *routes = ah_server_routes(&n);
+
+    ah_buf_init(&b, 1024 * 1024);
+    if (ah_metrics_render(ah_server_metrics(r->srv), routes, n, ah_time_now_ms(), &b, NULL)) {
+        ah_buf_release(&b);
+        ah_http_reply_fail(r, AH_E_INTERNAL, "metrics did not fit");
+        return;
+    }
+    r->status = 200;
+    r->out = ah_buf_take(&b, &r->out_len);
+    r->out_static = false;
+    r->out_type = "text/plain; version=0.0.4; charset=utf-8";
+}

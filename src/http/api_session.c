@@ -1,0 +1,122 @@
+/* api_session.c - /api/v1/session and /api/v1/tokens: signing in and out,
+ * and API tokens. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/limits.h"
+#include "domain/access.h"
+#include "http/api.h"
+#include "http/auth.h"
+#include "http/server.h"
+
+static json_t *session_json(struct ah_req *r, const struct ah_person *p, struct ah_str secret)
+{
+    char csrf[AH_HASH_HEX] = "";
+
+    if (secret.len > 4 && memcmp(secret.p, "ahs_", 4) == 0)
+        ah_access_csrf(secret, csrf);
+    (void)r;
+    return json_pack("{so ss}", "person", ah_json_person(p), "csrf", csrf);
+}
+
+void ah_api_session_create(struct ah_req *r)
+{
+    static const struct ah_json_field fields[] = {
+        {"email", AH_JSON_STRING, true, AH_MAX_EMAIL},
+        {"password", AH_JSON_STRING, true, AH_MAX_PASSWORD},
+    };
+    struct ah_json_value v[2];
+    struct ah_person who;
+    struct ah_error err;
+    char token[AH_SECRET_MAX];
+    char *cookie;
+
+    if (!ah_server_login_attempt(r->srv, r->client, r->cx.now)) {
+        ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_LOGIN_THROTTLED, 1);
+        ah_http_reply_fail(r, AH_E_RATE_LIMITED,
+                           "too many sign-in attempts from your address: wait a minute");
+        return;
+    }
+    if (!ah_api_body(r, fields, 2, v))
+        return;
+    if (ah_access_login(&r->cx, v[0].s, v[1].s, token, &who, &err)) {
+        if (err.code == AH_E_UNAUTHENTICATED)
+            ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_LOGIN_FAILURES, 1);
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_LOGINS, 1);
+    cookie = ah_arena_alloc(&r->arena, 160);
+    snprintf(cookie, 160, AH_SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld",
+             token, (long long)(r->cx.settings->session_idle_ms / 1000));
+    ah_http_reply_header(r, "Set-Cookie", cookie);
+    ah_http_reply_json(r, 200, session_json(r, &who, ah_str_c(token)));
+    ah_crypto_wipe(token, sizeof(token));
+}
+
+void ah_api_session_get(struct ah_req *r)
+{
+    ah_http_reply_json(r, 200, session_json(r, &r->actor, r->secret));
+}
+
+void ah_api_session_delete(struct ah_req *r)
+{
+    struct ah_error err;
+
+    if (ah_access_logout(&r->cx, &r->cred, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_http_reply_header(r, "Set-Cookie",
+                         AH_SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    ah_http_reply_empty(r, 204);
+}
+
+void ah_api_tokens_create(struct ah_req *r)
+{
+    static const struct ah_json_field fields[] = {{"name", AH_JSON_STRING, true, AH_MAX_NAME}};
+    struct ah_json_value v[1];
+    struct ah_credential c;
+    struct ah_error err;
+    char token[AH_SECRET_MAX];
+    json_t *o;
+
+    if (!ah_api_body(r, fields, 1, v))
+        return;
+    if (ah_access_token_create(&r->cx, 0, v[0].s, token, &c, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    o = ah_json_credential(&c);
+    json_object_set_new(o, "token", json_string(token));
+    ah_crypto_wipe(token, sizeof(token));
+    ah_http_reply_json(r, 201, o);
+}
+
+void ah_api_tokens_list(struct ah_req *r)
+{
+    struct ah_credential *items;
+    size_t n;
+    struct ah_error err;
+    json_t *a;
+
+    if (ah_access_token_list(&r->cx, &items, &n, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, ah_json_credential(&items[i]));
+    ah_http_reply_page(r, a, NULL);
+}
+
+void ah_api_tokens_delete(struct ah_req *r)
+{
+    struct ah_error err;
+
+    if (ah_access_token_revoke(&r->cx, r->id, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_http_reply_empty(r, 204);
+}

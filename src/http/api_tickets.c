@@ -1,0 +1,288 @@
+/* api_tickets.c - /api/v1/tickets and their messages. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/ticket.h"
+#include "http/api.h"
+#include "http/server.h"
+
+static json_t *with_thread(const struct ah_ticket *t, const struct ah_message *m, size_t n)
+{
+    json_t *o = ah_json_ticket(t);
+
+    json_object_set_new(o, "messages", ah_json_messages(m, n));
+    return o;
+}
+
+static void copy_tags(const struct ah_json_value *v, struct ah_str *tags, size_t *n)
+{
+    for (size_t i = 0; i < v->n && i < AH_MAX_TAGS; i++)
+        tags[i] = v->items[i];
+    *n = v->n;
+}
+
+static bool parse_priority(struct ah_req *r, const struct ah_json_value *v, int *out)
+{
+    enum ah_priority p;
+
+    if (!v->present)
+        return true;
+    if (!ah_ticket_priority_parse(v->s, &p)) {
+        ah_http_reply_fail(r, AH_E_INVALID, "priority must be urgent, high, normal or low");
+        return false;
+    }
+    *out = (int)p;
+    return true;
+}
+
+static bool parse_status(struct ah_req *r, const struct ah_json_value *v, int *out)
+{
+    enum ah_status s;
+
+    if (!v->present)
+        return true;
+    if (!ah_ticket_status_parse(v->s, &s)) {
+        ah_http_reply_fail(r, AH_E_INVALID,
+                           "status must be new, open, pending, solved or closed");
+        return false;
+    }
+    *out = (int)s;
+    return true;
+}
+
+enum { C_SUBJECT, C_BODY, C_EMAIL, C_NAME, C_PRIORITY, C_TAGS, C_SOURCE, C_TIER, C_N };
+
+void ah_api_tickets_create(struct ah_req *r)
+{
+    static const struct ah_json_field fields[] = {
+        [C_SUBJECT] = {"subject", AH_JSON_STRING, true, AH_MAX_SUBJECT},
+        [C_BODY] = {"body", AH_JSON_STRING, true, AH_MAX_MESSAGE_BODY},
+        [C_EMAIL] = {"requester_email", AH_JSON_STRING, false, AH_MAX_EMAIL},
+        [C_NAME] = {"requester_name", AH_JSON_STRING, false, AH_MAX_NAME},
+        [C_PRIORITY] = {"priority", AH_JSON_STRING, false, 16},
+        [C_TAGS] = {"tags", AH_JSON_STRINGS, false, AH_MAX_TAGS},
+        [C_SOURCE] = {"source", AH_JSON_STRING, false, 16},
+        [C_TIER] = {"tier", AH_JSON_INT, false, 0},
+    };
+    struct ah_json_value v[C_N];
+    struct ah_ticket_input in;
+    struct ah_ticket t;
+    struct ah_message *m;
+    size_t n;
+    struct ah_error err;
+
+    if (!ah_api_body(r, fields, C_N, v))
+        return;
+    ah_ticket_input_init(&in);
+    in.subject = v[C_SUBJECT].s;
+    in.body = v[C_BODY].s;
+    if (v[C_EMAIL].present)
+        in.requester_email = v[C_EMAIL].s;
+    if (v[C_NAME].present)
+        in.requester_name = v[C_NAME].s;
+    if (v[C_SOURCE].present)
+        in.source = v[C_SOURCE].s;
+    if (v[C_TIER].present)
+        in.tier = v[C_TIER].i < 1 || v[C_TIER].i > 2 ? 99 : (int)v[C_TIER].i;
+    if (v[C_TAGS].present) {
+        in.has_tags = true;
+        copy_tags(&v[C_TAGS], in.tags, &in.ntags);
+    }
+    if (!parse_priority(r, &v[C_PRIORITY], &in.priority))
+        return;
+    if (ah_ticket_create(&r->cx, &in, &t, &err) ||
+        ah_ticket_get(&r->cx, t.id, &t, &m, &n, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_TICKETS_CREATED, 1);
+    ah_http_reply_json(r, 201, with_thread(&t, m, n));
+}
+
+void ah_api_tickets_get(struct ah_req *r)
+{
+    struct ah_ticket t;
+    struct ah_message *m;
+    size_t n;
+    struct ah_error err;
+
+    if (ah_ticket_get(&r->cx, r->id, &t, &m, &n, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_http_reply_json(r, 200, with_thread(&t, m, n));
+}
+
+/* ?status=open,pending into a bit mask */
+static bool status_filter(struct ah_req *r, unsigned *mask)
+{
+    struct ah_str v = ah_router_query(r->query, r->nquery, "status");
+    size_t i = 0;
+
+    *mask = 0;
+    while (v.p && i <= v.len) {
+        size_t end = i;
+        enum ah_status s;
+
+        while (end < v.len && v.p[end] != ',')
+            end++;
+        if (!ah_ticket_status_parse((struct ah_str){v.p + i, end - i}, &s)) {
+            ah_http_reply_fail(r, AH_E_BAD_REQUEST,
+                               "status must list new, open, pending, solved or closed");
+            return false;
+        }
+        *mask |= AH_STATUS_MASK(s);
+        i = end + 1;
+    }
+    return true;
+}
+
+static bool assignee_filter(struct ah_req *r, int64_t *out)
+{
+    struct ah_str v = ah_router_query(r->query, r->nquery, "assignee");
+
+    *out = 0;
+    if (!v.p)
+        return true;
+    if (ah_str_eq_c(v, "me"))
+        *out = r->actor.id;
+    else if (ah_str_eq_c(v, "none"))
+        *out = -1;
+    else if (ah_parse_i64(v, 1, INT64_MAX, out, NULL)) {
+        ah_http_reply_fail(r, AH_E_BAD_REQUEST, "assignee must be me, none or a person id");
+        return false;
+    }
+    return true;
+}
+
+static bool list_filter(struct ah_req *r, struct ah_ticket_filter *f)
+{
+    int64_t tier;
+    struct ah_str q = ah_router_query(r->query, r->nquery, "q");
+    struct ah_error err;
+
+    memset(f, 0, sizeof(*f));
+    if (!ah_api_page(r, &f->limit, &f->before_id) || !status_filter(r, &f->status_mask) ||
+        !assignee_filter(r, &f->assignee_id) || !ah_api_query_int(r, "tier", 1, 2, 0, &tier))
+        return false;
+    f->tier = (int)tier;
+    f->tag = ah_router_query(r->query, r->nquery, "tag");
+    if (q.p && ah_str_trim(q).len && ah_ticket_search_query(&r->cx, q, &f->query, &err)) {
+        err.code = AH_E_BAD_REQUEST;
+        ah_http_reply_error(r, &err, NULL);
+        return false;
+    }
+    return true;
+}
+
+void ah_api_tickets_list(struct ah_req *r)
+{
+    struct ah_ticket_filter f;
+    struct ah_ticket *items;
+    size_t n;
+    struct ah_error err;
+    char next[24];
+    json_t *a;
+
+    if (!list_filter(r, &f))
+        return;
+    if (ah_ticket_list(&r->cx, &f, &items, &n, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, ah_json_ticket(&items[i]));
+    snprintf(next, sizeof(next), "%" PRId64, n ? items[n - 1].id : 0);
+    ah_http_reply_page(r, a, n == (size_t)f.limit ? next : NULL);
+}
+
+enum { P_STATUS, P_PRIORITY, P_TAGS, P_ASSIGNEE, P_TIER, P_N };
+
+void ah_api_tickets_update(struct ah_req *r)
+{
+    static const struct ah_json_field fields[] = {
+        [P_STATUS] = {"status", AH_JSON_STRING, false, 16},
+        [P_PRIORITY] = {"priority", AH_JSON_STRING, false, 16},
+        [P_TAGS] = {"tags", AH_JSON_STRINGS, false, AH_MAX_TAGS},
+        [P_ASSIGNEE] = {"assignee_id", AH_JSON_INT_OR_NULL, false, 0},
+        [P_TIER] = {"tier", AH_JSON_INT, false, 0},
+    };
+    struct ah_json_value v[P_N];
+    struct ah_ticket_patch p;
+    struct ah_ticket t;
+    struct ah_message *m;
+    size_t n;
+    struct ah_error err;
+
+    if (!ah_api_body(r, fields, P_N, v))
+        return;
+    ah_ticket_patch_init(&p);
+    if (!parse_status(r, &v[P_STATUS], &p.status) ||
+        !parse_priority(r, &v[P_PRIORITY], &p.priority))
+        return;
+    if (v[P_TAGS].present) {
+        p.has_tags = true;
+        copy_tags(&v[P_TAGS], p.tags, &p.ntags);
+    }
+    if (v[P_ASSIGNEE].present) {
+        p.has_assignee = true;
+        p.assignee_id = v[P_ASSIGNEE].is_null ? 0 : v[P_ASSIGNEE].i;
+        if (p.assignee_id < 0)
+            p.assignee_id = INT64_MAX; /* no such person */
+    }
+    if (v[P_TIER].present)
+        p.tier = v[P_TIER].i < 1 || v[P_TIER].i > 2 ? 99 : (int)v[P_TIER].i;
+    if (ah_ticket_update(&r->cx, r->id, &p, &t, &err) ||
+        ah_ticket_get(&r->cx, r->id, &t, &m, &n, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_http_reply_json(r, 200, with_thread(&t, m, n));
+}
+
+enum { W_KIND, W_BODY, W_SEEN, W_STATUS, W_N };
+
+void ah_api_tickets_write(struct ah_req *r)
+{
+    static const struct ah_json_field fields[] = {
+        [W_KIND] = {"kind", AH_JSON_STRING, true, 16},
+        [W_BODY] = {"body", AH_JSON_STRING, true, AH_MAX_MESSAGE_BODY},
+        [W_SEEN] = {"seen_message_id", AH_JSON_INT, false, 0},
+        [W_STATUS] = {"status", AH_JSON_STRING, false, 16},
+    };
+    struct ah_json_value v[W_N];
+    struct ah_message_input in = {.status = -1};
+    struct ah_message m, *newer = NULL;
+    size_t nnewer = 0;
+    struct ah_error err;
+
+    if (!ah_api_body(r, fields, W_N, v))
+        return;
+    if (ah_str_eq_c(v[W_KIND].s, "reply"))
+        in.kind = AH_MSG_REPLY;
+    else if (ah_str_eq_c(v[W_KIND].s, "note"))
+        in.kind = AH_MSG_NOTE;
+    else {
+        ah_http_reply_fail(r, AH_E_INVALID, "kind must be reply or note");
+        return;
+    }
+    in.body = v[W_BODY].s;
+    in.has_seen = v[W_SEEN].present;
+    in.seen_message_id = v[W_SEEN].i;
+    if (!parse_status(r, &v[W_STATUS], &in.status))
+        return;
+    if (ah_ticket_write(&r->cx, r->id, &in, &m, &newer, &nnewer, &err)) {
+        if (err.code == AH_E_CONFLICT) {
+            ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_CONFLICTS, 1);
+            ah_http_reply_error(r, &err,
+                                json_pack("{so}", "messages", ah_json_messages(newer, nnewer)));
+            return;
+        }
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_MESSAGES_ADDED, 1);
+    ah_http_reply_json(r, 201, ah_json_message(&m));
+}

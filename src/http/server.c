@@ -1,0 +1,583 @@
+/* server.c - libmicrohttpd glue. Owns the route table, the per-thread store
+ * connections, authentication and CSRF checks before any handler runs, body
+ * caps, security headers, the request log line and background upkeep. The
+ * only file that includes microhttpd.h. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/time.h"
+#include "domain/access.h"
+#include "domain/queue.h"
+#include "http/api.h"
+#include "http/auth.h"
+#include "http/web.h"
+
+#define MAX_STORES 128
+#define THROTTLE_SLOTS AH_MAX_LOGIN_CLIENTS
+#define UPKEEP_EVERY_MS 2000
+#define CSP                                                                                    \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "         \
+    "form-action 'self'"
+
+static const struct ah_route routes[] = {
+    {"POST", "/api/v1/session", ah_api_session_create, AH_ROUTE_PUBLIC},
+    {"GET", "/api/v1/session", ah_api_session_get, 0},
+    {"DELETE", "/api/v1/session", ah_api_session_delete, 0},
+    {"POST", "/api/v1/tokens", ah_api_tokens_create, 0},
+    {"GET", "/api/v1/tokens", ah_api_tokens_list, 0},
+    {"DELETE", "/api/v1/tokens/{id}", ah_api_tokens_delete, 0},
+    {"GET", "/api/v1/people", ah_api_people_list, 0},
+    {"POST", "/api/v1/people", ah_api_people_create, 0},
+    {"GET", "/api/v1/people/{id}", ah_api_people_get, 0},
+    {"PATCH", "/api/v1/people/{id}", ah_api_people_update, 0},
+    {"POST", "/api/v1/tickets", ah_api_tickets_create, 0},
+    {"GET", "/api/v1/tickets", ah_api_tickets_list, 0},
+    {"GET", "/api/v1/tickets/{id}", ah_api_tickets_get, 0},
+    {"PATCH", "/api/v1/tickets/{id}", ah_api_tickets_update, 0},
+    {"POST", "/api/v1/tickets/{id}/messages", ah_api_tickets_write, 0},
+    {"GET", "/api/v1/queue", ah_api_queue_list, 0},
+    {"POST", "/api/v1/queue/next", ah_api_queue_next, 0},
+    {"POST", "/api/v1/queue/release", ah_api_queue_release, 0},
+    {"POST", "/api/v1/queue/skip", ah_api_queue_skip, 0},
+    {"GET", "/api/v1/audit", ah_api_audit_list, 0},
+    {"GET", "/healthz", ah_api_ops_health, AH_ROUTE_PUBLIC},
+    {"GET", "/metrics", ah_api_ops_metrics, AH_ROUTE_PUBLIC},
+};
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+#define SLOT_STATIC NROUTES
+#define SLOT_UNMATCHED (NROUTES + 1)
+
+struct throttle {
+    char client[48];
+    int64_t window; /* minute number */
+    int count;
+};
+
+struct ah_server {
+    struct MHD_Daemon *daemon;
+    struct ah_server_config cfg;
+    struct ah_web web;
+    struct ah_metrics metrics;
+    uint16_t port;
+    pthread_mutex_t lock; /* stores, throttle */
+    struct ah_store *stores[MAX_STORES];
+    size_t nstores;
+    struct throttle *throttle;
+    pthread_t upkeep;
+    pthread_cond_t wake;
+    bool stopping;
+};
+
+/* one store connection per worker thread, opened on its first request */
+static _Thread_local struct ah_store *thread_store;
+
+struct conn {
+    struct ah_req req;
+    struct ah_buf body;
+    char *target; /* the raw request target, as the client sent it */
+    bool started;
+    bool rejected;
+    int64_t t0;
+    char client[48];
+};
+
+const struct ah_route *ah_server_routes(size_t *n)
+{
+    *n = NROUTES;
+    return routes;
+}
+
+struct ah_metrics *ah_server_metrics(struct ah_server *s)
+{
+    return &s->metrics;
+}
+
+uint16_t ah_server_port(const struct ah_server *s)
+{
+    return s->port;
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+bool ah_server_login_attempt(struct ah_server *s, const char *client, int64_t now_ms)
+{
+    struct throttle *t = &s->throttle[hash_str(client) % THROTTLE_SLOTS];
+    int64_t minute = now_ms / 60000;
+    bool ok;
+
+    pthread_mutex_lock(&s->lock);
+    if (strcmp(t->client, client) != 0 || t->window != minute) {
+        snprintf(t->client, sizeof(t->client), "%s", client);
+        t->window = minute;
+        t->count = 0;
+    }
+    ok = ++t->count <= AH_LOGIN_BURST;
+    pthread_mutex_unlock(&s->lock);
+    return ok;
+}
+
+static enum ah_err get_store(struct ah_server *s, struct ah_store **out, struct ah_error *err)
+{
+    enum ah_err rc;
+
+    if (thread_store) {
+        *out = thread_store;
+        return AH_OK;
+    }
+    pthread_mutex_lock(&s->lock);
+    if (s->nstores == MAX_STORES)
+        rc = ah_error_set(err, AH_E_INTERNAL, "more than %d worker threads", MAX_STORES);
+    else
+        rc = ah_store_open(s->cfg.db, false, &thread_store, err);
+    if (!rc)
+        s->stores[s->nstores++] = thread_store;
+    pthread_mutex_unlock(&s->lock);
+    if (!rc)
+        *out = thread_store;
+    return rc;
+}
+
+/* ---- per-request steps ---- */
+
+static struct ah_str header(struct MHD_Connection *c, const char *name)
+{
+    return ah_str_c(MHD_lookup_connection_value(c, MHD_HEADER_KIND, name));
+}
+
+static bool unsafe_method(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
+}
+
+/* Signs the request in from its Bearer token or session cookie. */
+static enum ah_err authenticate(struct ah_req *r, struct ah_error *err)
+{
+    bool by_cookie = false;
+    enum ah_err rc;
+
+    if (r->authorization.p) {
+        r->secret = ah_auth_bearer(r->authorization);
+        if (!r->secret.p)
+            return ah_error_set(err, AH_E_UNAUTHENTICATED,
+                                "Authorization must be 'Bearer <token>'");
+    } else {
+        r->secret = ah_auth_cookie(r->cookie, AH_SESSION_COOKIE);
+        by_cookie = true;
+    }
+    if (!r->secret.p)
+        return ah_error_set(err, AH_E_UNAUTHENTICATED, "sign in first");
+    rc = ah_access_resolve(&r->cx, r->secret, &r->actor, &r->cred, err);
+    if (rc)
+        return rc;
+    r->cx.actor = &r->actor;
+    if (by_cookie && unsafe_method(r->method)) {
+        char want[AH_HASH_HEX];
+
+        /* a cross-site page can send the cookie but cannot read this token */
+        ah_access_csrf(r->secret, want);
+        if (!r->csrf.p || !ah_crypto_equal(r->csrf, ah_str_c(want)))
+            return ah_error_set(err, AH_E_FORBIDDEN,
+                                "X-CSRF-Token is missing or wrong: reload the page");
+    }
+    return AH_OK;
+}
+
+static bool json_body_ok(struct ah_req *r, struct ah_error *err)
+{
+    struct ah_str ct = r->content_type;
+
+    if (r->body.len == 0)
+        return true;
+    if (ct.len >= 16 && ah_str_ieq_c((struct ah_str){ct.p, 16}, "application/json"))
+        return true;
+    ah_error_set(err, AH_E_BAD_REQUEST, "send the body as Content-Type: application/json");
+    return false;
+}
+
+static void serve_static(struct ah_server *s, struct ah_req *r)
+{
+    const struct ah_web_file *f = ah_web_find(&s->web, r->path);
+
+    if (!f || strcmp(r->method, "GET") != 0) {
+        ah_http_reply_fail(r, AH_E_NOT_FOUND, "no such page");
+        return;
+    }
+    r->status = 200;
+    r->out = f->data;
+    r->out_len = f->len;
+    r->out_static = true;
+    r->out_type = f->type;
+    ah_http_reply_header(r, "Cache-Control", "no-cache");
+}
+
+static void dispatch(struct ah_server *s, struct MHD_Connection *c, struct conn *cn,
+                     const char *method, size_t *slot)
+{
+    struct ah_req *r = &cn->req;
+    struct ah_error err = {0};
+    enum ah_err rc;
+
+    r->method = method;
+    r->srv = s;
+    r->client = cn->client;
+    r->body = ah_buf_str(&cn->body);
+    r->content_type = header(c, "Content-Type");
+    r->cookie = header(c, "Cookie");
+    r->authorization = header(c, "Authorization");
+    r->csrf = header(c, "X-CSRF-Token");
+    *slot = SLOT_UNMATCHED;
+    rc = ah_router_parse_target(ah_str_c(cn->target), &r->arena, &r->path, r->query, &r->nquery,
+                                &err);
+    if (!rc)
+        rc = ah_router_match(routes, NROUTES, method, r->path, &r->route, &r->id, &err);
+    if (rc == AH_E_NOT_FOUND && !(r->path.len >= 5 && memcmp(r->path.p, "/api/", 5) == 0) &&
+        strcmp(method, "GET") == 0) {
+        *slot = SLOT_STATIC;
+        serve_static(s, r);
+        return;
+    }
+    if (!rc) {
+        *slot = (size_t)(r->route - routes);
+        rc = get_store(s, &r->cx.store, &err);
+    }
+    r->cx.arena = &r->arena;
+    r->cx.now = ah_time_now_ms();
+    r->cx.settings = &s->cfg.settings;
+    if (!rc && !(r->route->flags & AH_ROUTE_PUBLIC))
+        rc = authenticate(r, &err);
+    if (!rc && !json_body_ok(r, &err))
+        rc = err.code;
+    if (rc) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    r->route->handler(r);
+}
+
+static void add_headers(struct MHD_Response *resp, const struct ah_req *r)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (r->out_type)
+        MHD_add_response_header(resp, "Content-Type", r->out_type);
+    if (!r->out_static)
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    for (size_t i = 0; i < r->nheaders; i++)
+        MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *c, struct ah_req *r)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ok;
+
+    if (r->out && !r->out_static) {
+        resp = MHD_create_response_from_buffer(r->out_len, r->out, MHD_RESPMEM_MUST_FREE);
+        r->out = NULL; /* libmicrohttpd frees it */
+    } else {
+        resp = MHD_create_response_from_buffer(r->out_len, r->out ? r->out : (char *)"",
+                                               MHD_RESPMEM_PERSISTENT);
+    }
+    if (!resp)
+        return MHD_NO;
+    add_headers(resp, r);
+    ok = MHD_queue_response(c, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static void log_request(struct ah_server *s, const char *method, const struct conn *cn,
+                        size_t slot)
+{
+    int64_t us = ah_time_mono_us() - cn->t0;
+    size_t plen = strcspn(cn->target, "?");
+
+    ah_metrics_request(&s->metrics, slot, cn->req.status, us);
+    if (cn->req.status == 503)
+        ah_metrics_count(&s->metrics, AH_COUNT_DB_UNAVAILABLE, 1);
+    ah_log(AH_LOG_INFO, "http.request", "method=%s path=%.*s status=%d us=%" PRId64
+                                        " actor=%" PRId64,
+           method, (int)(plen > 200 ? 200 : plen), cn->target, cn->req.status, us,
+           cn->req.cx.actor ? cn->req.cx.actor->id : 0);
+}
+
+static enum MHD_Result reject_large(struct ah_server *s, struct MHD_Connection *c,
+                                    struct conn *cn, const char *method, size_t cap)
+{
+    char msg[96];
+
+    snprintf(msg, sizeof(msg), "the request body is larger than %zu bytes", cap);
+    cn->rejected = true;
+    ah_http_reply_fail(&cn->req, AH_E_TOO_LARGE, msg);
+    log_request(s, method, cn, SLOT_UNMATCHED);
+    return send_reply(c, &cn->req);
+}
+
+static size_t body_cap(struct MHD_Connection *c)
+{
+    /* before sign-in the only body is a login: keep it tiny */
+    if (header(c, "Authorization").p || header(c, "Cookie").p)
+        return AH_MAX_BODY;
+    return AH_MAX_BODY_ANON;
+}
+
+static struct conn *conn_new(const char *target)
+{
+    struct conn *cn = ah_xcalloc(1, sizeof(*cn));
+
+    cn->target = ah_xstrdup(target ? target : "/");
+    ah_arena_init(&cn->req.arena);
+    ah_buf_init(&cn->body, AH_MAX_BODY);
+    cn->req.status = 500;
+    return cn;
+}
+
+static enum MHD_Result start(struct ah_server *s, struct MHD_Connection *c, struct conn *cn,
+                             const char *method)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    struct ah_str len = header(c, "Content-Length");
+    size_t cap = body_cap(c);
+    int64_t n = 0;
+
+    cn->started = true;
+    cn->t0 = ah_time_mono_us();
+    snprintf(cn->client, sizeof(cn->client), "unknown");
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+                  cn->client, sizeof(cn->client));
+    else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6,
+                  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
+                  cn->client, sizeof(cn->client));
+    ah_buf_init(&cn->body, cap);
+    /* a declared size over the cap is refused before a byte of it is read */
+    if (len.p && (ah_parse_i64(len, 0, INT64_MAX, &n, NULL) || (uint64_t)n > cap))
+        return reject_large(s, c, cn, method, cap);
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    struct ah_server *s = cls;
+    struct conn *cn = *con_cls;
+    size_t slot = SLOT_UNMATCHED;
+
+    (void)version;
+    if (!cn)
+        *con_cls = cn = conn_new(url);
+    if (!cn->started)
+        return start(s, c, cn, method);
+    if (*upload_size) {
+        size_t n = *upload_size;
+
+        *upload_size = 0;
+        if (cn->rejected)
+            return MHD_YES;
+        if (ah_buf_append(&cn->body, upload_data, n, NULL))
+            return reject_large(s, c, cn, method, cn->body.max);
+        return MHD_YES;
+    }
+    if (cn->rejected)
+        return MHD_YES;
+    /* answered on this second call, never the first: libmicrohttpd 0.9.75 ends
+     * keep-alive when the first call queues a response */
+    dispatch(s, c, cn, method, &slot);
+    log_request(s, method, cn, slot);
+    return send_reply(c, &cn->req);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)c;
+    return conn_new(uri);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct conn *cn = *con_cls;
+
+    (void)cls;
+    (void)c;
+    (void)toe;
+    if (!cn)
+        return;
+    if (cn->req.out && !cn->req.out_static)
+        free(cn->req.out);
+    ah_arena_release(&cn->req.arena);
+    ah_buf_release(&cn->body);
+    free(cn->target);
+    free(cn);
+    *con_cls = NULL;
+}
+
+/* libmicrohttpd would decode the path and query itself; we keep the raw
+ * target and decode it in router.c, where it is validated and fuzzed */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+/* ---- background upkeep: expired leases and sessions ---- */
+
+static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_purge)
+{
+    struct ah_arena arena;
+    struct ah_ctx cx = {.store = st, .arena = &arena, .system = true,
+                        .now = ah_time_now_ms(), .settings = &s->cfg.settings};
+    struct ah_error err;
+    int64_t n = 0;
+
+    ah_arena_init(&arena);
+    if (ah_queue_expire(&cx, &n, &err) == AH_OK && n) {
+        ah_metrics_count(&s->metrics, AH_COUNT_LEASES_EXPIRED, (uint64_t)n);
+        ah_log(AH_LOG_INFO, "queue.expired", "returned=%" PRId64, n);
+    }
+    if (cx.now - *last_purge > 600000) {
+        ah_store_cred_purge(st, cx.now, NULL);
+        *last_purge = cx.now;
+    }
+    ah_arena_release(&arena);
+}
+
+static void *upkeep(void *arg)
+{
+    struct ah_server *s = arg;
+    struct ah_store *st = NULL;
+    struct ah_error err;
+    int64_t last_purge = 0;
+
+    pthread_mutex_lock(&s->lock);
+    while (!s->stopping) {
+        struct timespec until;
+
+        pthread_mutex_unlock(&s->lock);
+        if (!st && ah_store_open(s->cfg.db, false, &st, &err))
+            ah_log(AH_LOG_WARN, "upkeep.store", "error=%s", err.msg);
+        if (st)
+            upkeep_once(s, st, &last_purge);
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += UPKEEP_EVERY_MS / 1000;
+        pthread_mutex_lock(&s->lock);
+        if (!s->stopping)
+            pthread_cond_timedwait(&s->wake, &s->lock, &until);
+    }
+    pthread_mutex_unlock(&s->lock);
+    ah_store_close(st);
+    return NULL;
+}
+
+/* ---- start and stop ---- */
+
+static enum ah_err parse_listen(const char *listen, struct sockaddr_in *sa, struct ah_error *err)
+{
+    const char *colon = strrchr(listen, ':');
+    char host[64];
+    int64_t port;
+
+    memset(sa, 0, sizeof(*sa));
+    sa->sin_family = AF_INET;
+    if (!colon || (size_t)(colon - listen) >= sizeof(host) ||
+        ah_parse_i64(ah_str_c(colon + 1), 0, 65535, &port, NULL))
+        return ah_error_set(err, AH_E_INVALID, "listen address '%s' is not ADDR:PORT", listen);
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    if (strcmp(host, "localhost") == 0)
+        snprintf(host, sizeof(host), "127.0.0.1");
+    if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+        return ah_error_set(err, AH_E_INVALID, "listen address '%s' is not an IPv4 address",
+                            host);
+    sa->sin_port = htons((uint16_t)port);
+    return AH_OK;
+}
+
+enum ah_err ah_server_start(const struct ah_server_config *cfg, struct ah_server **out,
+                            struct ah_error *err)
+{
+    struct ah_server *s;
+    struct sockaddr_in sa;
+    const union MHD_DaemonInfo *di;
+    enum ah_err rc = parse_listen(cfg->listen, &sa, err);
+
+    if (rc)
+        return rc;
+    if (cfg->threads < 1 || cfg->threads > 64)
+        return ah_error_set(err, AH_E_INVALID, "threads must be 1 to 64");
+    s = ah_xcalloc(1, sizeof(*s));
+    s->cfg = *cfg;
+    s->metrics.started_ms = ah_time_now_ms();
+    s->throttle = ah_xcalloc(THROTTLE_SLOTS, sizeof(*s->throttle));
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->wake, NULL);
+    ah_web_load(&s->web, cfg->web_dir, err);
+    s->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)1000, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_URI_LOG_CALLBACK,
+        on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
+        no_unescape, s, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+    if (!s->daemon) {
+        rc = ah_error_set(err, AH_E_UNAVAILABLE, "cannot listen on %s (in use?)", cfg->listen);
+        ah_web_release(&s->web);
+        free(s->throttle);
+        free(s);
+        return rc;
+    }
+    di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : ntohs(sa.sin_port);
+    pthread_create(&s->upkeep, NULL, upkeep, s);
+    *out = s;
+    return AH_OK;
+}
+
+void ah_server_stop(struct ah_server *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->lock);
+    s->stopping = true;
+    pthread_cond_signal(&s->wake);
+    pthread_mutex_unlock(&s->lock);
+    pthread_join(s->upkeep, NULL);
+    MHD_stop_daemon(s->daemon);
+    /* the worker threads are gone; their connections are ours to close */
+    for (size_t i = 0; i < s->nstores; i++)
+        ah_store_close(s->stores[i]);
+    ah_web_release(&s->web);
+    free(s->throttle);
+    pthread_cond_destroy(&s->wake);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}

@@ -1,0 +1,599 @@
+/* main.c - the allhands command line: serve, init, migrate, demo, user,
+ * routes. Builds the one server context from flags, then environment
+ * variables, then defaults (flags win). */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "core/crypto.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "domain/access.h"
+#include "domain/demo.h"
+#include "domain/people.h"
+#include "http/server.h"
+
+#ifndef AH_WEB_DIR
+#define AH_WEB_DIR "web"
+#endif
+#define DEFAULT_DB "data/allhands.db"
+#define DEFAULT_LISTEN "127.0.0.1:8080"
+
+/* the one mutable global: the configuration the command line built */
+static struct {
+    const char *db;
+    const char *listen;
+    const char *web;
+    int64_t threads;
+    struct ah_settings settings;
+} app;
+
+static int fail(const char *what, const struct ah_error *err)
+{
+    fprintf(stderr, "allhands: %s: %s\n", what, err->msg);
+    return err->code == AH_E_UNAVAILABLE ? 75 : 1;
+}
+
+static const char *env_or(const char *name, const char *dflt)
+{
+    const char *v = getenv(name);
+
+    return v && *v ? v : dflt;
+}
+
+static bool env_int(const char *name, int64_t min, int64_t max, int64_t *out)
+{
+    const char *v = getenv(name);
+    struct ah_error err;
+
+    if (!v || !*v)
+        return true;
+    if (ah_parse_i64(ah_str_c(v), min, max, out, &err)) {
+        fprintf(stderr, "allhands: %s: %s\n", name, err.msg);
+        return false;
+    }
+    return true;
+}
+
+static bool config_from_env(void)
+{
+    int64_t lease = 900;
+    enum ah_log_level level;
+    const char *lv = getenv("ALLHANDS_LOG_LEVEL");
+
+    app.db = env_or("ALLHANDS_DB", DEFAULT_DB);
+    app.listen = env_or("ALLHANDS_LISTEN", DEFAULT_LISTEN);
+    app.web = env_or("ALLHANDS_WEB", AH_WEB_DIR);
+    app.threads = 4;
+    ah_settings_default(&app.settings);
+    if (lv && ah_log_parse_level(lv, &level))
+        ah_log_set_level(level);
+    if (!env_int("ALLHANDS_THREADS", 1, 64, &app.threads) ||
+        !env_int("ALLHANDS_LEASE_SECONDS", 1, 86400, &lease))
+        return false;
+    app.settings.lease_ms = lease * 1000;
+    return true;
+}
+
+/* ---- options shared by every command ---- */
+
+enum { OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_EMAIL, OPT_NAME, OPT_ROLE,
+       OPT_DEPT, OPT_LEADER, OPT_PWSTDIN, OPT_PEOPLE, OPT_TICKETS, OPT_MESSAGES, OPT_SEED };
+
+static const struct option long_opts[] = {
+    {"db", required_argument, NULL, OPT_DB},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"web", required_argument, NULL, OPT_WEB},
+    {"email", required_argument, NULL, OPT_EMAIL},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"role", required_argument, NULL, OPT_ROLE},
+    {"department", required_argument, NULL, OPT_DEPT},
+    {"leader", no_argument, NULL, OPT_LEADER},
+    {"password-stdin", no_argument, NULL, OPT_PWSTDIN},
+    {"people", required_argument, NULL, OPT_PEOPLE},
+    {"tickets", required_argument, NULL, OPT_TICKETS},
+    {"messages", required_argument, NULL, OPT_MESSAGES},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+struct opts {
+    const char *email, *name, *role, *department;
+    bool leader, password_stdin, help;
+    int64_t people, tickets, messages, seed;
+};
+
+static bool num(const char *flag, const char *v, int64_t min, int64_t max, int64_t *out)
+{
+    struct ah_error err;
+
+    if (ah_parse_i64(ah_str_c(v), min, max, out, &err)) {
+        fprintf(stderr, "allhands: --%s: %s\n", flag, err.msg);
+        return false;
+    }
+    return true;
+}
+
+/* Parses argv into app (shared flags) and o; false on a bad flag. */
+static bool parse_opts(int argc, char **argv, struct opts *o)
+{
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+        bool ok = true;
+
+        switch (c) {
+        case OPT_DB: app.db = optarg; break;
+        case OPT_LISTEN: app.listen = optarg; break;
+        case OPT_THREADS: ok = num("threads", optarg, 1, 64, &app.threads); break;
+        case OPT_WEB: app.web = optarg; break;
+        case OPT_EMAIL: o->email = optarg; break;
+        case OPT_NAME: o->name = optarg; break;
+        case OPT_ROLE: o->role = optarg; break;
+        case OPT_DEPT: o->department = optarg; break;
+        case OPT_LEADER: o->leader = true; break;
+        case OPT_PWSTDIN: o->password_stdin = true; break;
+        case OPT_PEOPLE: ok = num("people", optarg, 8, 1000000, &o->people); break;
+        case OPT_TICKETS: ok = num("tickets", optarg, 0, 100000000, &o->tickets); break;
+        case OPT_MESSAGES: ok = num("messages", optarg, 1, 20, &o->messages); break;
+        case OPT_SEED: ok = num("seed", optarg, 0, INT64_MAX, &o->seed); break;
+        case 'h': o->help = true; break;
+        default: return false;
+        }
+        if (!ok)
+            return false;
+    }
+    if (optind < argc) {
+        fprintf(stderr, "allhands: unexpected argument '%s'\n", argv[optind]);
+        return false;
+    }
+    return true;
+}
+
+/* ---- database helpers ---- */
+
+static void ensure_dir_of(const char *path)
+{
+    char dir[4096];
+    char *slash;
+
+    snprintf(dir, sizeof(dir), "%s", path);
+    slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return;
+    *slash = '\0';
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+        fprintf(stderr, "allhands: cannot create %s: %s\n", dir, strerror(errno));
+}
+
+/* Opens and migrates the database; create makes the file if missing. */
+static enum ah_err open_db(bool create, struct ah_store **out, struct ah_error *err)
+{
+    int from = 0, to = 0;
+    enum ah_err rc;
+
+    if (create)
+        ensure_dir_of(app.db);
+    rc = ah_store_open(app.db, create, out, err);
+    if (rc)
+        return rc;
+    rc = ah_store_migrate(*out, &from, &to, err);
+    if (rc) {
+        ah_store_close(*out);
+        return rc;
+    }
+    if (from != to)
+        ah_log(AH_LOG_INFO, "store.migrated", "db=%s from=%d to=%d", app.db, from, to);
+    return AH_OK;
+}
+
+static void system_ctx(struct ah_ctx *cx, struct ah_store *st, struct ah_arena *a)
+{
+    ah_arena_init(a);
+    memset(cx, 0, sizeof(*cx));
+    cx->store = st;
+    cx->arena = a;
+    cx->system = true;
+    cx->now = ah_time_now_ms();
+    cx->settings = &app.settings;
+}
+
+/* Reads a password: a prompt without echo on a terminal, else stdin's first line. */
+static bool read_password(char *buf, size_t size)
+{
+    struct termios old, quiet;
+    bool tty = isatty(STDIN_FILENO);
+    size_t n;
+
+    if (tty) {
+        fprintf(stderr, "Password (10 characters or more): ");
+        tcgetattr(STDIN_FILENO, &old);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    if (!fgets(buf, (int)size, stdin))
+        buf[0] = '\0';
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        fputc('\n', stderr);
+    }
+    n = strcspn(buf, "\r\n");
+    buf[n] = '\0';
+    return n > 0;
+}
+
+/* ---- commands ---- */
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct ah_server_config cfg;
+    struct ah_server *srv;
+    struct ah_store *st;
+    struct ah_error err;
+    struct sigaction sa = {0};
+
+    if (!parse_opts(argc, argv, &o))
+        return 2;
+    if (o.help) {
+        printf("usage: allhands serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--web DIR]\n"
+               "Serves the API and web UI. Environment: ALLHANDS_DB, ALLHANDS_LISTEN,\n"
+               "ALLHANDS_THREADS, ALLHANDS_WEB, ALLHANDS_LEASE_SECONDS, ALLHANDS_LOG_LEVEL.\n");
+        return 0;
+    }
+    if (open_db(false, &st, &err))
+        return fail("database", &err);
+    ah_store_close(st);
+    cfg = (struct ah_server_config){.db = app.db, .listen = app.listen,
+                                    .threads = (int)app.threads, .web_dir = app.web,
+                                    .settings = app.settings};
+    if (ah_server_start(&cfg, &srv, &err))
+        return fail("serve", &err);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    ah_log(AH_LOG_INFO, "server.start", "listen=%s port=%u threads=%d db=%s", app.listen,
+           (unsigned)ah_server_port(srv), (int)app.threads, app.db);
+    while (!stop_signal)
+        pause();
+    ah_log(AH_LOG_INFO, "server.stop", "signal=%d", (int)stop_signal);
+    ah_server_stop(srv);
+    return 0;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct ah_store *st;
+    struct ah_error err;
+    int from = 0, to = 0;
+
+    if (!parse_opts(argc, argv, &o))
+        return 2;
+    if (o.help) {
+        printf("usage: allhands migrate [--db PATH]\nApplies the schema migrations this "
+               "binary knows to the database.\n");
+        return 0;
+    }
+    ensure_dir_of(app.db);
+    if (ah_store_open(app.db, true, &st, &err) || ah_store_migrate(st, &from, &to, &err))
+        return fail("migrate", &err);
+    ah_store_close(st);
+    printf("database %s: schema version %d (was %d)\n", app.db, to, from);
+    return 0;
+}
+
+static int add_person(struct opts *o, enum ah_role role, const char *password)
+{
+    struct ah_store *st;
+    struct ah_arena a;
+    struct ah_ctx cx;
+    struct ah_person_input in;
+    struct ah_person p;
+    struct ah_error err;
+    int rc = 0;
+
+    if (open_db(true, &st, &err))
+        return fail("database", &err);
+    system_ctx(&cx, st, &a);
+    ah_person_input_init(&in);
+    in.email = ah_str_c(o->email);
+    in.name = ah_str_c(o->name);
+    in.department = ah_str_c(o->department);
+    in.role = (int)role;
+    in.leader = o->leader;
+    in.password = ah_str_c(password);
+    if (ah_people_create(&cx, &in, &p, &err))
+        rc = fail("user", &err);
+    else
+        printf("added %s <%s> as %s (id %" PRId64 ")\n", p.name, p.email,
+               ah_people_role_name(p.role), p.id);
+    ah_arena_release(&a);
+    ah_store_close(st);
+    return rc;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+    struct opts o = {0};
+    char pw[512];
+    int rc;
+
+    if (!parse_opts(argc, argv, &o))
+        return 2;
+    if (o.help || !o.email || !o.name) {
+        printf("usage: allhands init [--db PATH] --email E --name N\n"
+               "Creates a new database and its first lead. The password is read from\n"
+               "standard input (a prompt on a terminal), never from an argument.\n");
+        return o.help ? 0 : 2;
+    }
+    if (access(app.db, F_OK) == 0) {
+        fprintf(stderr, "allhands: init: %s already exists\n", app.db);
+        return 1;
+    }
+    if (!read_password(pw, sizeof(pw))) {
+        fprintf(stderr, "allhands: init: no password given on standard input\n");
+        return 2;
+    }
+    rc = add_person(&o, AH_ROLE_LEAD, pw);
+    ah_crypto_wipe(pw, sizeof(pw));
+    return rc;
+}
+
+static void demo_progress(void *arg, int64_t done, int64_t total)
+{
+    (void)arg;
+    if (total >= 20000 && (done % 100000 == 0 || done == total))
+        fprintf(stderr, "demo: %" PRId64 " of %" PRId64 " tickets\n", done, total);
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+    struct opts o = {.people = 60, .tickets = 300, .messages = 3};
+    struct ah_demo_options d;
+    struct ah_store *st;
+    struct ah_arena a;
+    struct ah_ctx cx;
+    struct ah_error err;
+    int64_t t0 = ah_time_mono_us();
+    int rc = 0;
+
+    if (!parse_opts(argc, argv, &o))
+        return 2;
+    if (o.help) {
+        printf("usage: allhands demo [--db PATH] [--people N] [--tickets N] [--messages AVG]\n"
+               "              [--seed S]\n"
+               "Fills a new database with a plausible company: departments, managers,\n"
+               "founders, support pros and leads, customers and tickets.\n");
+        return 0;
+    }
+    if (open_db(true, &st, &err))
+        return fail("database", &err);
+    system_ctx(&cx, st, &a);
+    d = (struct ah_demo_options){.people = o.people, .tickets = o.tickets,
+                                 .avg_messages = o.messages, .seed = (uint64_t)o.seed,
+                                 .progress = demo_progress};
+    if (ah_demo_generate(&cx, &d, &err)) {
+        rc = fail("demo", &err);
+    } else {
+        printf("demo company in %s: %" PRId64 " people, %" PRId64 " tickets (%.1f s)\n"
+               "sign in with password '%s' as\n"
+               "  lead@demo.allhands.test    (support lead)\n"
+               "  pro@demo.allhands.test     (support pro)\n"
+               "  member@demo.allhands.test  (an engineer)\n"
+               "  admin@demo.allhands.test   (runs the server)\n",
+               app.db, o.people, o.tickets, (double)(ah_time_mono_us() - t0) / 1e6,
+               AH_DEMO_PASSWORD);
+    }
+    ah_arena_release(&a);
+    ah_store_close(st);
+    return rc;
+}
+
+static int user_list(void)
+{
+    struct ah_store *st;
+    struct ah_arena a;
+    struct ah_ctx cx;
+    struct ah_error err;
+    struct ah_person *items;
+    size_t n;
+    int64_t after = 0;
+
+    if (open_db(false, &st, &err))
+        return fail("database", &err);
+    system_ctx(&cx, st, &a);
+    printf("%-6s %-8s %-6s %-32s %s\n", "id", "role", "leader", "email", "name");
+    do {
+        if (ah_people_list(&cx, after, 200, &items, &n, &err)) {
+            ah_store_close(st);
+            return fail("user list", &err);
+        }
+        for (size_t i = 0; i < n; i++)
+            printf("%-6" PRId64 " %-8s %-6s %-32s %s%s\n", items[i].id,
+                   ah_people_role_name(items[i].role), items[i].leader ? "yes" : "", items[i].email,
+                   items[i].name, items[i].active ? "" : " (inactive)");
+        after = n ? items[n - 1].id : after;
+        ah_arena_release(&a);
+    } while (n == 200);
+    ah_store_close(st);
+    return 0;
+}
+
+/* Runs fn on the person with o->email. */
+static int with_person(struct opts *o, int (*fn)(struct ah_ctx *, struct ah_person *, struct opts *))
+{
+    struct ah_store *st;
+    struct ah_arena a;
+    struct ah_ctx cx;
+    struct ah_error err;
+    struct ah_person p;
+    int rc;
+
+    if (open_db(false, &st, &err))
+        return fail("database", &err);
+    system_ctx(&cx, st, &a);
+    if (ah_store_person_get_by_email(st, ah_str_c(o->email), &a, &p, NULL, &err)) {
+        fprintf(stderr, "allhands: user: no person has the email %s\n", o->email);
+        rc = 1;
+    } else {
+        rc = fn(&cx, &p, o);
+    }
+    ah_arena_release(&a);
+    ah_store_close(st);
+    return rc;
+}
+
+static int set_role(struct ah_ctx *cx, struct ah_person *p, struct opts *o)
+{
+    struct ah_person_input in;
+    struct ah_person out;
+    struct ah_error err;
+    enum ah_role role;
+
+    ah_people_role_parse(ah_str_c(o->role), &role);
+    ah_person_input_init(&in);
+    in.role = (int)role;
+    if (ah_people_update(cx, p->id, &in, &out, &err))
+        return fail("user set-role", &err);
+    printf("%s is now %s\n", out.email, ah_people_role_name(out.role));
+    return 0;
+}
+
+static int make_token(struct ah_ctx *cx, struct ah_person *p, struct opts *o)
+{
+    char token[AH_SECRET_MAX];
+    struct ah_credential c;
+    struct ah_error err;
+
+    if (ah_access_token_create(cx, p->id, ah_str_c(o->name ? o->name : "command line"), token, &c,
+                               &err))
+        return fail("user token", &err);
+    printf("%s\n", token);
+    ah_crypto_wipe(token, sizeof(token));
+    return 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+    struct opts o = {0};
+    const char *sub = argc > 1 ? argv[1] : "";
+    enum ah_role role = AH_ROLE_MEMBER;
+    char pw[512] = "";
+    int rc;
+
+    if (!parse_opts(argc - 1, argv + 1, &o))
+        return 2;
+    if (o.help || !*sub || strcmp(sub, "--help") == 0) {
+        printf("usage: allhands user add --email E --name N --role member|pro|lead|admin\n"
+               "                         [--department D] [--leader] --password-stdin\n"
+               "       allhands user list\n"
+               "       allhands user set-role --email E --role R\n"
+               "       allhands user token --email E [--name LABEL]   (prints a new API token)\n"
+               "All take [--db PATH].\n");
+        return 0;
+    }
+    if (strcmp(sub, "list") == 0)
+        return user_list();
+    if ((strcmp(sub, "add") == 0 || strcmp(sub, "set-role") == 0) &&
+        (!o.role || !ah_people_role_parse(ah_str_c(o.role), &role))) {
+        fprintf(stderr, "allhands: user %s: --role must be member, pro, lead or admin\n", sub);
+        return 2;
+    }
+    if (strcmp(sub, "add") != 0 && !o.email) {
+        fprintf(stderr, "allhands: user %s: --email is required\n", sub);
+        return 2;
+    }
+    if (strcmp(sub, "set-role") == 0)
+        return with_person(&o, set_role);
+    if (strcmp(sub, "token") == 0)
+        return with_person(&o, make_token);
+    if (strcmp(sub, "add") != 0) {
+        fprintf(stderr, "allhands: user: unknown command '%s' (add, list, set-role, token)\n",
+                sub);
+        return 2;
+    }
+    if (!o.email || !o.name) {
+        fprintf(stderr, "allhands: user add: --email and --name are required\n");
+        return 2;
+    }
+    if (o.password_stdin && !read_password(pw, sizeof(pw))) {
+        fprintf(stderr, "allhands: user add: no password on standard input\n");
+        return 2;
+    }
+    rc = add_person(&o, role, o.password_stdin ? pw : NULL);
+    ah_crypto_wipe(pw, sizeof(pw));
+    return rc;
+}
+
+static int cmd_routes(void)
+{
+    size_t n;
+    const struct ah_route *r = ah_server_routes(&n);
+
+    for (size_t i = 0; i < n; i++)
+        printf("%s %s\n", r[i].method, r[i].pattern);
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "allhands - a help desk whose queue the whole company works\n\n"
+               "usage: allhands <command> [options]   (each command has --help)\n\n"
+               "  serve     serve the API and web UI\n"
+               "  init      create a new database and its first lead\n"
+               "  migrate   bring a database's schema up to this version\n"
+               "  demo      fill a new database with a demo company\n"
+               "  user      add, list and change people; make API tokens\n"
+               "  routes    print the HTTP routes\n");
+}
+
+int main(int argc, char **argv)
+{
+    struct ah_error err;
+    const char *cmd = argc > 1 ? argv[1] : "";
+
+    if (!config_from_env())
+        return 2;
+    if (ah_crypto_init(&err))
+        return fail("start", &err);
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "init") == 0)
+        return cmd_init(argc - 1, argv + 1);
+    if (strcmp(cmd, "migrate") == 0)
+        return cmd_migrate(argc - 1, argv + 1);
+    if (strcmp(cmd, "demo") == 0)
+        return cmd_demo(argc - 1, argv + 1);
+    if (strcmp(cmd, "user") == 0)
+        return cmd_user(argc - 1, argv + 1);
+    if (strcmp(cmd, "routes") == 0)
+        return cmd_routes();
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    usage(stderr);
+    if (*cmd)
+        fprintf(stderr, "\nallhands: unknown command '%s'\n", cmd);
+    return 2;
+}

@@ -1,0 +1,260 @@
+/* store.h - the one interface to everything allhands persists.
+ *
+ * A backend fills struct ah_store_ops; the domain calls the ah_store_* inline
+ * wrappers below and never sees SQL. One struct ah_store is one connection:
+ * each worker thread opens its own. Strings in records that a store function
+ * returns are allocated from the arena the caller passes, and die with it.
+ * Every function returns enum ah_err and fills err on failure; AH_E_UNAVAILABLE
+ * means the database is busy or unreachable (retry later), AH_E_INTERNAL a
+ * failure that will not pass by itself. */
+#ifndef AH_STORE_STORE_H
+#define AH_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/str.h"
+
+enum ah_role { AH_ROLE_MEMBER, AH_ROLE_PRO, AH_ROLE_LEAD, AH_ROLE_ADMIN };
+enum ah_status { AH_STATUS_NEW, AH_STATUS_OPEN, AH_STATUS_PENDING, AH_STATUS_SOLVED, AH_STATUS_CLOSED };
+enum ah_priority { AH_PRIO_URGENT, AH_PRIO_HIGH, AH_PRIO_NORMAL, AH_PRIO_LOW };
+enum ah_msg_kind { AH_MSG_CUSTOMER, AH_MSG_REPLY, AH_MSG_NOTE };
+enum ah_cred_kind { AH_CRED_SESSION, AH_CRED_TOKEN };
+
+struct ah_person {
+    int64_t id;
+    const char *email;
+    const char *name;
+    const char *department;
+    int64_t manager_id; /* 0: none */
+    enum ah_role role;
+    bool leader; /* founders and executives */
+    const char *timezone;
+    bool active;
+    int64_t created_at;
+    int64_t updated_at;
+};
+
+struct ah_ticket {
+    int64_t id;
+    const char *subject;
+    int64_t requester_id;
+    const char *requester_email;
+    const char *requester_name;
+    enum ah_status status;
+    enum ah_priority priority;
+    int tier; /* 1: members may work it; 2: pros only */
+    const char *tags; /* space-separated, sorted, unique */
+    const char *source;
+    int64_t assignee_id; /* 0: nobody */
+    int64_t claim_until; /* 0: not claimed through "next" */
+    int64_t due_at;         /* first response due (SLA) */
+    int64_t resolve_due_at; /* resolution due (SLA) */
+    int64_t first_response_at;
+    int64_t created_at;
+    int64_t updated_at;
+    int64_t last_message_id;
+    int64_t message_count;
+};
+
+struct ah_message {
+    int64_t id;
+    int64_t ticket_id;
+    enum ah_msg_kind kind;
+    int64_t author_id; /* 0: the requester */
+    const char *author_name;
+    const char *body;
+    int64_t created_at;
+};
+
+struct ah_credential {
+    int64_t id;
+    int64_t person_id;
+    enum ah_cred_kind kind;
+    const char *name;
+    int64_t created_at;
+    int64_t last_used_at;
+    int64_t expires_at; /* 0: never */
+};
+
+struct ah_audit_entry {
+    int64_t id;
+    int64_t at;
+    int64_t actor_id; /* 0: the system or the command line */
+    const char *action; /* "person.create", "ticket.reassign", ... */
+    const char *target; /* "person:12", "ticket:40" */
+    const char *before; /* JSON or NULL */
+    const char *after;  /* JSON or NULL */
+};
+
+#define AH_STATUS_MASK(s) (1u << (s))
+
+struct ah_ticket_filter {
+    unsigned status_mask;   /* 0: any */
+    int max_tier;           /* visibility: 1 for members, 2 for pros */
+    int tier;               /* 0: any */
+    int64_t assignee_id;    /* 0: any; -1: unassigned */
+    struct ah_str tag;      /* null: any */
+    struct ah_str query;    /* null: no text search; else an FTS5 query of quoted terms */
+    int64_t before_id;      /* cursor: ids below this; 0: from the newest */
+    int limit;
+};
+
+/* The queue order is (due_at, id): the nearest SLA deadline first. */
+struct ah_queue_filter {
+    int max_tier;
+    int64_t person_id;  /* tickets this person skipped are left out */
+    int64_t exclude_id; /* a ticket to pass over this time; 0: none */
+    int64_t after_due;  /* cursor for lists: (due, id) after these; id 0: from the top */
+    int64_t after_id;
+    int limit;
+};
+
+struct ah_store;
+
+struct ah_store_ops {
+    const char *name;
+    void (*close)(struct ah_store *s);
+    enum ah_err (*begin)(struct ah_store *s, struct ah_error *err);
+    enum ah_err (*commit)(struct ah_store *s, struct ah_error *err);
+    void (*rollback)(struct ah_store *s);
+    enum ah_err (*migrate)(struct ah_store *s, int *from, int *to, struct ah_error *err);
+    enum ah_err (*ping)(struct ah_store *s, struct ah_error *err);
+
+    enum ah_err (*person_insert)(struct ah_store *s, struct ah_person *p, const char *pwhash,
+                                 struct ah_error *err);
+    enum ah_err (*person_update)(struct ah_store *s, const struct ah_person *p,
+                                 struct ah_error *err);
+    enum ah_err (*person_set_password)(struct ah_store *s, int64_t id, const char *pwhash,
+                                       struct ah_error *err);
+    enum ah_err (*person_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                              struct ah_person *out, struct ah_error *err);
+    enum ah_err (*person_get_by_email)(struct ah_store *s, struct ah_str email,
+                                       struct ah_arena *a, struct ah_person *out,
+                                       const char **pwhash, struct ah_error *err);
+    enum ah_err (*person_list)(struct ah_store *s, int64_t after_id, int limit,
+                               struct ah_arena *a, struct ah_person **items, size_t *n,
+                               struct ah_error *err);
+    enum ah_err (*person_count)(struct ah_store *s, int64_t *n, struct ah_error *err);
+
+    enum ah_err (*cred_insert)(struct ah_store *s, struct ah_credential *c, const char *hash,
+                               struct ah_error *err);
+    enum ah_err (*cred_lookup)(struct ah_store *s, const char *hash, struct ah_arena *a,
+                               struct ah_credential *c, struct ah_person *p,
+                               struct ah_error *err);
+    enum ah_err (*cred_touch)(struct ah_store *s, int64_t id, int64_t now, int64_t expires_at,
+                              struct ah_error *err);
+    enum ah_err (*cred_delete)(struct ah_store *s, int64_t id, int64_t person_id,
+                               struct ah_error *err);
+    enum ah_err (*cred_list)(struct ah_store *s, int64_t person_id, enum ah_cred_kind kind,
+                             struct ah_arena *a, struct ah_credential **items, size_t *n,
+                             struct ah_error *err);
+    enum ah_err (*cred_purge)(struct ah_store *s, int64_t now, struct ah_error *err);
+
+    enum ah_err (*customer_upsert)(struct ah_store *s, struct ah_str email, struct ah_str name,
+                                   int64_t now, int64_t *id, struct ah_error *err);
+
+    enum ah_err (*ticket_insert)(struct ah_store *s, struct ah_ticket *t, struct ah_error *err);
+    enum ah_err (*ticket_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                              struct ah_ticket *out, struct ah_error *err);
+    enum ah_err (*ticket_list)(struct ah_store *s, const struct ah_ticket_filter *f,
+                               struct ah_arena *a, struct ah_ticket **items, size_t *n,
+                               struct ah_error *err);
+    /* Writes status, priority, tier, tags, assignee, claim, first response, updated_at. */
+    enum ah_err (*ticket_update)(struct ah_store *s, const struct ah_ticket *t,
+                                 struct ah_error *err);
+
+    /* Inserts m (sets m->id) and counts it on its ticket. */
+    enum ah_err (*message_insert)(struct ah_store *s, struct ah_message *m, struct ah_error *err);
+    /* Messages of a ticket with id > after_id, oldest first. */
+    enum ah_err (*message_list)(struct ah_store *s, int64_t ticket_id, int64_t after_id,
+                                int limit, struct ah_arena *a, struct ah_message **items,
+                                size_t *n, struct ah_error *err);
+
+    /* Returns every claim whose lease ended before now to the queue. */
+    enum ah_err (*queue_expire)(struct ah_store *s, int64_t now, int64_t *returned,
+                                struct ah_error *err);
+    /* The ticket person holds through "next" (claim_until > now), or NOT_FOUND. */
+    enum ah_err (*queue_held)(struct ah_store *s, int64_t person_id, int64_t now, int64_t *id,
+                              struct ah_error *err);
+    /* Picks the most urgent ticket that f allows and claims it for f->person_id
+     * until the given time, atomically: NOT_FOUND when there is none. */
+    enum ah_err (*queue_claim_next)(struct ah_store *s, const struct ah_queue_filter *f,
+                                    int64_t until, int64_t now, int64_t *id,
+                                    struct ah_error *err);
+    enum ah_err (*queue_list)(struct ah_store *s, const struct ah_queue_filter *f,
+                              struct ah_arena *a, struct ah_ticket **items, size_t *n,
+                              struct ah_error *err);
+    /* Extends the lease of what person holds. */
+    enum ah_err (*queue_renew)(struct ah_store *s, int64_t person_id, int64_t now,
+                               int64_t until, struct ah_error *err);
+    enum ah_err (*queue_skip)(struct ah_store *s, int64_t ticket_id, int64_t person_id,
+                              struct ah_str reason, int64_t now, struct ah_error *err);
+
+    enum ah_err (*audit_insert)(struct ah_store *s, struct ah_audit_entry *e,
+                                struct ah_error *err);
+    enum ah_err (*audit_list)(struct ah_store *s, int64_t before_id, int limit,
+                              struct ah_arena *a, struct ah_audit_entry **items, size_t *n,
+                              struct ah_error *err);
+};
+
+struct ah_store {
+    const struct ah_store_ops *ops;
+};
+
+/* Opens the database named by location (a file path: SQLite), creating the
+ * file if create is set. Caller frees with ah_store_close. Does not migrate. */
+enum ah_err ah_store_open(const char *location, bool create, struct ah_store **out,
+                          struct ah_error *err);
+/* The schema version this binary writes. */
+int ah_store_schema_version(void);
+
+static inline void ah_store_close(struct ah_store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+#define AH_STORE_CALL(name, ...) return s->ops->name(s, __VA_ARGS__)
+
+/* The wrappers the domain calls: one per operation, same arguments. */
+static inline enum ah_err ah_store_begin(struct ah_store *s, struct ah_error *err) { AH_STORE_CALL(begin, err); }
+static inline enum ah_err ah_store_commit(struct ah_store *s, struct ah_error *err) { AH_STORE_CALL(commit, err); }
+static inline void ah_store_rollback(struct ah_store *s) { s->ops->rollback(s); }
+static inline enum ah_err ah_store_migrate(struct ah_store *s, int *from, int *to, struct ah_error *err) { AH_STORE_CALL(migrate, from, to, err); }
+static inline enum ah_err ah_store_ping(struct ah_store *s, struct ah_error *err) { AH_STORE_CALL(ping, err); }
+static inline enum ah_err ah_store_person_insert(struct ah_store *s, struct ah_person *p, const char *pwhash, struct ah_error *err) { AH_STORE_CALL(person_insert, p, pwhash, err); }
+static inline enum ah_err ah_store_person_update(struct ah_store *s, const struct ah_person *p, struct ah_error *err) { AH_STORE_CALL(person_update, p, err); }
+static inline enum ah_err ah_store_person_set_password(struct ah_store *s, int64_t id, const char *pwhash, struct ah_error *err) { AH_STORE_CALL(person_set_password, id, pwhash, err); }
+static inline enum ah_err ah_store_person_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_person *out, struct ah_error *err) { AH_STORE_CALL(person_get, id, a, out, err); }
+static inline enum ah_err ah_store_person_get_by_email(struct ah_store *s, struct ah_str email, struct ah_arena *a, struct ah_person *out, const char **pwhash, struct ah_error *err) { AH_STORE_CALL(person_get_by_email, email, a, out, pwhash, err); }
+static inline enum ah_err ah_store_person_list(struct ah_store *s, int64_t after_id, int limit, struct ah_arena *a, struct ah_person **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(person_list, after_id, limit, a, items, n, err); }
+static inline enum ah_err ah_store_person_count(struct ah_store *s, int64_t *n, struct ah_error *err) { AH_STORE_CALL(person_count, n, err); }
+static inline enum ah_err ah_store_cred_insert(struct ah_store *s, struct ah_credential *c, const char *hash, struct ah_error *err) { AH_STORE_CALL(cred_insert, c, hash, err); }
+static inline enum ah_err ah_store_cred_lookup(struct ah_store *s, const char *hash, struct ah_arena *a, struct ah_credential *c, struct ah_person *p, struct ah_error *err) { AH_STORE_CALL(cred_lookup, hash, a, c, p, err); }
+static inline enum ah_err ah_store_cred_touch(struct ah_store *s, int64_t id, int64_t now, int64_t expires_at, struct ah_error *err) { AH_STORE_CALL(cred_touch, id, now, expires_at, err); }
+static inline enum ah_err ah_store_cred_delete(struct ah_store *s, int64_t id, int64_t person_id, struct ah_error *err) { AH_STORE_CALL(cred_delete, id, person_id, err); }
+static inline enum ah_err ah_store_cred_list(struct ah_store *s, int64_t person_id, enum ah_cred_kind kind, struct ah_arena *a, struct ah_credential **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(cred_list, person_id, kind, a, items, n, err); }
+static inline enum ah_err ah_store_cred_purge(struct ah_store *s, int64_t now, struct ah_error *err) { AH_STORE_CALL(cred_purge, now, err); }
+static inline enum ah_err ah_store_customer_upsert(struct ah_store *s, struct ah_str email, struct ah_str name, int64_t now, int64_t *id, struct ah_error *err) { AH_STORE_CALL(customer_upsert, email, name, now, id, err); }
+static inline enum ah_err ah_store_ticket_insert(struct ah_store *s, struct ah_ticket *t, struct ah_error *err) { AH_STORE_CALL(ticket_insert, t, err); }
+static inline enum ah_err ah_store_ticket_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_ticket *out, struct ah_error *err) { AH_STORE_CALL(ticket_get, id, a, out, err); }
+static inline enum ah_err ah_store_ticket_list(struct ah_store *s, const struct ah_ticket_filter *f, struct ah_arena *a, struct ah_ticket **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(ticket_list, f, a, items, n, err); }
+static inline enum ah_err ah_store_ticket_update(struct ah_store *s, const struct ah_ticket *t, struct ah_error *err) { AH_STORE_CALL(ticket_update, t, err); }
+static inline enum ah_err ah_store_message_insert(struct ah_store *s, struct ah_message *m, struct ah_error *err) { AH_STORE_CALL(message_insert, m, err); }
+static inline enum ah_err ah_store_message_list(struct ah_store *s, int64_t ticket_id, int64_t after_id, int limit, struct ah_arena *a, struct ah_message **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(message_list, ticket_id, after_id, limit, a, items, n, err); }
+static inline enum ah_err ah_store_queue_expire(struct ah_store *s, int64_t now, int64_t *returned, struct ah_error *err) { AH_STORE_CALL(queue_expire, now, returned, err); }
+static inline enum ah_err ah_store_queue_held(struct ah_store *s, int64_t person_id, int64_t now, int64_t *id, struct ah_error *err) { AH_STORE_CALL(queue_held, person_id, now, id, err); }
+static inline enum ah_err ah_store_queue_claim_next(struct ah_store *s, const struct ah_queue_filter *f, int64_t until, int64_t now, int64_t *id, struct ah_error *err) { AH_STORE_CALL(queue_claim_next, f, until, now, id, err); }
+static inline enum ah_err ah_store_queue_list(struct ah_store *s, const struct ah_queue_filter *f, struct ah_arena *a, struct ah_ticket **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(queue_list, f, a, items, n, err); }
+static inline enum ah_err ah_store_queue_renew(struct ah_store *s, int64_t person_id, int64_t now, int64_t until, struct ah_error *err) { AH_STORE_CALL(queue_renew, person_id, now, until, err); }
+static inline enum ah_err ah_store_queue_skip(struct ah_store *s, int64_t ticket_id, int64_t person_id, struct ah_str reason, int64_t now, struct ah_error *err) { AH_STORE_CALL(queue_skip, ticket_id, person_id, reason, now, err); }
+static inline enum ah_err ah_store_audit_insert(struct ah_store *s, struct ah_audit_entry *e, struct ah_error *err) { AH_STORE_CALL(audit_insert, e, err); }
+static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before_id, int limit, struct ah_arena *a, struct ah_audit_entry **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(audit_list, before_id, limit, a, items, n, err); }
+
+#undef AH_STORE_CALL
+
+#endif

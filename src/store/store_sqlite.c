@@ -1,0 +1,1345 @@
+/* store_sqlite.c - the SQLite backend of store.h: one connection per struct
+ * ah_store, WAL, synchronous=NORMAL, foreign keys, a busy timeout, and every
+ * statement prepared once per connection and cached. All of allhands' SQL for
+ * SQLite is in this file and schema_sqlite.h. */
+#include "store/store.h"
+
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/mem.h"
+#include "store/schema_sqlite.h"
+
+#define NMIGRATIONS ((int)(sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0])))
+#define BUSY_TIMEOUT_MS 5000
+
+#define PERSON_COLS                                                                      \
+    "p.id, p.email, p.name, p.department, coalesce(p.manager_id, 0), p.role, p.leader, " \
+    "p.timezone, p.active, p.created_at, p.updated_at"
+#define TICKET_COLS                                                                      \
+    "t.id, t.subject, t.requester_id, c.email, c.name, t.status, t.priority, t.tier, "   \
+    "t.tags, t.source, coalesce(t.assignee_id, 0), coalesce(t.claim_until, 0), t.due_at, " \
+    "t.resolve_due_at, coalesce(t.first_response_at, 0), t.created_at, t.updated_at, "   \
+    "t.last_message_id, t.message_count"
+#define TICKET_FROM " FROM tickets t JOIN customers c ON c.id = t.requester_id"
+#define QUEUE_WHERE                                                                      \
+    " WHERE t.status < 2 AND t.assignee_id IS NULL AND (t.due_at, t.id) > (?1, ?2)"      \
+    " AND t.id <> ?3 AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.person_id = ?4"       \
+    " AND k.ticket_id = t.id)"
+/* members' variant: the literal "tier = 1" lets SQLite use tickets_queue_t1 */
+#define QUEUE_WHERE_T1 QUEUE_WHERE " AND t.tier = 1"
+
+enum st {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_PING,
+    ST_PERSON_INSERT,
+    ST_PERSON_UPDATE,
+    ST_PERSON_PASSWORD,
+    ST_PERSON_GET,
+    ST_PERSON_BY_EMAIL,
+    ST_PERSON_LIST,
+    ST_PERSON_COUNT,
+    ST_CRED_INSERT,
+    ST_CRED_LOOKUP,
+    ST_CRED_TOUCH,
+    ST_CRED_DELETE,
+    ST_CRED_DELETE_ANY,
+    ST_CRED_LIST,
+    ST_CRED_PURGE,
+    ST_CUSTOMER_FIND,
+    ST_CUSTOMER_INSERT,
+    ST_TICKET_INSERT,
+    ST_TICKET_FTS,
+    ST_TAG_INSERT,
+    ST_TAG_CLEAR,
+    ST_TICKET_GET,
+    ST_TICKET_UPDATE,
+    ST_MESSAGE_INSERT,
+    ST_MESSAGE_FTS,
+    ST_MESSAGE_COUNT,
+    ST_MESSAGE_LIST,
+    ST_QUEUE_EXPIRE,
+    ST_QUEUE_HELD,
+    ST_QUEUE_PICK,
+    ST_QUEUE_PICK_T1,
+    ST_QUEUE_CLAIM,
+    ST_QUEUE_LIST,
+    ST_QUEUE_LIST_T1,
+    ST_QUEUE_RENEW,
+    ST_QUEUE_SKIP,
+    ST_AUDIT_INSERT,
+    ST_AUDIT_LIST,
+    ST_COUNT
+};
+
+static const char *const sql_text[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_PING] = "SELECT count(*) FROM sqlite_schema",
+    [ST_PERSON_INSERT] =
+        "INSERT INTO people (email, name, department, manager_id, role, leader, timezone,"
+        " active, password_hash, created_at, updated_at)"
+        " VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+    [ST_PERSON_UPDATE] =
+        "UPDATE people SET name = ?2, department = ?3, manager_id = nullif(?4, 0), role = ?5,"
+        " leader = ?6, timezone = ?7, active = ?8, updated_at = ?9 WHERE id = ?1",
+    [ST_PERSON_PASSWORD] = "UPDATE people SET password_hash = ?2 WHERE id = ?1",
+    [ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM people p WHERE p.id = ?1",
+    [ST_PERSON_BY_EMAIL] =
+        "SELECT " PERSON_COLS ", p.password_hash FROM people p WHERE p.email = ?1",
+    [ST_PERSON_LIST] =
+        "SELECT " PERSON_COLS " FROM people p WHERE p.id > ?1 ORDER BY p.id LIMIT ?2",
+    [ST_PERSON_COUNT] = "SELECT count(*) FROM people",
+    [ST_CRED_INSERT] =
+        "INSERT INTO credentials (person_id, kind, hash, name, created_at, last_used_at,"
+        " expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, nullif(?6, 0))",
+    [ST_CRED_LOOKUP] =
+        "SELECT k.id, k.person_id, k.kind, k.name, k.created_at, k.last_used_at,"
+        " coalesce(k.expires_at, 0), " PERSON_COLS
+        " FROM credentials k JOIN people p ON p.id = k.person_id WHERE k.hash = ?1",
+    [ST_CRED_TOUCH] =
+        "UPDATE credentials SET last_used_at = ?2, expires_at = nullif(?3, 0) WHERE id = ?1",
+    [ST_CRED_DELETE] = "DELETE FROM credentials WHERE id = ?1 AND person_id = ?2",
+    [ST_CRED_DELETE_ANY] = "DELETE FROM credentials WHERE id = ?1",
+    [ST_CRED_LIST] =
+        "SELECT id, person_id, kind, name, created_at, last_used_at, coalesce(expires_at, 0)"
+        " FROM credentials WHERE person_id = ?1 AND kind = ?2 ORDER BY id LIMIT 1000",
+    [ST_CRED_PURGE] = "DELETE FROM credentials WHERE expires_at IS NOT NULL AND expires_at < ?1",
+    [ST_CUSTOMER_FIND] = "SELECT id, name FROM customers WHERE email = ?1",
+    [ST_CUSTOMER_INSERT] =
+        "INSERT INTO customers (email, name, created_at) VALUES (?1, ?2, ?3)",
+    [ST_TICKET_INSERT] =
+        "INSERT INTO tickets (subject, requester_id, status, priority, tier, tags, source,"
+        " assignee_id, claim_until, due_at, resolve_due_at, first_response_at, created_at,"
+        " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), nullif(?9, 0), ?10,"
+        " ?11, nullif(?12, 0), ?13, ?13)",
+    [ST_TICKET_FTS] = "INSERT INTO ticket_fts (rowid, subject) VALUES (?1, ?2)",
+    [ST_TAG_INSERT] = "INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?1, ?2)",
+    [ST_TAG_CLEAR] = "DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag NOT IN"
+                     " (SELECT value FROM json_each(?2))",
+    [ST_TICKET_GET] = "SELECT " TICKET_COLS TICKET_FROM " WHERE t.id = ?1",
+    [ST_TICKET_UPDATE] =
+        "UPDATE tickets SET status = ?2, priority = ?3, tier = ?4, tags = ?5,"
+        " assignee_id = nullif(?6, 0), claim_until = nullif(?7, 0),"
+        " first_response_at = nullif(?8, 0), due_at = ?9, resolve_due_at = ?10,"
+        " updated_at = ?11 WHERE id = ?1",
+    [ST_MESSAGE_INSERT] =
+        "INSERT INTO messages (ticket_id, kind, author_id, body, created_at)"
+        " VALUES (?1, ?2, nullif(?3, 0), ?4, ?5)",
+    [ST_MESSAGE_FTS] = "INSERT INTO message_fts (rowid, body) VALUES (?1, ?2)",
+    [ST_MESSAGE_COUNT] =
+        "UPDATE tickets SET last_message_id = ?2, message_count = message_count + 1,"
+        " updated_at = ?3 WHERE id = ?1",
+    [ST_MESSAGE_LIST] =
+        "SELECT m.id, m.ticket_id, m.kind, coalesce(m.author_id, 0),"
+        " coalesce(p.name, c.name, ''), m.body, m.created_at"
+        " FROM messages m LEFT JOIN people p ON p.id = m.author_id"
+        " LEFT JOIN tickets t ON m.author_id IS NULL AND t.id = m.ticket_id"
+        " LEFT JOIN customers c ON c.id = t.requester_id"
+        " WHERE m.ticket_id = ?1 AND m.id > ?2 ORDER BY m.id LIMIT ?3",
+    [ST_QUEUE_EXPIRE] =
+        "UPDATE tickets SET assignee_id = NULL, claim_until = NULL"
+        " WHERE claim_until IS NOT NULL AND claim_until <= ?1",
+    [ST_QUEUE_HELD] =
+        "SELECT id FROM tickets WHERE assignee_id = ?1 AND claim_until IS NOT NULL"
+        " AND claim_until > ?2 ORDER BY id LIMIT 1",
+    [ST_QUEUE_PICK] = "SELECT t.id FROM tickets t" QUEUE_WHERE " ORDER BY t.due_at, t.id LIMIT 1",
+    [ST_QUEUE_PICK_T1] =
+        "SELECT t.id FROM tickets t" QUEUE_WHERE_T1 " ORDER BY t.due_at, t.id LIMIT 1",
+    [ST_QUEUE_CLAIM] =
+        "UPDATE tickets SET assignee_id = ?2, claim_until = ?3, updated_at = ?4"
+        " WHERE id = ?1 AND assignee_id IS NULL",
+    [ST_QUEUE_LIST] =
+        "SELECT " TICKET_COLS TICKET_FROM QUEUE_WHERE " ORDER BY t.due_at, t.id LIMIT ?5",
+    [ST_QUEUE_LIST_T1] =
+        "SELECT " TICKET_COLS TICKET_FROM QUEUE_WHERE_T1 " ORDER BY t.due_at, t.id LIMIT ?5",
+    [ST_QUEUE_RENEW] =
+        "UPDATE tickets SET claim_until = ?3 WHERE assignee_id = ?1"
+        " AND claim_until IS NOT NULL AND claim_until > ?2",
+    [ST_QUEUE_SKIP] =
+        "INSERT INTO skips (person_id, ticket_id, reason, created_at) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (person_id, ticket_id) DO UPDATE SET reason = excluded.reason,"
+        " created_at = excluded.created_at",
+    [ST_AUDIT_INSERT] =
+        "INSERT INTO audit (at, actor_id, action, target, before, after)"
+        " VALUES (?1, nullif(?2, 0), ?3, ?4, ?5, ?6)",
+    [ST_AUDIT_LIST] =
+        "SELECT id, at, coalesce(actor_id, 0), action, target, before, after FROM audit"
+        " WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
+};
+
+/* ticket_list builds its WHERE from the filters present; each shape is
+ * prepared once and cached under the bit set of filters it uses. */
+enum {
+    TL_STATUS = 1,
+    TL_TIER = 2,
+    TL_ASSIGNED = 4,
+    TL_UNASSIGNED = 8,
+    TL_TAG = 16,
+    TL_QUERY = 32,
+    TL_SHAPES = 64
+};
+
+struct sq {
+    struct ah_store base;
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    sqlite3_stmt *list[TL_SHAPES];
+};
+
+static enum ah_err db_error(struct sq *q, int rc, const char *what, struct ah_error *err)
+{
+    int prim = rc & 0xff;
+
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return ah_error_set(err, AH_E_CONFLICT, "%s: already exists", what);
+    if (prim == SQLITE_CONSTRAINT)
+        return ah_error_set(err, AH_E_INVALID, "%s: %s", what, sqlite3_errmsg(q->db));
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+        return ah_error_set(err, AH_E_UNAVAILABLE, "%s: database is busy", what);
+    if (prim == SQLITE_FULL)
+        return ah_error_set(err, AH_E_INTERNAL, "%s: database or disk is full", what);
+    if (prim == SQLITE_READONLY)
+        return ah_error_set(err, AH_E_INTERNAL, "%s: database is read-only", what);
+    return ah_error_set(err, AH_E_INTERNAL, "%s: %s", what, sqlite3_errmsg(q->db));
+}
+
+static enum ah_err prep_sql(struct sq *q, const char *sql, sqlite3_stmt **out,
+                            struct ah_error *err)
+{
+    int rc = sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+
+    if (rc != SQLITE_OK)
+        return db_error(q, rc, "prepare", err);
+    return AH_OK;
+}
+
+/* The cached statement id, reset and ready to bind. */
+static enum ah_err stmt(struct sq *q, enum st id, sqlite3_stmt **out, struct ah_error *err)
+{
+    if (!q->st[id]) {
+        enum ah_err rc = prep_sql(q, sql_text[id], &q->st[id], err);
+
+        if (rc)
+            return rc;
+    }
+    *out = q->st[id];
+    return AH_OK;
+}
+
+static void done(sqlite3_stmt *s)
+{
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+}
+
+static void bind_str(sqlite3_stmt *s, int i, struct ah_str v)
+{
+    if (v.p)
+        sqlite3_bind_text(s, i, v.p, (int)v.len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void bind_c(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static const char *col_text(struct ah_arena *a, sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+
+    if (!t)
+        return NULL;
+    return ah_arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(s, i));
+}
+
+static const char *col_text0(struct ah_arena *a, sqlite3_stmt *s, int i)
+{
+    const char *t = col_text(a, s, i);
+
+    return t ? t : "";
+}
+
+/* Steps a statement that returns no rows and resets it. */
+static enum ah_err exec_done(struct sq *q, sqlite3_stmt *s, const char *what,
+                             struct ah_error *err)
+{
+    int rc = sqlite3_step(s);
+
+    done(s);
+    if (rc != SQLITE_DONE)
+        return db_error(q, rc, what, err);
+    return AH_OK;
+}
+
+static int person_read(sqlite3_stmt *s, int c, struct ah_arena *a, struct ah_person *p)
+{
+    p->id = sqlite3_column_int64(s, c);
+    p->email = col_text0(a, s, c + 1);
+    p->name = col_text0(a, s, c + 2);
+    p->department = col_text0(a, s, c + 3);
+    p->manager_id = sqlite3_column_int64(s, c + 4);
+    p->role = (enum ah_role)sqlite3_column_int(s, c + 5);
+    p->leader = sqlite3_column_int(s, c + 6) != 0;
+    p->timezone = col_text0(a, s, c + 7);
+    p->active = sqlite3_column_int(s, c + 8) != 0;
+    p->created_at = sqlite3_column_int64(s, c + 9);
+    p->updated_at = sqlite3_column_int64(s, c + 10);
+    return c + 11;
+}
+
+static void ticket_read(sqlite3_stmt *s, struct ah_arena *a, struct ah_ticket *t)
+{
+    t->id = sqlite3_column_int64(s, 0);
+    t->subject = col_text0(a, s, 1);
+    t->requester_id = sqlite3_column_int64(s, 2);
+    t->requester_email = col_text0(a, s, 3);
+    t->requester_name = col_text0(a, s, 4);
+    t->status = (enum ah_status)sqlite3_column_int(s, 5);
+    t->priority = (enum ah_priority)sqlite3_column_int(s, 6);
+    t->tier = sqlite3_column_int(s, 7);
+    t->tags = col_text0(a, s, 8);
+    t->source = col_text0(a, s, 9);
+    t->assignee_id = sqlite3_column_int64(s, 10);
+    t->claim_until = sqlite3_column_int64(s, 11);
+    t->due_at = sqlite3_column_int64(s, 12);
+    t->resolve_due_at = sqlite3_column_int64(s, 13);
+    t->first_response_at = sqlite3_column_int64(s, 14);
+    t->created_at = sqlite3_column_int64(s, 15);
+    t->updated_at = sqlite3_column_int64(s, 16);
+    t->last_message_id = sqlite3_column_int64(s, 17);
+    t->message_count = sqlite3_column_int64(s, 18);
+}
+
+/* Runs s (bound) and collects its rows with read into a growing arena array. */
+typedef void (*row_reader)(sqlite3_stmt *s, struct ah_arena *a, void *item);
+
+static enum ah_err collect(struct sq *q, sqlite3_stmt *s, struct ah_arena *a, size_t item_size,
+                           size_t max, row_reader read, void **items, size_t *n,
+                           const char *what, struct ah_error *err)
+{
+    char *arr = ah_arena_alloc(a, item_size * (max ? max : 1));
+    size_t count = 0;
+    int rc;
+
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && count < max) {
+        read(s, a, arr + count * item_size);
+        count++;
+    }
+    done(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(q, rc, what, err);
+    *items = arr;
+    *n = count;
+    return AH_OK;
+}
+
+static void ticket_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    ticket_read(s, a, item);
+}
+
+static void person_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    person_read(s, 0, a, item);
+}
+
+/* ---- connection and transactions ---- */
+
+static void sq_close(struct ah_store *base)
+{
+    struct sq *q = (struct sq *)base;
+
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(q->st[i]);
+    for (int i = 0; i < TL_SHAPES; i++)
+        sqlite3_finalize(q->list[i]);
+    sqlite3_close_v2(q->db);
+    free(q);
+}
+
+static enum ah_err run_simple(struct sq *q, enum st id, const char *what, struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, id, &s, err);
+
+    if (rc)
+        return rc;
+    return exec_done(q, s, what, err);
+}
+
+static enum ah_err sq_begin(struct ah_store *base, struct ah_error *err)
+{
+    return run_simple((struct sq *)base, ST_BEGIN, "begin", err);
+}
+
+static enum ah_err sq_commit(struct ah_store *base, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    enum ah_err rc = run_simple(q, ST_COMMIT, "commit", err);
+
+    if (rc && !sqlite3_get_autocommit(q->db))
+        run_simple(q, ST_ROLLBACK, "rollback", NULL);
+    return rc;
+}
+
+static void sq_rollback(struct ah_store *base)
+{
+    struct sq *q = (struct sq *)base;
+
+    if (!sqlite3_get_autocommit(q->db))
+        run_simple(q, ST_ROLLBACK, "rollback", NULL);
+}
+
+static enum ah_err exec_script(struct sq *q, const char *sql, const char *what,
+                               struct ah_error *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(q->db, sql, NULL, NULL, &msg);
+
+    if (rc != SQLITE_OK) {
+        ah_error_set(err, (rc & 0xff) == SQLITE_BUSY ? AH_E_UNAVAILABLE : AH_E_INTERNAL,
+                     "%s: %s", what, msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return err ? err->code : AH_E_INTERNAL;
+    }
+    return AH_OK;
+}
+
+static enum ah_err user_version(struct sq *q, int *out, struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &s, NULL);
+
+    if (rc != SQLITE_OK)
+        return db_error(q, rc, "schema version", err);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW)
+        return db_error(q, rc, "schema version", err);
+    return AH_OK;
+}
+
+static enum ah_err sq_migrate(struct ah_store *base, int *from, int *to, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    int v = 0;
+    enum ah_err rc = exec_script(q, "BEGIN IMMEDIATE", "migrate", err);
+
+    if (rc)
+        return rc;
+    /* read the version inside the write lock, so two starting servers do not
+     * both apply the same migration */
+    rc = user_version(q, &v, err);
+    if (!rc && v > NMIGRATIONS)
+        rc = ah_error_set(err, AH_E_INTERNAL,
+                          "database schema version %d is newer than this allhands (%d)", v,
+                          NMIGRATIONS);
+    *from = v;
+    for (; !rc && v < NMIGRATIONS; v++) {
+        char pragma[64];
+
+        rc = exec_script(q, sqlite_migrations[v], "migration", err);
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+        if (!rc)
+            rc = exec_script(q, pragma, "migration", err);
+    }
+    if (rc) {
+        exec_script(q, "ROLLBACK", "migrate", NULL);
+        return rc;
+    }
+    *to = v;
+    return exec_script(q, "COMMIT", "migrate", err);
+}
+
+static enum ah_err sq_ping(struct ah_store *base, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_PING, &s, err);
+    int r;
+
+    if (rc)
+        return rc;
+    r = sqlite3_step(s);
+    done(s);
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "ping", err);
+    return AH_OK;
+}
+
+/* ---- people ---- */
+
+static void bind_person(sqlite3_stmt *s, const struct ah_person *p)
+{
+    bind_c(s, 2, p->name);
+    bind_c(s, 3, p->department ? p->department : "");
+    sqlite3_bind_int64(s, 4, p->manager_id);
+    sqlite3_bind_int(s, 5, (int)p->role);
+    sqlite3_bind_int(s, 6, p->leader);
+    bind_c(s, 7, p->timezone ? p->timezone : "UTC");
+    sqlite3_bind_int(s, 8, p->active);
+}
+
+static enum ah_err sq_person_insert(struct ah_store *base, struct ah_person *p,
+                                    const char *pwhash, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_PERSON_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, p->email);
+    bind_person(s, p);
+    bind_c(s, 9, pwhash);
+    sqlite3_bind_int64(s, 10, p->created_at);
+    rc = exec_done(q, s, "person", err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "a person with email %s already exists",
+                            p->email);
+    if (!rc)
+        p->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_person_update(struct ah_store *base, const struct ah_person *p,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_PERSON_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, p->id);
+    bind_person(s, p);
+    sqlite3_bind_int64(s, 9, p->updated_at);
+    return exec_done(q, s, "person", err);
+}
+
+static enum ah_err sq_person_set_password(struct ah_store *base, int64_t id, const char *pwhash,
+                                          struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_PERSON_PASSWORD, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    bind_c(s, 2, pwhash);
+    return exec_done(q, s, "password", err);
+}
+
+static enum ah_err sq_person_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                 struct ah_person *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_PERSON_GET, &s, err);
+    int r;
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        person_read(s, 0, a, out);
+    done(s);
+    if (r == SQLITE_DONE)
+        return ah_error_set(err, AH_E_NOT_FOUND, "person %" PRId64 " does not exist", id);
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "person", err);
+    return AH_OK;
+}
+
+static enum ah_err sq_person_get_by_email(struct ah_store *base, struct ah_str email,
+                                          struct ah_arena *a, struct ah_person *out,
+                                          const char **pwhash, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_PERSON_BY_EMAIL, &s, err);
+    int r;
+
+    if (rc)
+        return rc;
+    bind_str(s, 1, email);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        int c = person_read(s, 0, a, out);
+
+        if (pwhash)
+            *pwhash = col_text(a, s, c);
+    }
+    done(s);
+    if (r == SQLITE_DONE)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no person has that email");
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "person", err);
+    return AH_OK;
+}
+
+static enum ah_err sq_person_list(struct ah_store *base, int64_t after_id, int limit,
+                                  struct ah_arena *a, struct ah_person **items, size_t *n,
+                                  struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_PERSON_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, after_id);
+    sqlite3_bind_int(s, 2, limit);
+    return collect(q, s, a, sizeof(**items), (size_t)limit, person_reader, (void **)items, n,
+                   "people", err);
+}
+
+static enum ah_err sq_person_count(struct ah_store *base, int64_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_PERSON_COUNT, &s, err);
+    int r;
+
+    if (rc)
+        return rc;
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    done(s);
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "people", err);
+    return AH_OK;
+}
+
+/* ---- credentials ---- */
+
+static enum ah_err sq_cred_insert(struct ah_store *base, struct ah_credential *c,
+                                  const char *hash, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_CRED_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, c->person_id);
+    sqlite3_bind_int(s, 2, (int)c->kind);
+    bind_c(s, 3, hash);
+    bind_c(s, 4, c->name ? c->name : "");
+    sqlite3_bind_int64(s, 5, c->created_at);
+    sqlite3_bind_int64(s, 6, c->expires_at);
+    rc = exec_done(q, s, "credential", err);
+    if (!rc)
+        c->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static void cred_read(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_credential *c = item;
+
+    c->id = sqlite3_column_int64(s, 0);
+    c->person_id = sqlite3_column_int64(s, 1);
+    c->kind = (enum ah_cred_kind)sqlite3_column_int(s, 2);
+    c->name = col_text0(a, s, 3);
+    c->created_at = sqlite3_column_int64(s, 4);
+    c->last_used_at = sqlite3_column_int64(s, 5);
+    c->expires_at = sqlite3_column_int64(s, 6);
+}
+
+static enum ah_err sq_cred_lookup(struct ah_store *base, const char *hash, struct ah_arena *a,
+                                  struct ah_credential *c, struct ah_person *p,
+                                  struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_CRED_LOOKUP, &s, err);
+    int r;
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, hash);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        cred_read(s, a, c);
+        person_read(s, 7, a, p);
+    }
+    done(s);
+    if (r == SQLITE_DONE)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no such credential");
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "credential", err);
+    return AH_OK;
+}
+
+static enum ah_err sq_cred_touch(struct ah_store *base, int64_t id, int64_t now,
+                                 int64_t expires_at, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_CRED_TOUCH, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int64(s, 3, expires_at);
+    return exec_done(q, s, "credential", err);
+}
+
+static enum ah_err sq_cred_delete(struct ah_store *base, int64_t id, int64_t person_id,
+                                  struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, person_id ? ST_CRED_DELETE : ST_CRED_DELETE_ANY, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    if (person_id)
+        sqlite3_bind_int64(s, 2, person_id);
+    rc = exec_done(q, s, "credential", err);
+    if (!rc && sqlite3_changes(q->db) == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "token %" PRId64 " does not exist", id);
+    return rc;
+}
+
+static enum ah_err sq_cred_list(struct ah_store *base, int64_t person_id, enum ah_cred_kind kind,
+                                struct ah_arena *a, struct ah_credential **items, size_t *n,
+                                struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_CRED_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, person_id);
+    sqlite3_bind_int(s, 2, (int)kind);
+    return collect(q, s, a, sizeof(**items), 1000, cred_read, (void **)items, n, "credentials",
+                   err);
+}
+
+static enum ah_err sq_cred_purge(struct ah_store *base, int64_t now, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_CRED_PURGE, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, now);
+    return exec_done(q, s, "credentials", err);
+}
+
+/* ---- customers ---- */
+
+static enum ah_err sq_customer_upsert(struct ah_store *base, struct ah_str email,
+                                      struct ah_str name, int64_t now, int64_t *id,
+                                      struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_CUSTOMER_FIND, &s, err);
+    int r;
+
+    if (rc)
+        return rc;
+    bind_str(s, 1, email);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    done(s);
+    if (r == SQLITE_ROW)
+        return AH_OK;
+    if (r != SQLITE_DONE)
+        return db_error(q, r, "customer", err);
+    rc = stmt(q, ST_CUSTOMER_INSERT, &s, err);
+    if (rc)
+        return rc;
+    bind_str(s, 1, email);
+    bind_str(s, 2, name.p ? name : AH_STR_LIT(""));
+    sqlite3_bind_int64(s, 3, now);
+    rc = exec_done(q, s, "customer", err);
+    if (!rc)
+        *id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+/* ---- tickets ---- */
+
+/* Replaces the ticket's rows in ticket_tags with the words of tags. */
+static enum ah_err tags_write(struct sq *q, int64_t ticket_id, const char *tags, bool fresh,
+                              struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    enum ah_err rc;
+    const char *p = tags;
+
+    if (!fresh) {
+        /* json_each needs a JSON array: tags are [a-z0-9-_.:] words, no quoting needed */
+        struct ah_buf arr;
+
+        ah_buf_init(&arr, 4096);
+        rc = ah_buf_appends(&arr, "[", err);
+        for (const char *w = tags; !rc && *w;) {
+            size_t len = strcspn(w, " ");
+
+            if (len)
+                rc = ah_buf_appendf(&arr, err, "%s\"%.*s\"", arr.len > 1 ? "," : "",
+                                    (int)len, w);
+            w += len;
+            while (*w == ' ')
+                w++;
+        }
+        if (!rc)
+            rc = ah_buf_appends(&arr, "]", err);
+        if (!rc)
+            rc = stmt(q, ST_TAG_CLEAR, &s, err);
+        if (!rc) {
+            sqlite3_bind_int64(s, 1, ticket_id);
+            bind_c(s, 2, ah_buf_cstr(&arr));
+            rc = exec_done(q, s, "tags", err);
+        }
+        ah_buf_release(&arr);
+        if (rc)
+            return rc;
+    }
+    rc = stmt(q, ST_TAG_INSERT, &s, err);
+    while (!rc && *p) {
+        size_t len = strcspn(p, " ");
+
+        if (len) {
+            sqlite3_bind_text(s, 1, p, (int)len, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 2, ticket_id);
+            rc = exec_done(q, s, "tags", err);
+        }
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    return rc;
+}
+
+static enum ah_err sq_ticket_insert(struct ah_store *base, struct ah_ticket *t,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_TICKET_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, t->subject);
+    sqlite3_bind_int64(s, 2, t->requester_id);
+    sqlite3_bind_int(s, 3, (int)t->status);
+    sqlite3_bind_int(s, 4, (int)t->priority);
+    sqlite3_bind_int(s, 5, t->tier);
+    bind_c(s, 6, t->tags ? t->tags : "");
+    bind_c(s, 7, t->source);
+    sqlite3_bind_int64(s, 8, t->assignee_id);
+    sqlite3_bind_int64(s, 9, t->claim_until);
+    sqlite3_bind_int64(s, 10, t->due_at);
+    sqlite3_bind_int64(s, 11, t->resolve_due_at);
+    sqlite3_bind_int64(s, 12, t->first_response_at);
+    sqlite3_bind_int64(s, 13, t->created_at);
+    rc = exec_done(q, s, "ticket", err);
+    if (rc)
+        return rc;
+    t->id = sqlite3_last_insert_rowid(q->db);
+    rc = stmt(q, ST_TICKET_FTS, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, t->id);
+    bind_c(s, 2, t->subject);
+    rc = exec_done(q, s, "ticket index", err);
+    if (!rc && t->tags && *t->tags)
+        rc = tags_write(q, t->id, t->tags, true, err);
+    return rc;
+}
+
+static enum ah_err sq_ticket_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                 struct ah_ticket *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_TICKET_GET, &s, err);
+    int r;
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        ticket_read(s, a, out);
+    done(s);
+    if (r == SQLITE_DONE)
+        return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", id);
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "ticket", err);
+    return AH_OK;
+}
+
+static enum ah_err list_stmt(struct sq *q, unsigned shape, sqlite3_stmt **out,
+                             struct ah_error *err)
+{
+    struct ah_buf sql;
+    enum ah_err rc;
+
+    if (q->list[shape]) {
+        *out = q->list[shape];
+        return AH_OK;
+    }
+    ah_buf_init(&sql, 8192);
+    rc = ah_buf_appends(&sql, "SELECT " TICKET_COLS TICKET_FROM
+                              " WHERE t.tier <= ?1 AND t.id < ?2", err);
+    if (!rc && (shape & TL_STATUS))
+        rc = ah_buf_appends(&sql, " AND ((1 << t.status) & ?3) <> 0", err);
+    if (!rc && (shape & TL_TIER))
+        rc = ah_buf_appends(&sql, " AND t.tier = ?4", err);
+    if (!rc && (shape & TL_ASSIGNED))
+        rc = ah_buf_appends(&sql, " AND t.assignee_id = ?5", err);
+    if (!rc && (shape & TL_UNASSIGNED))
+        rc = ah_buf_appends(&sql, " AND t.assignee_id IS NULL", err);
+    if (!rc && (shape & TL_TAG))
+        rc = ah_buf_appends(&sql, " AND t.id IN (SELECT ticket_id FROM ticket_tags"
+                                  " WHERE tag = ?6)", err);
+    if (!rc && (shape & TL_QUERY))
+        rc = ah_buf_appends(&sql, " AND t.id IN (SELECT rowid FROM ticket_fts WHERE"
+                                  " ticket_fts MATCH ?7 UNION SELECT m.ticket_id FROM"
+                                  " message_fts f JOIN messages m ON m.id = f.rowid WHERE"
+                                  " message_fts MATCH ?7)", err);
+    if (!rc)
+        rc = ah_buf_appends(&sql, " ORDER BY t.id DESC LIMIT ?8", err);
+    if (!rc)
+        rc = prep_sql(q, ah_buf_cstr(&sql), &q->list[shape], err);
+    ah_buf_release(&sql);
+    if (!rc)
+        *out = q->list[shape];
+    return rc;
+}
+
+static enum ah_err sq_ticket_list(struct ah_store *base, const struct ah_ticket_filter *f,
+                                  struct ah_arena *a, struct ah_ticket **items, size_t *n,
+                                  struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    unsigned shape = 0;
+    sqlite3_stmt *s;
+    enum ah_err rc;
+
+    if (f->status_mask)
+        shape |= TL_STATUS;
+    if (f->tier)
+        shape |= TL_TIER;
+    if (f->assignee_id > 0)
+        shape |= TL_ASSIGNED;
+    if (f->assignee_id < 0)
+        shape |= TL_UNASSIGNED;
+    if (f->tag.p)
+        shape |= TL_TAG;
+    if (f->query.p)
+        shape |= TL_QUERY;
+    rc = list_stmt(q, shape, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(s, 1, f->max_tier);
+    sqlite3_bind_int64(s, 2, f->before_id ? f->before_id : INT64_MAX);
+    if (shape & TL_STATUS)
+        sqlite3_bind_int(s, 3, (int)f->status_mask);
+    if (shape & TL_TIER)
+        sqlite3_bind_int(s, 4, f->tier);
+    if (shape & TL_ASSIGNED)
+        sqlite3_bind_int64(s, 5, f->assignee_id);
+    if (shape & TL_TAG)
+        bind_str(s, 6, f->tag);
+    if (shape & TL_QUERY)
+        bind_str(s, 7, f->query);
+    sqlite3_bind_int(s, 8, f->limit);
+    return collect(q, s, a, sizeof(**items), (size_t)f->limit, ticket_reader, (void **)items, n,
+                   "tickets", err);
+}
+
+static enum ah_err sq_ticket_update(struct ah_store *base, const struct ah_ticket *t,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_TICKET_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, t->id);
+    sqlite3_bind_int(s, 2, (int)t->status);
+    sqlite3_bind_int(s, 3, (int)t->priority);
+    sqlite3_bind_int(s, 4, t->tier);
+    bind_c(s, 5, t->tags ? t->tags : "");
+    sqlite3_bind_int64(s, 6, t->assignee_id);
+    sqlite3_bind_int64(s, 7, t->claim_until);
+    sqlite3_bind_int64(s, 8, t->first_response_at);
+    sqlite3_bind_int64(s, 9, t->due_at);
+    sqlite3_bind_int64(s, 10, t->resolve_due_at);
+    sqlite3_bind_int64(s, 11, t->updated_at);
+    rc = exec_done(q, s, "ticket", err);
+    if (!rc && sqlite3_changes(q->db) == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", t->id);
+    if (!rc)
+        rc = tags_write(q, t->id, t->tags ? t->tags : "", false, err);
+    return rc;
+}
+
+/* ---- messages ---- */
+
+static enum ah_err sq_message_insert(struct ah_store *base, struct ah_message *m,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MESSAGE_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, m->ticket_id);
+    sqlite3_bind_int(s, 2, (int)m->kind);
+    sqlite3_bind_int64(s, 3, m->author_id);
+    bind_c(s, 4, m->body);
+    sqlite3_bind_int64(s, 5, m->created_at);
+    rc = exec_done(q, s, "message", err);
+    if (rc)
+        return rc;
+    m->id = sqlite3_last_insert_rowid(q->db);
+    rc = stmt(q, ST_MESSAGE_FTS, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, m->id);
+    bind_c(s, 2, m->body);
+    rc = exec_done(q, s, "message index", err);
+    if (rc)
+        return rc;
+    rc = stmt(q, ST_MESSAGE_COUNT, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, m->ticket_id);
+    sqlite3_bind_int64(s, 2, m->id);
+    sqlite3_bind_int64(s, 3, m->created_at);
+    return exec_done(q, s, "message", err);
+}
+
+static void message_read(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_message *m = item;
+
+    m->id = sqlite3_column_int64(s, 0);
+    m->ticket_id = sqlite3_column_int64(s, 1);
+    m->kind = (enum ah_msg_kind)sqlite3_column_int(s, 2);
+    m->author_id = sqlite3_column_int64(s, 3);
+    m->author_name = col_text0(a, s, 4);
+    m->body = col_text0(a, s, 5);
+    m->created_at = sqlite3_column_int64(s, 6);
+}
+
+static enum ah_err sq_message_list(struct ah_store *base, int64_t ticket_id, int64_t after_id,
+                                   int limit, struct ah_arena *a, struct ah_message **items,
+                                   size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MESSAGE_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, ticket_id);
+    sqlite3_bind_int64(s, 2, after_id);
+    sqlite3_bind_int(s, 3, limit);
+    return collect(q, s, a, sizeof(**items), (size_t)limit, message_read, (void **)items, n,
+                   "messages", err);
+}
+
+/* ---- queue ---- */
+
+static enum ah_err sq_queue_expire(struct ah_store *base, int64_t now, int64_t *returned,
+                                   struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_QUEUE_EXPIRE, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, now);
+    rc = exec_done(q, s, "lease expiry", err);
+    if (!rc && returned)
+        *returned = sqlite3_changes(q->db);
+    return rc;
+}
+
+static enum ah_err sq_queue_held(struct ah_store *base, int64_t person_id, int64_t now,
+                                 int64_t *id, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_QUEUE_HELD, &s, err);
+    int r;
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, person_id);
+    sqlite3_bind_int64(s, 2, now);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    done(s);
+    if (r == SQLITE_DONE)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no claimed ticket");
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "queue", err);
+    return AH_OK;
+}
+
+static void bind_queue(sqlite3_stmt *s, const struct ah_queue_filter *f)
+{
+    sqlite3_bind_int64(s, 1, f->after_id ? f->after_due : INT64_MIN);
+    sqlite3_bind_int64(s, 2, f->after_id);
+    sqlite3_bind_int64(s, 3, f->exclude_id);
+    sqlite3_bind_int64(s, 4, f->person_id);
+}
+
+static enum ah_err sq_queue_claim_next(struct ah_store *base, const struct ah_queue_filter *f,
+                                       int64_t until, int64_t now, int64_t *id,
+                                       struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, f->max_tier >= 2 ? ST_QUEUE_PICK : ST_QUEUE_PICK_T1, &s, err);
+    int64_t pick = 0;
+    int r;
+
+    if (rc)
+        return rc;
+    bind_queue(s, f);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        pick = sqlite3_column_int64(s, 0);
+    done(s);
+    if (r == SQLITE_DONE)
+        return ah_error_set(err, AH_E_NOT_FOUND, "the queue is empty");
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "queue", err);
+    /* the caller holds the write lock (BEGIN IMMEDIATE), so nobody can take
+     * pick between the SELECT and this UPDATE */
+    rc = stmt(q, ST_QUEUE_CLAIM, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, pick);
+    sqlite3_bind_int64(s, 2, f->person_id);
+    sqlite3_bind_int64(s, 3, until);
+    sqlite3_bind_int64(s, 4, now);
+    rc = exec_done(q, s, "claim", err);
+    if (rc)
+        return rc;
+    if (sqlite3_changes(q->db) != 1)
+        return ah_error_set(err, AH_E_CONFLICT, "ticket %" PRId64 " was taken", pick);
+    *id = pick;
+    return AH_OK;
+}
+
+static enum ah_err sq_queue_list(struct ah_store *base, const struct ah_queue_filter *f,
+                                 struct ah_arena *a, struct ah_ticket **items, size_t *n,
+                                 struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, f->max_tier >= 2 ? ST_QUEUE_LIST : ST_QUEUE_LIST_T1, &s, err);
+
+    if (rc)
+        return rc;
+    bind_queue(s, f);
+    sqlite3_bind_int(s, 5, f->limit);
+    return collect(q, s, a, sizeof(**items), (size_t)f->limit, ticket_reader, (void **)items, n,
+                   "queue", err);
+}
+
+static enum ah_err sq_queue_renew(struct ah_store *base, int64_t person_id, int64_t now,
+                                  int64_t until, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_QUEUE_RENEW, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, person_id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int64(s, 3, until);
+    return exec_done(q, s, "lease", err);
+}
+
+static enum ah_err sq_queue_skip(struct ah_store *base, int64_t ticket_id, int64_t person_id,
+                                 struct ah_str reason, int64_t now, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_QUEUE_SKIP, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, person_id);
+    sqlite3_bind_int64(s, 2, ticket_id);
+    bind_str(s, 3, reason);
+    sqlite3_bind_int64(s, 4, now);
+    return exec_done(q, s, "skip", err);
+}
+
+/* ---- audit ---- */
+
+static enum ah_err sq_audit_insert(struct ah_store *base, struct ah_audit_entry *e,
+                                   struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_AUDIT_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, e->at);
+    sqlite3_bind_int64(s, 2, e->actor_id);
+    bind_c(s, 3, e->action);
+    bind_c(s, 4, e->target);
+    bind_c(s, 5, e->before);
+    bind_c(s, 6, e->after);
+    rc = exec_done(q, s, "audit", err);
+    if (!rc)
+        e->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static void audit_read(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_audit_entry *e = item;
+
+    e->id = sqlite3_column_int64(s, 0);
+    e->at = sqlite3_column_int64(s, 1);
+    e->actor_id = sqlite3_column_int64(s, 2);
+    e->action = col_text0(a, s, 3);
+    e->target = col_text0(a, s, 4);
+    e->before = col_text(a, s, 5);
+    e->after = col_text(a, s, 6);
+}
+
+static enum ah_err sq_audit_list(struct ah_store *base, int64_t before_id, int limit,
+                                 struct ah_arena *a, struct ah_audit_entry **items, size_t *n,
+                                 struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_AUDIT_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, before_id ? before_id : INT64_MAX);
+    sqlite3_bind_int(s, 2, limit);
+    return collect(q, s, a, sizeof(**items), (size_t)limit, audit_read, (void **)items, n,
+                   "audit", err);
+}
+
+static const struct ah_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .migrate = sq_migrate,
+    .ping = sq_ping,
+    .person_insert = sq_person_insert,
+    .person_update = sq_person_update,
+    .person_set_password = sq_person_set_password,
+    .person_get = sq_person_get,
+    .person_get_by_email = sq_person_get_by_email,
+    .person_list = sq_person_list,
+    .person_count = sq_person_count,
+    .cred_insert = sq_cred_insert,
+    .cred_lookup = sq_cred_lookup,
+    .cred_touch = sq_cred_touch,
+    .cred_delete = sq_cred_delete,
+    .cred_list = sq_cred_list,
+    .cred_purge = sq_cred_purge,
+    .customer_upsert = sq_customer_upsert,
+    .ticket_insert = sq_ticket_insert,
+    .ticket_get = sq_ticket_get,
+    .ticket_list = sq_ticket_list,
+    .ticket_update = sq_ticket_update,
+    .message_insert = sq_message_insert,
+    .message_list = sq_message_list,
+    .queue_expire = sq_queue_expire,
+    .queue_held = sq_queue_held,
+    .queue_claim_next = sq_queue_claim_next,
+    .queue_list = sq_queue_list,
+    .queue_renew = sq_queue_renew,
+    .queue_skip = sq_queue_skip,
+    .audit_insert = sq_audit_insert,
+    .audit_list = sq_audit_list,
+};
+
+static enum ah_err sqlite_open(const char *path, bool create, struct ah_store **out,
+                               struct ah_error *err)
+{
+    struct sq *q = ah_xcalloc(1, sizeof(*q));
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &q->db, flags, NULL);
+    enum ah_err e;
+
+    q->base.ops = &sqlite_ops;
+    if (rc != SQLITE_OK) {
+        e = ah_error_set(err, AH_E_UNAVAILABLE, "cannot open database %s: %s", path,
+                         q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+        sq_close(&q->base);
+        return e;
+    }
+    sqlite3_extended_result_codes(q->db, 1);
+    sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+    e = exec_script(q,
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                    " PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
+                    " PRAGMA cache_size = -4000;",
+                    "configure database", err);
+    if (e) {
+        sq_close(&q->base);
+        return e;
+    }
+    *out = &q->base;
+    return AH_OK;
+}
+
+enum ah_err ah_store_open(const char *location, bool create, struct ah_store **out,
+                          struct ah_error *err)
+{
+    /* NEEDSWORK(#4): postgres:// and postgresql:// URLs select the PostgreSQL backend */
+    if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0)
+        return ah_error_set(err, AH_E_INVALID,
+                            "this build has no PostgreSQL backend yet; give a file path");
+    return sqlite_open(location, create, out, err);
+}
+
+int ah_store_schema_version(void)
+{
+    return NMIGRATIONS;
+}
