@@ -213,6 +213,8 @@ static enum ah_err add_thread(struct ah_ctx *cx, struct rng *r, struct ah_ticket
 
     for (int64_t k = 0; !rc && k < nmsg; k++) {
         m.created_at += (int64_t)(1 + pick(r, 180)) * 60000;
+        if (m.created_at > cx->now)
+            m.created_at = cx->now;
         if (k == 0) {
             m.kind = AH_MSG_CUSTOMER;
             m.author_id = 0;

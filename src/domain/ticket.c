@@ -219,7 +219,6 @@ enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in
     struct ah_ticket t = {0};
     struct ah_message m = {0};
     struct ah_str email = in->requester_email, name = in->requester_name;
-    bool in_tx = false;
     enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
 
     if (!rc)
@@ -247,7 +246,6 @@ enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in
     rc = ah_store_begin(cx->store, err);
     if (rc)
         return rc;
-    in_tx = true;
     rc = ah_store_customer_upsert(cx->store, email, name, cx->now, &t.requester_id, err);
     if (!rc)
         rc = ah_store_ticket_insert(cx->store, &t, err);
@@ -256,15 +254,16 @@ enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in
         rc = ah_store_message_insert(cx->store, &m, err);
     if (!rc)
         rc = ah_store_commit(cx->store, err);
-    if (rc)
-        goto cleanup;
-    in_tx = false;
-    /* read back what was stored: requester fields and counters as others will see them */
-    rc = ah_store_ticket_get(cx->store, t.id, cx->arena, out, err);
-cleanup:
-    if (rc && in_tx)
+    if (rc) {
         ah_store_rollback(cx->store);
-    return rc;
+        return rc;
+    }
+    t.requester_email = ah_arena_strndup(cx->arena, email.p, email.len);
+    t.requester_name = name.p ? ah_arena_strndup(cx->arena, name.p, name.len) : "";
+    t.last_message_id = m.id;
+    t.message_count = 1;
+    *out = t;
+    return AH_OK;
 }
 
 /* The ticket if cx's actor may see it; a hidden ticket is "not found". */
