@@ -15,6 +15,11 @@ enum ah_err ah_jsonw_str(struct ah_buf *b, const char *key, const char *value,
                          struct ah_error *err);
 enum ah_err ah_jsonw_int(struct ah_buf *b, const char *key, int64_t value, struct ah_error *err);
 enum ah_err ah_jsonw_bool(struct ah_buf *b, const char *key, bool value, struct ah_error *err);
+/* An id: null when 0, as the API writes "no one". */
+enum ah_err ah_jsonw_id(struct ah_buf *b, const char *key, int64_t value, struct ah_error *err);
+/* Space-separated words as an array of strings. */
+enum ah_err ah_jsonw_words(struct ah_buf *b, const char *key, const char *words,
+                           struct ah_error *err);
 enum ah_err ah_jsonw_end(struct ah_buf *b, struct ah_error *err);
 
 #endif

@@ -36,7 +36,8 @@
 #define AH_MAX_JSON_DEPTH 8
 /* Cookie header and Authorization header. */
 #define AH_MAX_HEADER 4096
-/* Login attempts per client address per minute before 429. */
+/* Failed logins per client address per minute before 429: a person mistypes
+ * a few times; a password guesser needs millions. */
 #define AH_LOGIN_BURST 10
 /* Open sessions: an attacker who logs in repeatedly must not fill memory. */
 #define AH_MAX_LOGIN_CLIENTS 4096

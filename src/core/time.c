@@ -2,6 +2,7 @@
 #include "core/time.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <time.h>
 
 int64_t ah_time_now_ms(void)
@@ -95,4 +96,19 @@ bool ah_time_parse(struct ah_str s, int64_t *ms)
               1000 +
           frac;
     return true;
+}
+
+bool ah_time_zone_known(struct ah_str name)
+{
+    char path[128];
+    struct stat st;
+
+    if (name.len > 64)
+        return false;
+    if (ah_str_eq_c(name, "UTC"))
+        return true;
+    if (stat("/usr/share/zoneinfo", &st) != 0)
+        return true; /* no tz database here: the name's shape was checked */
+    snprintf(path, sizeof(path), "/usr/share/zoneinfo/%.*s", (int)name.len, name.p);
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }

@@ -14,6 +14,9 @@ int64_t ah_time_now_ms(void);
 int64_t ah_time_mono_us(void);
 /* Writes "2026-11-23T17:10:34.123Z" (24 chars + NUL) into out. */
 void ah_time_format(int64_t ms, char out[40]);
+/* True when name (a checked IANA name) is in the system's tz database, or
+ * when the machine has no tz database to ask. */
+bool ah_time_zone_known(struct ah_str name);
 /* Parses "YYYY-MM-DDTHH:MM:SS[.fff]Z"; false when malformed. */
 bool ah_time_parse(struct ah_str s, int64_t *ms);
 

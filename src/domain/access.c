@@ -48,7 +48,7 @@ enum ah_err ah_access_login(struct ah_ctx *cx, struct ah_str email, struct ah_st
     c.person_id = p.id;
     c.kind = AH_CRED_SESSION;
     c.name = "session";
-    c.created_at = cx->now;
+    c.created_at = c.last_used_at = cx->now;
     c.expires_at = cx->now + cx->settings->session_idle_ms;
     rc = ah_store_cred_insert(cx->store, &c, h, err);
     if (!rc) {
@@ -59,10 +59,10 @@ enum ah_err ah_access_login(struct ah_ctx *cx, struct ah_str email, struct ah_st
     return rc;
 }
 
-static bool looks_like_secret(struct ah_str s)
+static bool looks_like_secret(struct ah_str s, enum ah_cred_kind kind)
 {
     return s.len == 4 + AH_TOKEN_CHARS &&
-           (memcmp(s.p, "ahs_", 4) == 0 || memcmp(s.p, "aht_", 4) == 0);
+           memcmp(s.p, kind == AH_CRED_SESSION ? "ahs_" : "aht_", 4) == 0;
 }
 
 /* Extends the session and the person's claim; at most once a minute. */
@@ -83,17 +83,18 @@ static void touch(struct ah_ctx *cx, const struct ah_credential *c)
                          NULL);
 }
 
-enum ah_err ah_access_resolve(struct ah_ctx *cx, struct ah_str secret, struct ah_person *who,
-                              struct ah_credential *cred, struct ah_error *err)
+enum ah_err ah_access_resolve(struct ah_ctx *cx, struct ah_str secret, enum ah_cred_kind kind,
+                              struct ah_person *who, struct ah_credential *cred,
+                              struct ah_error *err)
 {
     char h[AH_HASH_HEX];
     enum ah_err rc;
 
-    if (!looks_like_secret(secret))
+    if (!looks_like_secret(secret, kind))
         return ah_error_set(err, AH_E_UNAUTHENTICATED, "session or token is not valid");
     ah_crypto_token_hash(secret, h);
     rc = ah_store_cred_lookup(cx->store, h, cx->arena, cred, who, err);
-    if (rc == AH_E_NOT_FOUND)
+    if (rc == AH_E_NOT_FOUND || (!rc && cred->kind != kind))
         return ah_error_set(err, AH_E_UNAUTHENTICATED, "session or token is not valid");
     if (rc)
         return rc;
@@ -138,7 +139,7 @@ enum ah_err ah_access_token_create(struct ah_ctx *cx, int64_t person_id, struct 
     c.person_id = person_id;
     c.kind = AH_CRED_TOKEN;
     c.name = ah_arena_strndup(cx->arena, name.p, name.len);
-    c.created_at = c.last_used_at = cx->now;
+    c.created_at = cx->now; /* last_used_at 0: never used */
     rc = ah_store_begin(cx->store, err);
     if (rc)
         goto cleanup;

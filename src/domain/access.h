@@ -16,10 +16,12 @@ enum ah_err ah_access_login(struct ah_ctx *cx, struct ah_str email, struct ah_st
                             char token[AH_SECRET_MAX], struct ah_person *who,
                             struct ah_error *err);
 /* The person a session or API token belongs to, if it is valid, unexpired and
- * the person active. Renews the session and the person's queue lease at most
+ * the person active, and of the kind expected (a session secret is no API
+ * token: it must come as a cookie, where the CSRF check applies). Renews the session and the person's queue lease at most
  * once a minute (activity keeps a claim alive). AH_E_UNAUTHENTICATED otherwise. */
-enum ah_err ah_access_resolve(struct ah_ctx *cx, struct ah_str secret, struct ah_person *who,
-                              struct ah_credential *cred, struct ah_error *err);
+enum ah_err ah_access_resolve(struct ah_ctx *cx, struct ah_str secret, enum ah_cred_kind kind,
+                              struct ah_person *who, struct ah_credential *cred,
+                              struct ah_error *err);
 /* Ends the session cx's actor signed in with. */
 enum ah_err ah_access_logout(struct ah_ctx *cx, const struct ah_credential *cred,
                              struct ah_error *err);

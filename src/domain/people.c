@@ -9,6 +9,7 @@
 #include "core/crypto.h"
 #include "core/jsonw.h"
 #include "core/limits.h"
+#include "core/time.h"
 #include "domain/audit.h"
 #include "domain/perm.h"
 
@@ -90,6 +91,9 @@ static enum ah_err check_timezone(struct ah_str s, struct ah_error *err)
     }
     if (s.p[0] == '/' || memchr(s.p, '.', s.len))
         goto bad;
+    if (!ah_time_zone_known(s))
+        return ah_error_set(err, AH_E_INVALID, "timezone '%.*s' is not in the time zone database",
+                            (int)s.len, s.p);
     return AH_OK;
 bad:
     return ah_error_set(err, AH_E_INVALID, "timezone must be an IANA name like Europe/Berlin");
@@ -123,20 +127,34 @@ static enum ah_err check_input(const struct ah_person_input *in, bool create,
     return rc;
 }
 
-static const char *person_json(struct ah_ctx *cx, const struct ah_person *p)
+#define DIFF(field) (!o || p->field != o->field)
+#define DIFF_STR(field) (!o || strcmp(p->field, o->field) != 0)
+
+/* The fields of p that differ from o (all of them when o is NULL), as the API
+ * shows them. */
+static const char *person_json(struct ah_ctx *cx, const struct ah_person *p,
+                               const struct ah_person *o)
 {
     struct ah_buf b;
     const char *out;
 
     ah_buf_init(&b, 4096);
-    ah_jsonw_str(&b, "email", p->email, NULL);
-    ah_jsonw_str(&b, "name", p->name, NULL);
-    ah_jsonw_str(&b, "department", p->department, NULL);
-    ah_jsonw_int(&b, "manager_id", p->manager_id, NULL);
-    ah_jsonw_str(&b, "role", ah_people_role_name(p->role), NULL);
-    ah_jsonw_bool(&b, "leader", p->leader, NULL);
-    ah_jsonw_str(&b, "timezone", p->timezone, NULL);
-    ah_jsonw_bool(&b, "active", p->active, NULL);
+    if (!o)
+        ah_jsonw_str(&b, "email", p->email, NULL);
+    if (DIFF_STR(name))
+        ah_jsonw_str(&b, "name", p->name, NULL);
+    if (DIFF_STR(department))
+        ah_jsonw_str(&b, "department", p->department, NULL);
+    if (DIFF(manager_id))
+        ah_jsonw_id(&b, "manager_id", p->manager_id, NULL);
+    if (DIFF(role))
+        ah_jsonw_str(&b, "role", ah_people_role_name(p->role), NULL);
+    if (DIFF(leader))
+        ah_jsonw_bool(&b, "leader", p->leader, NULL);
+    if (DIFF_STR(timezone))
+        ah_jsonw_str(&b, "timezone", p->timezone, NULL);
+    if (DIFF(active))
+        ah_jsonw_bool(&b, "active", p->active, NULL);
     ah_jsonw_end(&b, NULL);
     out = ah_arena_strdup(cx->arena, ah_buf_cstr(&b));
     ah_buf_release(&b);
@@ -198,7 +216,7 @@ enum ah_err ah_people_create(struct ah_ctx *cx, const struct ah_person_input *in
         rc = ah_store_person_insert(cx->store, &p, hash[0] ? hash : NULL, err);
     if (!rc)
         rc = ah_audit_record(cx, "person.create", ah_audit_target(cx, "person", p.id), NULL,
-                             person_json(cx, &p), err);
+                             person_json(cx, &p, NULL), err);
     if (!rc)
         rc = ah_store_commit(cx->store, err);
     if (!rc)
@@ -256,13 +274,17 @@ enum ah_err ah_people_update(struct ah_ctx *cx, int64_t id, const struct ah_pers
         rc = ah_perm_require(cx, AH_PERM_GRANT_ADMIN, err);
     if (!rc && cx->actor && cx->actor->id == id && !after.active)
         rc = ah_error_set(err, AH_E_INVALID, "you cannot deactivate yourself");
+    /* nobody raises or lowers their own role: it takes a second person */
+    if (!rc && cx->actor && cx->actor->id == id && after.role != before.role)
+        rc = ah_error_set(err, AH_E_FORBIDDEN, "you cannot change your own role: ask another lead");
     if (!rc && in->has_manager)
         rc = check_manager(cx, id, after.manager_id, err);
     if (!rc)
         rc = ah_store_person_update(cx->store, &after, err);
     if (!rc)
         rc = ah_audit_record(cx, "person.update", ah_audit_target(cx, "person", id),
-                             person_json(cx, &before), person_json(cx, &after), err);
+                             person_json(cx, &before, &after), person_json(cx, &after, &before),
+                             err);
     if (!rc)
         rc = ah_store_commit(cx->store, err);
     if (!rc)

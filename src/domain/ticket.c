@@ -308,17 +308,24 @@ enum ah_err ah_ticket_list(struct ah_ctx *cx, struct ah_ticket_filter *f,
     return ah_store_ticket_list(cx->store, f, cx->arena, items, n, err);
 }
 
-static const char *ticket_json(struct ah_ctx *cx, const struct ah_ticket *t)
+/* The fields of t that differ from other, as the API shows them. */
+static const char *ticket_json(struct ah_ctx *cx, const struct ah_ticket *t,
+                               const struct ah_ticket *other)
 {
     struct ah_buf b;
     const char *out;
 
     ah_buf_init(&b, 4096);
-    ah_jsonw_str(&b, "status", ah_ticket_status_name(t->status), NULL);
-    ah_jsonw_str(&b, "priority", ah_ticket_priority_name(t->priority), NULL);
-    ah_jsonw_int(&b, "tier", t->tier, NULL);
-    ah_jsonw_int(&b, "assignee_id", t->assignee_id, NULL);
-    ah_jsonw_str(&b, "tags", t->tags, NULL);
+    if (t->status != other->status)
+        ah_jsonw_str(&b, "status", ah_ticket_status_name(t->status), NULL);
+    if (t->priority != other->priority)
+        ah_jsonw_str(&b, "priority", ah_ticket_priority_name(t->priority), NULL);
+    if (t->tier != other->tier)
+        ah_jsonw_int(&b, "tier", t->tier, NULL);
+    if (t->assignee_id != other->assignee_id)
+        ah_jsonw_id(&b, "assignee_id", t->assignee_id, NULL);
+    if (strcmp(t->tags, other->tags) != 0)
+        ah_jsonw_words(&b, "tags", t->tags, NULL);
     ah_jsonw_end(&b, NULL);
     out = ah_arena_strdup(cx->arena, ah_buf_cstr(&b));
     ah_buf_release(&b);
@@ -355,6 +362,24 @@ static enum ah_err check_assign(struct ah_ctx *cx, const struct ah_ticket *t, in
     return rc;
 }
 
+/* A tier-2 ticket is for pros and leads: a member holding it lets go. */
+static enum ah_err drop_member(struct ah_ctx *cx, struct ah_ticket *t, struct ah_error *err)
+{
+    struct ah_person p;
+    enum ah_err rc;
+
+    if (!t->assignee_id)
+        return AH_OK;
+    rc = ah_store_person_get(cx->store, t->assignee_id, cx->arena, &p, err);
+    if (rc)
+        return rc;
+    if (p.role != AH_ROLE_PRO && p.role != AH_ROLE_LEAD) {
+        t->assignee_id = 0;
+        t->claim_until = 0;
+    }
+    return AH_OK;
+}
+
 static enum ah_err apply_patch(struct ah_ctx *cx, struct ah_ticket *t,
                                const struct ah_ticket_patch *p, bool *audit,
                                struct ah_error *err)
@@ -371,6 +396,10 @@ static enum ah_err apply_patch(struct ah_ctx *cx, struct ah_ticket *t,
             return rc;
         t->tier = p->tier;
         *audit = true;
+        if (t->tier == 2 && !p->has_assignee)
+            rc = drop_member(cx, t, err);
+        if (rc)
+            return rc;
     }
     if (p->has_assignee) {
         rc = check_assign(cx, t, p->assignee_id, &privileged, err);
@@ -416,7 +445,8 @@ enum ah_err ah_ticket_update(struct ah_ctx *cx, int64_t id, const struct ah_tick
         rc = ah_store_ticket_update(cx->store, &after, err);
     if (!rc && audit)
         rc = ah_audit_record(cx, "ticket.update", ah_audit_target(cx, "ticket", id),
-                             ticket_json(cx, &before), ticket_json(cx, &after), err);
+                             ticket_json(cx, &before, &after), ticket_json(cx, &after, &before),
+                             err);
     if (!rc)
         rc = ah_store_commit(cx->store, err);
     if (rc) {
@@ -466,6 +496,26 @@ static void after_write(struct ah_ctx *cx, struct ah_ticket *t, const struct ah_
     }
 }
 
+/* The send check is only as good as its input: seen must be a message of
+ * this very thread, or a client could claim to have read what it has not. */
+static enum ah_err check_seen(struct ah_ctx *cx, const struct ah_ticket *t, int64_t seen,
+                              struct ah_error *err)
+{
+    struct ah_message *m;
+    size_t n = 0;
+    enum ah_err rc = AH_OK;
+
+    if (seen > 0 && seen <= t->last_message_id)
+        rc = ah_store_message_list(cx->store, t->id, seen - 1, 1, cx->arena, &m, &n, err);
+    if (rc)
+        return rc;
+    if (n == 0 || m[0].id != seen)
+        return ah_error_set(err, AH_E_INVALID,
+                            "seen_message_id %" PRId64 " is not a message of ticket %" PRId64,
+                            seen, t->id);
+    return AH_OK;
+}
+
 static enum ah_err check_write(const struct ah_message_input *in, struct ah_error *err)
 {
     if (in->kind != AH_MSG_REPLY && in->kind != AH_MSG_NOTE)
@@ -491,6 +541,8 @@ enum ah_err ah_ticket_write(struct ah_ctx *cx, int64_t id, const struct ah_messa
     if (rc)
         return rc;
     rc = visible(cx, id, &t, err);
+    if (!rc && in->has_seen)
+        rc = check_seen(cx, &t, in->seen_message_id, err);
     if (!rc && in->has_seen && in->seen_message_id < t.last_message_id) {
         rc = newer_by_others(cx, id, in->seen_message_id, newer, nnewer, err);
         if (!rc && *nnewer)

@@ -29,6 +29,8 @@
 #define MAX_STORES 128
 #define THROTTLE_SLOTS AH_MAX_LOGIN_CLIENTS
 #define UPKEEP_EVERY_MS 2000
+/* a chunked body past the cap is read and dropped up to this, then cut off */
+#define MAX_DISCARD (64 * 1024 * 1024)
 #define CSP                                                                                    \
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "          \
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "         \
@@ -91,7 +93,9 @@ struct conn {
     struct ah_buf body;
     char *target; /* the raw request target, as the client sent it */
     bool started;
-    bool rejected;
+    bool rejected;  /* answered before the body */
+    bool too_large; /* a body without Content-Length grew past the cap */
+    size_t discarded;
     int64_t t0;
     char client[48];
 };
@@ -121,21 +125,35 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-bool ah_server_login_attempt(struct ah_server *s, const char *client, int64_t now_ms)
+/* The client's slot for this minute; caller holds s->lock. */
+static struct throttle *throttle_slot(struct ah_server *s, const char *client, int64_t now_ms)
 {
     struct throttle *t = &s->throttle[hash_str(client) % THROTTLE_SLOTS];
     int64_t minute = now_ms / 60000;
-    bool ok;
 
-    pthread_mutex_lock(&s->lock);
     if (strcmp(t->client, client) != 0 || t->window != minute) {
         snprintf(t->client, sizeof(t->client), "%s", client);
         t->window = minute;
         t->count = 0;
     }
-    ok = ++t->count <= AH_LOGIN_BURST;
+    return t;
+}
+
+bool ah_server_login_allowed(struct ah_server *s, const char *client, int64_t now_ms)
+{
+    bool ok;
+
+    pthread_mutex_lock(&s->lock);
+    ok = throttle_slot(s, client, now_ms)->count < AH_LOGIN_BURST;
     pthread_mutex_unlock(&s->lock);
     return ok;
+}
+
+void ah_server_login_failed(struct ah_server *s, const char *client, int64_t now_ms)
+{
+    pthread_mutex_lock(&s->lock);
+    throttle_slot(s, client, now_ms)->count++;
+    pthread_mutex_unlock(&s->lock);
 }
 
 static enum ah_err get_store(struct ah_server *s, struct ah_store **out, struct ah_error *err)
@@ -188,7 +206,8 @@ static enum ah_err authenticate(struct ah_req *r, struct ah_error *err)
     }
     if (!r->secret.p)
         return ah_error_set(err, AH_E_UNAUTHENTICATED, "sign in first");
-    rc = ah_access_resolve(&r->cx, r->secret, &r->actor, &r->cred, err);
+    rc = ah_access_resolve(&r->cx, r->secret, by_cookie ? AH_CRED_SESSION : AH_CRED_TOKEN,
+                           &r->actor, &r->cred, err);
     if (rc)
         return rc;
     r->cx.actor = &r->actor;
@@ -399,14 +418,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         size_t n = *upload_size;
 
         *upload_size = 0;
-        if (cn->rejected)
-            return MHD_YES;
+        if (cn->too_large) {
+            /* libmicrohttpd cannot answer mid-body: drain, within reason */
+            cn->discarded += n;
+            return cn->discarded > MAX_DISCARD ? MHD_NO : MHD_YES;
+        }
         if (ah_buf_append(&cn->body, upload_data, n, NULL))
-            return reject_large(s, c, cn, method, cn->body.max);
+            cn->too_large = true;
         return MHD_YES;
     }
     if (cn->rejected)
         return MHD_YES;
+    if (cn->too_large)
+        return reject_large(s, c, cn, method, cn->body.max);
     /* answered on this second call, never the first: libmicrohttpd 0.9.75 ends
      * keep-alive when the first call queues a response */
     dispatch(s, c, cn, method, &slot);

@@ -99,7 +99,7 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_PERSON_COUNT] = "SELECT count(*) FROM people",
     [ST_CRED_INSERT] =
         "INSERT INTO credentials (person_id, kind, hash, name, created_at, last_used_at,"
-        " expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, nullif(?6, 0))",
+        " expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, nullif(?6, 0))",
     [ST_CRED_LOOKUP] =
         "SELECT k.id, k.person_id, k.kind, k.name, k.created_at, k.last_used_at,"
         " coalesce(k.expires_at, 0), " PERSON_COLS
@@ -646,6 +646,7 @@ static enum ah_err sq_cred_insert(struct ah_store *base, struct ah_credential *c
     bind_c(s, 4, c->name ? c->name : "");
     sqlite3_bind_int64(s, 5, c->created_at);
     sqlite3_bind_int64(s, 6, c->expires_at);
+    sqlite3_bind_int64(s, 7, c->last_used_at);
     rc = exec_done(q, s, "credential", err);
     if (!rc)
         c->id = sqlite3_last_insert_rowid(q->db);
