@@ -46,11 +46,11 @@ test-unit: build
 	meson test -C $(BUILD) --print-errorlogs
 
 test-api: build
-	AH_PWHASH_FAST=1 ALLHANDS_BIN=$(CURDIR)/$(BUILD)/allhands $(PYTHON) -m pytest -q tests/api
+	AH_PWHASH_FAST=1 ALLHANDS_BIN=$(CURDIR)/$(BUILD)/allhands $(PYTHON) -m pytest -q -p no:cacheprovider tests/api
 
 test-web: build
 	cd tests/web && (npm ci --no-audit --no-fund --silent >/dev/null || npm install --no-audit --no-fund --silent) \
-	  && ALLHANDS_BIN=$(CURDIR)/$(BUILD)/allhands node --test
+	  && ALLHANDS_BIN=$(CURDIR)/$(BUILD)/allhands node --test --test-concurrency=1 *.spec.js
 
 test-asan: $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
@@ -58,7 +58,7 @@ test-asan: $(ASAN_BUILD)/build.ninja
 	  meson test -C $(ASAN_BUILD) --print-errorlogs
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  AH_PWHASH_FAST=1 ALLHANDS_BIN=$(CURDIR)/$(ASAN_BUILD)/allhands AH_SANITIZED=1 \
-	  $(PYTHON) -m pytest -q tests/api
+	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/api
 
 test-fuzz: $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD)

@@ -1,0 +1,512 @@
+"""ahtest.py - what the API tests share: the real allhands server on a free
+loopback port, a small HTTP client, and helpers that make people and tickets
+through the API. Standard library only (plus pytest in conftest.py).
+
+The server is the built binary (env ALLHANDS_BIN, default build/allhands);
+nothing here talks to anything but 127.0.0.1.
+"""
+import http.client
+import itertools
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("ALLHANDS_BIN") or REPO / "build" / "allhands").resolve()
+
+LEAD_EMAIL = "lead@example.com"
+LEAD_NAME = "Lee Lead"
+LEAD_PASSWORD = "lead-password-42"
+PASSWORD = "member-password-42"  # every person the tests create
+
+START_TIMEOUT = 10.0  # seconds for /healthz to answer after serve starts
+STOP_TIMEOUT = 5.0  # seconds between SIGTERM and SIGKILL
+REQUEST_TIMEOUT = 15.0  # one HTTP request
+CLI_TIMEOUT = 30.0
+
+API = "/api/v1"
+_NOBODY = object()
+_counter = itertools.count(1)
+_counter_lock = threading.Lock()
+
+
+def unique(prefix="x"):
+    """A short string no other call returns: prefix + counter + random."""
+    with _counter_lock:
+        n = next(_counter)
+    return "%s%d%s" % (prefix, n, uuid.uuid4().hex[:8])
+
+
+def unique_email(prefix="person"):
+    return "%s@example.com" % unique(prefix + "-")
+
+
+def unique_word():
+    """A word full-text search can find and nothing else contains."""
+    return unique("zq")
+
+
+def free_port():
+    """A port that was free a moment ago on 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_env(extra=None):
+    """The environment for every allhands process: no inherited ALLHANDS_*
+    settings, cheap argon2 parameters, plus extra."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALLHANDS_")}
+    env["AH_PWHASH_FAST"] = "1"
+    for k, v in (extra or {}).items():
+        env[k] = str(v)
+    return env
+
+
+class ServerError(Exception):
+    pass
+
+
+class Server:
+    """One allhands database in workdir and the serve process over it."""
+
+    all = []  # every server of this test session, for failure reports
+
+    def __init__(self, workdir, name="allhands", lease_seconds=None, env=None, threads=4):
+        self.dir = Path(workdir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.db = self.dir / "allhands.db"
+        self.name = name
+        self.threads = threads
+        extra = dict(env or {})
+        if lease_seconds is not None:
+            extra["ALLHANDS_LEASE_SECONDS"] = lease_seconds
+        self.env = base_env(extra)
+        self.proc = None
+        self.port = None
+        self.starts = 0
+        self.stopped_at = None
+        self.log_paths = []
+        Server.all.append(self)
+
+    # -- command line -------------------------------------------------------
+    def cli(self, *args, input=None, check=True):
+        """Runs `allhands args...`; returns the CompletedProcess (text)."""
+        if not BIN.exists():
+            raise ServerError("no server binary at %s: run `make build` first "
+                              "(or set ALLHANDS_BIN)" % BIN)
+        p = subprocess.run([str(BIN)] + [str(a) for a in args], input=input,
+                           capture_output=True, text=True, env=self.env,
+                           timeout=CLI_TIMEOUT)
+        if check and p.returncode != 0:
+            raise ServerError("allhands %s exited %d\nstdout: %s\nstderr: %s" % (
+                " ".join(map(str, args)), p.returncode, p.stdout, p.stderr))
+        return p
+
+    def init(self):
+        self.cli("init", "--db", self.db, "--email", LEAD_EMAIL, "--name", LEAD_NAME,
+                 input=LEAD_PASSWORD + "\n")
+        return self
+
+    def add_user(self, email, name, role="member", password=PASSWORD):
+        """Adds a person through the CLI (the only way to make an admin)."""
+        self.cli("user", "add", "--db", self.db, "--email", email, "--name", name,
+                 "--role", role, "--password-stdin", input=password + "\n")
+
+    def token_for(self, email, name="tests"):
+        """A new API token for email, made by `allhands user token`."""
+        out = self.cli("user", "token", "--db", self.db, "--email", email,
+                       "--name", name).stdout
+        m = re.search(r"aht_\S+", out)
+        if not m:
+            raise ServerError("`allhands user token` printed no aht_ token: %r" % out)
+        return m.group(0)
+
+    # -- serve ----------------------------------------------------------------
+    def start(self):
+        """Starts serve on a free port and waits for /healthz (bounded)."""
+        assert self.proc is None, "already running"
+        if not BIN.exists():
+            raise ServerError("no server binary at %s: run `make build` first "
+                              "(or set ALLHANDS_BIN)" % BIN)
+        last = ""
+        for _attempt in range(3):  # a port taken between probe and bind: retry
+            self.port = free_port()
+            self.starts += 1
+            log = self.dir / ("serve-%d.log" % self.starts)
+            self.log_paths.append(log)
+            with open(log, "wb") as err:
+                self.proc = subprocess.Popen(
+                    [str(BIN), "serve", "--db", str(self.db), "--listen",
+                     "127.0.0.1:%d" % self.port, "--threads", str(self.threads)],
+                    stdin=subprocess.DEVNULL, stdout=err, stderr=subprocess.STDOUT,
+                    env=self.env)
+            self.stopped_at = None
+            if self._wait_healthy():
+                return self
+            last = self.log_tail()
+            self._reap()
+        raise ServerError("allhands serve did not become healthy within %.0f s\n%s" % (
+            START_TIMEOUT, last))
+
+    def _wait_healthy(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+                c.request("GET", "/healthz")
+                r = c.getresponse()
+                r.read()
+                c.close()
+                if r.status == 200:
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.05)
+        return False
+
+    def _reap(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            self.proc.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pass
+        self.proc = None
+        self.stopped_at = time.monotonic()
+
+    def stop(self):
+        """SIGTERM, wait, SIGKILL if it does not go. Returns the exit status."""
+        if self.proc is None:
+            return None
+        rc = None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                rc = self.proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                rc = self.proc.wait(timeout=STOP_TIMEOUT)
+        else:
+            rc = self.proc.returncode
+        self.proc = None
+        self.stopped_at = time.monotonic()
+        return rc
+
+    def kill(self):
+        """SIGKILL: the crash a power cut or the OOM killer causes."""
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=STOP_TIMEOUT)
+        self.proc = None
+        self.stopped_at = time.monotonic()
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_tail(self, limit=20000):
+        out = []
+        for p in self.log_paths:
+            try:
+                data = p.read_bytes()
+            except OSError:
+                continue
+            out.append("--- %s ---\n%s" % (p.name, data[-limit:].decode("utf-8", "replace")))
+        return "\n".join(out)[-limit:]
+
+    def client(self, token=None):
+        return Client(self, token=token)
+
+
+class Response:
+    """status, headers (case-insensitive), json (parsed body or None), raw."""
+
+    def __init__(self, status, headers, raw):
+        self.status = status
+        self.headers = headers
+        self.raw = raw
+        self.json = None
+        if raw:
+            try:
+                self.json = json.loads(raw.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                self.json = None
+
+    def __iter__(self):
+        return iter((self.status, self.headers, self.json))
+
+    @property
+    def error(self):
+        if isinstance(self.json, dict) and isinstance(self.json.get("error"), dict):
+            return self.json["error"]
+        return None
+
+    def __repr__(self):
+        return "<Response %s %r>" % (self.status, self.raw[:600])
+
+
+class Client:
+    """HTTP client for one person: keeps cookies, sends X-CSRF-Token on
+    writes once logged in, or a Bearer token. One connection per request."""
+
+    def __init__(self, server, token=None):
+        self.server = server
+        self.token = token
+        self.cookies = {}
+        self.csrf = None
+        self.person = None
+
+    def auth_headers(self, method="GET", csrf=True):
+        h = {}
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        if self.token:
+            h["Authorization"] = "Bearer " + self.token
+        if csrf and self.csrf and method in ("POST", "PATCH", "PUT", "DELETE"):
+            h["X-CSRF-Token"] = self.csrf
+        return h
+
+    def request(self, method, path, body=_NOBODY, *, raw=None, headers=None, csrf=True,
+                auth=True, content_type="application/json"):
+        data = None
+        if raw is not None:
+            data = raw if isinstance(raw, bytes) else raw.encode("utf-8")
+        elif body is not _NOBODY:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        h = self.auth_headers(method, csrf) if auth else {}
+        if data is not None and content_type is not None:
+            h["Content-Type"] = content_type
+        h.update(headers or {})
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port,
+                                          timeout=REQUEST_TIMEOUT)
+        try:
+            conn.request(method, path, body=data, headers=h)
+            r = conn.getresponse()
+            payload = r.read()
+        finally:
+            conn.close()
+        self._keep_cookies(r.headers)
+        return Response(r.status, r.headers, payload)
+
+    def _keep_cookies(self, headers):
+        for line in headers.get_all("Set-Cookie") or []:
+            parts = [p.strip() for p in line.split(";")]
+            name, _, value = parts[0].partition("=")
+            attrs = {}
+            for a in parts[1:]:
+                k, _, v = a.partition("=")
+                attrs[k.strip().lower()] = v.strip()
+            expired = value == "" or attrs.get("max-age") == "0"
+            if "expires" in attrs and _in_the_past(attrs["expires"]):
+                expired = True
+            if expired:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=_NOBODY, **kw):
+        return self.request("POST", path, body, **kw)
+
+    def patch(self, path, body=_NOBODY, **kw):
+        return self.request("PATCH", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def login(self, email, password):
+        r = self.post(API + "/session", {"email": email, "password": password})
+        if r.status == 200:
+            self.csrf = r.json["csrf"]
+            self.person = r.json["person"]
+        return r
+
+    @property
+    def id(self):
+        return self.person["id"]
+
+
+def _in_the_past(http_date):
+    from email.utils import parsedate_to_datetime
+    try:
+        return parsedate_to_datetime(http_date).timestamp() < time.time()
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
+# -- assertions ---------------------------------------------------------------
+
+def assert_error(resp, status, code):
+    """resp is status with body {"error":{"code":code,"message":"..."}}."""
+    assert resp.status == status, "want %d %s, got %r" % (status, code, resp)
+    err = resp.error
+    assert err is not None, "error body is not {\"error\":{...}}: %r" % resp
+    assert err.get("code") == code, "want code %r, got %r" % (code, resp)
+    assert isinstance(err.get("message"), str) and err["message"], \
+        "error without a message: %r" % resp
+    ctype = resp.headers.get("Content-Type", "")
+    assert ctype.startswith("application/json"), "error Content-Type %r" % ctype
+
+
+def ok(resp, status=200):
+    assert resp.status == status, "want %d, got %r" % (status, resp)
+    return resp.json
+
+
+# -- making things through the API --------------------------------------------
+
+def login_as(server, email, password=PASSWORD):
+    c = Client(server)
+    r = c.login(email, password)
+    assert r.status == 200, "login as %s: %r" % (email, r)
+    return c
+
+
+def login_lead(server):
+    return login_as(server, LEAD_EMAIL, LEAD_PASSWORD)
+
+
+def create_person(lead, role="member", password=PASSWORD, **fields):
+    """Person made by lead through POST /people; returns the Person."""
+    body = {"email": unique_email(role), "name": "Test %s" % role.title(),
+            "role": role, "password": password}
+    body.update(fields)
+    r = lead.post(API + "/people", body)
+    assert r.status == 201, "create %s: %r" % (role, r)
+    return r.json
+
+
+def new_person(server, lead, role="member", **fields):
+    """A person created through the API and logged in: (Client, Person)."""
+    p = create_person(lead, role=role, **fields)
+    return login_as(server, p["email"]), p
+
+
+def create_ticket(client, subject=None, body=None, **fields):
+    """Ticket made through POST /tickets (asserts 201); returns the Ticket."""
+    req = {"subject": subject or "Cannot log in " + unique("s"),
+           "body": body or "Hello, I cannot log in since this morning.",
+           "requester_email": "customer-%s@example.org" % unique("c"),
+           "requester_name": "Carla Customer"}
+    req.update(fields)
+    r = client.post(API + "/tickets", req)
+    assert r.status == 201, "create ticket: %r" % r
+    return r.json
+
+
+def get_ticket(client, tid):
+    return ok(client.get("%s/tickets/%d" % (API, tid)))
+
+
+def list_all(client, path, limit=200, max_pages=100):
+    """Every item of a paged list, following next_cursor (bounded)."""
+    items = []
+    sep = "&" if "?" in path else "?"
+    url = "%s%slimit=%d" % (path, sep, limit)
+    for _ in range(max_pages):
+        page = ok(client.get(url))
+        items.extend(page["items"])
+        cur = page.get("next_cursor")
+        if not cur:
+            return items
+        url = "%s%slimit=%d&cursor=%s" % (path, sep, limit, quote(cur))
+    raise AssertionError("%s: more than %d pages" % (path, max_pages))
+
+
+def quote(s):
+    """s as one query parameter value."""
+    return urllib.parse.quote(s, safe="")
+
+
+def ticket_ids(items):
+    return [t["id"] for t in items]
+
+
+def newest_ticket_id(client):
+    """The id of the newest ticket client can see, or None: proves that a
+    refused request stored nothing."""
+    items = ok(client.get(API + "/tickets?limit=1"))["items"]
+    return items[0]["id"] if items else None
+
+
+def as_obj(v):
+    """An audit before/after value as a dict (it may be a JSON string)."""
+    if isinstance(v, str):
+        try:
+            v = json.loads(v)
+        except ValueError:
+            return {}
+    return v if isinstance(v, dict) else {}
+
+
+def mentions_id(target, id_):
+    """Whether an audit target names the object with this id."""
+    if target == id_:
+        return True
+    return re.search(r"(?<![0-9])%d(?![0-9])" % id_, json.dumps(target)) is not None
+
+
+def audit_items(lead):
+    return list_all(lead, API + "/audit")
+
+
+def raw_http(port, head, body=b"", timeout=5.0):
+    """Sends head (text up to the blank line, CRLFs added) and body on a raw
+    socket; returns (status, headers dict lowercased, body bytes) of the
+    response, reading until the server closes or Content-Length is met."""
+    lines = head.strip("\r\n").split("\n")
+    data = ("\r\n".join(line.rstrip("\r") for line in lines) + "\r\n\r\n").encode("latin-1") + body
+    deadline = time.monotonic() + timeout
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        try:
+            s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may answer and close before taking it all
+        buf, why = b"", "no response within %.0f s" % timeout
+        while time.monotonic() < deadline:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                break
+            except ConnectionResetError:
+                why = "connection reset, no response"
+                break
+            if not chunk:
+                why = "connection closed, no response"
+                break
+            buf += chunk
+            hdr_end = buf.find(b"\r\n\r\n")
+            if hdr_end >= 0:
+                m = re.search(rb"(?im)^content-length:\s*(\d+)", buf[:hdr_end])
+                if m and len(buf) >= hdr_end + 4 + int(m.group(1)):
+                    break
+    if not buf:
+        raise AssertionError(why)
+    head_b, _, rest = buf.partition(b"\r\n\r\n")
+    hl = head_b.decode("latin-1").split("\r\n")
+    status = int(hl[0].split()[1])
+    headers = {}
+    for line in hl[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    return status, headers, rest
