@@ -198,6 +198,11 @@ enum ah_err ah_access_token_revoke(struct ah_ctx *cx, int64_t id, struct ah_erro
     return rc;
 }
 
+enum ah_err ah_access_purge(struct ah_ctx *cx, struct ah_error *err)
+{
+    return ah_store_cred_purge(cx->store, cx->now, err);
+}
+
 void ah_access_csrf(struct ah_str session_secret, char out[AH_HASH_HEX])
 {
     ah_crypto_derive("allhands csrf token v1", session_secret, out);

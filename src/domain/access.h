@@ -32,6 +32,8 @@ enum ah_err ah_access_token_create(struct ah_ctx *cx, int64_t person_id, struct 
 enum ah_err ah_access_token_list(struct ah_ctx *cx, struct ah_credential **items, size_t *n,
                                  struct ah_error *err);
 enum ah_err ah_access_token_revoke(struct ah_ctx *cx, int64_t id, struct ah_error *err);
+/* Deletes expired sessions (background upkeep). */
+enum ah_err ah_access_purge(struct ah_ctx *cx, struct ah_error *err);
 /* The CSRF token that goes with a session secret (a keyed hash of it). */
 void ah_access_csrf(struct ah_str session_secret, char out[AH_HASH_HEX]);
 

@@ -1,5 +1,10 @@
-/* ctx.c - the defaults of struct ah_settings. */
+/* ctx.c - the defaults of struct ah_settings, and the health of a context. */
 #include "domain/ctx.h"
+
+enum ah_err ah_ctx_ping(struct ah_ctx *cx, struct ah_error *err)
+{
+    return ah_store_ping(cx->store, err);
+}
 
 #define MINUTE (60 * 1000LL)
 #define HOUR (60 * MINUTE)

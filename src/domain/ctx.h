@@ -21,6 +21,11 @@ struct ah_settings {
 /* Fills s with allhands' defaults (15-minute lease, 12-hour sessions, ...). */
 void ah_settings_default(struct ah_settings *s);
 
+struct ah_ctx;
+
+/* AH_OK when cx's store answers (for health checks). */
+enum ah_err ah_ctx_ping(struct ah_ctx *cx, struct ah_error *err);
+
 struct ah_ctx {
     struct ah_store *store;
     struct ah_arena *arena;

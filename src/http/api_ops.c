@@ -8,7 +8,7 @@ void ah_api_ops_health(struct ah_req *r)
 {
     struct ah_error err;
 
-    if (ah_store_ping(r->cx.store, &err)) {
+    if (ah_ctx_ping(&r->cx, &err)) {
         ah_http_reply_json(r, 503, json_pack("{ss ss}", "status", "unavailable", "database",
                                              "unreachable"));
         return;

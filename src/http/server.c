@@ -489,7 +489,7 @@ static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_
         ah_log(AH_LOG_INFO, "queue.expired", "returned=%" PRId64, n);
     }
     if (cx.now - *last_purge > 600000) {
-        ah_store_cred_purge(st, cx.now, NULL);
+        ah_access_purge(&cx, NULL);
         *last_purge = cx.now;
     }
     ah_arena_release(&arena);
