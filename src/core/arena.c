@@ -40,7 +40,7 @@ void *ah_arena_alloc(struct ah_arena *a, size_t n)
     struct ah_arena_chunk *c;
     size_t size;
 
-    n = ALIGN(ah_size_add(n, 1));
+    n = ALIGN(ah_size_add(n, alignof(max_align_t))); /* the add aborts before ALIGN wraps */
     if (!a->head && sizeof(a->first) - a->first_used >= n) {
         /* first is not max-aligned by itself: align the offset from a real address */
         uintptr_t base = (uintptr_t)(a->first + a->first_used);

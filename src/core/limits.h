@@ -21,6 +21,8 @@
 /* A ticket's tags: enough for any routing scheme, few enough to show. */
 #define AH_MAX_TAGS 20
 #define AH_MAX_TAG 50
+/* API tokens per person: one per script or integration, never thousands. */
+#define AH_MAX_TOKENS 100
 /* A skip reason or other short free text. */
 #define AH_MAX_REASON 500
 /* Full-text search query. */

@@ -2,6 +2,7 @@
 #include "core/time.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -75,6 +76,14 @@ static bool digits(const char *p, int n, int *out)
     return true;
 }
 
+static int days_in_month(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
 bool ah_time_parse(struct ah_str s, int64_t *ms)
 {
     int y, mo, d, h, mi, se, frac = 0;
@@ -90,12 +99,25 @@ bool ah_time_parse(struct ah_str s, int64_t *ms)
         return false;
     if (p[s.len - 1] != 'Z')
         return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60)
         return false;
     *ms = (days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
               1000 +
           frac;
     return true;
+}
+
+static bool is_tzif(const char *path)
+{
+    char magic[4];
+    FILE *f = fopen(path, "rb");
+    bool ok;
+
+    if (!f)
+        return false;
+    ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+    fclose(f);
+    return ok;
 }
 
 bool ah_time_zone_known(struct ah_str name)
@@ -109,6 +131,11 @@ bool ah_time_zone_known(struct ah_str name)
         return true;
     if (stat("/usr/share/zoneinfo", &st) != 0)
         return true; /* no tz database here: the name's shape was checked */
+    /* the database also holds aliases for other clocks and files that are no zone */
+    if ((name.len > 6 && memcmp(name.p, "posix/", 6) == 0) ||
+        (name.len > 6 && memcmp(name.p, "right/", 6) == 0) || ah_str_eq_c(name, "localtime") ||
+        ah_str_eq_c(name, "posixrules") || ah_str_eq_c(name, "Factory"))
+        return false;
     snprintf(path, sizeof(path), "/usr/share/zoneinfo/%.*s", (int)name.len, name.p);
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && is_tzif(path);
 }

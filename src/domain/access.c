@@ -118,6 +118,19 @@ enum ah_err ah_access_logout(struct ah_ctx *cx, const struct ah_credential *cred
     return ah_store_cred_delete(cx->store, cred->id, cred->person_id, err);
 }
 
+static enum ah_err count_tokens(struct ah_ctx *cx, int64_t person_id, struct ah_error *err)
+{
+    struct ah_credential *items;
+    size_t n = 0;
+    enum ah_err rc = ah_store_cred_list(cx->store, person_id, AH_CRED_TOKEN, cx->arena, &items,
+                                        &n, err);
+
+    if (!rc && n >= AH_MAX_TOKENS)
+        return ah_error_set(err, AH_E_INVALID, "you have %d API tokens: revoke one first",
+                            AH_MAX_TOKENS);
+    return rc;
+}
+
 enum ah_err ah_access_token_create(struct ah_ctx *cx, int64_t person_id, struct ah_str name,
                                    char token[AH_SECRET_MAX], struct ah_credential *out,
                                    struct ah_error *err)
@@ -144,7 +157,9 @@ enum ah_err ah_access_token_create(struct ah_ctx *cx, int64_t person_id, struct 
     if (rc)
         goto cleanup;
     in_tx = true;
-    rc = ah_store_cred_insert(cx->store, &c, h, err);
+    rc = count_tokens(cx, person_id, err);
+    if (!rc)
+        rc = ah_store_cred_insert(cx->store, &c, h, err);
     if (!rc)
         rc = ah_audit_record(cx, "token.create", ah_audit_target(cx, "person", person_id), NULL,
                              NULL, err);

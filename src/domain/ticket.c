@@ -405,8 +405,7 @@ static enum ah_err apply_patch(struct ah_ctx *cx, struct ah_ticket *t,
         rc = check_assign(cx, t, p->assignee_id, &privileged, err);
         if (rc)
             return rc;
-        if (p->assignee_id != t->assignee_id)
-            t->claim_until = 0; /* an explicit assignment ends a claim */
+        t->claim_until = 0; /* an explicit assignment ends a claim, even to oneself */
         t->assignee_id = p->assignee_id;
         *audit |= privileged;
     }

@@ -120,12 +120,13 @@ static bool match(const char *pattern, struct ah_str path, int64_t *id)
             int64_t v = 0;
             size_t digits = 0;
 
-            while (i < path.len && path.p[i] >= '0' && path.p[i] <= '9' && digits < 19) {
+            while (i < path.len && path.p[i] >= '0' && path.p[i] <= '9') {
+                if (++digits > 18)
+                    return false; /* before the multiply: 19 digits may overflow */
                 v = v * 10 + (path.p[i] - '0');
                 i++;
-                digits++;
             }
-            if (digits == 0 || digits > 18 || v == 0 || path.p[i - digits] == '0')
+            if (digits == 0 || v == 0 || path.p[i - digits] == '0')
                 return false;
             *id = v;
             p += 4;
@@ -157,10 +158,12 @@ enum ah_err ah_router_match(const struct ah_route *routes, size_t n, const char 
         }
         path_known = true;
     }
+    int plen = (int)(path.len > 200 ? 200 : path.len);
+
     if (path_known)
-        return ah_error_set(err, AH_E_NOT_FOUND, "%.10s is not allowed on %.200s", method,
+        return ah_error_set(err, AH_E_NOT_FOUND, "%.10s is not allowed on %.*s", method, plen,
                             path.p);
-    return ah_error_set(err, AH_E_NOT_FOUND, "no such resource: %.200s", path.p);
+    return ah_error_set(err, AH_E_NOT_FOUND, "no such resource: %.*s", plen, path.p);
 }
 
 struct ah_str ah_router_query(const struct ah_qparam *params, size_t n, const char *key)
