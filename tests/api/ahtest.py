@@ -29,6 +29,8 @@ PASSWORD = "member-password-42"  # every person the tests create
 
 START_TIMEOUT = 10.0  # seconds for /healthz to answer after serve starts
 STOP_TIMEOUT = 5.0  # seconds between SIGTERM and SIGKILL
+# what AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer print
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 REQUEST_TIMEOUT = 15.0  # one HTTP request
 CLI_TIMEOUT = 30.0
 
@@ -106,6 +108,10 @@ class Server:
         p = subprocess.run([str(BIN)] + [str(a) for a in args], input=input,
                            capture_output=True, text=True, env=self.env,
                            timeout=CLI_TIMEOUT)
+        for marker in SANITIZER_MARKERS:
+            if marker in (p.stderr or ""):
+                raise ServerError("sanitizer report from allhands %s:\n%s" % (
+                    " ".join(map(str, args)), p.stderr[-4000:]))
         if check and p.returncode != 0:
             raise ServerError("allhands %s exited %d\nstdout: %s\nstderr: %s" % (
                 " ".join(map(str, args)), p.returncode, p.stdout, p.stderr))
@@ -203,7 +209,20 @@ class Server:
             rc = self.proc.returncode
         self.proc = None
         self.stopped_at = time.monotonic()
+        self.check_sanitizers()
         return rc
+
+    def check_sanitizers(self):
+        """Under ASan/UBSan a report in the server's log fails the test that stopped it."""
+        for p in self.log_paths:
+            try:
+                text = p.read_text(errors="replace")
+            except OSError:
+                continue
+            for marker in SANITIZER_MARKERS:
+                if marker in text:
+                    i = text.index(marker)
+                    raise ServerError("sanitizer report in %s:\n%s" % (p.name, text[i:i + 4000]))
 
     def kill(self):
         """SIGKILL: the crash a power cut or the OOM killer causes."""
