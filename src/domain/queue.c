@@ -9,18 +9,10 @@
 #include "domain/perm.h"
 #include "domain/ticket.h"
 
-/* Puts ticket id, claimed by person, back in the queue. */
+/* Puts ticket id, claimed by the actor, back in the queue. */
 static enum ah_err unclaim(struct ah_ctx *cx, int64_t id, struct ah_error *err)
 {
-    struct ah_ticket t;
-    enum ah_err rc = ah_store_ticket_get(cx->store, id, cx->arena, &t, err);
-
-    if (rc)
-        return rc;
-    t.assignee_id = 0;
-    t.claim_until = 0;
-    t.updated_at = cx->now;
-    return ah_store_ticket_update(cx->store, &t, err);
+    return ah_store_queue_unclaim(cx->store, id, cx->now, err);
 }
 
 static enum ah_err claim(struct ah_ctx *cx, int64_t done, int64_t *id, bool *found,

@@ -442,6 +442,8 @@ enum ah_err ah_ticket_update(struct ah_ctx *cx, int64_t id, const struct ah_tick
         rc = apply_patch(cx, &after, p, &audit, err);
     if (!rc)
         rc = ah_store_ticket_update(cx->store, &after, err);
+    if (!rc && strcmp(before.tags, after.tags) != 0)
+        rc = ah_store_ticket_set_tags(cx->store, id, after.tags, err);
     if (!rc && audit)
         rc = ah_audit_record(cx, "ticket.update", ah_audit_target(cx, "ticket", id),
                              ticket_json(cx, &before, &after), ticket_json(cx, &after, &before),

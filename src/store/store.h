@@ -163,9 +163,13 @@ struct ah_store_ops {
     enum ah_err (*ticket_list)(struct ah_store *s, const struct ah_ticket_filter *f,
                                struct ah_arena *a, struct ah_ticket **items, size_t *n,
                                struct ah_error *err);
-    /* Writes status, priority, tier, tags, assignee, claim, first response, updated_at. */
+    /* Writes status, priority, tier, assignee, claim, due times, first response and
+     * updated_at; not the tags. */
     enum ah_err (*ticket_update)(struct ah_store *s, const struct ah_ticket *t,
                                  struct ah_error *err);
+    /* Replaces the ticket's tags ("a b c"). */
+    enum ah_err (*ticket_set_tags)(struct ah_store *s, int64_t id, const char *tags,
+                                   struct ah_error *err);
 
     /* Inserts m (sets m->id) and counts it on its ticket. */
     enum ah_err (*message_insert)(struct ah_store *s, struct ah_message *m, struct ah_error *err);
@@ -188,6 +192,9 @@ struct ah_store_ops {
     enum ah_err (*queue_list)(struct ah_store *s, const struct ah_queue_filter *f,
                               struct ah_arena *a, struct ah_ticket **items, size_t *n,
                               struct ah_error *err);
+    /* Returns ticket id to the queue: no assignee, no claim. */
+    enum ah_err (*queue_unclaim)(struct ah_store *s, int64_t id, int64_t now,
+                                 struct ah_error *err);
     /* Extends the lease of what person holds. */
     enum ah_err (*queue_renew)(struct ah_store *s, int64_t person_id, int64_t now,
                                int64_t until, struct ah_error *err);
@@ -244,6 +251,8 @@ static inline enum ah_err ah_store_ticket_insert(struct ah_store *s, struct ah_t
 static inline enum ah_err ah_store_ticket_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_ticket *out, struct ah_error *err) { AH_STORE_CALL(ticket_get, id, a, out, err); }
 static inline enum ah_err ah_store_ticket_list(struct ah_store *s, const struct ah_ticket_filter *f, struct ah_arena *a, struct ah_ticket **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(ticket_list, f, a, items, n, err); }
 static inline enum ah_err ah_store_ticket_update(struct ah_store *s, const struct ah_ticket *t, struct ah_error *err) { AH_STORE_CALL(ticket_update, t, err); }
+static inline enum ah_err ah_store_ticket_set_tags(struct ah_store *s, int64_t id, const char *tags, struct ah_error *err) { AH_STORE_CALL(ticket_set_tags, id, tags, err); }
+static inline enum ah_err ah_store_queue_unclaim(struct ah_store *s, int64_t id, int64_t now, struct ah_error *err) { AH_STORE_CALL(queue_unclaim, id, now, err); }
 static inline enum ah_err ah_store_message_insert(struct ah_store *s, struct ah_message *m, struct ah_error *err) { AH_STORE_CALL(message_insert, m, err); }
 static inline enum ah_err ah_store_message_list(struct ah_store *s, int64_t ticket_id, int64_t after_id, int limit, struct ah_arena *a, struct ah_message **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(message_list, ticket_id, after_id, limit, a, items, n, err); }
 static inline enum ah_err ah_store_queue_expire(struct ah_store *s, int64_t now, int64_t *returned, struct ah_error *err) { AH_STORE_CALL(queue_expire, now, returned, err); }

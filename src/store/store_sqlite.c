@@ -58,6 +58,8 @@ enum st {
     ST_TICKET_FTS,
     ST_TAG_INSERT,
     ST_TAG_CLEAR,
+    ST_TAG_COLUMN,
+    ST_QUEUE_UNCLAIM,
     ST_TICKET_GET,
     ST_TICKET_UPDATE,
     ST_MESSAGE_INSERT,
@@ -122,11 +124,14 @@ static const char *const sql_text[ST_COUNT] = {
         " ?11, nullif(?12, 0), ?13, ?13)",
     [ST_TICKET_FTS] = "INSERT INTO ticket_fts (rowid, subject) VALUES (?1, ?2)",
     [ST_TAG_INSERT] = "INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?1, ?2)",
-    [ST_TAG_CLEAR] = "DELETE FROM ticket_tags WHERE ticket_id = ?1 AND tag NOT IN"
-                     " (SELECT value FROM json_each(?2))",
+    [ST_TAG_CLEAR] = "DELETE FROM ticket_tags WHERE ticket_id = ?1",
+    [ST_TAG_COLUMN] = "UPDATE tickets SET tags = ?2 WHERE id = ?1",
+    [ST_QUEUE_UNCLAIM] =
+        "UPDATE tickets SET assignee_id = NULL, claim_until = NULL, updated_at = ?2"
+        " WHERE id = ?1",
     [ST_TICKET_GET] = "SELECT " TICKET_COLS TICKET_FROM " WHERE t.id = ?1",
     [ST_TICKET_UPDATE] =
-        "UPDATE tickets SET status = ?2, priority = ?3, tier = ?4, tags = ?5,"
+        "UPDATE tickets SET status = ?2, priority = ?3, tier = ?4,"
         " assignee_id = nullif(?6, 0), claim_until = nullif(?7, 0),"
         " first_response_at = nullif(?8, 0), due_at = ?9, resolve_due_at = ?10,"
         " updated_at = ?11 WHERE id = ?1",
@@ -788,44 +793,24 @@ static enum ah_err sq_customer_upsert(struct ah_store *base, struct ah_str email
 
 /* ---- tickets ---- */
 
-/* Replaces the ticket's rows in ticket_tags with the words of tags. */
+/* Writes the ticket's rows in ticket_tags from the words of tags; fresh
+ * means the ticket has none yet. */
 static enum ah_err tags_write(struct sq *q, int64_t ticket_id, const char *tags, bool fresh,
                               struct ah_error *err)
 {
     sqlite3_stmt *s;
-    enum ah_err rc;
+    enum ah_err rc = AH_OK;
     const char *p = tags;
 
     if (!fresh) {
-        /* json_each needs a JSON array: tags are [a-z0-9-_.:] words, no quoting needed */
-        struct ah_buf arr;
-
-        ah_buf_init(&arr, 4096);
-        rc = ah_buf_appends(&arr, "[", err);
-        for (const char *w = tags; !rc && *w;) {
-            size_t len = strcspn(w, " ");
-
-            if (len)
-                rc = ah_buf_appendf(&arr, err, "%s\"%.*s\"", arr.len > 1 ? "," : "",
-                                    (int)len, w);
-            w += len;
-            while (*w == ' ')
-                w++;
-        }
-        if (!rc)
-            rc = ah_buf_appends(&arr, "]", err);
-        if (!rc)
-            rc = stmt(q, ST_TAG_CLEAR, &s, err);
+        rc = stmt(q, ST_TAG_CLEAR, &s, err);
         if (!rc) {
             sqlite3_bind_int64(s, 1, ticket_id);
-            bind_c(s, 2, ah_buf_cstr(&arr));
             rc = exec_done(q, s, "tags", err);
         }
-        ah_buf_release(&arr);
-        if (rc)
-            return rc;
     }
-    rc = stmt(q, ST_TAG_INSERT, &s, err);
+    if (!rc)
+        rc = stmt(q, ST_TAG_INSERT, &s, err);
     while (!rc && *p) {
         size_t len = strcspn(p, " ");
 
@@ -839,6 +824,23 @@ static enum ah_err tags_write(struct sq *q, int64_t ticket_id, const char *tags,
             p++;
     }
     return rc;
+}
+
+static enum ah_err sq_ticket_set_tags(struct ah_store *base, int64_t id, const char *tags,
+                                      struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_TAG_COLUMN, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    bind_c(s, 2, tags);
+    rc = exec_done(q, s, "tags", err);
+    if (!rc && sqlite3_changes(q->db) == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", id);
+    return rc ? rc : tags_write(q, id, tags, false, err);
 }
 
 static enum ah_err sq_ticket_insert(struct ah_store *base, struct ah_ticket *t,
@@ -993,7 +995,6 @@ static enum ah_err sq_ticket_update(struct ah_store *base, const struct ah_ticke
     sqlite3_bind_int(s, 2, (int)t->status);
     sqlite3_bind_int(s, 3, (int)t->priority);
     sqlite3_bind_int(s, 4, t->tier);
-    bind_c(s, 5, t->tags ? t->tags : "");
     sqlite3_bind_int64(s, 6, t->assignee_id);
     sqlite3_bind_int64(s, 7, t->claim_until);
     sqlite3_bind_int64(s, 8, t->first_response_at);
@@ -1003,8 +1004,6 @@ static enum ah_err sq_ticket_update(struct ah_store *base, const struct ah_ticke
     rc = exec_done(q, s, "ticket", err);
     if (!rc && sqlite3_changes(q->db) == 0)
         return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", t->id);
-    if (!rc)
-        rc = tags_write(q, t->id, t->tags ? t->tags : "", false, err);
     return rc;
 }
 
@@ -1179,6 +1178,20 @@ static enum ah_err sq_queue_list(struct ah_store *base, const struct ah_queue_fi
                    "queue", err);
 }
 
+static enum ah_err sq_queue_unclaim(struct ah_store *base, int64_t id, int64_t now,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_QUEUE_UNCLAIM, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now);
+    return exec_done(q, s, "claim", err);
+}
+
 static enum ah_err sq_queue_renew(struct ah_store *base, int64_t person_id, int64_t now,
                                   int64_t until, struct ah_error *err)
 {
@@ -1288,12 +1301,14 @@ static const struct ah_store_ops sqlite_ops = {
     .ticket_get = sq_ticket_get,
     .ticket_list = sq_ticket_list,
     .ticket_update = sq_ticket_update,
+    .ticket_set_tags = sq_ticket_set_tags,
     .message_insert = sq_message_insert,
     .message_list = sq_message_list,
     .queue_expire = sq_queue_expire,
     .queue_held = sq_queue_held,
     .queue_claim_next = sq_queue_claim_next,
     .queue_list = sq_queue_list,
+    .queue_unclaim = sq_queue_unclaim,
     .queue_renew = sq_queue_renew,
     .queue_skip = sq_queue_skip,
     .audit_insert = sq_audit_insert,
