@@ -617,7 +617,7 @@ static void test_store_ticket_list_cursor_pages(void **state)
     EXPECT_LIST(f, &fl, "skips hidden t2", 0, s.t1);
 }
 
-static void test_store_ticket_update_rewrites_tags(void **state)
+static void test_store_ticket_update_and_set_tags(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
@@ -627,14 +627,16 @@ static void test_store_ticket_update_rewrites_tags(void **state)
 
     seed(f, &s);
     assert_ok(ah_store_ticket_get(f->store, s.t1, &f->arena, &t, &err));
-    t.tags = "refunds urgent-ish";
+    t.tags = "ignored by update";
     t.status = AH_STATUS_OPEN;
     t.assignee_id = s.pro;
     t.claim_until = T0 + 60000;
     t.updated_at = T0 + 7;
     assert_ok(ah_store_ticket_update(f->store, &t, &err));
     fl.tag = AH_STR_LIT("billing");
-    EXPECT_LIST(f, &fl, "billing after update", 0, s.t2);
+    EXPECT_LIST(f, &fl, "update leaves tags alone", 0, s.t2, s.t1);
+    assert_ok(ah_store_ticket_set_tags(f->store, s.t1, "refunds urgent-ish", &err));
+    EXPECT_LIST(f, &fl, "billing after set_tags", 0, s.t2);
     fl.tag = AH_STR_LIT("urgent-ish");
     EXPECT_LIST(f, &fl, "new tag", 0, s.t1);
     assert_ok(ah_store_ticket_get(f->store, s.t1, &f->arena, &t, &err));
@@ -643,9 +645,9 @@ static void test_store_ticket_update_rewrites_tags(void **state)
     assert_int_equal(t.assignee_id, s.pro);
     assert_true(t.claim_until == T0 + 60000);
     assert_true(t.updated_at == T0 + 7);
-    t.tags = "";
-    assert_ok(ah_store_ticket_update(f->store, &t, &err));
+    assert_ok(ah_store_ticket_set_tags(f->store, s.t1, "", &err));
     EXPECT_LIST(f, &fl, "tags cleared", 0);
+    assert_code(AH_E_NOT_FOUND, ah_store_ticket_set_tags(f->store, 31337, "x", &err));
     t.id = 31337;
     assert_code(AH_E_NOT_FOUND, ah_store_ticket_update(f->store, &t, &err));
 }
@@ -958,7 +960,7 @@ int main(void)
         T(test_store_ticket_list_fts),
         T(test_store_ticket_list_fts_syntax_error_is_an_error),
         T(test_store_ticket_list_cursor_pages),
-        T(test_store_ticket_update_rewrites_tags),
+        T(test_store_ticket_update_and_set_tags),
         T(test_store_ticket_bad_requester_is_invalid),
         T(test_store_message_insert_counts),
         T(test_store_message_on_missing_ticket_is_invalid),
