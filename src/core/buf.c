@@ -14,6 +14,7 @@ void ah_buf_init(struct ah_buf *b, size_t max)
     b->len = 0;
     b->cap = 0;
     b->max = max;
+    b->full = false;
 }
 
 void ah_buf_release(struct ah_buf *b)
@@ -25,6 +26,7 @@ void ah_buf_release(struct ah_buf *b)
 void ah_buf_reset(struct ah_buf *b)
 {
     b->len = 0;
+    b->full = false;
     if (b->p)
         b->p[0] = '\0';
 }
@@ -43,8 +45,10 @@ enum ah_err ah_buf_append(struct ah_buf *b, const void *p, size_t n, struct ah_e
 {
     size_t need;
 
-    if (n > b->max || b->len > b->max - n)
+    if (b->full || n > b->max || b->len > b->max - n) {
+        b->full = true;
         return ah_error_set(err, AH_E_TOO_LARGE, "text longer than %zu bytes", b->max);
+    }
     need = ah_size_add(ah_size_add(b->len, n), 1);
     if (need > b->cap)
         grow(b, need);

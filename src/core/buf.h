@@ -3,6 +3,7 @@
 #ifndef AH_CORE_BUF_H
 #define AH_CORE_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/err.h"
@@ -13,6 +14,8 @@ struct ah_buf {
     size_t len;
     size_t cap; /* allocated */
     size_t max; /* the cap on len */
+    bool full;  /* an append was refused: later ones are too, so a writer
+                   can check once at the end instead of after every piece */
 };
 
 /* Fills b as empty, capped at max bytes. Allocates nothing. */
@@ -21,7 +24,8 @@ void ah_buf_init(struct ah_buf *b, size_t max);
 void ah_buf_release(struct ah_buf *b);
 /* Empties b, keeping its memory. */
 void ah_buf_reset(struct ah_buf *b);
-/* Appends n bytes. AH_E_TOO_LARGE past the cap (err may be NULL). */
+/* Appends n bytes. AH_E_TOO_LARGE past the cap, and after any refused
+ * append until the next reset (err may be NULL). */
 enum ah_err ah_buf_append(struct ah_buf *b, const void *p, size_t n, struct ah_error *err);
 enum ah_err ah_buf_appends(struct ah_buf *b, const char *s, struct ah_error *err);
 enum ah_err ah_buf_appendf(struct ah_buf *b, struct ah_error *err, const char *fmt, ...)

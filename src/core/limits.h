@@ -27,6 +27,8 @@
 #define AH_MAX_REASON 500
 /* Full-text search query. */
 #define AH_MAX_QUERY 200
+/* A response: a ticket with a long thread is the largest legitimate one. */
+#define AH_MAX_RESPONSE (64 * 1024 * 1024)
 /* Request line: path plus query string. */
 #define AH_MAX_URL 2048
 /* Query parameters in one request. */

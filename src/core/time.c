@@ -50,6 +50,16 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + doe - 719468;
 }
 
+static char *digits_out(char *p, unsigned v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
+/* by hand, not snprintf: every ticket in every list carries five of these */
 void ah_time_format(int64_t ms, char out[40])
 {
     int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
@@ -57,10 +67,28 @@ void ah_time_format(int64_t ms, char out[40])
     int64_t rem = secs - days * 86400;
     int y;
     unsigned m, d;
+    char *p = out;
 
     civil(days, &y, &m, &d);
-    snprintf(out, 40, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, m, d, (int)(rem / 3600),
-             (int)(rem / 60 % 60), (int)(rem % 60), (int)(ms - secs * 1000));
+    if (y < 0 || y > 9999) {
+        snprintf(out, 40, "%04d-%02u-%02uT00:00:00.000Z", y, m, d);
+        return;
+    }
+    p = digits_out(p, (unsigned)y, 4);
+    *p++ = '-';
+    p = digits_out(p, m, 2);
+    *p++ = '-';
+    p = digits_out(p, d, 2);
+    *p++ = 'T';
+    p = digits_out(p, (unsigned)(rem / 3600), 2);
+    *p++ = ':';
+    p = digits_out(p, (unsigned)(rem / 60 % 60), 2);
+    *p++ = ':';
+    p = digits_out(p, (unsigned)(rem % 60), 2);
+    *p++ = '.';
+    p = digits_out(p, (unsigned)(ms - secs * 1000), 3);
+    *p++ = 'Z';
+    *p = '\0';
 }
 
 static bool digits(const char *p, int n, int *out)

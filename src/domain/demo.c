@@ -264,7 +264,7 @@ static enum ah_err add_ticket(struct ah_ctx *cx, struct rng *r, const struct ah_
         cx->store,
         ah_str_c(fmt(cx, "%s.%" PRId64 "@%s", fn, cust, domains[cust % (int64_t)N(domains)])),
         ah_str_c(fmt(cx, "%s %s", fn, last_names[cust % (int64_t)N(last_names)])), cx->now,
-        &t.requester_id, err);
+        cx->arena, &t.requester_id, &t.requester_name, err);
 
     if (rc)
         return rc;

@@ -214,7 +214,8 @@ static enum ah_err check_create(struct ah_ctx *cx, const struct ah_ticket_input 
 }
 
 enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in,
-                             struct ah_ticket *out, struct ah_error *err)
+                             struct ah_ticket *out, struct ah_message *first,
+                             struct ah_error *err)
 {
     struct ah_ticket t = {0};
     struct ah_message m = {0};
@@ -246,7 +247,8 @@ enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in
     rc = ah_store_begin(cx->store, err);
     if (rc)
         return rc;
-    rc = ah_store_customer_upsert(cx->store, email, name, cx->now, &t.requester_id, err);
+    rc = ah_store_customer_upsert(cx->store, email, name, cx->now, cx->arena, &t.requester_id,
+                                  &t.requester_name, err);
     if (!rc)
         rc = ah_store_ticket_insert(cx->store, &t, err);
     m.ticket_id = t.id;
@@ -259,10 +261,13 @@ enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in
         return rc;
     }
     t.requester_email = ah_arena_strndup(cx->arena, email.p, email.len);
-    t.requester_name = name.p ? ah_arena_strndup(cx->arena, name.p, name.len) : "";
     t.last_message_id = m.id;
     t.message_count = 1;
+    t.updated_at = m.created_at;
+    m.author_name = t.requester_name;
     *out = t;
+    if (first)
+        *first = m;
     return AH_OK;
 }
 

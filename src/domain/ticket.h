@@ -43,10 +43,12 @@ struct ah_message_input {
 void ah_ticket_input_init(struct ah_ticket_input *in);
 void ah_ticket_patch_init(struct ah_ticket_patch *p);
 
-/* Opens a ticket with its first message (the customer's). Only pros and leads
- * may set a tier. out lives in cx->arena. */
+/* Opens a ticket with its first message (the customer's), which goes to
+ * *first when first is not NULL. Only pros and leads may set a tier. out and
+ * *first live in cx->arena. */
 enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in,
-                             struct ah_ticket *out, struct ah_error *err);
+                             struct ah_ticket *out, struct ah_message *first,
+                             struct ah_error *err);
 /* A ticket cx's actor may see, with its thread (oldest first, at most 1000). AH_E_NOT_FOUND also for a ticket above the actor's tier. */
 enum ah_err ah_ticket_get(struct ah_ctx *cx, int64_t id, struct ah_ticket *out,
                           struct ah_message **msgs, size_t *nmsgs, struct ah_error *err);

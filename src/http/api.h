@@ -3,6 +3,7 @@
 #ifndef AH_HTTP_API_H
 #define AH_HTTP_API_H
 
+#include "core/buf.h"
 #include "http/json.h"
 #include "http/reply.h"
 #include "http/req.h"

@@ -13,7 +13,7 @@ void ah_api_audit_list(struct ah_req *r)
     int64_t cursor;
     struct ah_error err;
     char next[24];
-    json_t *a;
+    struct ah_buf *b;
 
     if (!ah_api_page(r, &limit, &cursor))
         return;
@@ -21,9 +21,12 @@ void ah_api_audit_list(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, ah_json_audit(&items[i]));
+    b = ah_http_page_begin(r);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ah_buf_appends(b, ",", NULL);
+        ah_json_put_audit(b, &items[i]);
+    }
     snprintf(next, sizeof(next), "%" PRId64, n ? items[n - 1].id : 0);
-    ah_http_reply_page(r, a, n == (size_t)limit ? next : NULL);
+    ah_http_page_end(r, n == (size_t)limit ? next : NULL);
 }

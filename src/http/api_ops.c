@@ -9,11 +9,13 @@ void ah_api_ops_health(struct ah_req *r)
     struct ah_error err;
 
     if (ah_ctx_ping(&r->cx, &err)) {
-        ah_http_reply_json(r, 503, json_pack("{ss ss}", "status", "unavailable", "database",
-                                             "unreachable"));
+        ah_buf_appends(ah_http_body(r), "{\"status\":\"unavailable\",\"database\":\"unreachable\"}",
+                       NULL);
+        ah_http_reply_body(r, 503);
         return;
     }
-    ah_http_reply_json(r, 200, json_pack("{ss ss}", "status", "ok", "database", "ok"));
+    ah_buf_appends(ah_http_body(r), "{\"status\":\"ok\",\"database\":\"ok\"}", NULL);
+    ah_http_reply_body(r, 200);
 }
 
 void ah_api_ops_metrics(struct ah_req *r)

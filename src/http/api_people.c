@@ -85,7 +85,8 @@ void ah_api_people_create(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    ah_http_reply_json(r, 201, ah_json_person(&p));
+    ah_json_put_person(ah_http_body(r), &p);
+    ah_http_reply_body(r, 201);
 }
 
 void ah_api_people_update(struct ah_req *r)
@@ -105,7 +106,8 @@ void ah_api_people_update(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    ah_http_reply_json(r, 200, ah_json_person(&p));
+    ah_json_put_person(ah_http_body(r), &p);
+    ah_http_reply_body(r, 200);
 }
 
 void ah_api_people_get(struct ah_req *r)
@@ -117,7 +119,8 @@ void ah_api_people_get(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    ah_http_reply_json(r, 200, ah_json_person(&p));
+    ah_json_put_person(ah_http_body(r), &p);
+    ah_http_reply_body(r, 200);
 }
 
 void ah_api_people_list(struct ah_req *r)
@@ -128,7 +131,7 @@ void ah_api_people_list(struct ah_req *r)
     int64_t cursor;
     struct ah_error err;
     char next[24];
-    json_t *a;
+    struct ah_buf *b;
 
     if (!ah_api_page(r, &limit, &cursor))
         return;
@@ -136,9 +139,12 @@ void ah_api_people_list(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, ah_json_person(&items[i]));
+    b = ah_http_page_begin(r);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ah_buf_appends(b, ",", NULL);
+        ah_json_put_person(b, &items[i]);
+    }
     snprintf(next, sizeof(next), "%" PRId64, n ? items[n - 1].id : 0);
-    ah_http_reply_page(r, a, n == (size_t)limit ? next : NULL);
+    ah_http_page_end(r, n == (size_t)limit ? next : NULL);
 }

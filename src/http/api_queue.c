@@ -17,7 +17,6 @@ void ah_api_queue_next(struct ah_req *r)
     size_t n = 0;
     bool found = false;
     struct ah_error err;
-    json_t *o;
 
     if (!ah_api_body(r, fields, 1, v))
         return;
@@ -30,9 +29,8 @@ void ah_api_queue_next(struct ah_req *r)
         return;
     }
     ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_CLAIMS, 1);
-    o = ah_json_ticket(&t);
-    json_object_set_new(o, "messages", ah_json_messages(m, n));
-    ah_http_reply_json(r, 200, o);
+    ah_json_put_ticket(ah_http_body(r), &t, true, m, n);
+    ah_http_reply_body(r, 200);
 }
 
 void ah_api_queue_release(struct ah_req *r)
@@ -94,7 +92,7 @@ void ah_api_queue_list(struct ah_req *r)
     int64_t limit;
     struct ah_error err;
     char next[48];
-    json_t *a;
+    struct ah_buf *b;
 
     if (!ah_api_query_int(r, "limit", 1, AH_MAX_PAGE, AH_DEFAULT_PAGE, &limit) ||
         !queue_cursor(r, &f))
@@ -104,11 +102,14 @@ void ah_api_queue_list(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, ah_json_ticket(&items[i]));
+    b = ah_http_page_begin(r);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ah_buf_appends(b, ",", NULL);
+        ah_json_put_ticket(b, &items[i], false, NULL, 0);
+    }
     if (n)
         snprintf(next, sizeof(next), "%" PRId64 ".%" PRId64, items[n - 1].due_at,
                  items[n - 1].id);
-    ah_http_reply_page(r, a, n == (size_t)limit ? next : NULL);
+    ah_http_page_end(r, n == (size_t)limit ? next : NULL);
 }

@@ -9,14 +9,21 @@
 #include "http/auth.h"
 #include "http/server.h"
 
-static json_t *session_json(struct ah_req *r, const struct ah_person *p, struct ah_str secret)
+/* {"person":..., "csrf":...}: who is signed in, and the token their page
+ * sends back with every change */
+static void reply_session(struct ah_req *r, const struct ah_person *p, struct ah_str secret)
 {
     char csrf[AH_HASH_HEX] = "";
+    struct ah_buf *b = ah_http_body(r);
 
     if (secret.len > 4 && memcmp(secret.p, "ahs_", 4) == 0)
         ah_access_csrf(secret, csrf);
-    (void)r;
-    return json_pack("{so ss}", "person", ah_json_person(p), "csrf", csrf);
+    ah_buf_appends(b, "{\"person\":", NULL);
+    ah_json_put_person(b, p);
+    ah_buf_appends(b, ",\"csrf\":", NULL);
+    ah_json_put_str(b, csrf);
+    ah_buf_appends(b, "}", NULL);
+    ah_http_reply_body(r, 200);
 }
 
 void ah_api_session_create(struct ah_req *r)
@@ -52,13 +59,13 @@ void ah_api_session_create(struct ah_req *r)
     snprintf(cookie, 160, AH_SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld",
              token, (long long)(r->cx.settings->session_idle_ms / 1000));
     ah_http_reply_header(r, "Set-Cookie", cookie);
-    ah_http_reply_json(r, 200, session_json(r, &who, ah_str_c(token)));
+    reply_session(r, &who, ah_str_c(token));
     ah_crypto_wipe(token, sizeof(token));
 }
 
 void ah_api_session_get(struct ah_req *r)
 {
-    ah_http_reply_json(r, 200, session_json(r, &r->actor, r->secret));
+    reply_session(r, &r->actor, r->secret);
 }
 
 void ah_api_session_delete(struct ah_req *r)
@@ -81,7 +88,6 @@ void ah_api_tokens_create(struct ah_req *r)
     struct ah_credential c;
     struct ah_error err;
     char token[AH_SECRET_MAX];
-    json_t *o;
 
     if (!ah_api_body(r, fields, 1, v))
         return;
@@ -89,10 +95,9 @@ void ah_api_tokens_create(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    o = ah_json_credential(&c);
-    json_object_set_new(o, "token", json_string(token));
+    ah_json_put_credential(ah_http_body(r), &c, token);
     ah_crypto_wipe(token, sizeof(token));
-    ah_http_reply_json(r, 201, o);
+    ah_http_reply_body(r, 201);
 }
 
 void ah_api_tokens_list(struct ah_req *r)
@@ -100,16 +105,19 @@ void ah_api_tokens_list(struct ah_req *r)
     struct ah_credential *items;
     size_t n;
     struct ah_error err;
-    json_t *a;
+    struct ah_buf *b;
 
     if (ah_access_token_list(&r->cx, &items, &n, &err)) {
         ah_api_fail(r, &err);
         return;
     }
-    a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, ah_json_credential(&items[i]));
-    ah_http_reply_page(r, a, NULL);
+    b = ah_http_page_begin(r);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ah_buf_appends(b, ",", NULL);
+        ah_json_put_credential(b, &items[i], NULL);
+    }
+    ah_http_page_end(r, NULL);
 }
 
 void ah_api_tokens_delete(struct ah_req *r)

@@ -7,12 +7,11 @@
 #include "http/api.h"
 #include "http/server.h"
 
-static json_t *with_thread(const struct ah_ticket *t, const struct ah_message *m, size_t n)
+static void reply_thread(struct ah_req *r, int status, const struct ah_ticket *t,
+                         const struct ah_message *m, size_t n)
 {
-    json_t *o = ah_json_ticket(t);
-
-    json_object_set_new(o, "messages", ah_json_messages(m, n));
-    return o;
+    ah_json_put_ticket(ah_http_body(r), t, true, m, n);
+    ah_http_reply_body(r, status);
 }
 
 static void copy_tags(const struct ah_json_value *v, struct ah_str *tags, size_t *n)
@@ -68,8 +67,7 @@ void ah_api_tickets_create(struct ah_req *r)
     struct ah_json_value v[C_N];
     struct ah_ticket_input in;
     struct ah_ticket t;
-    struct ah_message *m;
-    size_t n;
+    struct ah_message first;
     struct ah_error err;
 
     if (!ah_api_body(r, fields, C_N, v))
@@ -91,13 +89,12 @@ void ah_api_tickets_create(struct ah_req *r)
     }
     if (!parse_priority(r, &v[C_PRIORITY], &in.priority))
         return;
-    if (ah_ticket_create(&r->cx, &in, &t, &err) ||
-        ah_ticket_get(&r->cx, t.id, &t, &m, &n, &err)) {
+    if (ah_ticket_create(&r->cx, &in, &t, &first, &err)) {
         ah_api_fail(r, &err);
         return;
     }
     ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_TICKETS_CREATED, 1);
-    ah_http_reply_json(r, 201, with_thread(&t, m, n));
+    reply_thread(r, 201, &t, &first, 1);
 }
 
 void ah_api_tickets_get(struct ah_req *r)
@@ -111,7 +108,7 @@ void ah_api_tickets_get(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    ah_http_reply_json(r, 200, with_thread(&t, m, n));
+    reply_thread(r, 200, &t, m, n);
 }
 
 /* ?status=open,pending into a bit mask */
@@ -183,7 +180,7 @@ void ah_api_tickets_list(struct ah_req *r)
     size_t n;
     struct ah_error err;
     char next[24];
-    json_t *a;
+    struct ah_buf *b;
 
     if (!list_filter(r, &f))
         return;
@@ -191,11 +188,14 @@ void ah_api_tickets_list(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, ah_json_ticket(&items[i]));
+    b = ah_http_page_begin(r);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ah_buf_appends(b, ",", NULL);
+        ah_json_put_ticket(b, &items[i], false, NULL, 0);
+    }
     snprintf(next, sizeof(next), "%" PRId64, n ? items[n - 1].id : 0);
-    ah_http_reply_page(r, a, n == (size_t)f.limit ? next : NULL);
+    ah_http_page_end(r, n == (size_t)f.limit ? next : NULL);
 }
 
 enum { P_STATUS, P_PRIORITY, P_TAGS, P_ASSIGNEE, P_TIER, P_N };
@@ -239,7 +239,7 @@ void ah_api_tickets_update(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    ah_http_reply_json(r, 200, with_thread(&t, m, n));
+    reply_thread(r, 200, &t, m, n);
 }
 
 enum { W_KIND, W_BODY, W_SEEN, W_STATUS, W_N };
@@ -276,13 +276,19 @@ void ah_api_tickets_write(struct ah_req *r)
     if (ah_ticket_write(&r->cx, r->id, &in, &m, &newer, &nnewer, &err)) {
         if (err.code == AH_E_CONFLICT) {
             ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_CONFLICTS, 1);
-            ah_http_reply_error(r, &err,
-                                json_pack("{so}", "messages", ah_json_messages(newer, nnewer)));
+            struct ah_buf extra;
+
+            ah_buf_init(&extra, AH_MAX_RESPONSE);
+            ah_buf_appends(&extra, "\"messages\":", NULL);
+            ah_json_put_messages(&extra, newer, nnewer);
+            ah_http_reply_error(r, &err, ah_buf_cstr(&extra));
+            ah_buf_release(&extra);
             return;
         }
         ah_api_fail(r, &err);
         return;
     }
     ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_MESSAGES_ADDED, 1);
-    ah_http_reply_json(r, 201, ah_json_message(&m));
+    ah_json_put_message(ah_http_body(r), &m);
+    ah_http_reply_body(r, 201);
 }

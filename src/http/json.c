@@ -2,6 +2,8 @@
  * is strict: a client's typo in a field name is an error, not a silent no-op. */
 #include "http/json.h"
 
+#include <jansson.h>
+
 #include <string.h>
 
 #include "core/limits.h"
@@ -156,104 +158,271 @@ cleanup:
     return rc;
 }
 
-json_t *ah_json_time(int64_t ms)
-{
-    char buf[40];
+/* ---- writing ---- */
 
-    if (!ms)
-        return json_null();
-    ah_time_format(ms, buf);
-    return json_string(buf);
+#define PUT(b, lit) ah_buf_append((b), (lit), sizeof(lit) - 1, NULL)
+
+void ah_json_put_strn(struct ah_buf *b, const char *s, size_t n)
+{
+    size_t run = 0;
+
+    PUT(b, "\"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        ah_buf_append(b, s + run, i - run, NULL);
+        run = i + 1;
+        if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            ah_buf_append(b, esc, 2, NULL);
+        } else if (c == '\n') {
+            PUT(b, "\\n");
+        } else if (c == '\t') {
+            PUT(b, "\\t");
+        } else if (c == '\r') {
+            PUT(b, "\\r");
+        } else {
+            static const char hex[] = "0123456789abcdef";
+
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            ah_buf_append(b, esc, 6, NULL);
+        }
+    }
+    ah_buf_append(b, s + run, n - run, NULL);
+    PUT(b, "\"");
 }
 
-static json_t *id_or_null(int64_t id)
+void ah_json_put_str(struct ah_buf *b, const char *s)
 {
-    return id ? json_integer(id) : json_null();
+    if (!s)
+        PUT(b, "null");
+    else
+        ah_json_put_strn(b, s, strlen(s));
 }
 
-json_t *ah_json_person(const struct ah_person *p)
+void ah_json_put_time(struct ah_buf *b, int64_t ms)
 {
-    return json_pack("{sI ss ss ss so ss sb ss sb so so}", "id", (json_int_t)p->id, "email",
-                     p->email, "name", p->name, "department", p->department, "manager_id",
-                     id_or_null(p->manager_id), "role", ah_people_role_name(p->role), "leader",
-                     p->leader, "timezone", p->timezone, "active", p->active, "created_at",
-                     ah_json_time(p->created_at), "updated_at", ah_json_time(p->updated_at));
+    char t[40];
+
+    if (!ms) {
+        PUT(b, "null");
+        return;
+    }
+    ah_time_format(ms, t);
+    PUT(b, "\"");
+    ah_buf_append(b, t, strlen(t), NULL);
+    PUT(b, "\"");
 }
 
-static json_t *tags_array(const char *tags)
+static void put_int(struct ah_buf *b, int64_t v)
 {
-    json_t *a = json_array();
+    char d[24];
+    int n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+    do {
+        d[sizeof(d) - 1 - n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        d[sizeof(d) - 1 - n++] = '-';
+    ah_buf_append(b, d + sizeof(d) - n, (size_t)n, NULL);
+}
+
+static void put_id(struct ah_buf *b, int64_t id)
+{
+    if (id)
+        put_int(b, id);
+    else
+        PUT(b, "null");
+}
+
+static void put_bool(struct ah_buf *b, bool v)
+{
+    if (v)
+        PUT(b, "true");
+    else
+        PUT(b, "false");
+}
+
+/* ,"key": — keys are literals */
+#define KEY(b, k) PUT(b, ",\"" k "\":")
+
+void ah_json_put_person(struct ah_buf *b, const struct ah_person *p)
+{
+    PUT(b, "{\"id\":");
+    put_int(b, p->id);
+    KEY(b, "email");
+    ah_json_put_str(b, p->email);
+    KEY(b, "name");
+    ah_json_put_str(b, p->name);
+    KEY(b, "department");
+    ah_json_put_str(b, p->department);
+    KEY(b, "manager_id");
+    put_id(b, p->manager_id);
+    KEY(b, "role");
+    ah_json_put_str(b, ah_people_role_name(p->role));
+    KEY(b, "leader");
+    put_bool(b, p->leader);
+    KEY(b, "timezone");
+    ah_json_put_str(b, p->timezone);
+    KEY(b, "active");
+    put_bool(b, p->active);
+    KEY(b, "created_at");
+    ah_json_put_time(b, p->created_at);
+    KEY(b, "updated_at");
+    ah_json_put_time(b, p->updated_at);
+    PUT(b, "}");
+}
+
+static void put_tags(struct ah_buf *b, const char *tags)
+{
     const char *p = tags ? tags : "";
+    bool first = true;
 
+    PUT(b, "[");
     while (*p) {
         size_t n = strcspn(p, " ");
 
-        if (n)
-            json_array_append_new(a, json_stringn(p, n));
+        if (n) {
+            if (!first)
+                PUT(b, ",");
+            ah_json_put_strn(b, p, n);
+            first = false;
+        }
         p += n;
         while (*p == ' ')
             p++;
     }
-    return a;
+    PUT(b, "]");
 }
 
-json_t *ah_json_ticket(const struct ah_ticket *t)
+void ah_json_put_ticket(struct ah_buf *b, const struct ah_ticket *t, bool thread,
+                        const struct ah_message *m, size_t n)
 {
-    json_t *o = json_pack("{sI ss s{sI ss ss} ss ss si so ss}", "id", (json_int_t)t->id,
-                          "subject", t->subject, "requester", "id", (json_int_t)t->requester_id,
-                          "email", t->requester_email, "name", t->requester_name, "status",
-                          ah_ticket_status_name(t->status), "priority",
-                          ah_ticket_priority_name(t->priority), "tier", t->tier, "tags",
-                          tags_array(t->tags), "source", t->source);
-
-    json_object_set_new(o, "assignee_id", id_or_null(t->assignee_id));
-    json_object_set_new(o, "claimed_until", ah_json_time(t->claim_until));
-    json_object_set_new(o, "due_at", ah_json_time(t->due_at));
-    json_object_set_new(o, "resolve_due_at", ah_json_time(t->resolve_due_at));
-    json_object_set_new(o, "first_response_at", ah_json_time(t->first_response_at));
-    json_object_set_new(o, "created_at", ah_json_time(t->created_at));
-    json_object_set_new(o, "updated_at", ah_json_time(t->updated_at));
-    json_object_set_new(o, "last_message_id", json_integer(t->last_message_id));
-    json_object_set_new(o, "message_count", json_integer(t->message_count));
-    return o;
+    PUT(b, "{\"id\":");
+    put_int(b, t->id);
+    KEY(b, "subject");
+    ah_json_put_str(b, t->subject);
+    PUT(b, ",\"requester\":{\"id\":");
+    put_int(b, t->requester_id);
+    KEY(b, "email");
+    ah_json_put_str(b, t->requester_email);
+    KEY(b, "name");
+    ah_json_put_str(b, t->requester_name);
+    PUT(b, "}");
+    KEY(b, "status");
+    ah_json_put_str(b, ah_ticket_status_name(t->status));
+    KEY(b, "priority");
+    ah_json_put_str(b, ah_ticket_priority_name(t->priority));
+    KEY(b, "tier");
+    put_int(b, t->tier);
+    KEY(b, "tags");
+    put_tags(b, t->tags);
+    KEY(b, "source");
+    ah_json_put_str(b, t->source);
+    KEY(b, "assignee_id");
+    put_id(b, t->assignee_id);
+    KEY(b, "claimed_until");
+    ah_json_put_time(b, t->claim_until);
+    KEY(b, "due_at");
+    ah_json_put_time(b, t->due_at);
+    KEY(b, "resolve_due_at");
+    ah_json_put_time(b, t->resolve_due_at);
+    KEY(b, "first_response_at");
+    ah_json_put_time(b, t->first_response_at);
+    KEY(b, "created_at");
+    ah_json_put_time(b, t->created_at);
+    KEY(b, "updated_at");
+    ah_json_put_time(b, t->updated_at);
+    KEY(b, "last_message_id");
+    put_int(b, t->last_message_id);
+    KEY(b, "message_count");
+    put_int(b, t->message_count);
+    if (thread) {
+        KEY(b, "messages");
+        ah_json_put_messages(b, m, n);
+    }
+    PUT(b, "}");
 }
 
-json_t *ah_json_message(const struct ah_message *m)
+void ah_json_put_message(struct ah_buf *b, const struct ah_message *m)
 {
-    return json_pack("{sI sI ss so ss ss so}", "id", (json_int_t)m->id, "ticket_id",
-                     (json_int_t)m->ticket_id, "kind", ah_ticket_kind_name(m->kind), "author_id",
-                     id_or_null(m->author_id), "author_name", m->author_name ? m->author_name : "",
-                     "body", m->body, "created_at", ah_json_time(m->created_at));
+    PUT(b, "{\"id\":");
+    put_int(b, m->id);
+    KEY(b, "ticket_id");
+    put_int(b, m->ticket_id);
+    KEY(b, "kind");
+    ah_json_put_str(b, ah_ticket_kind_name(m->kind));
+    KEY(b, "author_id");
+    put_id(b, m->author_id);
+    KEY(b, "author_name");
+    ah_json_put_str(b, m->author_name ? m->author_name : "");
+    KEY(b, "body");
+    ah_json_put_str(b, m->body);
+    KEY(b, "created_at");
+    ah_json_put_time(b, m->created_at);
+    PUT(b, "}");
 }
 
-json_t *ah_json_messages(const struct ah_message *m, size_t n)
+void ah_json_put_messages(struct ah_buf *b, const struct ah_message *m, size_t n)
 {
-    json_t *a = json_array();
-
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, ah_json_message(&m[i]));
-    return a;
+    PUT(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            PUT(b, ",");
+        ah_json_put_message(b, &m[i]);
+    }
+    PUT(b, "]");
 }
 
-json_t *ah_json_credential(const struct ah_credential *c)
+void ah_json_put_credential(struct ah_buf *b, const struct ah_credential *c, const char *secret)
 {
-    return json_pack("{sI ss so so}", "id", (json_int_t)c->id, "name", c->name, "created_at",
-                     ah_json_time(c->created_at), "last_used_at", ah_json_time(c->last_used_at));
+    PUT(b, "{\"id\":");
+    put_int(b, c->id);
+    KEY(b, "name");
+    ah_json_put_str(b, c->name);
+    KEY(b, "created_at");
+    ah_json_put_time(b, c->created_at);
+    KEY(b, "last_used_at");
+    ah_json_put_time(b, c->last_used_at);
+    if (secret) {
+        KEY(b, "token");
+        ah_json_put_str(b, secret);
+    }
+    PUT(b, "}");
 }
 
-static json_t *raw_json(const char *text)
+/* before/after are JSON the domain wrote (core/jsonw.c): copied as they are */
+static void put_raw(struct ah_buf *b, const char *json)
 {
-    json_t *v;
-
-    if (!text)
-        return json_null();
-    v = json_loads(text, 0, NULL);
-    return v ? v : json_string(text);
+    if (json)
+        ah_buf_append(b, json, strlen(json), NULL);
+    else
+        PUT(b, "null");
 }
 
-json_t *ah_json_audit(const struct ah_audit_entry *e)
+void ah_json_put_audit(struct ah_buf *b, const struct ah_audit_entry *e)
 {
-    return json_pack("{sI so so ss ss so so}", "id", (json_int_t)e->id, "at", ah_json_time(e->at),
-                     "actor_id", id_or_null(e->actor_id), "action", e->action, "target",
-                     e->target, "before", raw_json(e->before), "after", raw_json(e->after));
+    PUT(b, "{\"id\":");
+    put_int(b, e->id);
+    KEY(b, "at");
+    ah_json_put_time(b, e->at);
+    KEY(b, "actor_id");
+    put_id(b, e->actor_id);
+    KEY(b, "action");
+    ah_json_put_str(b, e->action);
+    KEY(b, "target");
+    ah_json_put_str(b, e->target);
+    KEY(b, "before");
+    put_raw(b, e->before);
+    KEY(b, "after");
+    put_raw(b, e->after);
+    PUT(b, "}");
 }

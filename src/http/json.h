@@ -1,14 +1,15 @@
-/* json.h - the one module wrapping jansson: request bodies decoded against a
- * field list into domain values, and domain values encoded as API objects. */
+/* json.h - JSON in and out: request bodies decoded with jansson (the one
+ * module wrapping it) against a field list into domain values, and domain
+ * values written as the API's objects. */
 #ifndef AH_HTTP_JSON_H
 #define AH_HTTP_JSON_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "store/store.h"
 
@@ -44,13 +45,23 @@ struct ah_json_value {
 enum ah_err ah_json_decode(struct ah_str body, const struct ah_json_field *fields, size_t nfields,
                            struct ah_json_value *out, struct ah_arena *a, struct ah_error *err);
 
-/* New references (the caller json_decref's them). */
-json_t *ah_json_time(int64_t ms); /* null for 0 */
-json_t *ah_json_person(const struct ah_person *p);
-json_t *ah_json_ticket(const struct ah_ticket *t);
-json_t *ah_json_message(const struct ah_message *m);
-json_t *ah_json_messages(const struct ah_message *m, size_t n);
-json_t *ah_json_credential(const struct ah_credential *c);
-json_t *ah_json_audit(const struct ah_audit_entry *e);
+/* Response writers. Each appends one JSON value to b; a buffer that hits its
+ * cap sets b->full, which the reply checks once (see reply.h). Responses are
+ * written straight into the buffer rather than built as jansson objects: a
+ * queue page is 50 tickets of 20 fields, and a hash table per object cost
+ * more than the database did. Strings are valid UTF-8 (checked where they
+ * entered), so only quotes, backslashes and control bytes need escaping. */
+void ah_json_put_str(struct ah_buf *b, const char *s); /* NULL: null */
+void ah_json_put_strn(struct ah_buf *b, const char *s, size_t n);
+void ah_json_put_time(struct ah_buf *b, int64_t ms); /* 0: null */
+void ah_json_put_person(struct ah_buf *b, const struct ah_person *p);
+/* A ticket; with thread (m may be empty) it carries "messages". */
+void ah_json_put_ticket(struct ah_buf *b, const struct ah_ticket *t, bool thread,
+                        const struct ah_message *m, size_t n);
+void ah_json_put_message(struct ah_buf *b, const struct ah_message *m);
+void ah_json_put_messages(struct ah_buf *b, const struct ah_message *m, size_t n);
+/* An API token's listing; secret (shown once, at creation) may be NULL. */
+void ah_json_put_credential(struct ah_buf *b, const struct ah_credential *c, const char *secret);
+void ah_json_put_audit(struct ah_buf *b, const struct ah_audit_entry *e);
 
 #endif

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/json.h"
+
 int ah_http_status(enum ah_err code)
 {
     switch (code) {
@@ -33,39 +35,57 @@ int ah_http_status(enum ah_err code)
     return 500;
 }
 
-static void set_body(struct ah_req *r, int status, char *text, const char *type)
+static void set_out(struct ah_req *r, int status, char *text, size_t len, const char *type)
 {
     if (r->out && !r->out_static)
         free(r->out);
     r->status = status;
     r->out = text;
-    r->out_len = text ? strlen(text) : 0;
+    r->out_len = len;
     r->out_static = false;
     r->out_type = type;
 }
 
-void ah_http_reply_json(struct ah_req *r, int status, json_t *v)
+struct ah_buf *ah_http_body(struct ah_req *r)
 {
-    char *text = json_dumps(v, JSON_COMPACT);
+    return &r->body_out;
+}
 
-    json_decref(v);
-    set_body(r, text ? status : 500, text, "application/json");
+void ah_http_reply_body(struct ah_req *r, int status)
+{
+    size_t len;
+    char *text;
+
+    if (r->body_out.full) {
+        ah_buf_reset(&r->body_out);
+        ah_http_reply_fail(r, AH_E_INTERNAL, "the response is too large to send");
+        return;
+    }
+    text = ah_buf_take(&r->body_out, &len);
+    set_out(r, status, text, len, "application/json");
 }
 
 void ah_http_reply_empty(struct ah_req *r, int status)
 {
-    set_body(r, status, NULL, NULL);
+    ah_buf_reset(&r->body_out);
+    set_out(r, status, NULL, 0, NULL);
 }
 
-void ah_http_reply_error(struct ah_req *r, const struct ah_error *err, json_t *extra)
+void ah_http_reply_error(struct ah_req *r, const struct ah_error *err, const char *extra)
 {
-    json_t *e = json_pack("{ss ss}", "code", ah_err_name(err->code), "message", err->msg);
+    struct ah_buf *b = &r->body_out;
 
-    if (!e) /* a message that is not UTF-8: never expected, still answer */
-        e = json_pack("{ss ss}", "code", ah_err_name(err->code), "message", "error");
-    if (extra)
-        json_object_update_new(e, extra);
-    ah_http_reply_json(r, ah_http_status(err->code), json_pack("{so}", "error", e));
+    ah_buf_reset(b);
+    ah_buf_appends(b, "{\"error\":{\"code\":", NULL);
+    ah_json_put_str(b, ah_err_name(err->code));
+    ah_buf_appends(b, ",\"message\":", NULL);
+    ah_json_put_str(b, err->msg);
+    if (extra) {
+        ah_buf_appends(b, ",", NULL);
+        ah_buf_appends(b, extra, NULL);
+    }
+    ah_buf_appends(b, "}}", NULL);
+    ah_http_reply_body(r, ah_http_status(err->code));
 }
 
 void ah_http_reply_fail(struct ah_req *r, enum ah_err code, const char *msg)
@@ -85,9 +105,17 @@ void ah_http_reply_header(struct ah_req *r, const char *name, const char *value)
     }
 }
 
-void ah_http_reply_page(struct ah_req *r, json_t *items, const char *cursor)
+struct ah_buf *ah_http_page_begin(struct ah_req *r)
 {
-    ah_http_reply_json(r, 200,
-                       json_pack("{so so}", "items", items, "next_cursor",
-                                 cursor ? json_string(cursor) : json_null()));
+    ah_buf_reset(&r->body_out);
+    ah_buf_appends(&r->body_out, "{\"items\":[", NULL);
+    return &r->body_out;
+}
+
+void ah_http_page_end(struct ah_req *r, const char *cursor)
+{
+    ah_buf_appends(&r->body_out, "],\"next_cursor\":", NULL);
+    ah_json_put_str(&r->body_out, cursor);
+    ah_buf_appends(&r->body_out, "}", NULL);
+    ah_http_reply_body(r, 200);
 }

@@ -4,10 +4,10 @@
 #ifndef AH_HTTP_REQ_H
 #define AH_HTTP_REQ_H
 
-#include <jansson.h>
 #include <stdbool.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/limits.h"
 #include "domain/ctx.h"
 #include "http/router.h"
@@ -38,6 +38,7 @@ struct ah_req {
     struct ah_credential cred;
     struct ah_str secret; /* the session or token secret presented */
     /* response */
+    struct ah_buf body_out; /* JSON written by the handler, see reply.h */
     int status;
     char *out;         /* malloc'd unless out_static */
     size_t out_len;

@@ -371,6 +371,7 @@ static struct conn *conn_new(const char *target)
     cn->target = ah_xstrdup(target ? target : "/");
     ah_arena_init(&cn->req.arena);
     ah_buf_init(&cn->body, AH_MAX_BODY);
+    ah_buf_init(&cn->req.body_out, AH_MAX_RESPONSE);
     cn->req.status = 500;
     return cn;
 }
@@ -459,6 +460,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         free(cn->req.out);
     ah_arena_release(&cn->req.arena);
     ah_buf_release(&cn->body);
+    ah_buf_release(&cn->req.body_out);
     free(cn->target);
     free(cn);
     *con_cls = NULL;

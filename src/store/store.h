@@ -154,8 +154,11 @@ struct ah_store_ops {
                              struct ah_error *err);
     enum ah_err (*cred_purge)(struct ah_store *s, int64_t now, struct ah_error *err);
 
+    /* The customer with email, created if new; *name (in a) is the name on
+     * record, which a new name does not overwrite. */
     enum ah_err (*customer_upsert)(struct ah_store *s, struct ah_str email, struct ah_str name,
-                                   int64_t now, int64_t *id, struct ah_error *err);
+                                   int64_t now, struct ah_arena *a, int64_t *id,
+                                   const char **stored_name, struct ah_error *err);
 
     enum ah_err (*ticket_insert)(struct ah_store *s, struct ah_ticket *t, struct ah_error *err);
     enum ah_err (*ticket_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
@@ -246,7 +249,7 @@ static inline enum ah_err ah_store_cred_touch(struct ah_store *s, int64_t id, in
 static inline enum ah_err ah_store_cred_delete(struct ah_store *s, int64_t id, int64_t person_id, struct ah_error *err) { AH_STORE_CALL(cred_delete, id, person_id, err); }
 static inline enum ah_err ah_store_cred_list(struct ah_store *s, int64_t person_id, enum ah_cred_kind kind, struct ah_arena *a, struct ah_credential **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(cred_list, person_id, kind, a, items, n, err); }
 static inline enum ah_err ah_store_cred_purge(struct ah_store *s, int64_t now, struct ah_error *err) { AH_STORE_CALL(cred_purge, now, err); }
-static inline enum ah_err ah_store_customer_upsert(struct ah_store *s, struct ah_str email, struct ah_str name, int64_t now, int64_t *id, struct ah_error *err) { AH_STORE_CALL(customer_upsert, email, name, now, id, err); }
+static inline enum ah_err ah_store_customer_upsert(struct ah_store *s, struct ah_str email, struct ah_str name, int64_t now, struct ah_arena *a, int64_t *id, const char **stored_name, struct ah_error *err) { AH_STORE_CALL(customer_upsert, email, name, now, a, id, stored_name, err); }
 static inline enum ah_err ah_store_ticket_insert(struct ah_store *s, struct ah_ticket *t, struct ah_error *err) { AH_STORE_CALL(ticket_insert, t, err); }
 static inline enum ah_err ah_store_ticket_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_ticket *out, struct ah_error *err) { AH_STORE_CALL(ticket_get, id, a, out, err); }
 static inline enum ah_err ah_store_ticket_list(struct ah_store *s, const struct ah_ticket_filter *f, struct ah_arena *a, struct ah_ticket **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(ticket_list, f, a, items, n, err); }

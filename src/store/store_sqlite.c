@@ -5,10 +5,13 @@
 #include "store/store.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/buf.h"
 #include "core/mem.h"
@@ -192,8 +195,16 @@ enum {
     TL_SHAPES = 64
 };
 
+/* Writers in this process take turns here before BEGIN IMMEDIATE. SQLite
+ * lets one writer in at a time anyway, but a writer that finds the lock
+ * taken sleeps in its busy handler (1 ms, then longer) instead of being
+ * woken when it frees: a mutex hands the lock over at once. Writers in
+ * other processes (the command line) still meet the busy timeout. */
+static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
+
 struct sq {
     struct ah_store base;
+    bool writing; /* holds writer */
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     sqlite3_stmt *list[TL_SHAPES];
@@ -363,10 +374,20 @@ static void person_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
 
 /* ---- connection and transactions ---- */
 
+static void writer_leave(struct sq *q)
+{
+    if (q->writing) {
+        q->writing = false;
+        pthread_mutex_unlock(&writer);
+    }
+}
+
+
 static void sq_close(struct ah_store *base)
 {
     struct sq *q = (struct sq *)base;
 
+    writer_leave(q);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(q->st[i]);
     for (int i = 0; i < TL_SHAPES; i++)
@@ -387,7 +408,21 @@ static enum ah_err run_simple(struct sq *q, enum st id, const char *what, struct
 
 static enum ah_err sq_begin(struct ah_store *base, struct ah_error *err)
 {
-    return run_simple((struct sq *)base, ST_BEGIN, "begin", err);
+    struct sq *q = (struct sq *)base;
+    enum ah_err rc;
+
+    struct timespec until;
+
+    assert(!q->writing);
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += BUSY_TIMEOUT_MS / 1000;
+    if (pthread_mutex_timedlock(&writer, &until) != 0)
+        return ah_error_set(err, AH_E_UNAVAILABLE, "begin: database is busy");
+    q->writing = true;
+    rc = run_simple(q, ST_BEGIN, "begin", err);
+    if (rc)
+        writer_leave(q);
+    return rc;
 }
 
 static enum ah_err sq_commit(struct ah_store *base, struct ah_error *err)
@@ -397,6 +432,7 @@ static enum ah_err sq_commit(struct ah_store *base, struct ah_error *err)
 
     if (rc && !sqlite3_get_autocommit(q->db))
         run_simple(q, ST_ROLLBACK, "rollback", NULL);
+    writer_leave(q);
     return rc;
 }
 
@@ -406,6 +442,7 @@ static void sq_rollback(struct ah_store *base)
 
     if (!sqlite3_get_autocommit(q->db))
         run_simple(q, ST_ROLLBACK, "rollback", NULL);
+    writer_leave(q);
 }
 
 static enum ah_err exec_script(struct sq *q, const char *sql, const char *what,
@@ -760,7 +797,8 @@ static enum ah_err sq_cred_purge(struct ah_store *base, int64_t now, struct ah_e
 /* ---- customers ---- */
 
 static enum ah_err sq_customer_upsert(struct ah_store *base, struct ah_str email,
-                                      struct ah_str name, int64_t now, int64_t *id,
+                                      struct ah_str name, int64_t now, struct ah_arena *a,
+                                      int64_t *id, const char **stored_name,
                                       struct ah_error *err)
 {
     struct sq *q = (struct sq *)base;
@@ -772,8 +810,10 @@ static enum ah_err sq_customer_upsert(struct ah_store *base, struct ah_str email
         return rc;
     bind_str(s, 1, email);
     r = sqlite3_step(s);
-    if (r == SQLITE_ROW)
+    if (r == SQLITE_ROW) {
         *id = sqlite3_column_int64(s, 0);
+        *stored_name = col_text0(a, s, 1);
+    }
     done(s);
     if (r == SQLITE_ROW)
         return AH_OK;
@@ -786,8 +826,10 @@ static enum ah_err sq_customer_upsert(struct ah_store *base, struct ah_str email
     bind_str(s, 2, name.p ? name : AH_STR_LIT(""));
     sqlite3_bind_int64(s, 3, now);
     rc = exec_done(q, s, "customer", err);
-    if (!rc)
+    if (!rc) {
         *id = sqlite3_last_insert_rowid(q->db);
+        *stored_name = name.p ? ah_arena_strndup(a, name.p, name.len) : "";
+    }
     return rc;
 }
 

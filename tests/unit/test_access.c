@@ -658,7 +658,7 @@ static void test_access_resolve_renews_lease(void **state)
     in.subject = AH_STR_LIT("Help");
     in.body = AH_STR_LIT("Please");
     in.requester_email = AH_STR_LIT("cust@example.com");
-    assert_ok(ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     login(f, "ann@example.com", PASSWORD, session);
     as(f, &ann);
     assert_ok(ah_queue_next(&f->cx, 0, &got, &msgs, &nmsgs, &found, &err));

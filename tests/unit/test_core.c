@@ -124,7 +124,13 @@ static void test_core_buf_appendf_long(void **state)
     assert_ok(ah_buf_appends(&b, "keep", &err));
     assert_code(AH_E_TOO_LARGE, ah_buf_appendf(&b, &err, "%.296s", big));
     assert_string_equal(ah_buf_cstr(&b), "keep");
-    assert_ok(ah_buf_appendf(&b, &err, "%.295s", big));
+    /* a refusal sticks, so a writer can check once at the end */
+    assert_true(b.full);
+    assert_code(AH_E_TOO_LARGE, ah_buf_appendf(&b, &err, "%.1s", big));
+    assert_string_equal(ah_buf_cstr(&b), "keep");
+    ah_buf_reset(&b);
+    assert_false(b.full);
+    assert_ok(ah_buf_appendf(&b, &err, "%.299s", big));
     assert_int_equal(b.len, 299);
     ah_buf_release(&b);
     free(big);

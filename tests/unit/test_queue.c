@@ -134,7 +134,7 @@ static int64_t open_ticket(struct fx *f, const char *subject, int priority, int 
     in.priority = priority;
     in.tier = tier;
     as_system(f);
-    assert_ok(ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     f->cx.actor = actor;
     f->cx.system = system;
     return t.id;

@@ -134,8 +134,10 @@ static int64_t add_customer(struct fx *f, const char *email, const char *name)
 {
     struct ah_error err = {0};
     int64_t id = 0;
+    const char *stored = NULL;
 
-    assert_ok(ah_store_customer_upsert(f->store, ah_str_c(email), ah_str_c(name), T0, &id, &err));
+    assert_ok(ah_store_customer_upsert(f->store, ah_str_c(email), ah_str_c(name), T0, &f->arena,
+                                       &id, &stored, &err));
     return id;
 }
 
@@ -436,13 +438,17 @@ static void test_store_customer_upsert_finds_existing(void **state)
     struct fx *f = *state;
     struct ah_error err = {0};
     int64_t a = add_customer(f, "Cust@Example.com", "Cust"), b = 0;
+    const char *name = NULL;
 
+    /* found case-insensitively, and the name on record wins */
     assert_ok(ah_store_customer_upsert(f->store, AH_STR_LIT("cust@example.COM"),
-                                       AH_STR_LIT("Other"), T0, &b, &err));
+                                       AH_STR_LIT("Other"), T0, &f->arena, &b, &name, &err));
     assert_int_equal(a, b);
-    assert_ok(ah_store_customer_upsert(f->store, AH_STR_LIT("new@example.com"), AH_STR_NULL, T0, &b,
-                                       &err));
+    assert_string_equal(name, "Cust");
+    assert_ok(ah_store_customer_upsert(f->store, AH_STR_LIT("new@example.com"), AH_STR_NULL, T0,
+                                       &f->arena, &b, &name, &err));
     assert_int_not_equal(a, b);
+    assert_string_equal(name, "");
 }
 
 /* ---- tickets ---- */

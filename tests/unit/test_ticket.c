@@ -145,7 +145,7 @@ static struct ah_ticket open_ticket(struct fx *f, const char *subject, const cha
     in.priority = priority;
     in.tier = tier;
     as_system(f);
-    assert_ok(ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     f->cx.actor = actor;
     f->cx.system = system;
     return t;
@@ -251,7 +251,7 @@ static void test_ticket_create_fields(void **state)
 
     in.source = AH_STR_LIT("email");
     as(f, &f->member);
-    assert_ok(ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_true(t.id > 0);
     assert_string_equal(t.subject, "Printer on fire");
     assert_string_equal(t.requester_email, "cora@customer.example");
@@ -272,7 +272,7 @@ static void test_ticket_create_fields(void **state)
     assert_string_equal(msgs[0].body, "It is really on fire");
     /* the same customer again is the same requester */
     in.requester_email = AH_STR_LIT("CORA@customer.example");
-    assert_ok(ah_ticket_create(&f->cx, &in, &again, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &again, NULL, &err));
     assert_int_equal(again.requester_id, t.requester_id);
     assert_string_equal(again.source, "email");
 }
@@ -287,15 +287,15 @@ static void test_ticket_create_requester_defaults_to_actor(void **state)
     in.requester_email = AH_STR_NULL;
     in.requester_name = AH_STR_NULL;
     as(f, &f->member);
-    assert_ok(ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_string_equal(t.requester_email, "member@example.com");
     assert_string_equal(t.requester_name, "Mia Member");
     assert_string_equal(t.source, "api");
     /* the command line is nobody: it must name the requester */
     as_system(f);
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     as(f, NULL);
-    assert_code(AH_E_UNAUTHENTICATED, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_UNAUTHENTICATED, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
 }
 
 static void test_ticket_create_invalid_input(void **state)
@@ -310,28 +310,28 @@ static void test_ticket_create_invalid_input(void **state)
 
     as(f, &f->member);
     in = ticket_input("", "body");
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_non_null(strstr(err.msg, "subject"));
     in = ticket_input("  \t ", "body");
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in = ticket_input("subject", " \n ");
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_non_null(strstr(err.msg, "body"));
     in = ticket_input("subject", "body");
     in.body = AH_STR_NULL;
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in = ticket_input("subject", "body");
     in.source = AH_STR_LIT("fax");
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in = ticket_input("subject", "body");
     in.requester_email = AH_STR_LIT("not an email");
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     as(f, &f->pro);
     in = ticket_input("subject", "body");
     in.tier = 3;
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.tier = -1;
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     /* nothing was stored */
     assert_ok(ah_ticket_list(&f->cx, &fl, &items, &n, &err));
     assert_int_equal(n, 0);
@@ -346,21 +346,21 @@ static void test_ticket_create_caps(void **state)
 
     as(f, &f->member);
     in.subject = repeat(f, 's', AH_MAX_SUBJECT);
-    assert_ok(ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_int_equal(strlen(t.subject), AH_MAX_SUBJECT);
     in.subject = repeat(f, 's', AH_MAX_SUBJECT + 1);
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.subject = AH_STR_LIT("s");
     in.body = repeat(f, 'b', AH_MAX_MESSAGE_BODY);
-    assert_ok(ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.body = repeat(f, 'b', AH_MAX_MESSAGE_BODY + 1);
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.body = AH_STR_LIT("b");
     in.requester_name = repeat(f, 'n', AH_MAX_NAME);
-    assert_ok(ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.requester_email = AH_STR_LIT("other@customer.example");
     in.requester_name = repeat(f, 'n', AH_MAX_NAME + 1);
-    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
 }
 
 static void test_ticket_create_tier_only_by_pro(void **state)
@@ -372,15 +372,15 @@ static void test_ticket_create_tier_only_by_pro(void **state)
 
     in.tier = 2;
     as(f, &f->member);
-    assert_code(AH_E_FORBIDDEN, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_FORBIDDEN, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.tier = 1; /* even the default tier: classifying is for pros */
-    assert_code(AH_E_FORBIDDEN, ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_code(AH_E_FORBIDDEN, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.tier = 2;
     as(f, &f->pro);
-    assert_ok(ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_int_equal(t.tier, 2);
     as(f, &f->lead);
-    assert_ok(ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_int_equal(t.tier, 2);
 }
 
@@ -666,7 +666,7 @@ static void test_ticket_tags_normalized(void **state)
     in.tags[4] = AH_STR_LIT("x.y:z_w");
     in.tags[5] = AH_STR_LIT("BILLING");
     as(f, &f->member);
-    assert_ok(ah_ticket_create(&f->cx, &in, &t, &err));
+    assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_string_equal(t.tags, "a-1 billing vip x.y:z_w");
     assert_ok(ah_ticket_list(&f->cx, &fl, &items, &n, &err));
     assert_int_equal(n, 1);
