@@ -6,6 +6,11 @@ enum ah_err ah_ctx_ping(struct ah_ctx *cx, struct ah_error *err)
     return ah_store_ping(cx->store, err);
 }
 
+enum ah_err ah_ctx_checkpoint(struct ah_ctx *cx, struct ah_error *err)
+{
+    return ah_store_checkpoint(cx->store, err);
+}
+
 #define MINUTE (60 * 1000LL)
 #define HOUR (60 * MINUTE)
 

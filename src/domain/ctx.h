@@ -25,6 +25,8 @@ struct ah_ctx;
 
 /* AH_OK when cx's store answers (for health checks). */
 enum ah_err ah_ctx_ping(struct ah_ctx *cx, struct ah_error *err);
+/* Lets the store fold its write-ahead log back (background upkeep). */
+enum ah_err ah_ctx_checkpoint(struct ah_ctx *cx, struct ah_error *err);
 
 struct ah_ctx {
     struct ah_store *store;

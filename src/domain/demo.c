@@ -310,6 +310,8 @@ static enum ah_err add_tickets(struct ah_ctx *cx, struct rng *r, const struct ah
             rc = ah_store_commit(cx->store, err);
         else
             ah_store_rollback(cx->store);
+        if (!rc)
+            rc = ah_store_checkpoint(cx->store, err);
         if (!rc && o->progress)
             o->progress(o->arg, end, o->tickets);
         /* the arena would otherwise hold every generated string at once */
@@ -357,5 +359,9 @@ enum ah_err ah_demo_generate(struct ah_ctx *cx, const struct ah_demo_options *o,
         rc = add_tickets(cx, &r, o, keep, err);
         free(keep);
     }
+    if (!rc)
+        rc = ah_ticket_index_text(cx, err);
+    if (!rc)
+        rc = ah_store_checkpoint(cx->store, err);
     return rc;
 }

@@ -16,6 +16,10 @@
 /* a thread longer than this is cut to its newest part */
 #define MAX_THREAD 1000
 #define MAX_SEARCH_TERMS 16
+/* the text indexer's unit of work (small, so writers interleave with it), and
+ * how many it does in one go */
+#define INDEX_BATCH 2000
+#define INDEX_ROUNDS 5000
 
 static const char *const status_names[] = {"new", "open", "pending", "solved", "closed"};
 static const char *const priority_names[] = {"urgent", "high", "normal", "low"};
@@ -299,11 +303,24 @@ enum ah_err ah_ticket_get(struct ah_ctx *cx, int64_t id, struct ah_ticket *out,
     return rc;
 }
 
+enum ah_err ah_ticket_index_text(struct ah_ctx *cx, struct ah_error *err)
+{
+    bool more = true;
+    enum ah_err rc = AH_OK;
+
+    /* bounded: a writer faster than the indexer must not hold a search forever */
+    for (int i = 0; !rc && more && i < INDEX_ROUNDS; i++)
+        rc = ah_store_text_index(cx->store, INDEX_BATCH, &more, err);
+    return rc;
+}
+
 enum ah_err ah_ticket_list(struct ah_ctx *cx, struct ah_ticket_filter *f,
                            struct ah_ticket **items, size_t *n, struct ah_error *err)
 {
     enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
 
+    if (!rc && f->query.p)
+        rc = ah_ticket_index_text(cx, err); /* a search sees every ticket written before it */
     if (rc)
         return rc;
     f->max_tier = ah_perm_max_tier(cx);

@@ -66,6 +66,10 @@ enum ah_err ah_ticket_write(struct ah_ctx *cx, int64_t id, const struct ah_messa
                             struct ah_message *out, struct ah_message **newer, size_t *nnewer,
                             struct ah_error *err);
 
+/* Brings the full-text index up to date with every ticket and message
+ * written so far (background upkeep calls it; so does a search first). */
+enum ah_err ah_ticket_index_text(struct ah_ctx *cx, struct ah_error *err);
+
 /* Normalizes tags into "a b c" (lower case, sorted, unique) in cx->arena.
  * AH_E_INVALID for a tag with other than [a-z0-9_.:-] or too long. */
 enum ah_err ah_ticket_tags_join(struct ah_ctx *cx, const struct ah_str *tags, size_t n,

@@ -31,6 +31,22 @@ void ah_api_audit_list(struct ah_req *r);
 void ah_api_ops_health(struct ah_req *r);
 void ah_api_ops_metrics(struct ah_req *r);
 
+/* The request shapes; the fuzzer decodes against these same tables. Each is
+ * the field list its handler decodes the body against, with its length; the
+ * handler reads the values by positions kept in its own file. */
+extern const struct ah_json_field ah_api_tickets_create_fields[];
+extern const size_t ah_api_tickets_create_nfields;
+extern const struct ah_json_field ah_api_tickets_update_fields[];
+extern const size_t ah_api_tickets_update_nfields;
+extern const struct ah_json_field ah_api_tickets_write_fields[];
+extern const size_t ah_api_tickets_write_nfields;
+extern const struct ah_json_field ah_api_people_create_fields[];
+extern const size_t ah_api_people_create_nfields;
+extern const struct ah_json_field ah_api_session_create_fields[];
+extern const size_t ah_api_session_create_nfields;
+extern const struct ah_json_field ah_api_queue_skip_fields[];
+extern const size_t ah_api_queue_skip_nfields;
+
 /* Decodes r's body against fields into out; on failure replies and returns false. */
 bool ah_api_body(struct ah_req *r, const struct ah_json_field *fields, size_t n,
                  struct ah_json_value *out);

@@ -7,7 +7,7 @@
 
 enum { F_EMAIL, F_NAME, F_DEPT, F_MANAGER, F_ROLE, F_LEADER, F_TZ, F_PASSWORD, F_ACTIVE, F_N };
 
-static const struct ah_json_field create_fields[] = {
+const struct ah_json_field ah_api_people_create_fields[] = {
     [F_EMAIL] = {"email", AH_JSON_STRING, true, AH_MAX_EMAIL},
     [F_NAME] = {"name", AH_JSON_STRING, true, AH_MAX_NAME},
     [F_DEPT] = {"department", AH_JSON_STRING, false, AH_MAX_NAME},
@@ -18,6 +18,7 @@ static const struct ah_json_field create_fields[] = {
     [F_PASSWORD] = {"password", AH_JSON_STRING, false, AH_MAX_PASSWORD},
     [F_ACTIVE] = {"active", AH_JSON_BOOL, false, 0},
 };
+const size_t ah_api_people_create_nfields = F_N;
 
 /* the same fields, none required, no email or password: what PATCH takes */
 enum { U_NAME, U_DEPT, U_MANAGER, U_ROLE, U_LEADER, U_TZ, U_ACTIVE, U_N };
@@ -72,7 +73,7 @@ void ah_api_people_create(struct ah_req *r)
     struct ah_person p;
     struct ah_error err;
 
-    if (!ah_api_body(r, create_fields, F_N, v))
+    if (!ah_api_body(r, ah_api_people_create_fields, F_N, v))
         return;
     ah_person_input_init(&in);
     in.email = v[F_EMAIL].s;

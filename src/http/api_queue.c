@@ -48,16 +48,18 @@ void ah_api_queue_release(struct ah_req *r)
     ah_http_reply_empty(r, 204);
 }
 
+const struct ah_json_field ah_api_queue_skip_fields[] = {
+    {"ticket_id", AH_JSON_INT, true, 0},
+    {"reason", AH_JSON_STRING, true, AH_MAX_REASON},
+};
+const size_t ah_api_queue_skip_nfields = 2;
+
 void ah_api_queue_skip(struct ah_req *r)
 {
-    static const struct ah_json_field fields[] = {
-        {"ticket_id", AH_JSON_INT, true, 0},
-        {"reason", AH_JSON_STRING, true, AH_MAX_REASON},
-    };
     struct ah_json_value v[2];
     struct ah_error err;
 
-    if (!ah_api_body(r, fields, 2, v))
+    if (!ah_api_body(r, ah_api_queue_skip_fields, 2, v))
         return;
     if (ah_queue_skip(&r->cx, v[0].i, v[1].s, &err)) {
         ah_api_fail(r, &err);

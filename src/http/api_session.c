@@ -26,12 +26,14 @@ static void reply_session(struct ah_req *r, const struct ah_person *p, struct ah
     ah_http_reply_body(r, 200);
 }
 
+const struct ah_json_field ah_api_session_create_fields[] = {
+    {"email", AH_JSON_STRING, true, AH_MAX_EMAIL},
+    {"password", AH_JSON_STRING, true, AH_MAX_PASSWORD},
+};
+const size_t ah_api_session_create_nfields = 2;
+
 void ah_api_session_create(struct ah_req *r)
 {
-    static const struct ah_json_field fields[] = {
-        {"email", AH_JSON_STRING, true, AH_MAX_EMAIL},
-        {"password", AH_JSON_STRING, true, AH_MAX_PASSWORD},
-    };
     struct ah_json_value v[2];
     struct ah_person who;
     struct ah_error err;
@@ -44,7 +46,7 @@ void ah_api_session_create(struct ah_req *r)
                            "too many sign-in attempts from your address: wait a minute");
         return;
     }
-    if (!ah_api_body(r, fields, 2, v))
+    if (!ah_api_body(r, ah_api_session_create_fields, 2, v))
         return;
     if (ah_access_login(&r->cx, v[0].s, v[1].s, token, &who, &err)) {
         if (err.code == AH_E_UNAUTHENTICATED) {

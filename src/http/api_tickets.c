@@ -52,25 +52,27 @@ static bool parse_status(struct ah_req *r, const struct ah_json_value *v, int *o
 
 enum { C_SUBJECT, C_BODY, C_EMAIL, C_NAME, C_PRIORITY, C_TAGS, C_SOURCE, C_TIER, C_N };
 
+const struct ah_json_field ah_api_tickets_create_fields[] = {
+    [C_SUBJECT] = {"subject", AH_JSON_STRING, true, AH_MAX_SUBJECT},
+    [C_BODY] = {"body", AH_JSON_STRING, true, AH_MAX_MESSAGE_BODY},
+    [C_EMAIL] = {"requester_email", AH_JSON_STRING, false, AH_MAX_EMAIL},
+    [C_NAME] = {"requester_name", AH_JSON_STRING, false, AH_MAX_NAME},
+    [C_PRIORITY] = {"priority", AH_JSON_STRING, false, 16},
+    [C_TAGS] = {"tags", AH_JSON_STRINGS, false, AH_MAX_TAGS},
+    [C_SOURCE] = {"source", AH_JSON_STRING, false, 16},
+    [C_TIER] = {"tier", AH_JSON_INT, false, 0},
+};
+const size_t ah_api_tickets_create_nfields = C_N;
+
 void ah_api_tickets_create(struct ah_req *r)
 {
-    static const struct ah_json_field fields[] = {
-        [C_SUBJECT] = {"subject", AH_JSON_STRING, true, AH_MAX_SUBJECT},
-        [C_BODY] = {"body", AH_JSON_STRING, true, AH_MAX_MESSAGE_BODY},
-        [C_EMAIL] = {"requester_email", AH_JSON_STRING, false, AH_MAX_EMAIL},
-        [C_NAME] = {"requester_name", AH_JSON_STRING, false, AH_MAX_NAME},
-        [C_PRIORITY] = {"priority", AH_JSON_STRING, false, 16},
-        [C_TAGS] = {"tags", AH_JSON_STRINGS, false, AH_MAX_TAGS},
-        [C_SOURCE] = {"source", AH_JSON_STRING, false, 16},
-        [C_TIER] = {"tier", AH_JSON_INT, false, 0},
-    };
     struct ah_json_value v[C_N];
     struct ah_ticket_input in;
     struct ah_ticket t;
     struct ah_message first;
     struct ah_error err;
 
-    if (!ah_api_body(r, fields, C_N, v))
+    if (!ah_api_body(r, ah_api_tickets_create_fields, C_N, v))
         return;
     ah_ticket_input_init(&in);
     in.subject = v[C_SUBJECT].s;
@@ -200,15 +202,17 @@ void ah_api_tickets_list(struct ah_req *r)
 
 enum { P_STATUS, P_PRIORITY, P_TAGS, P_ASSIGNEE, P_TIER, P_N };
 
+const struct ah_json_field ah_api_tickets_update_fields[] = {
+    [P_STATUS] = {"status", AH_JSON_STRING, false, 16},
+    [P_PRIORITY] = {"priority", AH_JSON_STRING, false, 16},
+    [P_TAGS] = {"tags", AH_JSON_STRINGS, false, AH_MAX_TAGS},
+    [P_ASSIGNEE] = {"assignee_id", AH_JSON_INT_OR_NULL, false, 0},
+    [P_TIER] = {"tier", AH_JSON_INT, false, 0},
+};
+const size_t ah_api_tickets_update_nfields = P_N;
+
 void ah_api_tickets_update(struct ah_req *r)
 {
-    static const struct ah_json_field fields[] = {
-        [P_STATUS] = {"status", AH_JSON_STRING, false, 16},
-        [P_PRIORITY] = {"priority", AH_JSON_STRING, false, 16},
-        [P_TAGS] = {"tags", AH_JSON_STRINGS, false, AH_MAX_TAGS},
-        [P_ASSIGNEE] = {"assignee_id", AH_JSON_INT_OR_NULL, false, 0},
-        [P_TIER] = {"tier", AH_JSON_INT, false, 0},
-    };
     struct ah_json_value v[P_N];
     struct ah_ticket_patch p;
     struct ah_ticket t;
@@ -216,7 +220,7 @@ void ah_api_tickets_update(struct ah_req *r)
     size_t n;
     struct ah_error err;
 
-    if (!ah_api_body(r, fields, P_N, v))
+    if (!ah_api_body(r, ah_api_tickets_update_fields, P_N, v))
         return;
     ah_ticket_patch_init(&p);
     if (!parse_status(r, &v[P_STATUS], &p.status) ||
@@ -244,21 +248,23 @@ void ah_api_tickets_update(struct ah_req *r)
 
 enum { W_KIND, W_BODY, W_SEEN, W_STATUS, W_N };
 
+const struct ah_json_field ah_api_tickets_write_fields[] = {
+    [W_KIND] = {"kind", AH_JSON_STRING, true, 16},
+    [W_BODY] = {"body", AH_JSON_STRING, true, AH_MAX_MESSAGE_BODY},
+    [W_SEEN] = {"seen_message_id", AH_JSON_INT, false, 0},
+    [W_STATUS] = {"status", AH_JSON_STRING, false, 16},
+};
+const size_t ah_api_tickets_write_nfields = W_N;
+
 void ah_api_tickets_write(struct ah_req *r)
 {
-    static const struct ah_json_field fields[] = {
-        [W_KIND] = {"kind", AH_JSON_STRING, true, 16},
-        [W_BODY] = {"body", AH_JSON_STRING, true, AH_MAX_MESSAGE_BODY},
-        [W_SEEN] = {"seen_message_id", AH_JSON_INT, false, 0},
-        [W_STATUS] = {"status", AH_JSON_STRING, false, 16},
-    };
     struct ah_json_value v[W_N];
     struct ah_message_input in = {.status = -1};
     struct ah_message m, *newer = NULL;
     size_t nnewer = 0;
     struct ah_error err;
 
-    if (!ah_api_body(r, fields, W_N, v))
+    if (!ah_api_body(r, ah_api_tickets_write_fields, W_N, v))
         return;
     if (ah_str_eq_c(v[W_KIND].s, "reply"))
         in.kind = AH_MSG_REPLY;

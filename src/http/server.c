@@ -22,13 +22,14 @@
 #include "core/time.h"
 #include "domain/access.h"
 #include "domain/queue.h"
+#include "domain/ticket.h"
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/web.h"
 
 #define MAX_STORES 128
 #define THROTTLE_SLOTS AH_MAX_LOGIN_CLIENTS
-#define UPKEEP_EVERY_MS 2000
+#define UPKEEP_EVERY_MS 1000
 /* a chunked body past the cap is read and dropped up to this, then cut off */
 #define MAX_DISCARD (64 * 1024 * 1024)
 #define CSP                                                                                    \
@@ -486,6 +487,10 @@ static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_
     int64_t n = 0;
 
     ah_arena_init(&arena);
+    if (ah_ticket_index_text(&cx, &err))
+        ah_log(AH_LOG_WARN, "upkeep.index", "error=%s", err.msg);
+    if (ah_ctx_checkpoint(&cx, &err))
+        ah_log(AH_LOG_WARN, "upkeep.checkpoint", "error=%s", err.msg);
     if (ah_queue_expire(&cx, &n, &err) == AH_OK && n) {
         ah_metrics_count(&s->metrics, AH_COUNT_LEASES_EXPIRED, (uint64_t)n);
         ah_log(AH_LOG_INFO, "queue.expired", "returned=%" PRId64, n);
@@ -514,7 +519,9 @@ static void *upkeep(void *arg)
         if (st)
             upkeep_once(s, st, &last_purge);
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += UPKEEP_EVERY_MS / 1000;
+        until.tv_nsec += (UPKEEP_EVERY_MS % 1000) * 1000000L;
+        until.tv_sec += UPKEEP_EVERY_MS / 1000 + until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
         pthread_mutex_lock(&s->lock);
         if (!s->stopping)
             pthread_cond_timedwait(&s->wake, &s->lock, &until);

@@ -92,7 +92,10 @@ static const char *const sqlite_migrations[] = {
     "CREATE VIRTUAL TABLE ticket_fts USING fts5(subject, content='tickets',"
     " content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
     "CREATE VIRTUAL TABLE message_fts USING fts5(body, content='messages',"
-    " content_rowid='id', tokenize='unicode61 remove_diacritics 2');",
+    " content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
+    /* text is indexed in batches behind the writes (see text_index) */
+    "CREATE TABLE fts_progress (name TEXT PRIMARY KEY, upto INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO fts_progress VALUES ('tickets', 0), ('messages', 0);",
 };
 
 #endif

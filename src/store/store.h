@@ -209,6 +209,14 @@ struct ah_store_ops {
     enum ah_err (*audit_list)(struct ah_store *s, int64_t before_id, int limit,
                               struct ah_arena *a, struct ah_audit_entry **items, size_t *n,
                               struct ah_error *err);
+
+    /* Adds up to limit tickets and messages written since the last call to
+     * the full-text index, in its own transaction; *more when some are left.
+     * Searches see only what is indexed: call this before one. */
+    enum ah_err (*text_index)(struct ah_store *s, int limit, bool *more, struct ah_error *err);
+    /* Moves written pages from the log into the database where the backend
+     * has one to move (SQLite's WAL); requests never wait on it. */
+    enum ah_err (*checkpoint)(struct ah_store *s, struct ah_error *err);
 };
 
 struct ah_store {
@@ -266,6 +274,9 @@ static inline enum ah_err ah_store_queue_renew(struct ah_store *s, int64_t perso
 static inline enum ah_err ah_store_queue_skip(struct ah_store *s, int64_t ticket_id, int64_t person_id, struct ah_str reason, int64_t now, struct ah_error *err) { AH_STORE_CALL(queue_skip, ticket_id, person_id, reason, now, err); }
 static inline enum ah_err ah_store_audit_insert(struct ah_store *s, struct ah_audit_entry *e, struct ah_error *err) { AH_STORE_CALL(audit_insert, e, err); }
 static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before_id, int limit, struct ah_arena *a, struct ah_audit_entry **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(audit_list, before_id, limit, a, items, n, err); }
+
+static inline enum ah_err ah_store_text_index(struct ah_store *s, int limit, bool *more, struct ah_error *err) { AH_STORE_CALL(text_index, limit, more, err); }
+static inline enum ah_err ah_store_checkpoint(struct ah_store *s, struct ah_error *err) { AH_STORE_CALL(checkpoint, err); }
 
 #undef AH_STORE_CALL
 

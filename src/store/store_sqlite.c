@@ -58,7 +58,12 @@ enum st {
     ST_CUSTOMER_FIND,
     ST_CUSTOMER_INSERT,
     ST_TICKET_INSERT,
-    ST_TICKET_FTS,
+    ST_FTS_UPTO,
+    ST_FTS_SET,
+    ST_FTS_TICKETS_HI,
+    ST_FTS_TICKETS,
+    ST_FTS_MESSAGES_HI,
+    ST_FTS_MESSAGES,
     ST_TAG_INSERT,
     ST_TAG_CLEAR,
     ST_TAG_COLUMN,
@@ -66,7 +71,6 @@ enum st {
     ST_TICKET_GET,
     ST_TICKET_UPDATE,
     ST_MESSAGE_INSERT,
-    ST_MESSAGE_FTS,
     ST_MESSAGE_COUNT,
     ST_MESSAGE_LIST,
     ST_QUEUE_EXPIRE,
@@ -125,7 +129,16 @@ static const char *const sql_text[ST_COUNT] = {
         " assignee_id, claim_until, due_at, resolve_due_at, first_response_at, created_at,"
         " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), nullif(?9, 0), ?10,"
         " ?11, nullif(?12, 0), ?13, ?13)",
-    [ST_TICKET_FTS] = "INSERT INTO ticket_fts (rowid, subject) VALUES (?1, ?2)",
+    [ST_FTS_UPTO] = "SELECT upto FROM fts_progress WHERE name = ?1",
+    [ST_FTS_SET] = "UPDATE fts_progress SET upto = ?2 WHERE name = ?1",
+    [ST_FTS_TICKETS_HI] =
+        "SELECT max(id), count(*) FROM (SELECT id FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2)",
+    [ST_FTS_TICKETS] = "INSERT INTO ticket_fts (rowid, subject)"
+                       " SELECT id, subject FROM tickets WHERE id > ?1 AND id <= ?2",
+    [ST_FTS_MESSAGES_HI] =
+        "SELECT max(id), count(*) FROM (SELECT id FROM messages WHERE id > ?1 ORDER BY id LIMIT ?2)",
+    [ST_FTS_MESSAGES] = "INSERT INTO message_fts (rowid, body)"
+                        " SELECT id, body FROM messages WHERE id > ?1 AND id <= ?2",
     [ST_TAG_INSERT] = "INSERT OR IGNORE INTO ticket_tags (tag, ticket_id) VALUES (?1, ?2)",
     [ST_TAG_CLEAR] = "DELETE FROM ticket_tags WHERE ticket_id = ?1",
     [ST_TAG_COLUMN] = "UPDATE tickets SET tags = ?2 WHERE id = ?1",
@@ -141,7 +154,6 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_MESSAGE_INSERT] =
         "INSERT INTO messages (ticket_id, kind, author_id, body, created_at)"
         " VALUES (?1, ?2, nullif(?3, 0), ?4, ?5)",
-    [ST_MESSAGE_FTS] = "INSERT INTO message_fts (rowid, body) VALUES (?1, ?2)",
     [ST_MESSAGE_COUNT] =
         "UPDATE tickets SET last_message_id = ?2, message_count = message_count + 1,"
         " updated_at = ?3 WHERE id = ?1",
@@ -406,11 +418,8 @@ static enum ah_err run_simple(struct sq *q, enum st id, const char *what, struct
     return exec_done(q, s, what, err);
 }
 
-static enum ah_err sq_begin(struct ah_store *base, struct ah_error *err)
+static enum ah_err writer_enter(struct sq *q, struct ah_error *err)
 {
-    struct sq *q = (struct sq *)base;
-    enum ah_err rc;
-
     struct timespec until;
 
     assert(!q->writing);
@@ -419,6 +428,16 @@ static enum ah_err sq_begin(struct ah_store *base, struct ah_error *err)
     if (pthread_mutex_timedlock(&writer, &until) != 0)
         return ah_error_set(err, AH_E_UNAVAILABLE, "begin: database is busy");
     q->writing = true;
+    return AH_OK;
+}
+
+static enum ah_err sq_begin(struct ah_store *base, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    enum ah_err rc = writer_enter(q, err);
+
+    if (rc)
+        return rc;
     rc = run_simple(q, ST_BEGIN, "begin", err);
     if (rc)
         writer_leave(q);
@@ -911,13 +930,7 @@ static enum ah_err sq_ticket_insert(struct ah_store *base, struct ah_ticket *t,
     if (rc)
         return rc;
     t->id = sqlite3_last_insert_rowid(q->db);
-    rc = stmt(q, ST_TICKET_FTS, &s, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(s, 1, t->id);
-    bind_c(s, 2, t->subject);
-    rc = exec_done(q, s, "ticket index", err);
-    if (!rc && t->tags && *t->tags)
+    if (t->tags && *t->tags)
         rc = tags_write(q, t->id, t->tags, true, err);
     return rc;
 }
@@ -1069,14 +1082,6 @@ static enum ah_err sq_message_insert(struct ah_store *base, struct ah_message *m
     if (rc)
         return rc;
     m->id = sqlite3_last_insert_rowid(q->db);
-    rc = stmt(q, ST_MESSAGE_FTS, &s, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(s, 1, m->id);
-    bind_c(s, 2, m->body);
-    rc = exec_done(q, s, "message index", err);
-    if (rc)
-        return rc;
     rc = stmt(q, ST_MESSAGE_COUNT, &s, err);
     if (rc)
         return rc;
@@ -1317,6 +1322,104 @@ static enum ah_err sq_audit_list(struct ah_store *base, int64_t before_id, int l
                    "audit", err);
 }
 
+/* ---- text index and checkpoints: work done behind the requests ---- */
+
+static enum ah_err fts_step(struct sq *q, const char *name, enum st hi_st, enum st ins_st,
+                            int limit, bool *more, struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    int64_t upto = 0, hi = 0, rows = 0;
+    enum ah_err rc = stmt(q, ST_FTS_UPTO, &s, err);
+    int r;
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, name);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        upto = sqlite3_column_int64(s, 0);
+    done(s);
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "text index", err);
+    rc = stmt(q, hi_st, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, upto);
+    sqlite3_bind_int(s, 2, limit);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        hi = sqlite3_column_int64(s, 0);
+        rows = sqlite3_column_int64(s, 1);
+    }
+    done(s);
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "text index", err);
+    if (rows == 0)
+        return AH_OK;
+    *more |= rows == limit;
+    rc = stmt(q, ins_st, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, upto);
+    sqlite3_bind_int64(s, 2, hi);
+    rc = exec_done(q, s, "text index", err);
+    if (rc)
+        return rc;
+    rc = stmt(q, ST_FTS_SET, &s, err);
+    if (rc)
+        return rc;
+    bind_c(s, 1, name);
+    sqlite3_bind_int64(s, 2, hi);
+    return exec_done(q, s, "text index", err);
+}
+
+/* Indexing text in batches behind the writes costs a fraction of indexing
+ * it inside each write: FTS5 writes a new segment per transaction, and a
+ * creation's own transaction wrote two. Ids only grow (nothing is deleted),
+ * so a watermark per table says what is indexed. */
+static enum ah_err sq_text_index(struct ah_store *base, int limit, bool *more,
+                                 struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    enum ah_err rc = sq_begin(base, err);
+
+    *more = false;
+    if (rc)
+        return rc;
+    rc = fts_step(q, "tickets", ST_FTS_TICKETS_HI, ST_FTS_TICKETS, limit, more, err);
+    if (!rc)
+        rc = fts_step(q, "messages", ST_FTS_MESSAGES_HI, ST_FTS_MESSAGES, limit, more, err);
+    if (!rc)
+        return sq_commit(base, err);
+    sq_rollback(base);
+    return rc;
+}
+
+/* RESTART, not PASSIVE: under steady traffic some reader always holds the
+ * log, so a passive checkpoint copies pages but the log never starts over
+ * and grows without end (a gigabyte in ten seconds of creations). RESTART
+ * waits the few microseconds for readers to move to the database file.
+ * A passive pass first copies the bulk while writers go on; the restart
+ * holds the writer mutex, so writers queue instead of backing
+ * off in SQLite's busy handler. */
+static enum ah_err sq_checkpoint(struct ah_store *base, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    int rc;
+
+    /* copy what can be copied while writers go on, then restart briefly */
+    rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+        return db_error(q, rc, "checkpoint", err);
+    if (writer_enter(q, err))
+        return AH_OK; /* busy: the next round will do it */
+    rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    writer_leave(q);
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+        return db_error(q, rc, "checkpoint", err);
+    return AH_OK;
+}
+
 static const struct ah_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1355,6 +1458,8 @@ static const struct ah_store_ops sqlite_ops = {
     .queue_skip = sq_queue_skip,
     .audit_insert = sq_audit_insert,
     .audit_list = sq_audit_list,
+    .text_index = sq_text_index,
+    .checkpoint = sq_checkpoint,
 };
 
 static enum ah_err sqlite_open(const char *path, bool create, struct ah_store **out,
@@ -1374,10 +1479,14 @@ static enum ah_err sqlite_open(const char *path, bool create, struct ah_store **
     }
     sqlite3_extended_result_codes(q->db, 1);
     sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+    /* no connection checkpoints on commit: the server's upkeep thread does it
+     * (ah_store_checkpoint), so no request waits for an fsync; SQLite still
+     * checkpoints when the last connection closes */
     e = exec_script(q,
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                     " PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;"
-                    " PRAGMA cache_size = -4000;",
+                    " PRAGMA cache_size = -10000; PRAGMA wal_autocheckpoint = 0;"
+                    " PRAGMA journal_size_limit = 134217728;",
                     "configure database", err);
     if (e) {
         sq_close(&q->base);

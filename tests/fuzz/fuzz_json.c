@@ -10,65 +10,28 @@
 #include "domain/people.h"
 #include "domain/ticket.h"
 #include "fuzz.h"
+#include "http/api.h"
 #include "http/json.h"
 
-/* Copies of the tables in src/http/api_tickets.c, api_people.c,
- * api_session.c and api_queue.c: keep them in step. */
-enum { C_SUBJECT, C_BODY, C_EMAIL, C_NAME, C_PRIORITY, C_TAGS, C_SOURCE, C_TIER, C_N };
-static const struct ah_json_field ticket_create[] = {
-    [C_SUBJECT] = {"subject", AH_JSON_STRING, true, AH_MAX_SUBJECT},
-    [C_BODY] = {"body", AH_JSON_STRING, true, AH_MAX_MESSAGE_BODY},
-    [C_EMAIL] = {"requester_email", AH_JSON_STRING, false, AH_MAX_EMAIL},
-    [C_NAME] = {"requester_name", AH_JSON_STRING, false, AH_MAX_NAME},
-    [C_PRIORITY] = {"priority", AH_JSON_STRING, false, 16},
-    [C_TAGS] = {"tags", AH_JSON_STRINGS, false, AH_MAX_TAGS},
-    [C_SOURCE] = {"source", AH_JSON_STRING, false, 16},
-    [C_TIER] = {"tier", AH_JSON_INT, false, 0},
+#define MAX_FIELDS 16 /* more than any request shape has */
+
+/* What one decode gave: v[k] answers fields[k]. */
+struct decoded {
+    const struct ah_json_field *fields;
+    size_t n;
+    const struct ah_json_value *v;
 };
 
-enum { P_STATUS, P_PRIORITY, P_TAGS, P_ASSIGNEE, P_TIER, P_N };
-static const struct ah_json_field ticket_update[] = {
-    [P_STATUS] = {"status", AH_JSON_STRING, false, 16},
-    [P_PRIORITY] = {"priority", AH_JSON_STRING, false, 16},
-    [P_TAGS] = {"tags", AH_JSON_STRINGS, false, AH_MAX_TAGS},
-    [P_ASSIGNEE] = {"assignee_id", AH_JSON_INT_OR_NULL, false, 0},
-    [P_TIER] = {"tier", AH_JSON_INT, false, 0},
-};
-
-enum { W_KIND, W_BODY, W_SEEN, W_STATUS, W_N };
-static const struct ah_json_field message_write[] = {
-    [W_KIND] = {"kind", AH_JSON_STRING, true, 16},
-    [W_BODY] = {"body", AH_JSON_STRING, true, AH_MAX_MESSAGE_BODY},
-    [W_SEEN] = {"seen_message_id", AH_JSON_INT, false, 0},
-    [W_STATUS] = {"status", AH_JSON_STRING, false, 16},
-};
-
-enum { F_EMAIL, F_NAME, F_DEPT, F_MANAGER, F_ROLE, F_LEADER, F_TZ, F_PASSWORD, F_ACTIVE, F_N };
-static const struct ah_json_field people_create[] = {
-    [F_EMAIL] = {"email", AH_JSON_STRING, true, AH_MAX_EMAIL},
-    [F_NAME] = {"name", AH_JSON_STRING, true, AH_MAX_NAME},
-    [F_DEPT] = {"department", AH_JSON_STRING, false, AH_MAX_NAME},
-    [F_MANAGER] = {"manager_id", AH_JSON_INT_OR_NULL, false, 0},
-    [F_ROLE] = {"role", AH_JSON_STRING, false, 16},
-    [F_LEADER] = {"leader", AH_JSON_BOOL, false, 0},
-    [F_TZ] = {"timezone", AH_JSON_STRING, false, 64},
-    [F_PASSWORD] = {"password", AH_JSON_STRING, false, AH_MAX_PASSWORD},
-    [F_ACTIVE] = {"active", AH_JSON_BOOL, false, 0},
-};
-
-enum { S_EMAIL, S_PASSWORD, S_N };
-static const struct ah_json_field session_create[] = {
-    [S_EMAIL] = {"email", AH_JSON_STRING, true, AH_MAX_EMAIL},
-    [S_PASSWORD] = {"password", AH_JSON_STRING, true, AH_MAX_PASSWORD},
-};
-
-enum { K_TICKET, K_REASON, K_N };
-static const struct ah_json_field queue_skip[] = {
-    [K_TICKET] = {"ticket_id", AH_JSON_INT, true, 0},
-    [K_REASON] = {"reason", AH_JSON_STRING, true, AH_MAX_REASON},
-};
-
-#define MAX_FIELDS F_N
+/* The value of the field called name. The handlers index their tables by
+ * enums private to their files, so the checks find a field by its name. */
+static const struct ah_json_value *get(const struct decoded *d, const char *name)
+{
+    for (size_t k = 0; k < d->n; k++)
+        if (strcmp(d->fields[k].name, name) == 0)
+            return &d->v[k];
+    fprintf(stderr, "no field '%s' in the handler's table\n", name);
+    fuzz_fail("a field the checks read is in the table", __FILE__, __LINE__);
+}
 
 static bool tag_char(char c)
 {
@@ -200,62 +163,67 @@ static void search_if(struct ah_ctx *cx, const struct ah_json_value *v)
         fuzz_check_search(cx, v->s);
 }
 
-static void after_ticket_create(struct ah_ctx *cx, const struct ah_json_value *v)
+static void after_ticket_create(struct ah_ctx *cx, const struct decoded *d)
 {
-    check_names(NULL, &v[C_PRIORITY]);
-    check_tags(cx, &v[C_TAGS]);
-    check_email(&v[C_EMAIL]);
-    if (v[C_SOURCE].present)
-        (void)ah_ticket_source_valid(v[C_SOURCE].s);
-    search_if(cx, &v[C_SUBJECT]);
+    const struct ah_json_value *source = get(d, "source");
+
+    check_names(NULL, get(d, "priority"));
+    check_tags(cx, get(d, "tags"));
+    check_email(get(d, "requester_email"));
+    if (source->present)
+        (void)ah_ticket_source_valid(source->s);
+    search_if(cx, get(d, "subject"));
 }
 
-static void after_ticket_update(struct ah_ctx *cx, const struct ah_json_value *v)
+static void after_ticket_update(struct ah_ctx *cx, const struct decoded *d)
 {
-    check_names(&v[P_STATUS], &v[P_PRIORITY]);
-    check_tags(cx, &v[P_TAGS]);
+    check_names(get(d, "status"), get(d, "priority"));
+    check_tags(cx, get(d, "tags"));
 }
 
-static void after_message_write(struct ah_ctx *cx, const struct ah_json_value *v)
+static void after_message_write(struct ah_ctx *cx, const struct decoded *d)
 {
-    check_names(&v[W_STATUS], NULL);
-    search_if(cx, &v[W_BODY]);
+    check_names(get(d, "status"), NULL);
+    search_if(cx, get(d, "body"));
 }
 
-static void after_people_create(struct ah_ctx *cx, const struct ah_json_value *v)
+static void after_people_create(struct ah_ctx *cx, const struct decoded *d)
 {
+    const struct ah_json_value *role = get(d, "role");
     enum ah_role r;
 
     (void)cx;
-    check_email(&v[F_EMAIL]);
-    if (v[F_ROLE].present && ah_people_role_parse(v[F_ROLE].s, &r))
-        CHECK(ah_str_eq_c(v[F_ROLE].s, ah_people_role_name(r)));
+    check_email(get(d, "email"));
+    if (role->present && ah_people_role_parse(role->s, &r))
+        CHECK(ah_str_eq_c(role->s, ah_people_role_name(r)));
 }
 
-static void after_session_create(struct ah_ctx *cx, const struct ah_json_value *v)
+static void after_session_create(struct ah_ctx *cx, const struct decoded *d)
 {
     (void)cx;
-    check_email(&v[S_EMAIL]);
+    check_email(get(d, "email"));
 }
 
-static void after_queue_skip(struct ah_ctx *cx, const struct ah_json_value *v)
+static void after_queue_skip(struct ah_ctx *cx, const struct decoded *d)
 {
-    search_if(cx, &v[K_REASON]);
+    search_if(cx, get(d, "reason"));
 }
 
+/* A handler's table, its length (defined beside it, so read at run time) and
+ * the checks for what it decodes. */
 struct table {
     const struct ah_json_field *fields;
-    size_t n;
-    void (*then)(struct ah_ctx *cx, const struct ah_json_value *v);
+    const size_t *n;
+    void (*then)(struct ah_ctx *cx, const struct decoded *d);
 };
 
 static const struct table tables[] = {
-    {ticket_create, C_N, after_ticket_create},
-    {ticket_update, P_N, after_ticket_update},
-    {message_write, W_N, after_message_write},
-    {people_create, F_N, after_people_create},
-    {session_create, S_N, after_session_create},
-    {queue_skip, K_N, after_queue_skip},
+    {ah_api_tickets_create_fields, &ah_api_tickets_create_nfields, after_ticket_create},
+    {ah_api_tickets_update_fields, &ah_api_tickets_update_nfields, after_ticket_update},
+    {ah_api_tickets_write_fields, &ah_api_tickets_write_nfields, after_message_write},
+    {ah_api_people_create_fields, &ah_api_people_create_nfields, after_people_create},
+    {ah_api_session_create_fields, &ah_api_session_create_nfields, after_session_create},
+    {ah_api_queue_skip_fields, &ah_api_queue_skip_nfields, after_queue_skip},
 };
 
 /* What a successful decode promises about one field. */
@@ -277,19 +245,20 @@ static void check_value(const struct ah_json_field *f, const struct ah_json_valu
 static void decode(struct ah_ctx *cx, struct ah_str body, const struct table *t)
 {
     struct ah_json_value v[MAX_FIELDS];
+    struct decoded d = {t->fields, *t->n, v};
     struct ah_error err;
     enum ah_err rc;
 
-    CHECK(t->n <= MAX_FIELDS);
-    rc = ah_json_decode(body, t->fields, t->n, v, cx->arena, &err);
+    CHECK(d.n <= MAX_FIELDS);
+    rc = ah_json_decode(body, d.fields, d.n, v, cx->arena, &err);
     if (rc) {
         CHECK((rc == AH_E_BAD_REQUEST || rc == AH_E_INVALID) && err.code == rc);
         CHECK(memchr(err.msg, '\0', sizeof(err.msg)));
         return;
     }
-    for (size_t k = 0; k < t->n; k++)
-        check_value(&t->fields[k], &v[k]);
-    t->then(cx, v);
+    for (size_t k = 0; k < d.n; k++)
+        check_value(&d.fields[k], &v[k]);
+    t->then(cx, &d);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,16 +1,8 @@
 /* test_access.c - src/domain/access.c on a fresh SQLite file per test:
  * password sessions, their idle expiry and renewal, deactivation, API
  * tokens, and the CSRF token derived from a session. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/crypto.h"
 #include "core/limits.h"
@@ -20,105 +12,19 @@
 #include "domain/people.h"
 #include "domain/queue.h"
 #include "domain/ticket.h"
+#include "fixture.h"
 
-#define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
-#define MINUTE (60 * 1000LL)
 #define PASSWORD "correct horse battery"
 
-#define assert_code(want, expr)                                                               \
-    do {                                                                                      \
-        enum ah_err got_ = (expr);                                                            \
-        if (got_ != (want))                                                                   \
-            fail_msg("%s: want %s, got %s (%s)", #expr, ah_err_name(want), ah_err_name(got_), \
-                     got_ ? err.msg : "");                                                    \
-    } while (0)
-#define assert_ok(expr) assert_code(AH_OK, expr)
-
-struct fx {
-    char dir[256];
-    char path[300];
-    struct ah_store *store;
-    struct ah_arena arena;
-    struct ah_settings settings;
-    struct ah_ctx cx;
-};
-
-static int fx_setup(void **state)
+static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
-    struct ah_error err = {0};
-    int from, to;
-
-    snprintf(f->dir, sizeof(f->dir), "%s/ah_access_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof(f->path), "%s/allhands.db", f->dir);
-    ah_arena_init(&f->arena);
-    ah_settings_default(&f->settings);
-    *state = f;
-    if (ah_store_open(f->path, true, &f->store, &err) ||
-        ah_store_migrate(f->store, &from, &to, &err)) {
-        print_error("setup: %s\n", err.msg);
-        return -1;
-    }
-    f->cx = (struct ah_ctx){
-        .store = f->store, .arena = &f->arena, .system = true, .now = T0, .settings = &f->settings};
-    return 0;
-}
-
-static int fx_teardown(void **state)
-{
-    struct fx *f = *state;
-    char p[320];
-
-    if (!f)
-        return 0;
-    ah_store_close(f->store);
-    ah_arena_release(&f->arena);
-    unlink(f->path);
-    snprintf(p, sizeof(p), "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", f->path);
-    unlink(p);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-static void as(struct fx *f, const struct ah_person *p)
-{
-    f->cx.actor = p;
-    f->cx.system = false;
-}
-
-static void as_system(struct fx *f)
-{
-    f->cx.actor = NULL;
-    f->cx.system = true;
+    return fx_setup(state, sizeof(struct fx), "access");
 }
 
 /* A person made by the command line, with password pw (NULL: none). */
 static struct ah_person make(struct fx *f, const char *email, enum ah_role role, const char *pw)
 {
-    struct ah_error err = {0};
-    struct ah_person_input in;
-    struct ah_person out;
-    const struct ah_person *actor = f->cx.actor;
-    bool system = f->cx.system;
-
-    ah_person_input_init(&in);
-    in.email = ah_str_c(email);
-    in.name = AH_STR_LIT("Someone");
-    in.role = (int)role;
-    in.password = ah_str_c(pw);
-    as_system(f);
-    assert_ok(ah_people_create(&f->cx, &in, &out, &err));
-    f->cx.actor = actor;
-    f->cx.system = system;
-    return out;
+    return fx_person(f, email, "Someone", role, pw);
 }
 
 static void login(struct fx *f, const char *email, const char *pw, char token[AH_SECRET_MAX])
@@ -134,15 +40,12 @@ static void deactivate(struct fx *f, int64_t id)
     struct ah_error err = {0};
     struct ah_person_input in;
     struct ah_person out;
-    const struct ah_person *actor = f->cx.actor;
-    bool system = f->cx.system;
+    struct fx_actor was = fx_as_system(f);
 
     ah_person_input_init(&in);
     in.active = 0;
-    as_system(f);
     assert_ok(ah_people_update(&f->cx, id, &in, &out, &err));
-    f->cx.actor = actor;
-    f->cx.system = system;
+    fx_restore(f, was);
 }
 
 /* ---- login ---- */
@@ -156,7 +59,7 @@ static void test_access_login_right_password(void **state)
     struct ah_person who, resolved;
     struct ah_credential cred;
 
-    as(f, NULL);
+    fx_as(f, NULL);
     assert_ok(ah_access_login(&f->cx, AH_STR_LIT("ann@example.com"), AH_STR_LIT(PASSWORD), token,
                               &who, &err));
     assert_int_equal(who.id, ann.id);
@@ -343,7 +246,7 @@ static void test_access_purge_drops_expired_sessions(void **state)
     int64_t idle = f->settings.session_idle_ms;
 
     login(f, "ann@example.com", PASSWORD, old);
-    as(f, &ann);
+    fx_as(f, &ann);
     assert_ok(ah_access_token_create(&f->cx, 0, AH_STR_LIT("ci"), tok, &cred, &err));
     f->cx.now = T0 + idle / 2;
     login(f, "ann@example.com", PASSWORD, fresh);
@@ -370,7 +273,7 @@ static void test_access_deactivated_person_refused(void **state)
     struct ah_credential cred;
 
     login(f, "ann@example.com", PASSWORD, session);
-    as(f, &ann);
+    fx_as(f, &ann);
     assert_ok(ah_access_token_create(&f->cx, 0, AH_STR_LIT("ci"), token, &cred, &err));
     deactivate(f, ann.id);
     /* at once, not when the session would end */
@@ -427,7 +330,7 @@ static void test_access_resolve_wants_the_right_kind(void **state)
     struct ah_credential cred;
 
     login(f, "ann@example.com", PASSWORD, session);
-    as(f, &ann);
+    fx_as(f, &ann);
     assert_ok(ah_access_token_create(&f->cx, 0, AH_STR_LIT("ci"), tok, &cred, &err));
     /* a session secret is no API token (it must come as a cookie, where the
      * CSRF check applies), and a token is no session */
@@ -451,14 +354,14 @@ static void test_access_logout_ends_session(void **state)
     login(f, "ann@example.com", PASSWORD, a);
     login(f, "ann@example.com", PASSWORD, b);
     assert_ok(ah_access_resolve(&f->cx, ah_str_c(a), AH_CRED_SESSION, &who, &cred, &err));
-    as(f, &who);
+    fx_as(f, &who);
     assert_ok(ah_access_logout(&f->cx, &cred, &err));
     assert_code(AH_E_UNAUTHENTICATED,
                 ah_access_resolve(&f->cx, ah_str_c(a), AH_CRED_SESSION, &who, &cred, &err));
     /* the other session lives on */
     assert_ok(ah_access_resolve(&f->cx, ah_str_c(b), AH_CRED_SESSION, &who, &cred, &err));
     /* a token is revoked, not logged out */
-    as(f, &who);
+    fx_as(f, &who);
     assert_ok(ah_access_token_create(&f->cx, 0, AH_STR_LIT("t"), tok, &tcred, &err));
     assert_code(AH_E_BAD_REQUEST, ah_access_logout(&f->cx, &tcred, &err));
 }
@@ -477,7 +380,7 @@ static void test_access_token_create_list_revoke(void **state)
     size_t n, naudit;
 
     login(f, "ann@example.com", PASSWORD, session);
-    as(f, &ann);
+    fx_as(f, &ann);
     assert_ok(ah_access_token_create(&f->cx, 0, AH_STR_LIT("  deploy bot  "), tok, &c, &err));
     assert_memory_equal(tok, "aht_", 4);
     assert_int_equal(strlen(tok), 4 + AH_TOKEN_CHARS);
@@ -491,7 +394,7 @@ static void test_access_token_create_list_revoke(void **state)
     /* tokens do not expire with idleness */
     f->cx.now = T0 + 3650LL * 24 * 60 * MINUTE;
     assert_ok(ah_access_resolve(&f->cx, ah_str_c(tok), AH_CRED_TOKEN, &who, &c, &err));
-    as(f, &ann);
+    fx_as(f, &ann);
     /* the list shows tokens only, not sessions */
     assert_ok(ah_access_token_list(&f->cx, &items, &n, &err));
     assert_int_equal(n, 1);
@@ -500,12 +403,12 @@ static void test_access_token_create_list_revoke(void **state)
     assert_ok(ah_access_token_revoke(&f->cx, c.id, &err));
     assert_code(AH_E_UNAUTHENTICATED,
                 ah_access_resolve(&f->cx, ah_str_c(tok), AH_CRED_TOKEN, &who, &c, &err));
-    as(f, &ann);
+    fx_as(f, &ann);
     assert_ok(ah_access_token_list(&f->cx, &items, &n, &err));
     assert_int_equal(n, 0);
     assert_code(AH_E_NOT_FOUND, ah_access_token_revoke(&f->cx, c.id, &err));
     /* both changes are in the audit log */
-    as_system(f);
+    fx_as_system(f);
     assert_ok(ah_audit_list(&f->cx, 0, 10, &audit, &naudit, &err));
     assert_true(naudit >= 2);
     assert_string_equal(audit[0].action, "token.revoke");
@@ -524,9 +427,9 @@ static void test_access_token_revoke_only_own(void **state)
     struct ah_person who;
     size_t n;
 
-    as(f, &ann);
+    fx_as(f, &ann);
     assert_ok(ah_access_token_create(&f->cx, 0, AH_STR_LIT("mine"), tok, &c, &err));
-    as(f, &bob); /* even a lead */
+    fx_as(f, &bob); /* even a lead */
     assert_code(AH_E_NOT_FOUND, ah_access_token_revoke(&f->cx, c.id, &err));
     assert_ok(ah_access_token_list(&f->cx, &items, &n, &err));
     assert_int_equal(n, 0);
@@ -536,7 +439,7 @@ static void test_access_token_revoke_only_own(void **state)
     make(f, "cy@example.com", AH_ROLE_MEMBER, PASSWORD);
     login(f, "cy@example.com", PASSWORD, session);
     assert_ok(ah_access_resolve(&f->cx, ah_str_c(session), AH_CRED_SESSION, &who, &c, &err));
-    as(f, &who);
+    fx_as(f, &who);
     assert_code(AH_E_NOT_FOUND, ah_access_token_revoke(&f->cx, c.id, &err));
 }
 
@@ -550,7 +453,7 @@ static void test_access_token_name_caps(void **state)
 
     memset(name, 'n', sizeof(name));
     name[AH_MAX_NAME] = '\0';
-    as(f, &ann);
+    fx_as(f, &ann);
     assert_ok(ah_access_token_create(&f->cx, 0, ah_str_c(name), tok, &c, &err));
     assert_int_equal(strlen(c.name), AH_MAX_NAME);
     name[AH_MAX_NAME] = 'n';
@@ -558,7 +461,7 @@ static void test_access_token_name_caps(void **state)
     assert_code(AH_E_INVALID, ah_access_token_create(&f->cx, 0, ah_str_c(name), tok, &c, &err));
     assert_code(AH_E_INVALID, ah_access_token_create(&f->cx, 0, AH_STR_LIT(""), tok, &c, &err));
     assert_code(AH_E_INVALID, ah_access_token_create(&f->cx, 0, AH_STR_LIT(" \t "), tok, &c, &err));
-    as(f, NULL);
+    fx_as(f, NULL);
     assert_code(AH_E_UNAUTHENTICATED,
                 ah_access_token_create(&f->cx, 0, AH_STR_LIT("x"), tok, &c, &err));
 }
@@ -573,12 +476,12 @@ static void test_access_token_by_command_line(void **state)
     struct ah_credential c;
     struct ah_person who;
 
-    as_system(f);
+    fx_as_system(f);
     assert_ok(ah_access_token_create(&f->cx, ann.id, AH_STR_LIT("ops"), tok, &c, &err));
     assert_ok(ah_access_resolve(&f->cx, ah_str_c(tok), AH_CRED_TOKEN, &who, &c, &err));
     assert_int_equal(who.id, ann.id);
     /* a person cannot make a token for someone else: person_id is ignored */
-    as(f, &mo);
+    fx_as(f, &mo);
     assert_ok(ah_access_token_create(&f->cx, ann.id, AH_STR_LIT("sneaky"), tok, &c, &err));
     assert_ok(ah_access_resolve(&f->cx, ah_str_c(tok), AH_CRED_TOKEN, &who, &c, &err));
     assert_int_equal(who.id, mo.id);
@@ -596,7 +499,7 @@ static void test_access_token_cap_and_newest_revocable(void **state)
     int64_t newest;
 
     /* at the cap every token is listed (and so revocable); one past is refused */
-    as(f, &ann);
+    fx_as(f, &ann);
     for (int i = 0; i < AH_MAX_TOKENS; i++)
         assert_ok(ah_access_token_create(&f->cx, 0, AH_STR_LIT("bulk"), tok, &c, &err));
     newest = c.id;
@@ -660,7 +563,7 @@ static void test_access_resolve_renews_lease(void **state)
     in.requester_email = AH_STR_LIT("cust@example.com");
     assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     login(f, "ann@example.com", PASSWORD, session);
-    as(f, &ann);
+    fx_as(f, &ann);
     assert_ok(ah_queue_next(&f->cx, 0, &got, &msgs, &nmsgs, &found, &err));
     assert_true(found);
     assert_true(got.claim_until == T0 + lease);
@@ -668,16 +571,16 @@ static void test_access_resolve_renews_lease(void **state)
     f->cx.now = T0 + lease - MINUTE;
     assert_ok(ah_access_resolve(&f->cx, ah_str_c(session), AH_CRED_SESSION, &who, &cred, &err));
     f->cx.now = T0 + lease + MINUTE;
-    as(f, &bob);
+    fx_as(f, &bob);
     assert_ok(ah_queue_next(&f->cx, 0, &got, &msgs, &nmsgs, &found, &err));
     assert_false(found);
-    as_system(f);
+    fx_as_system(f);
     assert_ok(ah_ticket_get(&f->cx, t.id, &got, &msgs, &nmsgs, &err));
     assert_int_equal(got.assignee_id, ann.id);
     assert_true(got.claim_until == T0 + 2 * lease - MINUTE);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown)
 
 int main(void)
 {
@@ -703,11 +606,6 @@ int main(void)
         T(test_access_csrf_deterministic),
         T(test_access_resolve_renews_lease),
     };
-    struct ah_error err = {0};
 
-    if (ah_crypto_init(&err)) {
-        fprintf(stderr, "%s\n", err.msg);
-        return 1;
-    }
-    return cmocka_run_group_tests_name("access", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("access", tests, fx_crypto_setup, NULL);
 }

@@ -1,11 +1,5 @@
 /* test_core.c - src/core: capped buffers, integer parsing, UTF-8 checks,
  * timestamps, the arena and the flat JSON writer. No database. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <jansson.h>
 #include <stdalign.h>
 #include <stdlib.h>
@@ -19,15 +13,7 @@
 #include "core/jsonw.h"
 #include "core/str.h"
 #include "core/time.h"
-
-#define assert_code(want, expr)                                                               \
-    do {                                                                                      \
-        enum ah_err got_ = (expr);                                                            \
-        if (got_ != (want))                                                                   \
-            fail_msg("%s: want %s, got %s (%s)", #expr, ah_err_name(want), ah_err_name(got_), \
-                     got_ ? err.msg : "");                                                    \
-    } while (0)
-#define assert_ok(expr) assert_code(AH_OK, expr)
+#include "fixture.h"
 
 /* ---- ah_buf ---- */
 

@@ -1,11 +1,5 @@
 /* test_json.c - src/http/json.c: strict request decoding against a field
  * list, and the API objects the encoders write. No database. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,18 +8,8 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/limits.h"
+#include "fixture.h"
 #include "http/json.h"
-
-#define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
-
-#define assert_code(want, expr)                                                               \
-    do {                                                                                      \
-        enum ah_err got_ = (expr);                                                            \
-        if (got_ != (want))                                                                   \
-            fail_msg("%s: want %s, got %s (%s)", #expr, ah_err_name(want), ah_err_name(got_), \
-                     got_ ? err.msg : "");                                                    \
-    } while (0)
-#define assert_ok(expr) assert_code(AH_OK, expr)
 
 enum { F_SUBJECT, F_COUNT, F_ASSIGNEE, F_URGENT, F_TAGS, NFIELDS };
 
@@ -38,25 +22,13 @@ static const struct ah_json_field fields[NFIELDS] = {
 };
 
 struct dec {
-    struct ah_arena arena;
+    struct ah_arena arena; /* first: fx_arena_new */
     struct ah_json_value v[NFIELDS];
 };
 
 static int dec_setup(void **state)
 {
-    struct dec *d = calloc(1, sizeof(*d));
-
-    ah_arena_init(&d->arena);
-    *state = d;
-    return 0;
-}
-
-static int dec_teardown(void **state)
-{
-    struct dec *d = *state;
-
-    ah_arena_release(&d->arena);
-    free(d);
+    *state = fx_arena_new(sizeof(struct dec));
     return 0;
 }
 
@@ -639,7 +611,7 @@ static void test_json_time(void **state)
     json_decref(v);
 }
 
-#define D(name) cmocka_unit_test_setup_teardown(name, dec_setup, dec_teardown)
+#define D(name) cmocka_unit_test_setup_teardown(name, dec_setup, fx_arena_teardown)
 
 int main(void)
 {

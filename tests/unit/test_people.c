@@ -1,15 +1,8 @@
 /* test_people.c - src/domain/people.c (and the audit log it writes) on a
  * fresh SQLite file per test: who may create and change people, input
  * checks and their caps, and the audit trail with before and after. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,102 +11,11 @@
 #include "domain/audit.h"
 #include "domain/ctx.h"
 #include "domain/people.h"
+#include "fixture.h"
 
-#define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
-
-#define assert_code(want, expr)                                                               \
-    do {                                                                                      \
-        enum ah_err got_ = (expr);                                                            \
-        if (got_ != (want))                                                                   \
-            fail_msg("%s: want %s, got %s (%s)", #expr, ah_err_name(want), ah_err_name(got_), \
-                     got_ ? err.msg : "");                                                    \
-    } while (0)
-#define assert_ok(expr) assert_code(AH_OK, expr)
-
-struct fx {
-    char dir[256];
-    char path[300];
-    struct ah_store *store;
-    struct ah_arena arena;
-    struct ah_settings settings;
-    struct ah_ctx cx;
-};
-
-static int fx_setup(void **state)
+static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
-    struct ah_error err = {0};
-    int from, to;
-
-    snprintf(f->dir, sizeof(f->dir), "%s/ah_people_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof(f->path), "%s/allhands.db", f->dir);
-    ah_arena_init(&f->arena);
-    ah_settings_default(&f->settings);
-    *state = f;
-    if (ah_store_open(f->path, true, &f->store, &err) ||
-        ah_store_migrate(f->store, &from, &to, &err)) {
-        print_error("setup: %s\n", err.msg);
-        return -1;
-    }
-    f->cx = (struct ah_ctx){
-        .store = f->store, .arena = &f->arena, .system = true, .now = T0, .settings = &f->settings};
-    return 0;
-}
-
-static int fx_teardown(void **state)
-{
-    struct fx *f = *state;
-    char p[320];
-
-    if (!f)
-        return 0;
-    ah_store_close(f->store);
-    ah_arena_release(&f->arena);
-    unlink(f->path);
-    snprintf(p, sizeof(p), "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", f->path);
-    unlink(p);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-static void as(struct fx *f, const struct ah_person *p)
-{
-    f->cx.actor = p;
-    f->cx.system = false;
-}
-
-static void as_system(struct fx *f)
-{
-    f->cx.actor = NULL;
-    f->cx.system = true;
-}
-
-/* A person made by the command line; cx's actor is kept. */
-static struct ah_person make(struct fx *f, const char *email, const char *name, enum ah_role role)
-{
-    struct ah_error err = {0};
-    struct ah_person_input in;
-    struct ah_person out;
-    const struct ah_person *actor = f->cx.actor;
-    bool system = f->cx.system;
-
-    ah_person_input_init(&in);
-    in.email = ah_str_c(email);
-    in.name = ah_str_c(name);
-    in.role = (int)role;
-    as_system(f);
-    assert_ok(ah_people_create(&f->cx, &in, &out, &err));
-    f->cx.actor = actor;
-    f->cx.system = system;
-    return out;
+    return fx_setup(state, sizeof(struct fx), "people");
 }
 
 static struct ah_person_input input(const char *email, const char *name)
@@ -135,26 +37,6 @@ static int64_t count_people(struct fx *f)
     return n;
 }
 
-static size_t count_audit(struct fx *f)
-{
-    struct ah_error err = {0};
-    struct ah_audit_entry *items;
-    size_t n = 0;
-
-    assert_ok(ah_store_audit_list(f->store, 0, 1000, &f->arena, &items, &n, &err));
-    return n;
-}
-
-/* A string of n copies of c, in the arena. */
-static struct ah_str repeat(struct fx *f, char c, size_t n)
-{
-    char *p = ah_arena_alloc(&f->arena, n + 1);
-
-    memset(p, c, n);
-    p[n] = '\0';
-    return (struct ah_str){p, n};
-}
-
 /* An email address of exactly n bytes. */
 static struct ah_str email_of_len(struct fx *f, size_t n)
 {
@@ -173,12 +55,12 @@ static void test_people_create_by_lead(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee Lead", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee Lead", AH_ROLE_LEAD, NULL);
     struct ah_person_input in = input("Mia@Example.com", "  Mia Member  ");
     struct ah_person out, got;
 
     in.department = AH_STR_LIT("Support");
-    as(f, &lead);
+    fx_as(f, &lead);
     f->cx.now = T0 + 5000;
     assert_ok(ah_people_create(&f->cx, &in, &out, &err));
     assert_true(out.id > 0);
@@ -200,34 +82,34 @@ static void test_people_create_by_member_forbidden(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person member = make(f, "m@example.com", "Mo", AH_ROLE_MEMBER);
-    struct ah_person pro = make(f, "p@example.com", "Pia", AH_ROLE_PRO);
+    struct ah_person member = fx_person(f, "m@example.com", "Mo", AH_ROLE_MEMBER, NULL);
+    struct ah_person pro = fx_person(f, "p@example.com", "Pia", AH_ROLE_PRO, NULL);
     struct ah_person_input in = input("new@example.com", "New");
     struct ah_person out;
     int64_t people = count_people(f);
-    size_t audit = count_audit(f);
+    size_t audit = fx_count_audit(f);
 
-    as(f, &member);
+    fx_as(f, &member);
     assert_code(AH_E_FORBIDDEN, ah_people_create(&f->cx, &in, &out, &err));
     assert_non_null(strstr(err.msg, "manage people"));
-    as(f, &pro);
+    fx_as(f, &pro);
     assert_code(AH_E_FORBIDDEN, ah_people_create(&f->cx, &in, &out, &err));
     assert_int_equal(count_people(f), people);
-    assert_int_equal(count_audit(f), audit);
+    assert_int_equal(fx_count_audit(f), audit);
 }
 
 static void test_people_create_signed_out_unauthenticated(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person_input in = input("new@example.com", "New");
     struct ah_person out;
 
-    as(f, NULL);
+    fx_as(f, NULL);
     assert_code(AH_E_UNAUTHENTICATED, ah_people_create(&f->cx, &in, &out, &err));
     lead.active = false; /* a deactivated lead acts as nobody */
-    as(f, &lead);
+    fx_as(f, &lead);
     assert_code(AH_E_UNAUTHENTICATED, ah_people_create(&f->cx, &in, &out, &err));
 }
 
@@ -235,13 +117,13 @@ static void test_people_create_admin_only_by_admin(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
-    struct ah_person admin = make(f, "admin@example.com", "Ada", AH_ROLE_ADMIN);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
+    struct ah_person admin = fx_person(f, "admin@example.com", "Ada", AH_ROLE_ADMIN, NULL);
     struct ah_person_input in = input("root@example.com", "Root");
     struct ah_person out;
 
     in.role = AH_ROLE_ADMIN;
-    as(f, &lead);
+    fx_as(f, &lead);
     assert_code(AH_E_FORBIDDEN, ah_people_create(&f->cx, &in, &out, &err));
     assert_non_null(strstr(err.msg, "admin"));
     in.role = AH_ROLE_LEAD; /* a lead may make leads */
@@ -249,7 +131,7 @@ static void test_people_create_admin_only_by_admin(void **state)
     assert_ok(ah_people_create(&f->cx, &in, &out, &err));
     in.role = AH_ROLE_ADMIN;
     in.email = AH_STR_LIT("root@example.com");
-    as(f, &admin);
+    fx_as(f, &admin);
     assert_ok(ah_people_create(&f->cx, &in, &out, &err));
     assert_int_equal(out.role, AH_ROLE_ADMIN);
 }
@@ -271,11 +153,11 @@ static void test_people_create_bad_email_invalid(void **state)
                                       "a\x7f@example.com"};
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person out;
     int64_t people = count_people(f);
 
-    as(f, &lead);
+    fx_as(f, &lead);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct ah_person_input in = input(bad[i], "Name");
 
@@ -296,11 +178,11 @@ static void test_people_create_empty_name_invalid(void **state)
     static const char *const bad[] = {"", "   ", "\t \n", "two\nlines", "tab\there"};
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person out;
     struct ah_person_input in = input("n@example.com", NULL);
 
-    as(f, &lead);
+    fx_as(f, &lead);
     assert_code(AH_E_INVALID, ah_people_create(&f->cx, &in, &out, &err));
     assert_non_null(strstr(err.msg, "name"));
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -314,22 +196,22 @@ static void test_people_create_name_cap(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person out;
     struct ah_person_input in = input("a@example.com", NULL);
 
-    as(f, &lead);
-    in.name = repeat(f, 'n', AH_MAX_NAME);
+    fx_as(f, &lead);
+    in.name = fx_repeat(f, 'n', AH_MAX_NAME);
     assert_ok(ah_people_create(&f->cx, &in, &out, &err));
     assert_int_equal(strlen(out.name), AH_MAX_NAME);
     in.email = AH_STR_LIT("b@example.com");
-    in.name = repeat(f, 'n', AH_MAX_NAME + 1);
+    in.name = fx_repeat(f, 'n', AH_MAX_NAME + 1);
     assert_code(AH_E_INVALID, ah_people_create(&f->cx, &in, &out, &err));
     in.name = AH_STR_LIT("B");
-    in.department = repeat(f, 'd', AH_MAX_NAME);
+    in.department = fx_repeat(f, 'd', AH_MAX_NAME);
     assert_ok(ah_people_create(&f->cx, &in, &out, &err));
     in.email = AH_STR_LIT("c@example.com");
-    in.department = repeat(f, 'd', AH_MAX_NAME + 1);
+    in.department = fx_repeat(f, 'd', AH_MAX_NAME + 1);
     assert_code(AH_E_INVALID, ah_people_create(&f->cx, &in, &out, &err));
 }
 
@@ -337,11 +219,11 @@ static void test_people_create_email_cap(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person out;
     struct ah_person_input in = input(NULL, "E");
 
-    as(f, &lead);
+    fx_as(f, &lead);
     in.email = email_of_len(f, AH_MAX_EMAIL);
     assert_ok(ah_people_create(&f->cx, &in, &out, &err));
     assert_int_equal(strlen(out.email), AH_MAX_EMAIL);
@@ -353,21 +235,21 @@ static void test_people_create_password_caps(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person out;
     struct ah_person_input in = input("a@example.com", "A");
     const char *hash = NULL;
     struct ah_person got;
 
-    as(f, &lead);
-    in.password = repeat(f, 'p', AH_MIN_PASSWORD - 1);
+    fx_as(f, &lead);
+    in.password = fx_repeat(f, 'p', AH_MIN_PASSWORD - 1);
     assert_code(AH_E_INVALID, ah_people_create(&f->cx, &in, &out, &err));
-    in.password = repeat(f, 'p', AH_MAX_PASSWORD + 1);
+    in.password = fx_repeat(f, 'p', AH_MAX_PASSWORD + 1);
     assert_code(AH_E_INVALID, ah_people_create(&f->cx, &in, &out, &err));
-    in.password = repeat(f, 'p', AH_MIN_PASSWORD);
+    in.password = fx_repeat(f, 'p', AH_MIN_PASSWORD);
     assert_ok(ah_people_create(&f->cx, &in, &out, &err));
     in.email = AH_STR_LIT("b@example.com");
-    in.password = repeat(f, 'q', AH_MAX_PASSWORD);
+    in.password = fx_repeat(f, 'q', AH_MAX_PASSWORD);
     assert_ok(ah_people_create(&f->cx, &in, &out, &err));
     /* the store keeps a hash that verifies, never the password */
     assert_ok(ah_store_person_get_by_email(f->store, AH_STR_LIT("b@example.com"), &f->arena, &got,
@@ -375,7 +257,7 @@ static void test_people_create_password_caps(void **state)
     assert_non_null(hash);
     assert_null(strstr(hash, "qqqqqqqqqq"));
     assert_true(ah_crypto_password_verify(hash, in.password));
-    assert_false(ah_crypto_password_verify(hash, repeat(f, 'q', AH_MAX_PASSWORD - 1)));
+    assert_false(ah_crypto_password_verify(hash, fx_repeat(f, 'q', AH_MAX_PASSWORD - 1)));
 }
 
 static void test_people_create_timezone(void **state)
@@ -386,11 +268,11 @@ static void test_people_create_timezone(void **state)
         "", "/etc/passwd", "../x", "Europe/Ber lin", "Europe.Berlin", "Zone\n"};
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person out;
     char email[64];
 
-    as(f, &lead);
+    fx_as(f, &lead);
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         struct ah_person_input in;
 
@@ -413,14 +295,14 @@ static void test_people_create_timezone_cap(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person out;
     struct ah_person_input in = input("cap@example.com", "TZ");
     bool have_tzdb = access("/usr/share/zoneinfo", F_OK) == 0;
 
-    as(f, &lead);
+    fx_as(f, &lead);
     /* 64 bytes has the right shape, so only the tz database can refuse it */
-    in.timezone = repeat(f, 'Z', 64);
+    in.timezone = fx_repeat(f, 'Z', 64);
     if (have_tzdb) {
         assert_code(AH_E_INVALID, ah_people_create(&f->cx, &in, &out, &err));
         assert_non_null(strstr(err.msg, "time zone database"));
@@ -428,7 +310,7 @@ static void test_people_create_timezone_cap(void **state)
         assert_ok(ah_people_create(&f->cx, &in, &out, &err));
         in.email = AH_STR_LIT("cap2@example.com");
     }
-    in.timezone = repeat(f, 'Z', 65);
+    in.timezone = fx_repeat(f, 'Z', 65);
     assert_code(AH_E_INVALID, ah_people_create(&f->cx, &in, &out, &err));
     assert_non_null(strstr(err.msg, "IANA name"));
     if (have_tzdb) {
@@ -445,12 +327,12 @@ static void test_people_create_timezone_only_zones(void **state)
                                       "posix/Europe/Berlin", "right/UTC"};
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person out;
 
     if (access("/usr/share/zoneinfo/leapseconds", F_OK) != 0)
         skip();
-    as(f, &lead);
+    fx_as(f, &lead);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct ah_person_input in = input("tz@example.com", "TZ");
 
@@ -464,16 +346,16 @@ static void test_people_create_duplicate_email_conflict(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person_input in = input("LEAD@example.COM", "Copy");
     struct ah_person out;
-    size_t audit = count_audit(f);
+    size_t audit = fx_count_audit(f);
 
-    as(f, &lead);
+    fx_as(f, &lead);
     assert_code(AH_E_CONFLICT, ah_people_create(&f->cx, &in, &out, &err));
     assert_non_null(strstr(err.msg, "LEAD@example.COM"));
     /* rolled back: no audit row for a person that does not exist */
-    assert_int_equal(count_audit(f), audit);
+    assert_int_equal(fx_count_audit(f), audit);
     assert_int_equal(count_people(f), 1);
 }
 
@@ -481,11 +363,11 @@ static void test_people_create_manager(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person_input in = input("r@example.com", "Report");
     struct ah_person out;
 
-    as(f, &lead);
+    fx_as(f, &lead);
     in.has_manager = true;
     in.manager_id = 4242;
     assert_code(AH_E_INVALID, ah_people_create(&f->cx, &in, &out, &err));
@@ -500,7 +382,7 @@ static void test_people_create_is_audited(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
     struct ah_person_input in = input("new@example.com", "New \"Quoted\" Person");
     struct ah_person out;
     struct ah_audit_entry *items;
@@ -509,7 +391,7 @@ static void test_people_create_is_audited(void **state)
     char target[64];
 
     in.role = AH_ROLE_PRO;
-    as(f, &lead);
+    fx_as(f, &lead);
     f->cx.now = T0 + 77;
     assert_ok(ah_people_create(&f->cx, &in, &out, &err));
     assert_ok(ah_audit_list(&f->cx, 0, 10, &items, &n, &err));
@@ -535,8 +417,8 @@ static void test_people_update_role_audited(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
-    struct ah_person mo = make(f, "mo@example.com", "Mo", AH_ROLE_MEMBER);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
+    struct ah_person mo = fx_person(f, "mo@example.com", "Mo", AH_ROLE_MEMBER, NULL);
     struct ah_person_input in;
     struct ah_person out, got;
     struct ah_audit_entry *items;
@@ -546,7 +428,7 @@ static void test_people_update_role_audited(void **state)
 
     ah_person_input_init(&in);
     in.role = AH_ROLE_PRO;
-    as(f, &lead);
+    fx_as(f, &lead);
     f->cx.now = T0 + 1000;
     assert_ok(ah_people_update(&f->cx, mo.id, &in, &out, &err));
     assert_int_equal(out.role, AH_ROLE_PRO);
@@ -579,8 +461,8 @@ static void test_people_update_manager_audited_as_id_or_null(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
-    struct ah_person mo = make(f, "mo@example.com", "Mo", AH_ROLE_MEMBER);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
+    struct ah_person mo = fx_person(f, "mo@example.com", "Mo", AH_ROLE_MEMBER, NULL);
     struct ah_person_input in;
     struct ah_person out;
     struct ah_audit_entry *items;
@@ -591,7 +473,7 @@ static void test_people_update_manager_audited_as_id_or_null(void **state)
     in.has_manager = true;
     in.manager_id = lead.id;
     in.department = AH_STR_LIT("Billing \"East\"");
-    as(f, &lead);
+    fx_as(f, &lead);
     assert_ok(ah_people_update(&f->cx, mo.id, &in, &out, &err));
     assert_ok(ah_audit_list(&f->cx, 0, 1, &items, &n, &err));
     assert_int_equal(n, 1);
@@ -613,16 +495,16 @@ static void test_people_update_own_role_forbidden(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
-    struct ah_person admin = make(f, "admin@example.com", "Ada", AH_ROLE_ADMIN);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
+    struct ah_person admin = fx_person(f, "admin@example.com", "Ada", AH_ROLE_ADMIN, NULL);
     struct ah_person_input in;
     struct ah_person out, got;
 
     ah_person_input_init(&in);
     in.role = AH_ROLE_MEMBER;
-    as(f, &lead);
+    fx_as(f, &lead);
     assert_code(AH_E_FORBIDDEN, ah_people_update(&f->cx, lead.id, &in, &out, &err));
-    as(f, &admin);
+    fx_as(f, &admin);
     assert_code(AH_E_FORBIDDEN, ah_people_update(&f->cx, admin.id, &in, &out, &err));
     assert_ok(ah_people_get(&f->cx, admin.id, &got, &err));
     assert_int_equal(got.role, AH_ROLE_ADMIN);
@@ -635,25 +517,25 @@ static void test_people_member_cannot_read_audit(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person member = make(f, "m@example.com", "Mo", AH_ROLE_MEMBER);
-    struct ah_person pro = make(f, "p@example.com", "Pia", AH_ROLE_PRO);
-    struct ah_person lead = make(f, "l@example.com", "Lee", AH_ROLE_LEAD);
-    struct ah_person admin = make(f, "a@example.com", "Ada", AH_ROLE_ADMIN);
+    struct ah_person member = fx_person(f, "m@example.com", "Mo", AH_ROLE_MEMBER, NULL);
+    struct ah_person pro = fx_person(f, "p@example.com", "Pia", AH_ROLE_PRO, NULL);
+    struct ah_person lead = fx_person(f, "l@example.com", "Lee", AH_ROLE_LEAD, NULL);
+    struct ah_person admin = fx_person(f, "a@example.com", "Ada", AH_ROLE_ADMIN, NULL);
     struct ah_audit_entry *items = NULL;
     size_t n = 99;
 
-    as(f, &member);
+    fx_as(f, &member);
     assert_code(AH_E_FORBIDDEN, ah_audit_list(&f->cx, 0, 10, &items, &n, &err));
     assert_non_null(strstr(err.msg, "audit"));
     assert_int_equal(n, 99);
-    as(f, &pro);
+    fx_as(f, &pro);
     assert_code(AH_E_FORBIDDEN, ah_audit_list(&f->cx, 0, 10, &items, &n, &err));
-    as(f, NULL);
+    fx_as(f, NULL);
     assert_code(AH_E_UNAUTHENTICATED, ah_audit_list(&f->cx, 0, 10, &items, &n, &err));
-    as(f, &lead);
+    fx_as(f, &lead);
     assert_ok(ah_audit_list(&f->cx, 0, 10, &items, &n, &err));
     assert_int_equal(n, 4);
-    as(f, &admin);
+    fx_as(f, &admin);
     assert_ok(ah_audit_list(&f->cx, 0, 2, &items, &n, &err));
     assert_int_equal(n, 2);
     assert_ok(ah_audit_list(&f->cx, items[1].id, 10, &items, &n, &err));
@@ -664,20 +546,20 @@ static void test_people_update_admin_role_only_by_admin(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
-    struct ah_person admin = make(f, "admin@example.com", "Ada", AH_ROLE_ADMIN);
-    struct ah_person mo = make(f, "mo@example.com", "Mo", AH_ROLE_MEMBER);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
+    struct ah_person admin = fx_person(f, "admin@example.com", "Ada", AH_ROLE_ADMIN, NULL);
+    struct ah_person mo = fx_person(f, "mo@example.com", "Mo", AH_ROLE_MEMBER, NULL);
     struct ah_person_input in;
     struct ah_person out, got;
-    size_t audit = count_audit(f);
+    size_t audit = fx_count_audit(f);
 
     ah_person_input_init(&in);
     in.role = AH_ROLE_ADMIN;
-    as(f, &lead);
+    fx_as(f, &lead);
     assert_code(AH_E_FORBIDDEN, ah_people_update(&f->cx, mo.id, &in, &out, &err));
     in.role = AH_ROLE_MEMBER; /* nor take it away */
     assert_code(AH_E_FORBIDDEN, ah_people_update(&f->cx, admin.id, &in, &out, &err));
-    assert_int_equal(count_audit(f), audit);
+    assert_int_equal(fx_count_audit(f), audit);
     assert_ok(ah_people_get(&f->cx, mo.id, &got, &err));
     assert_int_equal(got.role, AH_ROLE_MEMBER);
     assert_ok(ah_people_get(&f->cx, admin.id, &got, &err));
@@ -686,7 +568,7 @@ static void test_people_update_admin_role_only_by_admin(void **state)
     ah_person_input_init(&in);
     in.department = AH_STR_LIT("IT");
     assert_ok(ah_people_update(&f->cx, admin.id, &in, &out, &err));
-    as(f, &admin);
+    fx_as(f, &admin);
     in.role = AH_ROLE_ADMIN;
     assert_ok(ah_people_update(&f->cx, mo.id, &in, &out, &err));
     assert_int_equal(out.role, AH_ROLE_ADMIN);
@@ -696,13 +578,13 @@ static void test_people_update_refusals(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
-    struct ah_person mo = make(f, "mo@example.com", "Mo", AH_ROLE_MEMBER);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
+    struct ah_person mo = fx_person(f, "mo@example.com", "Mo", AH_ROLE_MEMBER, NULL);
     struct ah_person_input in;
     struct ah_person out;
-    size_t audit = count_audit(f);
+    size_t audit = fx_count_audit(f);
 
-    as(f, &lead);
+    fx_as(f, &lead);
     ah_person_input_init(&in);
     in.email = AH_STR_LIT("other@example.com");
     assert_code(AH_E_INVALID, ah_people_update(&f->cx, mo.id, &in, &out, &err));
@@ -725,8 +607,8 @@ static void test_people_update_refusals(void **state)
     ah_person_input_init(&in);
     in.department = AH_STR_LIT("x");
     assert_code(AH_E_NOT_FOUND, ah_people_update(&f->cx, 999, &in, &out, &err));
-    assert_int_equal(count_audit(f), audit);
-    as(f, &mo);
+    assert_int_equal(fx_count_audit(f), audit);
+    fx_as(f, &mo);
     assert_code(AH_E_FORBIDDEN, ah_people_update(&f->cx, mo.id, &in, &out, &err));
 }
 
@@ -734,12 +616,12 @@ static void test_people_update_deactivate(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
-    struct ah_person mo = make(f, "mo@example.com", "Mo", AH_ROLE_MEMBER);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
+    struct ah_person mo = fx_person(f, "mo@example.com", "Mo", AH_ROLE_MEMBER, NULL);
     struct ah_person_input in;
     struct ah_person out;
 
-    as(f, &lead);
+    fx_as(f, &lead);
     ah_person_input_init(&in);
     in.active = 0;
     in.has_manager = true;
@@ -761,21 +643,21 @@ static void test_people_set_password_owner_only(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person lead = make(f, "lead@example.com", "Lee", AH_ROLE_LEAD);
-    struct ah_person mo = make(f, "mo@example.com", "Mo", AH_ROLE_MEMBER);
+    struct ah_person lead = fx_person(f, "lead@example.com", "Lee", AH_ROLE_LEAD, NULL);
+    struct ah_person mo = fx_person(f, "mo@example.com", "Mo", AH_ROLE_MEMBER, NULL);
     struct ah_person got;
     const char *hash = NULL;
 
-    as(f, &lead);
+    fx_as(f, &lead);
     assert_code(AH_E_FORBIDDEN,
                 ah_people_set_password(&f->cx, mo.id, AH_STR_LIT("lead's choice"), &err));
-    as(f, &mo);
+    fx_as(f, &mo);
     assert_code(AH_E_INVALID, ah_people_set_password(&f->cx, mo.id, AH_STR_LIT("short"), &err));
     assert_ok(ah_people_set_password(&f->cx, mo.id, AH_STR_LIT("mo's own secret"), &err));
     assert_ok(ah_store_person_get_by_email(f->store, AH_STR_LIT("mo@example.com"), &f->arena, &got,
                                            &hash, &err));
     assert_true(ah_crypto_password_verify(hash, AH_STR_LIT("mo's own secret")));
-    as_system(f);
+    fx_as_system(f);
     assert_ok(ah_people_set_password(&f->cx, mo.id, AH_STR_LIT("reset by operator"), &err));
     assert_ok(ah_store_person_get_by_email(f->store, AH_STR_LIT("mo@example.com"), &f->arena, &got,
                                            &hash, &err));
@@ -787,13 +669,13 @@ static void test_people_list_pages(void **state)
 {
     struct fx *f = *state;
     struct ah_error err = {0};
-    struct ah_person a = make(f, "a@example.com", "A", AH_ROLE_MEMBER);
-    struct ah_person b = make(f, "b@example.com", "B", AH_ROLE_MEMBER);
-    struct ah_person c = make(f, "c@example.com", "C", AH_ROLE_MEMBER);
+    struct ah_person a = fx_person(f, "a@example.com", "A", AH_ROLE_MEMBER, NULL);
+    struct ah_person b = fx_person(f, "b@example.com", "B", AH_ROLE_MEMBER, NULL);
+    struct ah_person c = fx_person(f, "c@example.com", "C", AH_ROLE_MEMBER, NULL);
     struct ah_person *items;
     size_t n;
 
-    as(f, &a);
+    fx_as(f, &a);
     assert_ok(ah_people_list(&f->cx, 0, 2, &items, &n, &err));
     assert_int_equal(n, 2);
     assert_int_equal(items[0].id, a.id);
@@ -801,7 +683,7 @@ static void test_people_list_pages(void **state)
     assert_ok(ah_people_list(&f->cx, b.id, 2, &items, &n, &err));
     assert_int_equal(n, 1);
     assert_int_equal(items[0].id, c.id);
-    as(f, NULL);
+    fx_as(f, NULL);
     assert_code(AH_E_UNAUTHENTICATED, ah_people_list(&f->cx, 0, 2, &items, &n, &err));
 }
 
@@ -822,7 +704,7 @@ static void test_people_role_names(void **state)
     assert_int_equal(r, AH_ROLE_LEAD);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown)
 
 int main(void)
 {
@@ -853,11 +735,6 @@ int main(void)
         T(test_people_list_pages),
         T(test_people_role_names),
     };
-    struct ah_error err = {0};
 
-    if (ah_crypto_init(&err)) {
-        fprintf(stderr, "%s\n", err.msg);
-        return 1;
-    }
-    return cmocka_run_group_tests_name("people", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("people", tests, fx_crypto_setup, NULL);
 }

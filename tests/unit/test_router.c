@@ -1,29 +1,15 @@
 /* test_router.c - src/http/router.c and src/http/auth.c: request targets
  * into paths and parameters, routes and their {id}, and finding the secret in
  * a Cookie or Authorization header. Pure functions: no database. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
 #include "core/limits.h"
+#include "fixture.h"
 #include "http/auth.h"
 #include "http/router.h"
-
-#define assert_code(want, expr)                                                               \
-    do {                                                                                      \
-        enum ah_err got_ = (expr);                                                            \
-        if (got_ != (want))                                                                   \
-            fail_msg("%s: want %s, got %s (%s)", #expr, ah_err_name(want), ah_err_name(got_), \
-                     got_ ? err.msg : "");                                                    \
-    } while (0)
-#define assert_ok(expr) assert_code(AH_OK, expr)
 
 #define assert_str(view, want)                                                             \
     do {                                                                                   \
@@ -35,7 +21,7 @@
     } while (0)
 
 struct target {
-    struct ah_arena arena;
+    struct ah_arena arena; /* first: fx_arena_new */
     struct ah_str path;
     struct ah_qparam params[AH_MAX_QUERY_PARAMS];
     size_t n;
@@ -43,19 +29,7 @@ struct target {
 
 static int target_setup(void **state)
 {
-    struct target *t = calloc(1, sizeof(*t));
-
-    ah_arena_init(&t->arena);
-    *state = t;
-    return 0;
-}
-
-static int target_teardown(void **state)
-{
-    struct target *t = *state;
-
-    ah_arena_release(&t->arena);
-    free(t);
+    *state = fx_arena_new(sizeof(struct target));
     return 0;
 }
 
@@ -507,7 +481,7 @@ static void test_router_auth_bearer_header_cap(void **state)
     free(h);
 }
 
-#define P(name) cmocka_unit_test_setup_teardown(name, target_setup, target_teardown)
+#define P(name) cmocka_unit_test_setup_teardown(name, target_setup, fx_arena_teardown)
 
 int main(void)
 {

@@ -2,12 +2,6 @@
  * file per test: migrations, people, tickets and their filters, messages,
  * credentials, the audit log, and the error codes a real database gives
  * (constraint, read-only, failed write, busy). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -23,48 +17,18 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "fixture.h"
 #include "store/store.h"
 
-#define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
-
-#define assert_code(want, expr)                                                               \
-    do {                                                                                      \
-        enum ah_err got_ = (expr);                                                            \
-        if (got_ != (want))                                                                   \
-            fail_msg("%s: want %s, got %s (%s)", #expr, ah_err_name(want), ah_err_name(got_), \
-                     got_ ? err.msg : "");                                                    \
-    } while (0)
-#define assert_ok(expr) assert_code(AH_OK, expr)
-
-struct fx {
-    char dir[256];
-    char path[300];
-    struct ah_store *store;
-    struct ah_arena arena;
+/* The shared fixture, and what a test did to the file that teardown undoes. */
+struct store_fx {
+    struct fx fx;
     bool immutable; /* the test set FS_IMMUTABLE_FL on path: clear it */
 };
 
-static int fx_setup(void **state)
+static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
-    struct ah_error err = {0};
-    int from = -1, to = -1;
-
-    snprintf(f->dir, sizeof(f->dir), "%s/ah_store_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof(f->path), "%s/allhands.db", f->dir);
-    ah_arena_init(&f->arena);
-    *state = f;
-    if (ah_store_open(f->path, true, &f->store, &err) ||
-        ah_store_migrate(f->store, &from, &to, &err)) {
-        print_error("setup: %s\n", err.msg);
-        return -1;
-    }
-    return 0;
+    return fx_setup(state, sizeof(struct store_fx), "store");
 }
 
 static void set_immutable(const char *path, bool on)
@@ -81,34 +45,19 @@ static void set_immutable(const char *path, bool on)
     close(fd);
 }
 
-static void remove_db(const char *path)
+static int teardown(void **state)
 {
-    char p[320];
+    struct store_fx *sf = *state;
 
-    unlink(path);
-    snprintf(p, sizeof(p), "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-journal", path);
-    unlink(p);
-}
-
-static int fx_teardown(void **state)
-{
-    struct fx *f = *state;
-
-    if (!f)
-        return 0;
-    ah_store_close(f->store);
-    ah_arena_release(&f->arena);
-    if (f->immutable)
-        set_immutable(f->path, false);
-    chmod(f->path, 0644);
-    remove_db(f->path);
-    rmdir(f->dir);
-    free(f);
-    return 0;
+    if (sf) {
+        /* let go of the file before making it writable again */
+        ah_store_close(sf->fx.store);
+        sf->fx.store = NULL;
+        if (sf->immutable)
+            set_immutable(sf->fx.path, false);
+        chmod(sf->fx.path, 0644);
+    }
+    return fx_teardown(state);
 }
 
 /* ---- seeding ---- */
@@ -257,7 +206,7 @@ static void test_store_migrate_applies_all(void **state)
     assert_ok(ah_store_ping(s, &err));
     ah_store_close(s);
     assert_int_equal(user_version(path), ah_store_schema_version());
-    remove_db(path);
+    fx_remove_db(path);
 }
 
 static void test_store_migrate_idempotent(void **state)
@@ -563,6 +512,35 @@ static void test_store_ticket_list_tag(void **state)
     EXPECT_LIST(f, &fl, "billing, unassigned", 0, s.t1);
 }
 
+static void index_all(struct fx *f)
+{
+    struct ah_error err = {0};
+    bool more = true;
+
+    while (more)
+        assert_ok(ah_store_text_index(f->store, 2, &more, &err));
+}
+
+/* the indexer picks up where it stopped, in batches, and only new rows */
+static void test_store_text_index_batches(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct seed s;
+    struct ah_ticket_filter fl = filter();
+    bool more = false;
+
+    seed(f, &s);
+    fl.query = AH_STR_LIT("\"refund\"");
+    assert_ok(ah_store_text_index(f->store, 1, &more, &err));
+    assert_true(more);
+    index_all(f);
+    assert_ok(ah_store_text_index(f->store, 1000, &more, &err));
+    assert_false(more);
+    EXPECT_LIST(f, &fl, "indexed once", 0, s.t4, s.t1);
+    assert_ok(ah_store_checkpoint(f->store, &err));
+}
+
 static void test_store_ticket_list_fts(void **state)
 {
     struct fx *f = *state;
@@ -570,8 +548,11 @@ static void test_store_ticket_list_fts(void **state)
     struct ah_ticket_filter fl = filter();
 
     seed(f, &s);
-    /* subject of t1, a message of t4 */
+    /* text is searchable once indexed, not before */
     fl.query = AH_STR_LIT("\"refund\"");
+    EXPECT_LIST(f, &fl, "before indexing", 0);
+    index_all(f);
+    /* subject of t1, a message of t4 */
     EXPECT_LIST(f, &fl, "refund", 0, s.t4, s.t1);
     fl.query = AH_STR_LIT("\"charged\" \"twice\"");
     EXPECT_LIST(f, &fl, "charged twice", 0, s.t1);
@@ -594,6 +575,7 @@ static void test_store_ticket_list_fts_syntax_error_is_an_error(void **state)
     size_t n;
 
     seed(f, &s);
+    index_all(f);
     /* the domain quotes every term; a raw FTS5 syntax error is an error, not a crash */
     fl.query = AH_STR_LIT("\"unbalanced");
     assert_code(AH_E_INTERNAL, ah_store_ticket_list(f->store, &fl, &f->arena, &items, &n, &err));
@@ -835,7 +817,8 @@ static void expect_write_refused(struct fx *f)
 
 static void test_store_readonly_file_refuses_writes(void **state)
 {
-    struct fx *f = *state;
+    struct store_fx *sf = *state;
+    struct fx *f = &sf->fx;
     struct ah_error err = {0};
 
     add_person(f, "old@example.com", "Old", AH_ROLE_MEMBER);
@@ -845,7 +828,7 @@ static void test_store_readonly_file_refuses_writes(void **state)
     if (geteuid() == 0) {
         /* root ignores file modes: make the file immutable instead */
         set_immutable(f->path, true);
-        f->immutable = true;
+        sf->immutable = true;
         int fd = open(f->path, O_RDWR);
 
         if (fd >= 0) {
@@ -944,7 +927,7 @@ static void test_store_busy_is_unavailable(void **state)
     ah_store_rollback(f->store);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
@@ -964,6 +947,7 @@ int main(void)
         T(test_store_ticket_list_assignee),
         T(test_store_ticket_list_tag),
         T(test_store_ticket_list_fts),
+        T(test_store_text_index_batches),
         T(test_store_ticket_list_fts_syntax_error_is_an_error),
         T(test_store_ticket_list_cursor_pages),
         T(test_store_ticket_update_and_set_tags),

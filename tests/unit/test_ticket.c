@@ -1,122 +1,35 @@
 /* test_ticket.c - src/domain/ticket.c on a fresh SQLite file per test: SLA
  * due times, visibility by tier, privileged changes and their audit rows,
  * tags, the send check on replies, and search text made safe for FTS5. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <jansson.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/buf.h"
-#include "core/crypto.h"
 #include "core/limits.h"
 #include "domain/audit.h"
 #include "domain/ctx.h"
 #include "domain/people.h"
 #include "domain/ticket.h"
+#include "fixture.h"
 
-#define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
-#define MINUTE (60 * 1000LL)
-
-#define assert_code(want, expr)                                                               \
-    do {                                                                                      \
-        enum ah_err got_ = (expr);                                                            \
-        if (got_ != (want))                                                                   \
-            fail_msg("%s: want %s, got %s (%s)", #expr, ah_err_name(want), ah_err_name(got_), \
-                     got_ ? err.msg : "");                                                    \
-    } while (0)
-#define assert_ok(expr) assert_code(AH_OK, expr)
-
-struct fx {
-    char dir[256];
-    char path[300];
-    struct ah_store *store;
-    struct ah_arena arena;
-    struct ah_settings settings;
-    struct ah_ctx cx;
+/* The shared fixture, then the people each ticket test starts with. */
+struct ticket_fx {
+    struct fx fx;
     struct ah_person member, member2, pro, lead;
 };
 
-static void as(struct fx *f, const struct ah_person *p)
+static int setup(void **state)
 {
-    f->cx.actor = p;
-    f->cx.system = false;
-}
+    struct ticket_fx *tf;
 
-static void as_system(struct fx *f)
-{
-    f->cx.actor = NULL;
-    f->cx.system = true;
-}
-
-static struct ah_person make(struct fx *f, const char *email, const char *name, enum ah_role role)
-{
-    struct ah_error err = {0};
-    struct ah_person_input in;
-    struct ah_person out = {0};
-
-    ah_person_input_init(&in);
-    in.email = ah_str_c(email);
-    in.name = ah_str_c(name);
-    in.role = (int)role;
-    as_system(f);
-    if (ah_people_create(&f->cx, &in, &out, &err))
-        print_error("make %s: %s\n", email, err.msg);
-    return out;
-}
-
-static int fx_setup(void **state)
-{
-    struct fx *f = calloc(1, sizeof(*f));
-    const char *tmp = getenv("TMPDIR");
-    struct ah_error err = {0};
-    int from, to;
-
-    snprintf(f->dir, sizeof(f->dir), "%s/ah_ticket_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
+    if (fx_setup(state, sizeof(*tf), "ticket"))
         return -1;
-    }
-    snprintf(f->path, sizeof(f->path), "%s/allhands.db", f->dir);
-    ah_arena_init(&f->arena);
-    ah_settings_default(&f->settings);
-    *state = f;
-    if (ah_store_open(f->path, true, &f->store, &err) ||
-        ah_store_migrate(f->store, &from, &to, &err)) {
-        print_error("setup: %s\n", err.msg);
-        return -1;
-    }
-    f->cx = (struct ah_ctx){
-        .store = f->store, .arena = &f->arena, .system = true, .now = T0, .settings = &f->settings};
-    f->member = make(f, "member@example.com", "Mia Member", AH_ROLE_MEMBER);
-    f->member2 = make(f, "member2@example.com", "Max Member", AH_ROLE_MEMBER);
-    f->pro = make(f, "pro@example.com", "Pat Pro", AH_ROLE_PRO);
-    f->lead = make(f, "lead@example.com", "Lee Lead", AH_ROLE_LEAD);
-    return f->lead.id ? 0 : -1;
-}
-
-static int fx_teardown(void **state)
-{
-    struct fx *f = *state;
-    char p[320];
-
-    if (!f)
-        return 0;
-    ah_store_close(f->store);
-    ah_arena_release(&f->arena);
-    unlink(f->path);
-    snprintf(p, sizeof(p), "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", f->path);
-    unlink(p);
-    rmdir(f->dir);
-    free(f);
+    tf = *state;
+    tf->member = fx_person(&tf->fx, "member@example.com", "Mia Member", AH_ROLE_MEMBER, NULL);
+    tf->member2 = fx_person(&tf->fx, "member2@example.com", "Max Member", AH_ROLE_MEMBER, NULL);
+    tf->pro = fx_person(&tf->fx, "pro@example.com", "Pat Pro", AH_ROLE_PRO, NULL);
+    tf->lead = fx_person(&tf->fx, "lead@example.com", "Lee Lead", AH_ROLE_LEAD, NULL);
     return 0;
 }
 
@@ -139,35 +52,13 @@ static struct ah_ticket open_ticket(struct fx *f, const char *subject, const cha
     struct ah_error err = {0};
     struct ah_ticket_input in = ticket_input(subject, body);
     struct ah_ticket t = {0};
-    const struct ah_person *actor = f->cx.actor;
-    bool system = f->cx.system;
+    struct fx_actor was = fx_as_system(f);
 
     in.priority = priority;
     in.tier = tier;
-    as_system(f);
     assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
-    f->cx.actor = actor;
-    f->cx.system = system;
+    fx_restore(f, was);
     return t;
-}
-
-static struct ah_ticket reload(struct fx *f, int64_t id)
-{
-    struct ah_error err = {0};
-    struct ah_ticket t = {0};
-
-    assert_ok(ah_store_ticket_get(f->store, id, &f->arena, &t, &err));
-    return t;
-}
-
-static size_t count_audit(struct fx *f)
-{
-    struct ah_error err = {0};
-    struct ah_audit_entry *items;
-    size_t n = 0;
-
-    assert_ok(ah_store_audit_list(f->store, 0, 1000, &f->arena, &items, &n, &err));
-    return n;
 }
 
 static struct ah_audit_entry last_audit(struct fx *f)
@@ -203,15 +94,6 @@ static struct ah_message_input message(enum ah_msg_kind kind, const char *body, 
     return in;
 }
 
-static struct ah_str repeat(struct fx *f, char c, size_t n)
-{
-    char *p = ah_arena_alloc(&f->arena, n + 1);
-
-    memset(p, c, n);
-    p[n] = '\0';
-    return (struct ah_str){p, n};
-}
-
 /* ---- create ---- */
 
 static void test_ticket_create_sets_due_from_priority(void **state)
@@ -242,7 +124,8 @@ static void test_ticket_create_sets_due_from_priority(void **state)
 
 static void test_ticket_create_fields(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket_input in = ticket_input("Printer on fire", "It is really on fire");
     struct ah_ticket t, again;
@@ -250,7 +133,7 @@ static void test_ticket_create_fields(void **state)
     size_t n;
 
     in.source = AH_STR_LIT("email");
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_true(t.id > 0);
     assert_string_equal(t.subject, "Printer on fire");
@@ -279,28 +162,30 @@ static void test_ticket_create_fields(void **state)
 
 static void test_ticket_create_requester_defaults_to_actor(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket_input in = ticket_input("Laptop", "Mine is broken");
     struct ah_ticket t;
 
     in.requester_email = AH_STR_NULL;
     in.requester_name = AH_STR_NULL;
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_string_equal(t.requester_email, "member@example.com");
     assert_string_equal(t.requester_name, "Mia Member");
     assert_string_equal(t.source, "api");
     /* the command line is nobody: it must name the requester */
-    as_system(f);
+    fx_as_system(f);
     assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
-    as(f, NULL);
+    fx_as(f, NULL);
     assert_code(AH_E_UNAUTHENTICATED, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
 }
 
 static void test_ticket_create_invalid_input(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket_input in;
     struct ah_ticket t;
@@ -308,7 +193,7 @@ static void test_ticket_create_invalid_input(void **state)
     struct ah_ticket *items;
     size_t n;
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     in = ticket_input("", "body");
     assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_non_null(strstr(err.msg, "subject"));
@@ -326,7 +211,7 @@ static void test_ticket_create_invalid_input(void **state)
     in = ticket_input("subject", "body");
     in.requester_email = AH_STR_LIT("not an email");
     assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
-    as(f, &f->pro);
+    fx_as(f, &tf->pro);
     in = ticket_input("subject", "body");
     in.tier = 3;
     assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
@@ -339,47 +224,49 @@ static void test_ticket_create_invalid_input(void **state)
 
 static void test_ticket_create_caps(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket_input in = ticket_input("s", "b");
     struct ah_ticket t;
 
-    as(f, &f->member);
-    in.subject = repeat(f, 's', AH_MAX_SUBJECT);
+    fx_as(f, &tf->member);
+    in.subject = fx_repeat(f, 's', AH_MAX_SUBJECT);
     assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_int_equal(strlen(t.subject), AH_MAX_SUBJECT);
-    in.subject = repeat(f, 's', AH_MAX_SUBJECT + 1);
+    in.subject = fx_repeat(f, 's', AH_MAX_SUBJECT + 1);
     assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.subject = AH_STR_LIT("s");
-    in.body = repeat(f, 'b', AH_MAX_MESSAGE_BODY);
+    in.body = fx_repeat(f, 'b', AH_MAX_MESSAGE_BODY);
     assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
-    in.body = repeat(f, 'b', AH_MAX_MESSAGE_BODY + 1);
+    in.body = fx_repeat(f, 'b', AH_MAX_MESSAGE_BODY + 1);
     assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.body = AH_STR_LIT("b");
-    in.requester_name = repeat(f, 'n', AH_MAX_NAME);
+    in.requester_name = fx_repeat(f, 'n', AH_MAX_NAME);
     assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.requester_email = AH_STR_LIT("other@customer.example");
-    in.requester_name = repeat(f, 'n', AH_MAX_NAME + 1);
+    in.requester_name = fx_repeat(f, 'n', AH_MAX_NAME + 1);
     assert_code(AH_E_INVALID, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
 }
 
 static void test_ticket_create_tier_only_by_pro(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket_input in = ticket_input("Database down", "All of it");
     struct ah_ticket t;
 
     in.tier = 2;
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     assert_code(AH_E_FORBIDDEN, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.tier = 1; /* even the default tier: classifying is for pros */
     assert_code(AH_E_FORBIDDEN, ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     in.tier = 2;
-    as(f, &f->pro);
+    fx_as(f, &tf->pro);
     assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_int_equal(t.tier, 2);
-    as(f, &f->lead);
+    fx_as(f, &tf->lead);
     assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_int_equal(t.tier, 2);
 }
@@ -388,7 +275,8 @@ static void test_ticket_create_tier_only_by_pro(void **state)
 
 static void test_ticket_member_cannot_see_tier2(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t1 = open_ticket(f, "Tier one", "easy", -1, 1);
     struct ah_ticket t2 = open_ticket(f, "Tier two", "hard", -1, 2);
@@ -402,7 +290,7 @@ static void test_ticket_member_cannot_see_tier2(void **state)
     struct ah_message out;
     char missing[AH_ERROR_MSG_MAX], hidden[AH_ERROR_MSG_MAX];
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     assert_code(AH_E_NOT_FOUND, ah_ticket_get(&f->cx, t2.id, &got, &msgs, &n, &err));
     snprintf(hidden, sizeof(hidden), "%s", err.msg);
     /* hidden reads exactly like missing */
@@ -418,10 +306,10 @@ static void test_ticket_member_cannot_see_tier2(void **state)
     p.status = AH_STATUS_OPEN;
     assert_code(AH_E_NOT_FOUND, ah_ticket_update(&f->cx, t2.id, &p, &got, &err));
     assert_code(AH_E_NOT_FOUND, ah_ticket_write(&f->cx, t2.id, &in, &out, &msgs, &n, &err));
-    assert_int_equal(reload(f, t2.id).status, AH_STATUS_NEW);
-    assert_int_equal(reload(f, t2.id).message_count, 1);
+    assert_int_equal(fx_reload(f, t2.id).status, AH_STATUS_NEW);
+    assert_int_equal(fx_reload(f, t2.id).message_count, 1);
 
-    as(f, &f->pro);
+    fx_as(f, &tf->pro);
     assert_ok(ah_ticket_get(&f->cx, t2.id, &got, &msgs, &n, &err));
     assert_int_equal(n, 1);
     fl.tier = 0;
@@ -432,16 +320,17 @@ static void test_ticket_member_cannot_see_tier2(void **state)
 
 static void test_ticket_get_missing(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket got;
     struct ah_message *msgs;
     size_t n;
 
-    as(f, &f->lead);
+    fx_as(f, &tf->lead);
     assert_code(AH_E_NOT_FOUND, ah_ticket_get(&f->cx, 12345, &got, &msgs, &n, &err));
     assert_non_null(strstr(err.msg, "12345"));
-    as(f, NULL);
+    fx_as(f, NULL);
     assert_code(AH_E_UNAUTHENTICATED, ah_ticket_get(&f->cx, 12345, &got, &msgs, &n, &err));
 }
 
@@ -449,69 +338,72 @@ static void test_ticket_get_missing(void **state)
 
 static void test_ticket_member_cannot_set_tier(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Tier one", "easy", -1, 1);
     struct ah_ticket_patch p;
     struct ah_ticket out;
-    size_t audit = count_audit(f);
+    size_t audit = fx_count_audit(f);
 
     ah_ticket_patch_init(&p);
     p.tier = 2;
     p.status = AH_STATUS_OPEN;
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     assert_code(AH_E_FORBIDDEN, ah_ticket_update(&f->cx, t.id, &p, &out, &err));
     assert_non_null(strstr(err.msg, "tier"));
     /* nothing of the patch was applied */
-    assert_int_equal(reload(f, t.id).tier, 1);
-    assert_int_equal(reload(f, t.id).status, AH_STATUS_NEW);
-    assert_int_equal(count_audit(f), audit);
+    assert_int_equal(fx_reload(f, t.id).tier, 1);
+    assert_int_equal(fx_reload(f, t.id).status, AH_STATUS_NEW);
+    assert_int_equal(fx_count_audit(f), audit);
     /* the same tier is no change, so no permission is needed */
     p.tier = 1;
     assert_ok(ah_ticket_update(&f->cx, t.id, &p, &out, &err));
     assert_int_equal(out.status, AH_STATUS_OPEN);
-    assert_int_equal(count_audit(f), audit);
+    assert_int_equal(fx_count_audit(f), audit);
 }
 
 static void test_ticket_member_cannot_reassign(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Help", "please", -1, 1);
     struct ah_ticket_patch p;
     struct ah_ticket out;
-    size_t audit = count_audit(f);
+    size_t audit = fx_count_audit(f);
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     ah_ticket_patch_init(&p);
     p.has_assignee = true;
-    p.assignee_id = f->member2.id; /* to someone else */
+    p.assignee_id = tf->member2.id; /* to someone else */
     assert_code(AH_E_FORBIDDEN, ah_ticket_update(&f->cx, t.id, &p, &out, &err));
-    assert_int_equal(reload(f, t.id).assignee_id, 0);
+    assert_int_equal(fx_reload(f, t.id).assignee_id, 0);
     /* taking an unassigned ticket and letting go of it are not privileged */
-    p.assignee_id = f->member.id;
+    p.assignee_id = tf->member.id;
     assert_ok(ah_ticket_update(&f->cx, t.id, &p, &out, &err));
-    assert_int_equal(out.assignee_id, f->member.id);
-    assert_int_equal(reload(f, t.id).assignee_id, f->member.id);
+    assert_int_equal(out.assignee_id, tf->member.id);
+    assert_int_equal(fx_reload(f, t.id).assignee_id, tf->member.id);
     p.assignee_id = 0;
     assert_ok(ah_ticket_update(&f->cx, t.id, &p, &out, &err));
-    assert_int_equal(reload(f, t.id).assignee_id, 0);
-    assert_int_equal(count_audit(f), audit);
+    assert_int_equal(fx_reload(f, t.id).assignee_id, 0);
+    assert_int_equal(fx_count_audit(f), audit);
     /* but not someone else's ticket: neither taking it nor dropping it */
-    as(f, &f->member2);
-    p.assignee_id = f->member2.id;
+    fx_as(f, &tf->member2);
+    p.assignee_id = tf->member2.id;
     assert_ok(ah_ticket_update(&f->cx, t.id, &p, &out, &err));
-    as(f, &f->member);
-    p.assignee_id = f->member.id;
+    fx_as(f, &tf->member);
+    p.assignee_id = tf->member.id;
     assert_code(AH_E_FORBIDDEN, ah_ticket_update(&f->cx, t.id, &p, &out, &err));
     p.assignee_id = 0;
     assert_code(AH_E_FORBIDDEN, ah_ticket_update(&f->cx, t.id, &p, &out, &err));
-    assert_int_equal(reload(f, t.id).assignee_id, f->member2.id);
+    assert_int_equal(fx_reload(f, t.id).assignee_id, tf->member2.id);
 }
 
 static void test_ticket_pro_reassign_audited(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Help", "please", -1, 1);
     struct ah_ticket_patch p;
@@ -520,26 +412,26 @@ static void test_ticket_pro_reassign_audited(void **state)
     json_t *before, *after;
     char target[64];
 
-    as(f, &f->pro);
+    fx_as(f, &tf->pro);
     f->cx.now = T0 + 9 * MINUTE;
     ah_ticket_patch_init(&p);
     p.has_assignee = true;
-    p.assignee_id = f->member.id;
+    p.assignee_id = tf->member.id;
     assert_ok(ah_ticket_update(&f->cx, t.id, &p, &out, &err));
-    assert_int_equal(out.assignee_id, f->member.id);
-    assert_int_equal(reload(f, t.id).assignee_id, f->member.id);
+    assert_int_equal(out.assignee_id, tf->member.id);
+    assert_int_equal(fx_reload(f, t.id).assignee_id, tf->member.id);
     e = last_audit(f);
     snprintf(target, sizeof(target), "ticket:%lld", (long long)t.id);
     assert_string_equal(e.action, "ticket.update");
     assert_string_equal(e.target, target);
-    assert_int_equal(e.actor_id, f->pro.id);
+    assert_int_equal(e.actor_id, tf->pro.id);
     assert_true(e.at == T0 + 9 * MINUTE);
     before = json_loads(e.before, 0, NULL);
     after = json_loads(e.after, 0, NULL);
     assert_non_null(before);
     assert_non_null(after);
     assert_true(json_is_null(json_object_get(before, "assignee_id")));
-    assert_int_equal(json_integer_value(json_object_get(after, "assignee_id")), f->member.id);
+    assert_int_equal(json_integer_value(json_object_get(after, "assignee_id")), tf->member.id);
     assert_int_equal(json_object_size(before), 1);
     assert_int_equal(json_object_size(after), 1);
     json_decref(before);
@@ -548,7 +440,8 @@ static void test_ticket_pro_reassign_audited(void **state)
 
 static void test_ticket_pro_tier_change_audited(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Help", "please", -1, 1);
     struct ah_ticket_patch p;
@@ -557,18 +450,18 @@ static void test_ticket_pro_tier_change_audited(void **state)
     json_t *before, *after;
 
     /* a member holds it; moving it to tier 2 takes it from them */
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     ah_ticket_patch_init(&p);
     p.has_assignee = true;
-    p.assignee_id = f->member.id;
+    p.assignee_id = tf->member.id;
     assert_ok(ah_ticket_update(&f->cx, t.id, &p, &out, &err));
-    as(f, &f->pro);
+    fx_as(f, &tf->pro);
     ah_ticket_patch_init(&p);
     p.tier = 2;
     assert_ok(ah_ticket_update(&f->cx, t.id, &p, &out, &err));
     assert_int_equal(out.tier, 2);
     assert_int_equal(out.assignee_id, 0);
-    assert_int_equal(reload(f, t.id).tier, 2);
+    assert_int_equal(fx_reload(f, t.id).tier, 2);
     e = last_audit(f);
     assert_string_equal(e.action, "ticket.update");
     before = json_loads(e.before, 0, NULL);
@@ -577,7 +470,7 @@ static void test_ticket_pro_tier_change_audited(void **state)
     assert_non_null(after);
     assert_int_equal(json_integer_value(json_object_get(before, "tier")), 1);
     assert_int_equal(json_integer_value(json_object_get(after, "tier")), 2);
-    assert_int_equal(json_integer_value(json_object_get(before, "assignee_id")), f->member.id);
+    assert_int_equal(json_integer_value(json_object_get(before, "assignee_id")), tf->member.id);
     assert_true(json_is_null(json_object_get(after, "assignee_id")));
     json_decref(before);
     json_decref(after);
@@ -585,23 +478,24 @@ static void test_ticket_pro_tier_change_audited(void **state)
     ah_ticket_patch_init(&p);
     p.tier = 1;
     p.has_assignee = true;
-    p.assignee_id = f->pro.id;
+    p.assignee_id = tf->pro.id;
     assert_ok(ah_ticket_update(&f->cx, t.id, &p, &out, &err));
     ah_ticket_patch_init(&p);
     p.tier = 2;
     assert_ok(ah_ticket_update(&f->cx, t.id, &p, &out, &err));
-    assert_int_equal(out.assignee_id, f->pro.id);
+    assert_int_equal(out.assignee_id, tf->pro.id);
     p.tier = 3;
     assert_code(AH_E_INVALID, ah_ticket_update(&f->cx, t.id, &p, &out, &err));
 }
 
 static void test_ticket_assignee_must_fit(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t1 = open_ticket(f, "One", "x", -1, 1);
     struct ah_ticket t2 = open_ticket(f, "Two", "x", -1, 2);
-    struct ah_person gone = make(f, "gone@example.com", "Gone", AH_ROLE_PRO);
+    struct ah_person gone = fx_person(f, "gone@example.com", "Gone", AH_ROLE_PRO, NULL);
     struct ah_person_input pin;
     struct ah_person pout;
     struct ah_ticket_patch p;
@@ -610,7 +504,7 @@ static void test_ticket_assignee_must_fit(void **state)
     ah_person_input_init(&pin);
     pin.active = 0;
     assert_ok(ah_people_update(&f->cx, gone.id, &pin, &pout, &err));
-    as(f, &f->lead);
+    fx_as(f, &tf->lead);
     ah_ticket_patch_init(&p);
     p.has_assignee = true;
     p.assignee_id = 98765;
@@ -618,22 +512,23 @@ static void test_ticket_assignee_must_fit(void **state)
     assert_non_null(strstr(err.msg, "98765"));
     p.assignee_id = gone.id;
     assert_code(AH_E_INVALID, ah_ticket_update(&f->cx, t1.id, &p, &out, &err));
-    p.assignee_id = f->member.id;
+    p.assignee_id = tf->member.id;
     assert_code(AH_E_INVALID, ah_ticket_update(&f->cx, t2.id, &p, &out, &err));
     assert_non_null(strstr(err.msg, "tier 2"));
-    p.assignee_id = f->pro.id;
+    p.assignee_id = tf->pro.id;
     assert_ok(ah_ticket_update(&f->cx, t2.id, &p, &out, &err));
 }
 
 static void test_ticket_priority_change_moves_due(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Slow", "x", AH_PRIO_LOW, 0);
     struct ah_ticket_patch p;
     struct ah_ticket out;
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     f->cx.now = T0 + 30 * MINUTE;
     ah_ticket_patch_init(&p);
     p.priority = AH_PRIO_URGENT;
@@ -641,15 +536,16 @@ static void test_ticket_priority_change_moves_due(void **state)
     /* the deadline counts from when the ticket came in, not from the change */
     assert_true(out.due_at == T0 + f->settings.sla_first_ms[AH_PRIO_URGENT]);
     assert_true(out.resolve_due_at == T0 + f->settings.sla_resolve_ms[AH_PRIO_URGENT]);
-    assert_true(reload(f, t.id).due_at == out.due_at);
-    assert_true(reload(f, t.id).updated_at == T0 + 30 * MINUTE);
+    assert_true(fx_reload(f, t.id).due_at == out.due_at);
+    assert_true(fx_reload(f, t.id).updated_at == T0 + 30 * MINUTE);
 }
 
 /* ---- tags ---- */
 
 static void test_ticket_tags_normalized(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket_input in = ticket_input("Tagged", "x");
     struct ah_ticket t;
@@ -665,7 +561,7 @@ static void test_ticket_tags_normalized(void **state)
     in.tags[3] = AH_STR_LIT("a-1");
     in.tags[4] = AH_STR_LIT("x.y:z_w");
     in.tags[5] = AH_STR_LIT("BILLING");
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     assert_ok(ah_ticket_create(&f->cx, &in, &t, NULL, &err));
     assert_string_equal(t.tags, "a-1 billing vip x.y:z_w");
     assert_ok(ah_ticket_list(&f->cx, &fl, &items, &n, &err));
@@ -679,11 +575,12 @@ static void test_ticket_tags_bad_char_invalid(void **state)
 {
     static const char *const bad[] = {"two words", "semi;colon", "slash/ed", "caf\xC3\xA9",
                                       "quote\"",   "star*",      "tab\t",    "comma,"};
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     const char *out = NULL;
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct ah_str tags[2] = {AH_STR_LIT("fine"), ah_str_c(bad[i])};
 
@@ -700,17 +597,18 @@ static void test_ticket_tags_bad_char_invalid(void **state)
 
 static void test_ticket_tags_caps(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_str tags[AH_MAX_TAGS + 1];
     const char *out = NULL;
     struct ah_str one;
 
-    as(f, &f->member);
-    one = repeat(f, 't', AH_MAX_TAG);
+    fx_as(f, &tf->member);
+    one = fx_repeat(f, 't', AH_MAX_TAG);
     assert_ok(ah_ticket_tags_join(&f->cx, &one, 1, &out, &err));
     assert_int_equal(strlen(out), AH_MAX_TAG);
-    one = repeat(f, 't', AH_MAX_TAG + 1);
+    one = fx_repeat(f, 't', AH_MAX_TAG + 1);
     assert_code(AH_E_INVALID, ah_ticket_tags_join(&f->cx, &one, 1, &out, &err));
     for (size_t i = 0; i <= AH_MAX_TAGS; i++) {
         char *s = ah_arena_alloc(&f->arena, 8);
@@ -727,7 +625,8 @@ static void test_ticket_tags_caps(void **state)
 
 static void test_ticket_update_tags(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Tags", "x", -1, 1);
     struct ah_ticket_patch p;
@@ -735,7 +634,7 @@ static void test_ticket_update_tags(void **state)
     struct ah_ticket_filter fl = {.limit = 50, .tag = AH_STR_LIT("old")};
     size_t n;
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     ah_ticket_patch_init(&p);
     p.has_tags = true;
     p.ntags = 1;
@@ -746,7 +645,7 @@ static void test_ticket_update_tags(void **state)
     p.tags[0] = AH_STR_LIT("new");
     p.tags[1] = AH_STR_LIT("Newer");
     assert_ok(ah_ticket_update(&f->cx, t.id, &p, &out, &err));
-    assert_string_equal(reload(f, t.id).tags, "new newer");
+    assert_string_equal(fx_reload(f, t.id).tags, "new newer");
     assert_ok(ah_ticket_list(&f->cx, &fl, &items, &n, &err));
     assert_int_equal(n, 0);
     fl.tag = AH_STR_LIT("newer");
@@ -754,36 +653,38 @@ static void test_ticket_update_tags(void **state)
     assert_int_equal(n, 1);
     p.tags[1] = AH_STR_LIT("bad tag");
     assert_code(AH_E_INVALID, ah_ticket_update(&f->cx, t.id, &p, &out, &err));
-    assert_string_equal(reload(f, t.id).tags, "new newer");
+    assert_string_equal(fx_reload(f, t.id).tags, "new newer");
 }
 
 /* ---- write: replies, notes and the send check ---- */
 
 static void test_ticket_write_reply_needs_seen(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Help", "please", -1, 1);
     struct ah_message_input in = message(AH_MSG_REPLY, "On it", -1);
     struct ah_message out, *newer = NULL;
     size_t nnewer = 0;
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     assert_code(AH_E_INVALID, ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
     assert_non_null(strstr(err.msg, "seen_message_id"));
-    assert_int_equal(reload(f, t.id).message_count, 1);
+    assert_int_equal(fx_reload(f, t.id).message_count, 1);
     /* a note may go without */
     in = message(AH_MSG_NOTE, "internal remark", -1);
     assert_ok(ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
     assert_int_equal(out.kind, AH_MSG_NOTE);
-    assert_int_equal(reload(f, t.id).message_count, 2);
+    assert_int_equal(fx_reload(f, t.id).message_count, 2);
     in = message(AH_MSG_CUSTOMER, "pretending", t.last_message_id);
     assert_code(AH_E_INVALID, ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
 }
 
 static void test_ticket_write_seen_must_be_in_thread(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket a = open_ticket(f, "A", "a", -1, 1);
     struct ah_ticket b = open_ticket(f, "B", "b", -1, 1);
@@ -791,7 +692,7 @@ static void test_ticket_write_seen_must_be_in_thread(void **state)
     struct ah_message out, *newer = NULL;
     size_t nnewer = 0;
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     /* b's message is newer than a's: claiming to have read it must not pass */
     in = message(AH_MSG_REPLY, "hi", b.last_message_id);
     assert_code(AH_E_INVALID, ah_ticket_write(&f->cx, a.id, &in, &out, &newer, &nnewer, &err));
@@ -799,14 +700,15 @@ static void test_ticket_write_seen_must_be_in_thread(void **state)
     assert_code(AH_E_INVALID, ah_ticket_write(&f->cx, a.id, &in, &out, &newer, &nnewer, &err));
     in = message(AH_MSG_REPLY, "hi", b.last_message_id + 100);
     assert_code(AH_E_INVALID, ah_ticket_write(&f->cx, b.id, &in, &out, &newer, &nnewer, &err));
-    assert_int_equal(reload(f, a.id).message_count, 1);
+    assert_int_equal(fx_reload(f, a.id).message_count, 1);
     in = message(AH_MSG_REPLY, "hi", a.last_message_id);
     assert_ok(ah_ticket_write(&f->cx, a.id, &in, &out, &newer, &nnewer, &err));
 }
 
 static void test_ticket_write_stale_seen_conflict(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Help", "please", -1, 1);
     int64_t first = t.last_message_id;
@@ -817,26 +719,26 @@ static void test_ticket_write_stale_seen_conflict(void **state)
     struct ah_ticket after;
 
     /* a colleague writes a note, then the customer writes again */
-    as(f, &f->member2);
+    fx_as(f, &tf->member2);
     f->cx.now = T0 + MINUTE;
     in = message(AH_MSG_NOTE, "I called them", first);
     assert_ok(ah_ticket_write(&f->cx, t.id, &in, &note, &newer, &nnewer, &err));
     f->cx.now = T0 + 2 * MINUTE;
     cust = customer_writes(f, t.id, "Any news?");
     /* a reply written having seen only the first message is refused */
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     f->cx.now = T0 + 3 * MINUTE;
     in = message(AH_MSG_REPLY, "We are looking into it", first);
     assert_code(AH_E_CONFLICT, ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
     assert_non_null(strstr(err.msg, "2 new message"));
     assert_int_equal(nnewer, 2);
     assert_int_equal(newer[0].id, note.id);
-    assert_int_equal(newer[0].author_id, f->member2.id);
+    assert_int_equal(newer[0].author_id, tf->member2.id);
     assert_string_equal(newer[0].body, "I called them");
     assert_int_equal(newer[1].id, cust);
     assert_int_equal(newer[1].kind, AH_MSG_CUSTOMER);
     /* and nothing was stored or changed */
-    after = reload(f, t.id);
+    after = fx_reload(f, t.id);
     assert_int_equal(after.message_count, 3);
     assert_int_equal(after.status, AH_STATUS_NEW);
     assert_int_equal(after.first_response_at, 0);
@@ -844,39 +746,41 @@ static void test_ticket_write_stale_seen_conflict(void **state)
     /* having read them, the same reply goes through */
     in.seen_message_id = cust;
     assert_ok(ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
-    assert_int_equal(reload(f, t.id).message_count, 4);
+    assert_int_equal(fx_reload(f, t.id).message_count, 4);
     /* seen in the middle: only what came after it */
-    as(f, &f->member2);
+    fx_as(f, &tf->member2);
     in = message(AH_MSG_REPLY, "Again", note.id);
     assert_code(AH_E_CONFLICT, ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
     assert_int_equal(nnewer, 2);
     assert_int_equal(newer[0].id, cust);
-    assert_int_equal(newer[1].author_id, f->member.id);
+    assert_int_equal(newer[1].author_id, tf->member.id);
 }
 
 static void test_ticket_write_own_newer_no_conflict(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Help", "please", -1, 1);
     struct ah_message_input in;
     struct ah_message note, out, *newer = NULL;
     size_t nnewer = 99;
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     in = message(AH_MSG_NOTE, "my own note", t.last_message_id);
     assert_ok(ah_ticket_write(&f->cx, t.id, &in, &note, &newer, &nnewer, &err));
     /* what I wrote myself I have seen */
     in = message(AH_MSG_REPLY, "reply", t.last_message_id);
     assert_ok(ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
     assert_true(out.id > note.id);
-    assert_int_equal(reload(f, t.id).message_count, 3);
-    assert_int_equal(reload(f, t.id).last_message_id, out.id);
+    assert_int_equal(fx_reload(f, t.id).message_count, 3);
+    assert_int_equal(fx_reload(f, t.id).last_message_id, out.id);
 }
 
 static void test_ticket_write_reply_sets_pending_and_first_response(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Help", "please", -1, 1);
     struct ah_message_input in;
@@ -884,17 +788,17 @@ static void test_ticket_write_reply_sets_pending_and_first_response(void **state
     struct ah_ticket after;
     size_t nnewer = 0;
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     f->cx.now = T0 + 10 * MINUTE;
     in = message(AH_MSG_REPLY, "Try turning it off and on", t.last_message_id);
     assert_ok(ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
     assert_int_equal(out.kind, AH_MSG_REPLY);
-    assert_int_equal(out.author_id, f->member.id);
+    assert_int_equal(out.author_id, tf->member.id);
     assert_true(out.created_at == T0 + 10 * MINUTE);
-    after = reload(f, t.id);
+    after = fx_reload(f, t.id);
     assert_int_equal(after.status, AH_STATUS_PENDING);
     assert_true(after.first_response_at == T0 + 10 * MINUTE);
-    assert_int_equal(after.assignee_id, f->member.id);
+    assert_int_equal(after.assignee_id, tf->member.id);
     assert_int_equal(after.claim_until, 0);
     assert_int_equal(after.last_message_id, out.id);
     assert_true(after.updated_at == T0 + 10 * MINUTE);
@@ -903,14 +807,15 @@ static void test_ticket_write_reply_sets_pending_and_first_response(void **state
     in = message(AH_MSG_REPLY, "Fixed", out.id);
     in.status = AH_STATUS_SOLVED;
     assert_ok(ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
-    after = reload(f, t.id);
+    after = fx_reload(f, t.id);
     assert_int_equal(after.status, AH_STATUS_SOLVED);
     assert_true(after.first_response_at == T0 + 10 * MINUTE);
 }
 
 static void test_ticket_write_note_changes_no_state(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Help", "please", -1, 1);
     struct ah_message_input in = message(AH_MSG_NOTE, "thinking", -1);
@@ -918,9 +823,9 @@ static void test_ticket_write_note_changes_no_state(void **state)
     struct ah_ticket after;
     size_t nnewer = 0;
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     assert_ok(ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
-    after = reload(f, t.id);
+    after = fx_reload(f, t.id);
     assert_int_equal(after.status, AH_STATUS_NEW);
     assert_int_equal(after.first_response_at, 0);
     assert_int_equal(after.assignee_id, 0);
@@ -929,7 +834,8 @@ static void test_ticket_write_note_changes_no_state(void **state)
 
 static void test_ticket_write_reply_keeps_other_assignee(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Help", "please", -1, 1);
     struct ah_ticket_patch p;
@@ -938,37 +844,38 @@ static void test_ticket_write_reply_keeps_other_assignee(void **state)
     struct ah_message m, *newer = NULL;
     size_t nnewer = 0;
 
-    as(f, &f->member2);
+    fx_as(f, &tf->member2);
     ah_ticket_patch_init(&p);
     p.has_assignee = true;
-    p.assignee_id = f->member2.id;
+    p.assignee_id = tf->member2.id;
     assert_ok(ah_ticket_update(&f->cx, t.id, &p, &out, &err));
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     in = message(AH_MSG_REPLY, "helping out", t.last_message_id);
     assert_ok(ah_ticket_write(&f->cx, t.id, &in, &m, &newer, &nnewer, &err));
-    assert_int_equal(reload(f, t.id).assignee_id, f->member2.id);
-    assert_int_equal(reload(f, t.id).status, AH_STATUS_PENDING);
+    assert_int_equal(fx_reload(f, t.id).assignee_id, tf->member2.id);
+    assert_int_equal(fx_reload(f, t.id).status, AH_STATUS_PENDING);
 }
 
 static void test_ticket_write_body_caps(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket t = open_ticket(f, "Help", "please", -1, 1);
     struct ah_message_input in = message(AH_MSG_NOTE, "", -1);
     struct ah_message out, *newer = NULL;
     size_t nnewer = 0;
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     assert_code(AH_E_INVALID, ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
     in.body = AH_STR_LIT(" \n\t ");
     assert_code(AH_E_INVALID, ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
-    in.body = repeat(f, 'w', AH_MAX_MESSAGE_BODY);
+    in.body = fx_repeat(f, 'w', AH_MAX_MESSAGE_BODY);
     assert_ok(ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
     assert_int_equal(strlen(out.body), AH_MAX_MESSAGE_BODY);
-    in.body = repeat(f, 'w', AH_MAX_MESSAGE_BODY + 1);
+    in.body = fx_repeat(f, 'w', AH_MAX_MESSAGE_BODY + 1);
     assert_code(AH_E_INVALID, ah_ticket_write(&f->cx, t.id, &in, &out, &newer, &nnewer, &err));
-    assert_int_equal(reload(f, t.id).message_count, 2);
+    assert_int_equal(fx_reload(f, t.id).message_count, 2);
     in.body = AH_STR_LIT("fine");
     assert_code(AH_E_NOT_FOUND, ah_ticket_write(&f->cx, 999, &in, &out, &newer, &nnewer, &err));
 }
@@ -977,11 +884,12 @@ static void test_ticket_write_body_caps(void **state)
 
 static void test_ticket_search_query_quotes_terms(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_str q;
 
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     assert_ok(ah_ticket_search_query(&f->cx, AH_STR_LIT("refund \"quoted\" OR * NEAR(a b) col:x"),
                                      &q, &err));
     assert_int_equal(q.len, strlen(q.p));
@@ -999,7 +907,8 @@ static void test_ticket_search_query_runs_safely(void **state)
         "\"", "\"\"\"", "*",     "OR",        "a OR b",    "NOT x",
         "-x", "^start", "col:x", "subject:x", "NEAR(a b)", "(",
         ")",  "{a b}",  "a AND", "x*",        "\"a\" \"b", "'; DROP TABLE tickets; --"};
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_ticket_filter fl;
     struct ah_ticket *items;
@@ -1007,7 +916,7 @@ static void test_ticket_search_query_runs_safely(void **state)
     struct ah_ticket t = open_ticket(f, "Refund for order 42", "I was charged twice", -1, 1);
 
     open_ticket(f, "Printer", "It is on fire", -1, 1);
-    as(f, &f->member);
+    fx_as(f, &tf->member);
     for (size_t i = 0; i < sizeof(nasty) / sizeof(nasty[0]); i++) {
         memset(&fl, 0, sizeof(fl));
         fl.limit = 50;
@@ -1030,24 +939,25 @@ static void test_ticket_search_query_runs_safely(void **state)
     assert_ok(ah_ticket_list(&f->cx, &fl, &items, &n, &err));
     assert_int_equal(n, 0);
     /* the table is still there */
-    assert_int_equal(reload(f, t.id).id, t.id);
+    assert_int_equal(fx_reload(f, t.id).id, t.id);
 }
 
 static void test_ticket_search_query_caps(void **state)
 {
-    struct fx *f = *state;
+    struct ticket_fx *tf = *state;
+    struct fx *f = &tf->fx;
     struct ah_error err = {0};
     struct ah_str q;
     struct ah_buf b;
     size_t quotes;
 
-    as(f, &f->member);
-    assert_ok(ah_ticket_search_query(&f->cx, repeat(f, 'a', AH_MAX_QUERY), &q, &err));
+    fx_as(f, &tf->member);
+    assert_ok(ah_ticket_search_query(&f->cx, fx_repeat(f, 'a', AH_MAX_QUERY), &q, &err));
     assert_int_equal(q.len, AH_MAX_QUERY + 2);
     assert_code(AH_E_INVALID,
-                ah_ticket_search_query(&f->cx, repeat(f, 'a', AH_MAX_QUERY + 1), &q, &err));
+                ah_ticket_search_query(&f->cx, fx_repeat(f, 'a', AH_MAX_QUERY + 1), &q, &err));
     /* the worst case for the output: every byte a quote */
-    assert_ok(ah_ticket_search_query(&f->cx, repeat(f, '"', AH_MAX_QUERY), &q, &err));
+    assert_ok(ah_ticket_search_query(&f->cx, fx_repeat(f, '"', AH_MAX_QUERY), &q, &err));
     assert_int_equal(q.len, 2 * AH_MAX_QUERY + 2);
     /* many one-letter words: the first 16 are kept */
     ah_buf_init(&b, 1000);
@@ -1089,7 +999,7 @@ static void test_ticket_names_round_trip(void **state)
     assert_false(ah_ticket_source_valid(AH_STR_LIT("")));
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown)
 
 int main(void)
 {
@@ -1125,11 +1035,6 @@ int main(void)
         T(test_ticket_search_query_caps),
         T(test_ticket_names_round_trip),
     };
-    struct ah_error err = {0};
 
-    if (ah_crypto_init(&err)) {
-        fprintf(stderr, "%s\n", err.msg);
-        return 1;
-    }
-    return cmocka_run_group_tests_name("ticket", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("ticket", tests, fx_crypto_setup, NULL);
 }
