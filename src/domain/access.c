@@ -206,11 +206,7 @@ enum ah_err ah_access_token_revoke(struct ah_ctx *cx, int64_t id, struct ah_erro
     if (!rc)
         rc = ah_audit_record(cx, "token.revoke", ah_audit_target(cx, "token", id), NULL, NULL,
                              err);
-    if (!rc)
-        rc = ah_store_commit(cx->store, err);
-    if (rc)
-        ah_store_rollback(cx->store);
-    return rc;
+    return ah_store_end(cx->store, rc, err);
 }
 
 enum ah_err ah_access_purge(struct ah_ctx *cx, struct ah_error *err)

@@ -304,12 +304,11 @@ static enum ah_err add_tickets(struct ah_ctx *cx, struct rng *r, const struct ah
         int64_t end = i + BATCH < o->tickets ? i + BATCH : o->tickets;
 
         rc = ah_store_begin(cx->store, err);
+        if (rc)
+            break;
         for (int64_t j = i; !rc && j < end; j++)
             rc = add_ticket(cx, r, o, j, ids, err);
-        if (!rc)
-            rc = ah_store_commit(cx->store, err);
-        else
-            ah_store_rollback(cx->store);
+        rc = ah_store_end(cx->store, rc, err);
         if (!rc)
             rc = ah_store_checkpoint(cx->store, err);
         if (!rc && o->progress)
@@ -343,12 +342,9 @@ enum ah_err ah_demo_generate(struct ah_ctx *cx, const struct ah_demo_options *o,
     if (rc)
         return rc;
     rc = add_people(cx, &r, o, ids, err);
-    if (!rc)
-        rc = ah_store_commit(cx->store, err);
-    if (rc) {
-        ah_store_rollback(cx->store);
+    rc = ah_store_end(cx->store, rc, err);
+    if (rc)
         return rc;
-    }
     {
         /* ids outlive the arena releases between ticket batches */
         size_t sz = sizeof(*ids) * (size_t)o->people;

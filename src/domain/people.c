@@ -330,10 +330,7 @@ enum ah_err ah_people_set_password(struct ah_ctx *cx, int64_t id, struct ah_str 
     if (!rc)
         rc = ah_audit_record(cx, "person.password", ah_audit_target(cx, "person", id), NULL,
                              NULL, err);
-    if (!rc)
-        rc = ah_store_commit(cx->store, err);
-    if (rc)
-        ah_store_rollback(cx->store);
+    rc = ah_store_end(cx->store, rc, err);
 cleanup:
     ah_crypto_wipe(hash, sizeof(hash));
     return rc;

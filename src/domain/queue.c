@@ -60,12 +60,9 @@ enum ah_err ah_queue_next(struct ah_ctx *cx, int64_t done, struct ah_ticket *out
     if (rc)
         return rc;
     rc = claim(cx, done, &id, found, err);
-    if (!rc)
-        rc = ah_store_commit(cx->store, err);
-    if (rc) {
-        ah_store_rollback(cx->store);
+    rc = ah_store_end(cx->store, rc, err);
+    if (rc)
         return rc;
-    }
     if (!*found)
         return AH_OK;
     return ah_ticket_get(cx, id, out, msgs, nmsgs, err);
@@ -98,11 +95,7 @@ enum ah_err ah_queue_release(struct ah_ctx *cx, int64_t id, struct ah_error *err
     rc = held_by_me(cx, id, &held, err);
     if (!rc)
         rc = unclaim(cx, held, err);
-    if (!rc)
-        rc = ah_store_commit(cx->store, err);
-    if (rc)
-        ah_store_rollback(cx->store);
-    return rc;
+    return ah_store_end(cx->store, rc, err);
 }
 
 enum ah_err ah_queue_skip(struct ah_ctx *cx, int64_t id, struct ah_str reason,
@@ -127,11 +120,7 @@ enum ah_err ah_queue_skip(struct ah_ctx *cx, int64_t id, struct ah_str reason,
         rc = ah_store_queue_skip(cx->store, held, cx->actor->id, reason, cx->now, err);
     if (!rc)
         rc = unclaim(cx, held, err);
-    if (!rc)
-        rc = ah_store_commit(cx->store, err);
-    if (rc)
-        ah_store_rollback(cx->store);
-    return rc;
+    return ah_store_end(cx->store, rc, err);
 }
 
 enum ah_err ah_queue_list(struct ah_ctx *cx, struct ah_queue_filter *f, struct ah_ticket **items,

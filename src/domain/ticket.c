@@ -258,12 +258,9 @@ enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in
     m.ticket_id = t.id;
     if (!rc)
         rc = ah_store_message_insert(cx->store, &m, err);
-    if (!rc)
-        rc = ah_store_commit(cx->store, err);
-    if (rc) {
-        ah_store_rollback(cx->store);
+    rc = ah_store_end(cx->store, rc, err);
+    if (rc)
         return rc;
-    }
     t.requester_email = ah_arena_strndup(cx->arena, email.p, email.len);
     t.last_message_id = m.id;
     t.message_count = 1;
@@ -470,12 +467,9 @@ enum ah_err ah_ticket_update(struct ah_ctx *cx, int64_t id, const struct ah_tick
         rc = ah_audit_record(cx, "ticket.update", ah_audit_target(cx, "ticket", id),
                              ticket_json(cx, &before, &after), ticket_json(cx, &after, &before),
                              err);
-    if (!rc)
-        rc = ah_store_commit(cx->store, err);
-    if (rc) {
-        ah_store_rollback(cx->store);
+    rc = ah_store_end(cx->store, rc, err);
+    if (rc)
         return rc;
-    }
     *out = after;
     return AH_OK;
 }

@@ -1,7 +1,4 @@
 /* api_audit.c - /api/v1/audit: the log of privileged changes. */
-#include <inttypes.h>
-#include <stdio.h>
-
 #include "domain/audit.h"
 #include "http/api.h"
 
@@ -12,8 +9,6 @@ void ah_api_audit_list(struct ah_req *r)
     int limit;
     int64_t cursor;
     struct ah_error err;
-    char next[24];
-    struct ah_buf *b;
 
     if (!ah_api_page(r, &limit, &cursor))
         return;
@@ -21,12 +16,6 @@ void ah_api_audit_list(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    b = ah_http_page_begin(r);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            ah_buf_appends(b, ",", NULL);
-        ah_json_put_audit(b, &items[i]);
-    }
-    snprintf(next, sizeof(next), "%" PRId64, n ? items[n - 1].id : 0);
-    ah_http_page_end(r, n == (size_t)limit ? next : NULL);
+    ah_http_reply_page(r, items, n, sizeof(*items), ah_json_item_audit,
+                       ah_http_id_cursor(r, n ? items[n - 1].id : 0, n, limit));
 }

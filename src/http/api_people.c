@@ -1,7 +1,4 @@
 /* api_people.c - /api/v1/people: the roster. */
-#include <inttypes.h>
-#include <stdio.h>
-
 #include "domain/people.h"
 #include "http/api.h"
 
@@ -131,8 +128,6 @@ void ah_api_people_list(struct ah_req *r)
     int limit;
     int64_t cursor;
     struct ah_error err;
-    char next[24];
-    struct ah_buf *b;
 
     if (!ah_api_page(r, &limit, &cursor))
         return;
@@ -140,12 +135,6 @@ void ah_api_people_list(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    b = ah_http_page_begin(r);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            ah_buf_appends(b, ",", NULL);
-        ah_json_put_person(b, &items[i]);
-    }
-    snprintf(next, sizeof(next), "%" PRId64, n ? items[n - 1].id : 0);
-    ah_http_page_end(r, n == (size_t)limit ? next : NULL);
+    ah_http_reply_page(r, items, n, sizeof(*items), ah_json_item_person,
+                       ah_http_id_cursor(r, n ? items[n - 1].id : 0, n, limit));
 }

@@ -94,7 +94,6 @@ void ah_api_queue_list(struct ah_req *r)
     int64_t limit;
     struct ah_error err;
     char next[48];
-    struct ah_buf *b;
 
     if (!ah_api_query_int(r, "limit", 1, AH_MAX_PAGE, AH_DEFAULT_PAGE, &limit) ||
         !queue_cursor(r, &f))
@@ -104,14 +103,9 @@ void ah_api_queue_list(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    b = ah_http_page_begin(r);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            ah_buf_appends(b, ",", NULL);
-        ah_json_put_ticket(b, &items[i], false, NULL, 0);
-    }
     if (n)
         snprintf(next, sizeof(next), "%" PRId64 ".%" PRId64, items[n - 1].due_at,
                  items[n - 1].id);
-    ah_http_page_end(r, n == (size_t)limit ? next : NULL);
+    ah_http_reply_page(r, items, n, sizeof(*items), ah_json_item_ticket,
+                       n == (size_t)limit ? next : NULL);
 }

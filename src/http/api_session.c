@@ -107,19 +107,12 @@ void ah_api_tokens_list(struct ah_req *r)
     struct ah_credential *items;
     size_t n;
     struct ah_error err;
-    struct ah_buf *b;
 
     if (ah_access_token_list(&r->cx, &items, &n, &err)) {
         ah_api_fail(r, &err);
         return;
     }
-    b = ah_http_page_begin(r);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            ah_buf_appends(b, ",", NULL);
-        ah_json_put_credential(b, &items[i], NULL);
-    }
-    ah_http_page_end(r, NULL);
+    ah_http_reply_page(r, items, n, sizeof(*items), ah_json_item_credential, NULL);
 }
 
 void ah_api_tokens_delete(struct ah_req *r)

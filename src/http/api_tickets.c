@@ -1,6 +1,4 @@
 /* api_tickets.c - /api/v1/tickets and their messages. */
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "domain/ticket.h"
@@ -181,8 +179,6 @@ void ah_api_tickets_list(struct ah_req *r)
     struct ah_ticket *items;
     size_t n;
     struct ah_error err;
-    char next[24];
-    struct ah_buf *b;
 
     if (!list_filter(r, &f))
         return;
@@ -190,14 +186,8 @@ void ah_api_tickets_list(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    b = ah_http_page_begin(r);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            ah_buf_appends(b, ",", NULL);
-        ah_json_put_ticket(b, &items[i], false, NULL, 0);
-    }
-    snprintf(next, sizeof(next), "%" PRId64, n ? items[n - 1].id : 0);
-    ah_http_page_end(r, n == (size_t)f.limit ? next : NULL);
+    ah_http_reply_page(r, items, n, sizeof(*items), ah_json_item_ticket,
+                       ah_http_id_cursor(r, n ? items[n - 1].id : 0, n, f.limit));
 }
 
 enum { P_STATUS, P_PRIORITY, P_TAGS, P_ASSIGNEE, P_TIER, P_N };

@@ -426,3 +426,23 @@ void ah_json_put_audit(struct ah_buf *b, const struct ah_audit_entry *e)
     put_raw(b, e->after);
     PUT(b, "}");
 }
+
+void ah_json_item_person(struct ah_buf *b, const void *p)
+{
+    ah_json_put_person(b, p);
+}
+
+void ah_json_item_ticket(struct ah_buf *b, const void *t)
+{
+    ah_json_put_ticket(b, t, false, NULL, 0);
+}
+
+void ah_json_item_credential(struct ah_buf *b, const void *c)
+{
+    ah_json_put_credential(b, c, NULL);
+}
+
+void ah_json_item_audit(struct ah_buf *b, const void *e)
+{
+    ah_json_put_audit(b, e);
+}

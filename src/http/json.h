@@ -64,4 +64,10 @@ void ah_json_put_messages(struct ah_buf *b, const struct ah_message *m, size_t n
 void ah_json_put_credential(struct ah_buf *b, const struct ah_credential *c, const char *secret);
 void ah_json_put_audit(struct ah_buf *b, const struct ah_audit_entry *e);
 
+/* The same, as list items (const void *), for ah_http_reply_page. */
+void ah_json_item_person(struct ah_buf *b, const void *p);
+void ah_json_item_ticket(struct ah_buf *b, const void *t); /* without its thread */
+void ah_json_item_credential(struct ah_buf *b, const void *c);
+void ah_json_item_audit(struct ah_buf *b, const void *e);
+
 #endif

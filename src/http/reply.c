@@ -1,6 +1,8 @@
 /* reply.c - the one place responses and error bodies are made. */
 #include "http/reply.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,17 +107,31 @@ void ah_http_reply_header(struct ah_req *r, const char *name, const char *value)
     }
 }
 
-struct ah_buf *ah_http_page_begin(struct ah_req *r)
+void ah_http_reply_page(struct ah_req *r, const void *items, size_t n, size_t size,
+                        ah_http_item_writer put, const char *cursor)
 {
-    ah_buf_reset(&r->body_out);
-    ah_buf_appends(&r->body_out, "{\"items\":[", NULL);
-    return &r->body_out;
+    struct ah_buf *b = &r->body_out;
+
+    ah_buf_reset(b);
+    ah_buf_appends(b, "{\"items\":[", NULL);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ah_buf_appends(b, ",", NULL);
+        put(b, (const char *)items + i * size);
+    }
+    ah_buf_appends(b, "],\"next_cursor\":", NULL);
+    ah_json_put_str(b, cursor);
+    ah_buf_appends(b, "}", NULL);
+    ah_http_reply_body(r, 200);
 }
 
-void ah_http_page_end(struct ah_req *r, const char *cursor)
+const char *ah_http_id_cursor(struct ah_req *r, int64_t last_id, size_t n, int limit)
 {
-    ah_buf_appends(&r->body_out, "],\"next_cursor\":", NULL);
-    ah_json_put_str(&r->body_out, cursor);
-    ah_buf_appends(&r->body_out, "}", NULL);
-    ah_http_reply_body(r, 200);
+    char *c;
+
+    if (n == 0 || n < (size_t)limit)
+        return NULL;
+    c = ah_arena_alloc(&r->arena, 24);
+    snprintf(c, 24, "%" PRId64, last_id);
+    return c;
 }

@@ -24,10 +24,14 @@ int ah_http_status(enum ah_err code);
 /* Adds a response header; name and value must outlive the request
  * (literals or r->arena). */
 void ah_http_reply_header(struct ah_req *r, const char *name, const char *value);
-/* A list page: ah_http_page_begin writes {"items":[ and returns the body;
- * the caller writes the items, comma-separated; ah_http_page_end closes it
- * with "next_cursor" (NULL: null) and sends it with 200. */
-struct ah_buf *ah_http_page_begin(struct ah_req *r);
-void ah_http_page_end(struct ah_req *r, const char *cursor);
+/* Writes one item of a list (one of the writers in json.h). */
+typedef void (*ah_http_item_writer)(struct ah_buf *b, const void *item);
+/* Sends {"items":[...],"next_cursor":cursor or null} with 200, the n items
+ * of size bytes each at items written by put. */
+void ah_http_reply_page(struct ah_req *r, const void *items, size_t n, size_t size,
+                        ah_http_item_writer put, const char *cursor);
+/* The cursor of a page ordered by id: the last id when the page is full
+ * (more may follow), else NULL. In r->arena. */
+const char *ah_http_id_cursor(struct ah_req *r, int64_t last_id, size_t n, int limit);
 
 #endif

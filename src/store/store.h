@@ -280,4 +280,15 @@ static inline enum ah_err ah_store_checkpoint(struct ah_store *s, struct ah_erro
 
 #undef AH_STORE_CALL
 
+/* Ends the transaction ah_store_begin opened: commits when rc is AH_OK (and
+ * returns the commit's result), rolls back and returns rc otherwise. */
+static inline enum ah_err ah_store_end(struct ah_store *s, enum ah_err rc, struct ah_error *err)
+{
+    if (rc) {
+        ah_store_rollback(s);
+        return rc;
+    }
+    return ah_store_commit(s, err);
+}
+
 #endif
