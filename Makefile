@@ -18,7 +18,7 @@ run: deps build
 	@echo "  sign in as a demo member:   member@demo.allhands.test / allhands-demo"
 	@echo "  (also pro@ and admin@demo.allhands.test, same password; Ctrl+C stops)"
 	@echo ""
-	exec ./$(BUILD)/allhands serve --db $(DB) --listen $(LISTEN)
+	@exec ./$(BUILD)/allhands serve --db $(DB) --listen $(LISTEN)
 
 deps:
 	@scripts/deps.sh run
