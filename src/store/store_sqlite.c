@@ -19,6 +19,8 @@
 
 #define NMIGRATIONS ((int)(sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0])))
 #define BUSY_TIMEOUT_MS 5000
+/* a write-ahead log this long (in pages: 64 MB of 4 KB pages) is restarted */
+#define RESTART_FRAMES 16384
 
 #define PERSON_COLS                                                                      \
     "p.id, p.email, p.name, p.department, coalesce(p.manager_id, 0), p.role, p.leader, " \
@@ -1406,11 +1408,15 @@ static enum ah_err sq_checkpoint(struct ah_store *base, struct ah_error *err)
 {
     struct sq *q = (struct sq *)base;
     int rc;
+    int frames = 0, copied = 0;
 
-    /* copy what can be copied while writers go on, then restart briefly */
-    rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    /* copy what can be copied while writers go on; restart only once the
+     * log is long, since a restart makes writers wait for an fsync */
+    rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
     if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
         return db_error(q, rc, "checkpoint", err);
+    if (frames < RESTART_FRAMES)
+        return AH_OK;
     if (writer_enter(q, err))
         return AH_OK; /* busy: the next round will do it */
     rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
