@@ -50,7 +50,9 @@ enum ah_err ah_access_login(struct ah_ctx *cx, struct ah_str email, struct ah_st
     c.name = "session";
     c.created_at = c.last_used_at = cx->now;
     c.expires_at = cx->now + cx->settings->session_idle_ms;
-    rc = ah_store_cred_insert(cx->store, &c, h, err);
+    rc = ah_store_begin(cx->store, err);
+    if (!rc)
+        rc = ah_store_end(cx->store, ah_store_cred_insert(cx->store, &c, h, err), err);
     if (!rc) {
         memcpy(token, secret, sizeof(secret));
         *who = p;
@@ -69,18 +71,24 @@ static bool looks_like_secret(struct ah_str s, enum ah_cred_kind kind)
 static void touch(struct ah_ctx *cx, const struct ah_credential *c)
 {
     int64_t every = cx->settings->lease_ms / 4;
-
     if (every > TOUCH_EVERY_MS)
         every = TOUCH_EVERY_MS;
+    enum ah_err rc;
+
     if (cx->now - c->last_used_at < every)
         return;
     /* failures here cost a renewal, not the request: a busy database must not
      * turn a read into an error */
-    ah_store_cred_touch(cx->store, c->id, cx->now,
-                        c->kind == AH_CRED_SESSION ? cx->now + cx->settings->session_idle_ms : 0,
-                        NULL);
-    ah_store_queue_renew(cx->store, c->person_id, cx->now, cx->now + cx->settings->lease_ms,
-                         NULL);
+    if (ah_store_begin(cx->store, NULL))
+        return;
+    rc = ah_store_cred_touch(cx->store, c->id, cx->now,
+                             c->kind == AH_CRED_SESSION ? cx->now + cx->settings->session_idle_ms
+                                                        : 0,
+                             NULL);
+    if (!rc)
+        rc = ah_store_queue_renew(cx->store, c->person_id, cx->now,
+                                  cx->now + cx->settings->lease_ms, NULL);
+    ah_store_end(cx->store, rc, NULL);
 }
 
 enum ah_err ah_access_resolve(struct ah_ctx *cx, struct ah_str secret, enum ah_cred_kind kind,
@@ -115,7 +123,11 @@ enum ah_err ah_access_logout(struct ah_ctx *cx, const struct ah_credential *cred
         return rc;
     if (cred->kind != AH_CRED_SESSION)
         return ah_error_set(err, AH_E_BAD_REQUEST, "an API token is revoked, not logged out");
-    return ah_store_cred_delete(cx->store, cred->id, cred->person_id, err);
+    rc = ah_store_begin(cx->store, err);
+    if (rc)
+        return rc;
+    return ah_store_end(cx->store, ah_store_cred_delete(cx->store, cred->id, cred->person_id, err),
+                        err);
 }
 
 static enum ah_err count_tokens(struct ah_ctx *cx, int64_t person_id, struct ah_error *err)
@@ -211,7 +223,11 @@ enum ah_err ah_access_token_revoke(struct ah_ctx *cx, int64_t id, struct ah_erro
 
 enum ah_err ah_access_purge(struct ah_ctx *cx, struct ah_error *err)
 {
-    return ah_store_cred_purge(cx->store, cx->now, err);
+    enum ah_err rc = ah_store_begin(cx->store, err);
+
+    if (rc)
+        return rc;
+    return ah_store_end(cx->store, ah_store_cred_purge(cx->store, cx->now, err), err);
 }
 
 void ah_access_csrf(struct ah_str session_secret, char out[AH_HASH_HEX])

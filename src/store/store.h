@@ -6,7 +6,9 @@
  * returns are allocated from the arena the caller passes, and die with it.
  * Every function returns enum ah_err and fills err on failure; AH_E_UNAVAILABLE
  * means the database is busy or unreachable (retry later), AH_E_INTERNAL a
- * failure that will not pass by itself. */
+ * failure that will not pass by itself. Every write runs between
+ * ah_store_begin and ah_store_end (or commit/rollback): the SQLite backend
+ * queues writers there, and a write outside would meet the lock unqueued. */
 #ifndef AH_STORE_STORE_H
 #define AH_STORE_STORE_H
 
