@@ -1,5 +1,5 @@
-/* main.c - the allhands command line: serve, init, migrate, demo, user,
- * routes. Builds the one server context from flags, then environment
+/* main.c - the allhands command line: serve, init, migrate, backup, restore,
+ * demo, user, routes. Builds the one server context from flags, then environment
  * variables, then defaults (flags win). */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +17,7 @@
 #include "core/time.h"
 #include "domain/access.h"
 #include "domain/demo.h"
+#include "domain/ops.h"
 #include "domain/people.h"
 #include "http/server.h"
 
@@ -35,10 +36,14 @@ static struct {
     struct ah_settings settings;
 } app;
 
+/* Exit codes: 75 (EX_TEMPFAIL) to retry later, 2 for a command that cannot
+ * work as given (usage, or a database that needs another tool), 1 otherwise. */
 static int fail(const char *what, const struct ah_error *err)
 {
     fprintf(stderr, "allhands: %s: %s\n", what, err->msg);
-    return err->code == AH_E_UNAVAILABLE ? 75 : 1;
+    if (err->code == AH_E_UNAVAILABLE)
+        return 75;
+    return err->code == AH_E_BAD_REQUEST ? 2 : 1;
 }
 
 static const char *env_or(const char *name, const char *dflt)
@@ -85,7 +90,8 @@ static bool config_from_env(void)
 /* ---- options shared by every command ---- */
 
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_EMAIL, OPT_NAME, OPT_ROLE,
-       OPT_DEPT, OPT_LEADER, OPT_PWSTDIN, OPT_PEOPLE, OPT_TICKETS, OPT_MESSAGES, OPT_SEED };
+       OPT_DEPT, OPT_LEADER, OPT_PWSTDIN, OPT_PEOPLE, OPT_TICKETS, OPT_MESSAGES, OPT_SEED,
+       OPT_TO, OPT_FROM, OPT_FORCE };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -102,13 +108,16 @@ static const struct option long_opts[] = {
     {"tickets", required_argument, NULL, OPT_TICKETS},
     {"messages", required_argument, NULL, OPT_MESSAGES},
     {"seed", required_argument, NULL, OPT_SEED},
+    {"to", required_argument, NULL, OPT_TO},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"force", no_argument, NULL, OPT_FORCE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
 struct opts {
-    const char *email, *name, *role, *department;
-    bool leader, password_stdin, help;
+    const char *email, *name, *role, *department, *to, *from;
+    bool leader, password_stdin, force, help;
     int64_t people, tickets, messages, seed;
 };
 
@@ -147,6 +156,9 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
         case OPT_TICKETS: ok = num("tickets", optarg, 0, 100000000, &o->tickets); break;
         case OPT_MESSAGES: ok = num("messages", optarg, 1, 20, &o->messages); break;
         case OPT_SEED: ok = num("seed", optarg, 0, INT64_MAX, &o->seed); break;
+        case OPT_TO: o->to = optarg; break;
+        case OPT_FROM: o->from = optarg; break;
+        case OPT_FORCE: o->force = true; break;
         case 'h': o->help = true; break;
         default: return false;
         }
@@ -300,6 +312,85 @@ static int cmd_migrate(int argc, char **argv)
     ah_store_close(st);
     printf("database %s: schema version %d (was %d)\n", app.db, to, from);
     return 0;
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct ah_backup_info info;
+    struct ah_error err;
+    int64_t t0 = ah_time_mono_us();
+
+    if (!parse_opts(argc, argv, &o))
+        return 2;
+    if (o.help || !o.to) {
+        fprintf(o.help ? stdout : stderr,
+                "usage: allhands backup [--db PATH] --to FILE\n"
+                "Copies the database into the new file FILE while a server goes on using it:\n"
+                "one consistent moment, checked (integrity, schema version) before it is\n"
+                "renamed to FILE. An existing FILE is never replaced.\n");
+        return o.help ? 0 : 2;
+    }
+    if (ah_store_backup(app.db, o.to, &info, &err))
+        return fail("backup", &err);
+    printf("backed up %s to %s: %" PRId64 " bytes, schema version %d, %" PRId64
+           " tickets, %" PRId64 " people (%.1f s)\n",
+           app.db, o.to, info.bytes, info.schema_version, info.tickets, info.people,
+           (double)(ah_time_mono_us() - t0) / 1e6);
+    return 0;
+}
+
+/* Brings the restored database forward and records the restore in it. */
+static int after_restore(const struct opts *o, const struct ah_backup_info *info, int64_t t0)
+{
+    struct ah_store *st;
+    struct ah_arena a;
+    struct ah_ctx cx;
+    struct ah_error err;
+    int from = 0, to = 0;
+    int rc = 0;
+
+    if (ah_store_open(app.db, false, &st, &err))
+        return fail("restore: the backup is in place, but", &err);
+    system_ctx(&cx, st, &a);
+    if (ah_store_migrate(st, &from, &to, &err) || ah_ops_record_restore(&cx, o->from, info, &err))
+        rc = fail("restore: the backup is in place, but", &err);
+    else
+        printf("restored %s into %s: %" PRId64 " bytes, %" PRId64 " tickets, %" PRId64
+               " people; schema version %d%s (%.1f s)\n",
+               o->from, app.db, info->bytes, info->tickets, info->people, to,
+               from != to ? " (migrated forward)" : "", (double)(ah_time_mono_us() - t0) / 1e6);
+    ah_arena_release(&a);
+    ah_store_close(st);
+    return rc;
+}
+
+static int cmd_restore(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct ah_backup_info info;
+    struct ah_error err;
+    int64_t t0 = ah_time_mono_us();
+    int rc;
+
+    if (!parse_opts(argc, argv, &o))
+        return 2;
+    if (o.help || !o.from) {
+        fprintf(o.help ? stdout : stderr,
+                "usage: allhands restore --from FILE [--db PATH] [--force]\n"
+                "Puts the backup FILE in place as the database, once it passed an integrity\n"
+                "check, then migrates it to this version. A running server sees the restored\n"
+                "data. An existing database is replaced only with --force.\n");
+        return o.help ? 0 : 2;
+    }
+    if (ah_store_restore(app.db, o.from, o.force, &info, &err)) {
+        rc = fail("restore", &err);
+        if (err.code == AH_E_CONFLICT)
+            fprintf(stderr, "allhands: restore: give --force to replace it, or --db another "
+                            "path\n");
+        return rc;
+    }
+    return after_restore(&o, &info, t0);
 }
 
 static int add_person(struct opts *o, enum ah_role role, const char *password)
@@ -562,6 +653,8 @@ static void usage(FILE *f)
                "  serve     serve the API and web UI\n"
                "  init      create a new database and its first lead\n"
                "  migrate   bring a database's schema up to this version\n"
+               "  backup    copy the database, while it serves, into a new file\n"
+               "  restore   put a backup in place as the database\n"
                "  demo      fill a new database with a demo company\n"
                "  user      add, list and change people; make API tokens\n"
                "  routes    print the HTTP routes\n");
@@ -582,6 +675,10 @@ int main(int argc, char **argv)
         return cmd_init(argc - 1, argv + 1);
     if (strcmp(cmd, "migrate") == 0)
         return cmd_migrate(argc - 1, argv + 1);
+    if (strcmp(cmd, "backup") == 0)
+        return cmd_backup(argc - 1, argv + 1);
+    if (strcmp(cmd, "restore") == 0)
+        return cmd_restore(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc - 1, argv + 1);
     if (strcmp(cmd, "user") == 0)

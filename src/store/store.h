@@ -232,6 +232,41 @@ enum ah_err ah_store_open(const char *location, bool create, struct ah_store **o
 /* The schema version this binary writes. */
 int ah_store_schema_version(void);
 
+/* A backup file, as ah_store_backup wrote it or ah_store_restore read it. */
+struct ah_backup_info {
+    int64_t bytes;      /* the file's size */
+    int schema_version; /* numbered like ah_store_schema_version() */
+    int64_t tickets;
+    int64_t people;
+};
+
+/* Backup and restore work on the database at location as a whole, not on a
+ * connection: a backend that keeps its backups with its own tools answers
+ * without one. Such a backend returns AH_E_BAD_REQUEST whose message says
+ * what to run instead (PostgreSQL: pg_dump, pg_restore). */
+
+/* Copies the database at location, as it was at one moment, into the new file
+ * to while servers go on reading and writing it. The copy is written beside
+ * to and renamed to it only once it passed an integrity check and has the
+ * database's schema version; *info describes it. AH_E_CONFLICT if to exists
+ * (the message suggests a free name), AH_E_NOT_FOUND if no database is at
+ * location, AH_E_INVALID if it is not an allhands database, AH_E_UNAVAILABLE
+ * if it stayed locked, AH_E_INTERNAL if the copy failed or did not verify.
+ * On failure no file is left at to. */
+enum ah_err ah_store_backup(const char *location, const char *to, struct ah_backup_info *info,
+                            struct ah_error *err);
+/* Replaces the database at location (created if missing) with the backup in
+ * the file from, through the database's own locking, so servers using it see
+ * the restored data at their next transaction. from must pass an integrity
+ * check and have a schema version from 1 to ah_store_schema_version(); the
+ * database is left at that version, for the caller to migrate with
+ * ah_store_migrate. *info describes from. AH_E_NOT_FOUND if from is missing,
+ * AH_E_INVALID if it is not such a backup or is the database itself,
+ * AH_E_CONFLICT if a database exists at location and force is not set,
+ * AH_E_UNAVAILABLE if the database stayed locked: in each case nothing changed. */
+enum ah_err ah_store_restore(const char *location, const char *from, bool force,
+                             struct ah_backup_info *info, struct ah_error *err);
+
 static inline void ah_store_close(struct ah_store *s)
 {
     if (s)

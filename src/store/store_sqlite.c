@@ -5,13 +5,18 @@
 #include "store/store.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/mem.h"
@@ -1515,4 +1520,400 @@ enum ah_err ah_store_open(const char *location, bool create, struct ah_store **o
 int ah_store_schema_version(void)
 {
     return NMIGRATIONS;
+}
+
+/* ---- backup and restore: the database as a whole ----
+ * These work on files with connections of their own (no struct sq): a
+ * backup reads the database while servers write it, a restore writes it
+ * while servers read it, and SQLite's locking keeps them apart. */
+
+/* The backup API copies this many pages per step; a step that meets a lock
+ * sleeps BACKUP_SLEEP_MS and tries again, giving up after BACKUP_BUSY_MS of
+ * that in a row: a server's transactions last milliseconds. */
+#define BACKUP_STEP_PAGES 256
+#define BACKUP_SLEEP_MS 10
+#define BACKUP_BUSY_MS 30000
+/* a path the kernel takes, and room for the suffixes put after it */
+#define BACKUP_PATH_MAX (PATH_MAX + 64)
+
+static bool is_postgres(const char *location)
+{
+    return strncmp(location, "postgres://", 11) == 0 ||
+           strncmp(location, "postgresql://", 13) == 0;
+}
+
+static bool is_busy(int rc)
+{
+    return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+static enum ah_err file_open(const char *path, int flags, sqlite3 **out, struct ah_error *err)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    int sys = db ? sqlite3_system_errno(db) : 0;
+    enum ah_err e;
+
+    if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(db, 1);
+        sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+        *out = db;
+        return AH_OK;
+    }
+    /* the system's reason says more than SQLite's "unable to open" */
+    e = ah_error_set(err, AH_E_INTERNAL, "cannot open %s: %s", path,
+                     sys ? strerror(sys) : db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    sqlite3_close(db);
+    return e;
+}
+
+/* What a failed statement on path's connection means: busy, or bad (a file
+ * that is not the database it should be). */
+static enum ah_err file_error(sqlite3 *db, int rc, const char *path, enum ah_err bad,
+                              struct ah_error *err)
+{
+    if (is_busy(rc))
+        return ah_error_set(err, AH_E_UNAVAILABLE, "%s: database is busy", path);
+    return ah_error_set(err, bad, "%s is not a usable allhands database: %s", path,
+                        sqlite3_errmsg(db));
+}
+
+static enum ah_err file_exec(sqlite3 *db, const char *path, const char *sql,
+                             struct ah_error *err)
+{
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+
+    if (is_busy(rc))
+        return ah_error_set(err, AH_E_UNAVAILABLE, "%s: database is busy", path);
+    if (rc != SQLITE_OK)
+        return ah_error_set(err, AH_E_INTERNAL, "%s: %s", path, sqlite3_errmsg(db));
+    return AH_OK;
+}
+
+/* The one integer sql returns (a count, a PRAGMA), into *out. */
+static enum ah_err file_int(sqlite3 *db, const char *path, const char *sql, enum ah_err bad,
+                            int64_t *out, struct ah_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+    enum ah_err e = AH_OK;
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    else
+        e = file_error(db, rc, path, bad, err);
+    sqlite3_finalize(s);
+    return e;
+}
+
+/* AH_OK if PRAGMA integrity_check finds nothing wrong; bad naming the first
+ * problem otherwise. */
+static enum ah_err file_check(sqlite3 *db, const char *path, enum ah_err bad,
+                              struct ah_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check(1)", -1, &s, NULL);
+    enum ah_err e = AH_OK;
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *res = (const char *)sqlite3_column_text(s, 0);
+
+        if (!res || strcmp(res, "ok") != 0)
+            e = ah_error_set(err, bad, "%s failed its integrity check: %s", path,
+                             res ? res : "no answer");
+    } else {
+        e = file_error(db, rc, path, bad, err);
+    }
+    sqlite3_finalize(s);
+    return e;
+}
+
+/* Checks the file path, opened read-only, as an allhands database: its
+ * integrity and a schema version of 1 or more; *info gets its facts. A file
+ * that fails is bad: AH_E_INVALID for one given to restore, AH_E_INTERNAL for
+ * a copy just made. */
+static enum ah_err file_facts(const char *path, enum ah_err bad, struct ah_backup_info *info,
+                              struct ah_error *err)
+{
+    struct ah_backup_info got = {0};
+    struct stat sb;
+    sqlite3 *db = NULL;
+    int64_t version = 0;
+    enum ah_err rc;
+
+    if (stat(path, &sb) != 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no backup file %s: %s", path, strerror(errno));
+    rc = file_open(path, SQLITE_OPEN_READONLY, &db, err);
+    if (!rc)
+        rc = file_check(db, path, bad, err);
+    if (!rc)
+        rc = file_int(db, path, "PRAGMA user_version", bad, &version, err);
+    if (!rc && (version < 1 || version > INT32_MAX))
+        rc = ah_error_set(err, bad, "%s is not an allhands database (schema version %" PRId64 ")",
+                          path, version);
+    if (!rc)
+        rc = file_int(db, path, "SELECT count(*) FROM tickets", bad, &got.tickets, err);
+    if (!rc)
+        rc = file_int(db, path, "SELECT count(*) FROM people", bad, &got.people, err);
+    sqlite3_close(db);
+    if (rc)
+        return rc;
+    got.bytes = (int64_t)sb.st_size;
+    got.schema_version = (int)version;
+    *info = got;
+    return AH_OK;
+}
+
+/* Copies the main database of src into dst with the online backup API,
+ * BACKUP_STEP_PAGES at a time; a step that meets a lock sleeps and tries
+ * again, so the servers using the database keep their turns. */
+static enum ah_err copy_pages(sqlite3 *dst, sqlite3 *src, const char *what,
+                              struct ah_error *err)
+{
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    int rc = SQLITE_OK, busy_ms = 0;
+
+    if (!b)
+        return ah_error_set(err, AH_E_INTERNAL, "%s: %s", what, sqlite3_errmsg(dst));
+    while (busy_ms < BACKUP_BUSY_MS) {
+        rc = sqlite3_backup_step(b, BACKUP_STEP_PAGES);
+        if (rc == SQLITE_OK) {
+            busy_ms = 0;
+        } else if (is_busy(rc)) {
+            sqlite3_sleep(BACKUP_SLEEP_MS);
+            busy_ms += BACKUP_SLEEP_MS;
+        } else {
+            break;
+        }
+    }
+    sqlite3_backup_finish(b);
+    if (rc == SQLITE_DONE)
+        return AH_OK;
+    if (is_busy(rc))
+        return ah_error_set(err, AH_E_UNAVAILABLE, "%s: the database stayed locked for %d s",
+                            what, BACKUP_BUSY_MS / 1000);
+    return ah_error_set(err, AH_E_INTERNAL, "%s: %s", what, sqlite3_errmsg(dst));
+}
+
+/* Removes the file path and what SQLite may have left beside it. */
+static void remove_db_files(const char *path)
+{
+    static const char *const beside[] = {"-journal", "-wal", "-shm"};
+    struct ah_buf p;
+
+    unlink(path);
+    ah_buf_init(&p, BACKUP_PATH_MAX);
+    for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+        ah_buf_reset(&p);
+        if (!ah_buf_appendf(&p, NULL, "%s%s", path, beside[i]))
+            unlink(ah_buf_cstr(&p));
+    }
+    ah_buf_release(&p);
+}
+
+/* AH_E_CONFLICT for the backup file to that exists, suggesting a free name:
+ * to with -1, -2, ... before its extension. */
+static enum ah_err exists_error(const char *to, struct ah_error *err)
+{
+    const char *base = strrchr(to, '/') ? strrchr(to, '/') + 1 : to;
+    const char *dot = strrchr(base, '.');
+    int stem = (int)(dot && dot != base ? dot - to : (ptrdiff_t)strlen(to));
+    struct ah_buf alt;
+    enum ah_err rc;
+
+    ah_buf_init(&alt, BACKUP_PATH_MAX);
+    for (int n = 1; n < 1000; n++) {
+        ah_buf_reset(&alt);
+        ah_buf_appendf(&alt, NULL, "%.*s-%d%s", stem, to, n, to + stem);
+        if (access(ah_buf_cstr(&alt), F_OK) != 0)
+            break;
+    }
+    rc = ah_error_set(err, AH_E_CONFLICT, "backup file %s already exists; choose another name, "
+                      "such as %s", to, ah_buf_cstr(&alt));
+    ah_buf_release(&alt);
+    return rc;
+}
+
+/* Syncs the directory holding path, so that a rename into it lasts. */
+static void sync_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    struct ah_buf dir;
+    int fd;
+
+    ah_buf_init(&dir, BACKUP_PATH_MAX);
+    if (!slash)
+        ah_buf_appends(&dir, ".", NULL);
+    else
+        ah_buf_append(&dir, path, slash == path ? 1 : (size_t)(slash - path), NULL);
+    fd = open(ah_buf_cstr(&dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    ah_buf_release(&dir);
+}
+
+/* Renames tmp to to, but not over a file that appeared at to meanwhile. */
+static enum ah_err move_into_place(const char *tmp, const char *to, struct ah_error *err)
+{
+    int rc = renameat2(AT_FDCWD, tmp, AT_FDCWD, to, RENAME_NOREPLACE);
+
+    /* a file system without RENAME_NOREPLACE: the check before the copy stands */
+    if (rc != 0 && (errno == EINVAL || errno == ENOSYS))
+        rc = rename(tmp, to);
+    if (rc != 0 && errno == EEXIST)
+        return exists_error(to, err);
+    if (rc != 0)
+        return ah_error_set(err, AH_E_INTERNAL, "cannot rename %s to %s: %s", tmp, to,
+                            strerror(errno));
+    sync_dir_of(to);
+    return AH_OK;
+}
+
+/* Copies the database at location into the empty file tmp, as one snapshot;
+ * *version is the database's schema version. */
+static enum ah_err copy_to_file(const char *location, const char *tmp, int64_t *version,
+                                struct ah_error *err)
+{
+    sqlite3 *src = NULL, *dst = NULL;
+    /* read-write only so that, closing last, it takes away the log files
+     * a read-only connection would leave beside a database nobody serves */
+    enum ah_err rc = file_open(location, SQLITE_OPEN_READWRITE, &src, err);
+
+    if (!rc)
+        rc = file_open(tmp, SQLITE_OPEN_READWRITE, &dst, err);
+    /* one read transaction for the whole copy: every step reads the same
+     * snapshot, so the server's writes meanwhile neither restart the copy nor
+     * half enter it, and in WAL mode they do not wait for it */
+    if (!rc)
+        rc = file_exec(src, location, "BEGIN", err);
+    if (!rc)
+        rc = file_int(src, location, "PRAGMA user_version", AH_E_INVALID, version, err);
+    if (!rc && *version < 1)
+        rc = ah_error_set(err, AH_E_INVALID, "%s is not an allhands database (schema version %"
+                          PRId64 ")", location, *version);
+    if (!rc)
+        rc = copy_pages(dst, src, "backup", err);
+    /* the copy of a WAL database is marked WAL too; a backup is one file */
+    if (!rc)
+        rc = file_exec(dst, tmp, "PRAGMA journal_mode = DELETE", err);
+    sqlite3_close(dst);
+    sqlite3_close(src); /* ends the read transaction */
+    return rc;
+}
+
+static enum ah_err sqlite_backup(const char *location, const char *to,
+                                 struct ah_backup_info *info, struct ah_error *err)
+{
+    struct ah_backup_info got;
+    struct ah_buf tmp;
+    int64_t version = 0;
+    enum ah_err rc;
+    int fd;
+
+    if (strlen(to) >= PATH_MAX)
+        return ah_error_set(err, AH_E_INVALID, "backup file name longer than %d bytes", PATH_MAX);
+    if (access(to, F_OK) == 0)
+        return exists_error(to, err);
+    if (access(location, F_OK) != 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no database at %s", location);
+    ah_buf_init(&tmp, BACKUP_PATH_MAX);
+    ah_buf_appendf(&tmp, NULL, "%s.tmp-XXXXXX", to);
+    fd = mkstemp(tmp.p); /* beside to, so the rename stays in one file system */
+    if (fd < 0) {
+        rc = ah_error_set(err, AH_E_INTERNAL, "cannot create a file beside %s: %s", to,
+                          strerror(errno));
+        ah_buf_release(&tmp);
+        return rc;
+    }
+    close(fd);
+    rc = copy_to_file(location, tmp.p, &version, err);
+    if (!rc)
+        rc = file_facts(tmp.p, AH_E_INTERNAL, &got, err);
+    if (!rc && got.schema_version != version)
+        rc = ah_error_set(err, AH_E_INTERNAL, "the copy has schema version %d, the database %"
+                          PRId64, got.schema_version, version);
+    if (!rc)
+        rc = move_into_place(tmp.p, to, err);
+    if (rc)
+        remove_db_files(tmp.p);
+    else
+        *info = got;
+    ah_buf_release(&tmp);
+    return rc;
+}
+
+/* AH_OK if restoring from into location may go ahead. */
+static enum ah_err restore_allowed(const char *location, const char *from, bool force,
+                                   struct ah_error *err)
+{
+    struct stat db, file;
+
+    if (stat(location, &db) != 0)
+        return AH_OK; /* a new database */
+    if (stat(from, &file) == 0 && db.st_dev == file.st_dev && db.st_ino == file.st_ino)
+        return ah_error_set(err, AH_E_INVALID, "%s is the database itself", from);
+    if (db.st_size > 0 && !force)
+        return ah_error_set(err, AH_E_CONFLICT, "database %s already exists", location);
+    return AH_OK;
+}
+
+static enum ah_err sqlite_restore(const char *location, const char *from, bool force,
+                                  struct ah_backup_info *info, struct ah_error *err)
+{
+    struct ah_backup_info got;
+    sqlite3 *src = NULL, *dst = NULL;
+    bool fresh = access(location, F_OK) != 0;
+    enum ah_err rc = restore_allowed(location, from, force, err);
+
+    if (!rc)
+        rc = file_facts(from, AH_E_INVALID, &got, err);
+    if (!rc && got.schema_version > NMIGRATIONS)
+        rc = ah_error_set(err, AH_E_INVALID, "%s has schema version %d, newer than this "
+                          "allhands (%d): restore it with a newer one", from,
+                          got.schema_version, NMIGRATIONS);
+    if (rc)
+        return rc;
+    rc = file_open(from, SQLITE_OPEN_READONLY, &src, err);
+    if (!rc)
+        rc = file_open(location, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &dst, err);
+    /* the pages go in as one write transaction on the database: servers
+     * wait for it like for any writer, then read the restored data */
+    if (!rc)
+        rc = copy_pages(dst, src, "restore", err);
+    sqlite3_close(dst);
+    sqlite3_close(src);
+    if (rc && fresh)
+        remove_db_files(location);
+    if (!rc)
+        *info = got;
+    return rc;
+}
+
+enum ah_err ah_store_backup(const char *location, const char *to, struct ah_backup_info *info,
+                            struct ah_error *err)
+{
+    /* NEEDSWORK(#4): the PostgreSQL backend gives this answer */
+    if (is_postgres(location))
+        return ah_error_set(err, AH_E_BAD_REQUEST,
+                            "a PostgreSQL database is backed up with PostgreSQL's own tool: "
+                            "pg_dump --format=custom --file=%s DATABASE_URL", to);
+    return sqlite_backup(location, to, info, err);
+}
+
+enum ah_err ah_store_restore(const char *location, const char *from, bool force,
+                             struct ah_backup_info *info, struct ah_error *err)
+{
+    /* NEEDSWORK(#4): the PostgreSQL backend gives this answer */
+    if (is_postgres(location))
+        return ah_error_set(err, AH_E_BAD_REQUEST,
+                            "a PostgreSQL database is restored with PostgreSQL's own tool: "
+                            "pg_restore --clean --if-exists --dbname=DATABASE_URL %s, then "
+                            "allhands migrate", from);
+    return sqlite_restore(location, from, force, info, err);
 }

@@ -1,7 +1,8 @@
 /* test_store.c - src/store/store_sqlite.c through store.h, on a fresh SQLite
  * file per test: migrations, people, tickets and their filters, messages,
- * credentials, the audit log, and the error codes a real database gives
- * (constraint, read-only, failed write, busy). */
+ * credentials, the audit log, the error codes a real database gives
+ * (constraint, read-only, failed write, busy), and backup and restore. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -927,6 +928,224 @@ static void test_store_busy_is_unavailable(void **state)
     ah_store_rollback(f->store);
 }
 
+/* ---- backup and restore ---- */
+
+/* The path of name in the test's directory. A test removes the files it
+ * makes there (fx_remove_db): teardown removes only the database. */
+static void beside(const struct fx *f, const char *name, char *out, size_t size)
+{
+    snprintf(out, size, "%s/%s", f->dir, name);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "wb");
+
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+    fclose(fp);
+}
+
+static bool file_has(const char *path, const char *text)
+{
+    char buf[256] = "";
+    FILE *fp = fopen(path, "rb");
+    size_t n;
+
+    if (!fp)
+        return false;
+    n = fread(buf, 1, sizeof(buf) - 1, fp);
+    fclose(fp);
+    return n == strlen(text) && memcmp(buf, text, n) == 0;
+}
+
+/* How many files in the test's directory have names starting with prefix. */
+static int files_named(const struct fx *f, const char *prefix)
+{
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    int n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)))
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static void test_store_backup_copies_and_verifies(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct ah_backup_info info = {0};
+    struct ah_store *copy = NULL;
+    struct ah_ticket got;
+    struct stat sb;
+    char to[320];
+    int64_t t = add_ticket(f, add_customer(f, "c@example.com", "C"), "Keep me", AH_STATUS_NEW,
+                           1, "", 0);
+
+    add_person(f, "p@example.com", "P", AH_ROLE_MEMBER);
+    beside(f, "backup.db", to, sizeof(to));
+    assert_ok(ah_store_backup(f->path, to, &info, &err));
+    assert_int_equal(info.schema_version, ah_store_schema_version());
+    assert_int_equal(user_version(to), ah_store_schema_version());
+    assert_int_equal(info.tickets, 1);
+    assert_int_equal(info.people, 1);
+    assert_int_equal(stat(to, &sb), 0);
+    assert_int_equal(info.bytes, sb.st_size);
+    /* one self-contained file, no temporary or log file beside it */
+    assert_int_equal(files_named(f, "backup.db"), 1);
+    assert_ok(ah_store_open(to, false, &copy, &err));
+    assert_ok(ah_store_ticket_get(copy, t, &f->arena, &got, &err));
+    assert_string_equal(got.subject, "Keep me");
+    ah_store_close(copy);
+    fx_remove_db(to);
+}
+
+static void test_store_backup_leaves_out_an_open_transaction(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct ah_backup_info info = {0};
+    int64_t cust = add_customer(f, "c@example.com", "C");
+    char to[320];
+
+    add_ticket(f, cust, "Committed", AH_STATUS_NEW, 1, "", 0);
+    beside(f, "backup.db", to, sizeof(to));
+    /* a writer holds the write lock: the copy neither waits for it nor sees
+     * its rows */
+    assert_ok(ah_store_begin(f->store, &err));
+    add_ticket(f, cust, "Not yet", AH_STATUS_NEW, 1, "", 0);
+    assert_ok(ah_store_backup(f->path, to, &info, &err));
+    ah_store_rollback(f->store);
+    assert_int_equal(info.tickets, 1);
+    fx_remove_db(to);
+}
+
+static void test_store_backup_refuses(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct ah_backup_info info = {0};
+    char to[320], missing[320], plain[320];
+
+    beside(f, "taken.db", to, sizeof(to));
+    write_file(to, "last night's backup");
+    assert_code(AH_E_CONFLICT, ah_store_backup(f->path, to, &info, &err));
+    assert_non_null(strstr(err.msg, "already exists"));
+    assert_non_null(strstr(err.msg, "taken-1.db")); /* a free name to use */
+    assert_true(file_has(to, "last night's backup"));
+    assert_int_equal(files_named(f, "taken"), 1);
+    unlink(to);
+
+    beside(f, "missing.db", missing, sizeof(missing));
+    assert_code(AH_E_NOT_FOUND, ah_store_backup(missing, to, &info, &err));
+    beside(f, "plain.db", plain, sizeof(plain));
+    write_file(plain, ""); /* an empty file is an empty SQLite database */
+    sql_exec(plain, "CREATE TABLE other (x)");
+    assert_code(AH_E_INVALID, ah_store_backup(plain, to, &info, &err));
+    assert_non_null(strstr(err.msg, "not an allhands database"));
+    assert_code(AH_E_BAD_REQUEST, ah_store_backup("postgres://h/db", to, &info, &err));
+    assert_non_null(strstr(err.msg, "pg_dump"));
+    assert_int_equal(access(to, F_OK), -1);
+    assert_int_equal(files_named(f, "taken"), 0);
+    fx_remove_db(plain);
+}
+
+static void test_store_restore_replaces_under_an_open_connection(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct ah_backup_info info = {0};
+    struct ah_ticket got;
+    char to[320];
+    int64_t cust = add_customer(f, "c@example.com", "C");
+    int64_t kept = add_ticket(f, cust, "Kept", AH_STATUS_NEW, 1, "", 0);
+    int64_t gone;
+    int from = -1, ver = -1;
+
+    beside(f, "backup.db", to, sizeof(to));
+    assert_ok(ah_store_backup(f->path, to, &info, &err));
+    gone = add_ticket(f, cust, "Gone", AH_STATUS_NEW, 1, "", 0);
+    assert_code(AH_E_CONFLICT, ah_store_restore(f->path, to, false, &info, &err));
+    assert_ok(ah_store_ticket_get(f->store, gone, &f->arena, &got, &err));
+
+    memset(&info, 0, sizeof(info));
+    assert_ok(ah_store_restore(f->path, to, true, &info, &err));
+    assert_int_equal(info.tickets, 1);
+    assert_int_equal(info.schema_version, ah_store_schema_version());
+    /* f->store stayed open through it, with its statements prepared */
+    assert_code(AH_E_NOT_FOUND, ah_store_ticket_get(f->store, gone, &f->arena, &got, &err));
+    assert_ok(ah_store_ticket_get(f->store, kept, &f->arena, &got, &err));
+    assert_string_equal(got.subject, "Kept");
+    assert_ok(ah_store_migrate(f->store, &from, &ver, &err));
+    assert_int_equal(from, ver);
+    add_ticket(f, cust, "After", AH_STATUS_NEW, 1, "", 0);
+    fx_remove_db(to);
+}
+
+static void test_store_restore_to_a_new_path(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct ah_backup_info info = {0};
+    struct ah_store *s = NULL;
+    struct ah_person p;
+    char to[320], fresh[320];
+    int64_t id = add_person(f, "p@example.com", "Pat", AH_ROLE_PRO);
+
+    beside(f, "backup.db", to, sizeof(to));
+    beside(f, "fresh.db", fresh, sizeof(fresh));
+    assert_ok(ah_store_backup(f->path, to, &info, &err));
+    assert_ok(ah_store_restore(fresh, to, false, &info, &err));
+    assert_int_equal(info.people, 1);
+    assert_ok(ah_store_open(fresh, false, &s, &err));
+    assert_ok(ah_store_person_get(s, id, &f->arena, &p, &err));
+    assert_string_equal(p.name, "Pat");
+    ah_store_close(s);
+    fx_remove_db(fresh);
+    fx_remove_db(to);
+}
+
+static void test_store_restore_refuses_bad_backups(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct ah_backup_info info = {0};
+    struct ah_ticket got;
+    char garbage[320], newer[320], missing[320], fresh[320], pragma[64];
+    int64_t t = add_ticket(f, add_customer(f, "c@example.com", "C"), "Stays", AH_STATUS_NEW, 1,
+                           "", 0);
+
+    beside(f, "garbage.db", garbage, sizeof(garbage));
+    beside(f, "newer.db", newer, sizeof(newer));
+    beside(f, "missing.db", missing, sizeof(missing));
+    beside(f, "fresh.db", fresh, sizeof(fresh));
+    write_file(garbage, "this is not a database, not even the start of one, honestly");
+    assert_code(AH_E_INVALID, ah_store_restore(f->path, garbage, true, &info, &err));
+    assert_non_null(strstr(err.msg, garbage));
+    assert_code(AH_E_INVALID, ah_store_restore(fresh, garbage, false, &info, &err));
+    assert_int_equal(access(fresh, F_OK), -1); /* nothing made there */
+
+    assert_ok(ah_store_backup(f->path, newer, &info, &err));
+    snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", ah_store_schema_version() + 1);
+    sql_exec(newer, pragma);
+    assert_code(AH_E_INVALID, ah_store_restore(f->path, newer, true, &info, &err));
+    assert_non_null(strstr(err.msg, "newer than this allhands"));
+
+    assert_code(AH_E_NOT_FOUND, ah_store_restore(f->path, missing, true, &info, &err));
+    assert_code(AH_E_INVALID, ah_store_restore(f->path, f->path, true, &info, &err));
+    assert_non_null(strstr(err.msg, "the database itself"));
+    assert_code(AH_E_BAD_REQUEST, ah_store_restore("postgresql://h/db", newer, true, &info, &err));
+    assert_non_null(strstr(err.msg, "pg_restore"));
+    /* the database is as it was */
+    assert_ok(ah_store_ticket_get(f->store, t, &f->arena, &got, &err));
+    assert_int_equal(user_version(f->path), ah_store_schema_version());
+    fx_remove_db(garbage);
+    fx_remove_db(newer);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -960,6 +1179,12 @@ int main(void)
         T(test_store_readonly_format_refuses_writes),
         T(test_store_write_failure_is_internal),
         T(test_store_busy_is_unavailable),
+        T(test_store_backup_copies_and_verifies),
+        T(test_store_backup_leaves_out_an_open_transaction),
+        T(test_store_backup_refuses),
+        T(test_store_restore_replaces_under_an_open_connection),
+        T(test_store_restore_to_a_new_path),
+        T(test_store_restore_refuses_bad_backups),
     };
 
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
