@@ -1,6 +1,7 @@
 # allhands - the two commands a new user needs are `make run` and `make test`.
 # Everything else here is what they are made of.
-.PHONY: run test build deps deps-test test-unit test-api test-web test-asan test-fuzz fuzz bench clean
+.PHONY: run test build deps deps-test test-unit test-api test-sqlite test-pg test-web test-asan \
+	test-fuzz fuzz bench clean
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -47,6 +48,13 @@ test-unit: build
 
 test-api: build
 	AH_PWHASH_FAST=1 ALLHANDS_BIN=$(CURDIR)/$(BUILD)/allhands $(PYTHON) -m pytest -q -p no:cacheprovider tests/api
+
+# the API suite on one backend: SQLite files, or a throwaway PostgreSQL cluster
+test-sqlite: test-api
+
+test-pg: build
+	@scripts/deps.sh test
+	scripts/test-pg.sh $(PYTHON) $(CURDIR)/$(BUILD)/allhands
 
 test-web: build
 	cd tests/web && (npm ci --no-audit --no-fund --silent >/dev/null || npm install --no-audit --no-fund --silent) \

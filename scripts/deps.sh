@@ -4,9 +4,9 @@
 # no time. usage: scripts/deps.sh [run|test|bench]
 set -euo pipefail
 want=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev
-      libsqlite3-dev libsodium-dev)
+      libsqlite3-dev libsodium-dev libpq-dev)
 case "${1:-run}" in
-test)  want+=(libcmocka-dev python3 python3-pytest python3-yaml chromium fonts-liberation
+test)  want+=(postgresql libcmocka-dev python3 python3-pytest python3-yaml chromium fonts-liberation
               fonts-dejavu-core clang
               libclang-rt-14-dev curl) ;;
 bench) want+=(wrk curl python3) ;;

@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 step() { printf '\n=== %s ===\n' "$*"; }
 step "unit tests"
 make --no-print-directory test-unit
-step "API tests"
-make --no-print-directory test-api
+step "API tests on SQLite"
+make --no-print-directory test-sqlite
+step "API tests on PostgreSQL"
+make --no-print-directory test-pg
 step "browser tests"
 make --no-print-directory test-web
 step "unit and API tests under ASan+UBSan"

@@ -179,6 +179,8 @@ static void ensure_dir_of(const char *path)
     char dir[4096];
     char *slash;
 
+    if (strstr(path, "://"))
+        return; /* a database server's URL, not a file */
     snprintf(dir, sizeof(dir), "%s", path);
     slash = strrchr(dir, '/');
     if (!slash || slash == dir)
@@ -186,6 +188,39 @@ static void ensure_dir_of(const char *path)
     *slash = '\0';
     if (mkdir(dir, 0750) != 0 && errno != EEXIST)
         fprintf(stderr, "allhands: cannot create %s: %s\n", dir, strerror(errno));
+}
+
+/* app.db as it may be shown: a URL's password replaced by "***". */
+static const char *db_shown(void)
+{
+    static char shown[512];
+    const char *scheme = strstr(app.db, "://"), *at, *colon;
+
+    if (!scheme)
+        return app.db;
+    at = strchr(scheme + 3, '@');
+    colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (!colon)
+        return app.db;
+    snprintf(shown, sizeof(shown), "%.*s:***%s", (int)(colon - app.db), app.db, at);
+    return shown;
+}
+
+/* True when the database already holds people (init must not run twice). */
+static bool db_has_people(void)
+{
+    struct ah_store *st;
+    struct ah_error err;
+    int64_t n = 0;
+    bool has;
+
+    if (!strstr(app.db, "://"))
+        return access(app.db, F_OK) == 0;
+    if (ah_store_open(app.db, false, &st, &err))
+        return false; /* init reports the connection error itself */
+    has = !ah_store_person_count(st, &n, &err) && n > 0;
+    ah_store_close(st);
+    return has;
 }
 
 /* Opens and migrates the database; create makes the file if missing. */
@@ -205,7 +240,7 @@ static enum ah_err open_db(bool create, struct ah_store **out, struct ah_error *
         return rc;
     }
     if (from != to)
-        ah_log(AH_LOG_INFO, "store.migrated", "db=%s from=%d to=%d", app.db, from, to);
+        ah_log(AH_LOG_INFO, "store.migrated", "db=%s from=%d to=%d", db_shown(), from, to);
     return AH_OK;
 }
 
@@ -284,7 +319,7 @@ static int cmd_serve(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     ah_log(AH_LOG_INFO, "server.start", "listen=%s port=%u threads=%d db=%s", app.listen,
-           (unsigned)ah_server_port(srv), (int)app.threads, app.db);
+           (unsigned)ah_server_port(srv), (int)app.threads, db_shown());
     while (!stop_signal)
         pause();
     ah_log(AH_LOG_INFO, "server.stop", "signal=%d", (int)stop_signal);
@@ -310,7 +345,7 @@ static int cmd_migrate(int argc, char **argv)
     if (ah_store_open(app.db, true, &st, &err) || ah_store_migrate(st, &from, &to, &err))
         return fail("migrate", &err);
     ah_store_close(st);
-    printf("database %s: schema version %d (was %d)\n", app.db, to, from);
+    printf("database %s: schema version %d (was %d)\n", db_shown(), to, from);
     return 0;
 }
 
@@ -437,8 +472,8 @@ static int cmd_init(int argc, char **argv)
                "standard input (a prompt on a terminal), never from an argument.\n");
         return o.help ? 0 : 2;
     }
-    if (access(app.db, F_OK) == 0) {
-        fprintf(stderr, "allhands: init: %s already exists\n", app.db);
+    if (db_has_people()) {
+        fprintf(stderr, "allhands: init: %s already exists\n", db_shown());
         return 1;
     }
     if (!read_password(pw, sizeof(pw))) {
@@ -492,7 +527,7 @@ static int cmd_demo(int argc, char **argv)
                "  pro@demo.allhands.test     (support pro)\n"
                "  member@demo.allhands.test  (an engineer)\n"
                "  admin@demo.allhands.test   (runs the server)\n",
-               app.db, o.people, o.tickets, (double)(ah_time_mono_us() - t0) / 1e6,
+               db_shown(), o.people, o.tickets, (double)(ah_time_mono_us() - t0) / 1e6,
                AH_DEMO_PASSWORD);
     }
     ah_arena_release(&a);

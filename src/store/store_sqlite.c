@@ -21,6 +21,7 @@
 #include "core/buf.h"
 #include "core/mem.h"
 #include "store/schema_sqlite.h"
+#include "store/store_pg.h"
 
 #define NMIGRATIONS ((int)(sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0])))
 #define BUSY_TIMEOUT_MS 5000
@@ -1510,10 +1511,8 @@ static enum ah_err sqlite_open(const char *path, bool create, struct ah_store **
 enum ah_err ah_store_open(const char *location, bool create, struct ah_store **out,
                           struct ah_error *err)
 {
-    /* NEEDSWORK(#4): postgres:// and postgresql:// URLs select the PostgreSQL backend */
     if (strncmp(location, "postgres://", 11) == 0 || strncmp(location, "postgresql://", 13) == 0)
-        return ah_error_set(err, AH_E_INVALID,
-                            "this build has no PostgreSQL backend yet; give a file path");
+        return ah_store_pg_open(location, out, err);
     return sqlite_open(location, create, out, err);
 }
 
@@ -1898,7 +1897,7 @@ static enum ah_err sqlite_restore(const char *location, const char *from, bool f
 enum ah_err ah_store_backup(const char *location, const char *to, struct ah_backup_info *info,
                             struct ah_error *err)
 {
-    /* NEEDSWORK(#4): the PostgreSQL backend gives this answer */
+    /* PostgreSQL keeps its backups with its own tools */
     if (is_postgres(location))
         return ah_error_set(err, AH_E_BAD_REQUEST,
                             "a PostgreSQL database is backed up with PostgreSQL's own tool: "
@@ -1909,7 +1908,7 @@ enum ah_err ah_store_backup(const char *location, const char *to, struct ah_back
 enum ah_err ah_store_restore(const char *location, const char *from, bool force,
                              struct ah_backup_info *info, struct ah_error *err)
 {
-    /* NEEDSWORK(#4): the PostgreSQL backend gives this answer */
+    /* PostgreSQL keeps its backups with its own tools */
     if (is_postgres(location))
         return ah_error_set(err, AH_E_BAD_REQUEST,
                             "a PostgreSQL database is restored with PostgreSQL's own tool: "

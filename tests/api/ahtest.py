@@ -4,6 +4,11 @@ through the API. Standard library only (plus pytest in conftest.py).
 
 The server is the built binary (env ALLHANDS_BIN, default build/allhands);
 nothing here talks to anything but 127.0.0.1.
+
+Database: a SQLite file in the Server's directory, or, when AH_TEST_PG is set
+to a PostgreSQL base URL (postgresql://postgres@127.0.0.1:PORT), a database
+of its own in that cluster: made with psql on first use of Server.db and
+dropped by Server.cleanup() (see conftest.py).
 """
 import http.client
 import itertools
@@ -33,6 +38,13 @@ STOP_TIMEOUT = 5.0  # seconds between SIGTERM and SIGKILL
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 REQUEST_TIMEOUT = 15.0  # one HTTP request
 CLI_TIMEOUT = 30.0
+
+# PostgreSQL mode: AH_TEST_PG is the base URL of a cluster the tests may make
+# and drop databases in; unset or empty means SQLite files.
+PG_BASE = (os.environ.get("AH_TEST_PG") or "").strip().rstrip("/")
+PG_MODE = bool(PG_BASE)
+PSQL = os.environ.get("AH_TEST_PSQL") or "/usr/bin/psql"
+PSQL_TIMEOUT = 30.0  # one CREATE DATABASE or DROP DATABASE
 
 API = "/api/v1"
 _NOBODY = object()
@@ -77,15 +89,59 @@ class ServerError(Exception):
     pass
 
 
+# -- PostgreSQL mode ------------------------------------------------------------
+
+_pg_counter = itertools.count(1)
+
+
+def pg_url(dbname):
+    """PG_BASE with dbname as the database (a query string stays at the end)."""
+    parts = urllib.parse.urlsplit(PG_BASE)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + dbname))
+
+
+def _psql(sql, timeout=PSQL_TIMEOUT):
+    """Runs one statement as the cluster's superuser on its postgres database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env["PGCONNECT_TIMEOUT"] = "10"
+    return subprocess.run([PSQL, pg_url("postgres"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                           "-c", sql], stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, env=env, timeout=timeout)
+
+
+def pg_create_database():
+    """A fresh, empty database in the AH_TEST_PG cluster: (name, url)."""
+    name = "ah_%d_%d_%s" % (os.getpid(), next(_pg_counter), uuid.uuid4().hex[:6])
+    try:
+        p = _psql('CREATE DATABASE "%s"' % name)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise ServerError("cannot create PostgreSQL database %s with %s: %r" % (name, PSQL, e))
+    if p.returncode != 0:
+        raise ServerError("cannot create PostgreSQL database %s in %s (psql exited %d): %s"
+                          % (name, PG_BASE, p.returncode, p.stderr.strip()))
+    return name, pg_url(name)
+
+
+def pg_drop_database(name, timeout=PSQL_TIMEOUT):
+    """Drops name, whoever is connected; bounded in time; errors ignored."""
+    try:
+        _psql('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name, timeout=timeout)
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+
+
 class Server:
-    """One allhands database in workdir and the serve process over it."""
+    """One allhands database and the serve process over it. The serve logs are
+    in workdir; the database is workdir/allhands.db, or in PostgreSQL mode
+    (AH_TEST_PG) a database of its own, made when Server.db is first used."""
 
     all = []  # every server of this test session, for failure reports
 
     def __init__(self, workdir, name="allhands", lease_seconds=None, env=None, threads=4):
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.db = self.dir / "allhands.db"
+        self._db = None if PG_MODE else self.dir / "allhands.db"
+        self.pg_name = None  # the PostgreSQL database, once made
         self.name = name
         self.threads = threads
         extra = dict(env or {})
@@ -98,6 +154,28 @@ class Server:
         self.stopped_at = None
         self.log_paths = []
         Server.all.append(self)
+
+    @property
+    def db(self):
+        """What --db gets: the SQLite file (a Path) or the PostgreSQL URL (a str)."""
+        if self._db is None:
+            self.pg_name, self._db = pg_create_database()
+        return self._db
+
+    def cleanup(self):
+        """Stops serve and drops the PostgreSQL database (if one was made); the
+        database is dropped even when stopping reports a problem."""
+        try:
+            self.stop()
+        finally:
+            self.drop_database()
+
+    def drop_database(self):
+        if self.pg_name is not None:
+            if self.proc is not None:
+                self._reap()
+            pg_drop_database(self.pg_name)
+            self.pg_name = None
 
     # -- command line -------------------------------------------------------
     def cli(self, *args, input=None, check=True):

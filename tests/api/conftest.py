@@ -6,7 +6,19 @@ separate one for a test that needs its own settings (a short claim lease), an
 empty queue, or to kill it. When a test fails, the log of every server that
 was running during the test is added to its report.
 
+Two modes, the same tests:
+- SQLite (default): every Server's database is a file, allhands.db, in the
+  Server's own temporary directory.
+- PostgreSQL: with AH_TEST_PG set to a cluster's base URL
+  (postgresql://postgres@127.0.0.1:PORT), every Server gets a fresh database
+  ah_<pid>_<n>_<random> in that cluster, made with psql (/usr/bin/psql, or
+  AH_TEST_PSQL) and passed as --db $AH_TEST_PG/ah_... to init, user, serve and
+  every other command; it is dropped (WITH (FORCE)) when the Server is cleaned
+  up. Tests marked sqlite_only (they open, lock or back up the SQLite file)
+  are skipped in this mode; nothing else is.
+
 Run: /usr/bin/python3 -m pytest tests/api
+     AH_TEST_PG=postgresql://postgres@127.0.0.1:5432 /usr/bin/python3 -m pytest tests/api
 """
 import time
 
@@ -21,6 +33,35 @@ def pytest_configure(config):
         "markers",
         "server_bug(text): the server disagrees with the contract here; the test "
         "keeps asserting the contract (see the final report)")
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(why): the test is about the SQLite database file itself; "
+        "skipped when AH_TEST_PG selects PostgreSQL")
+
+
+def pytest_report_header(config):
+    if ahtest.PG_MODE:
+        return "allhands database: PostgreSQL, a fresh database per server in %s" % ahtest.PG_BASE
+    return "allhands database: SQLite, a fresh file per server"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not ahtest.PG_MODE:
+        return
+    for item in items:
+        mark = item.get_closest_marker("sqlite_only")
+        if mark is not None:
+            why = mark.args[0] if mark.args else "uses the SQLite database file"
+            item.add_marker(pytest.mark.skip(
+                reason="sqlite_only: %s; AH_TEST_PG selects PostgreSQL" % why))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drops every PostgreSQL database a Server made and nothing cleaned up
+    (a Server a test made itself, a fixture torn down by an error)."""
+    for srv in Server.all:
+        if srv.pg_name is not None:
+            srv.drop_database()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -38,7 +79,8 @@ def pytest_runtest_makereport(item, call):
     for srv in Server.all:
         if srv.stopped_at is None or srv.stopped_at >= since:
             if srv.log_paths:
-                rep.sections.append(("allhands log (%s, %s)" % (srv.name, srv.dir),
+                where = "%s, %s" % (srv.dir, srv._db) if ahtest.PG_MODE and srv._db else srv.dir
+                rep.sections.append(("allhands log (%s, %s)" % (srv.name, where),
                                      srv.log_tail()))
 
 
@@ -51,9 +93,11 @@ def server(tmp_path_factory, request):
     """One allhands server with a fresh database for the whole module."""
     srv = Server(tmp_path_factory.mktemp("ah-" + _module_tag(request)),
                  name=_module_tag(request))
-    srv.init().start()
-    yield srv
-    srv.stop()
+    try:
+        srv.init().start()
+        yield srv
+    finally:
+        srv.cleanup()
 
 
 @pytest.fixture
@@ -71,8 +115,14 @@ def start_server(tmp_path):
         return srv.start()
 
     yield start
+    errors = []
     for srv in started:
-        srv.stop()
+        try:
+            srv.cleanup()
+        except ahtest.ServerError as e:
+            errors.append(e)
+    if errors:
+        raise errors[0]
 
 
 @pytest.fixture(scope="module")

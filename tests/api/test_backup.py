@@ -7,6 +7,8 @@ import sqlite3
 import threading
 import time
 
+import pytest
+
 from ahtest import (API, Client, Server, as_obj, assert_error, audit_items,
                     create_person, create_ticket, get_ticket, login_as, login_lead, ok, unique)
 
@@ -39,6 +41,7 @@ def restores_in(lead):
     return [e for e in audit_items(lead) if e["action"] == "database.restore"]
 
 
+@pytest.mark.sqlite_only("`allhands backup` of the SQLite file, read back with sqlite3")
 def test_backup_under_write_load_holds_every_acknowledged_ticket(start_server, tmp_path):
     srv = start_server(name="backup-load")
     lead = login_lead(srv)
@@ -94,6 +97,7 @@ def test_backup_under_write_load_holds_every_acknowledged_ticket(start_server, t
     assert sorted(os.listdir(tmp_path)) == ["nightly.db", "srv0"]  # nothing left beside it
 
 
+@pytest.mark.sqlite_only("`allhands backup`/`restore` of SQLite files")
 def test_restore_to_a_new_path_serves_the_same_data(start_server, tmp_path):
     srv = start_server(name="backup-source")
     lead = login_lead(srv)
@@ -123,6 +127,7 @@ def test_restore_to_a_new_path_serves_the_same_data(start_server, tmp_path):
         copy.stop()
 
 
+@pytest.mark.sqlite_only("`allhands backup`/`restore` of the SQLite file")
 def test_restore_under_a_running_server(start_server, tmp_path):
     srv = start_server(name="live-restore")
     lead = login_lead(srv)  # the session is in the backup too
@@ -139,6 +144,7 @@ def test_restore_under_a_running_server(start_server, tmp_path):
     assert create_ticket(lead)["id"] > kept["id"]  # and writes go on
 
 
+@pytest.mark.sqlite_only("`allhands backup` of the SQLite file")
 def test_backup_refuses_an_existing_file(start_server, tmp_path):
     srv = start_server(name="backup-exists")
     target = tmp_path / "taken.db"
@@ -151,6 +157,7 @@ def test_backup_refuses_an_existing_file(start_server, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["srv0", "taken.db"]
 
 
+@pytest.mark.sqlite_only("`allhands backup`/`restore` of the SQLite file")
 def test_restore_refuses_to_replace_a_database_without_force(start_server, tmp_path):
     srv = start_server(name="restore-noforce")
     lead = login_lead(srv)
@@ -164,6 +171,7 @@ def test_restore_refuses_to_replace_a_database_without_force(start_server, tmp_p
     assert restores_in(lead) == []
 
 
+@pytest.mark.sqlite_only("`allhands restore` of corrupt SQLite files made with sqlite3")
 def test_restore_refuses_a_corrupt_file(start_server, tmp_path):
     srv = start_server(name="restore-corrupt")
     lead = login_lead(srv)

@@ -4,6 +4,8 @@ import re
 import sqlite3
 import time
 
+import pytest
+
 from ahtest import API, Client, assert_error, login_lead, ok
 
 NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
@@ -85,6 +87,7 @@ def test_unknown_route_is_json_404(server, lead):
         assert_error(lead.get(path), 404, "not_found")
 
 
+@pytest.mark.sqlite_only("holds the SQLite file's write lock with sqlite3")
 def test_busy_database_is_503_and_recovers(start_server):
     """Another process holds the write lock past the server's busy timeout
     (5 s): writes answer 503 unavailable, reads go on, and once the lock is

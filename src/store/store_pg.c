@@ -1,0 +1,1571 @@
+/* store_pg.c - the PostgreSQL backend of store.h: one libpq connection per
+ * struct ah_store, transactions at READ COMMITTED with the rows a
+ * transaction reads before writing locked, and every statement prepared once
+ * per connection. All of allhands' SQL for PostgreSQL is in this file and
+ * schema_pg.h. */
+#include "store/store_pg.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/mem.h"
+#include "store/schema_pg.h"
+
+#define NMIGRATIONS ((int)(sizeof(pg_migrations) / sizeof(pg_migrations[0])))
+/* libpq's wait for a server, in seconds: a request must not hang on one */
+#define CONNECT_TIMEOUT_S "5"
+/* "allhands" in ASCII: the advisory lock migrate takes, the same in every
+ * server so that only one migrates at a time */
+#define MIGRATE_LOCK_KEY "7020098479458119283"
+/* the most parameters a statement here takes */
+#define MAX_ARGS 16
+/* a list statement's SQL; the longest is about 2 KB */
+#define LIST_SQL_MAX 8192
+
+/* lock_timeout plays SQLite's busy timeout (5 s): a row lock not granted by
+ * then is AH_E_UNAVAILABLE ("busy") instead of an endless wait. The notices
+ * of CREATE ... IF NOT EXISTS and of empty text queries are not news. */
+static const char session_setup_sql[] =
+    "SET lock_timeout = 5000; SET client_min_messages = warning";
+
+#define PERSON_COLS                                                                      \
+    "p.id, p.email, p.name, p.department, coalesce(p.manager_id, 0), p.role, p.leader, " \
+    "p.timezone, p.active, p.created_at, p.updated_at"
+#define TICKET_COLS                                                                      \
+    "t.id, t.subject, t.requester_id, c.email, c.name, t.status, t.priority, t.tier, "   \
+    "t.tags, t.source, coalesce(t.assignee_id, 0), coalesce(t.claim_until, 0), t.due_at, " \
+    "t.resolve_due_at, coalesce(t.first_response_at, 0), t.created_at, t.updated_at, "   \
+    "t.last_message_id, t.message_count"
+#define TICKET_FROM " FROM tickets t JOIN customers c ON c.id = t.requester_id"
+#define QUEUE_WHERE                                                                      \
+    " WHERE t.status < 2 AND t.assignee_id IS NULL"                                      \
+    " AND (t.due_at, t.id) > ($1::bigint, $2::bigint) AND t.id <> $3::bigint"            \
+    " AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.person_id = $4::bigint"              \
+    " AND k.ticket_id = t.id)"
+/* members' variant: the literal "tier = 1" lets the planner use tickets_queue_t1 */
+#define QUEUE_WHERE_T1 QUEUE_WHERE " AND t.tier = 1"
+/* NO KEY UPDATE, the lock an UPDATE of non-key columns takes anyway: it
+ * keeps other claimers off the row (SKIP LOCKED passes over it) without
+ * blocking the foreign-key checks of messages written to the ticket */
+#define QUEUE_CLAIM(where)                                                               \
+    "UPDATE tickets SET assignee_id = $4::bigint, claim_until = $5, updated_at = $6"     \
+    " WHERE id = (SELECT t.id FROM tickets t" where " ORDER BY t.due_at, t.id LIMIT 1"   \
+    " FOR NO KEY UPDATE OF t SKIP LOCKED) AND assignee_id IS NULL RETURNING id"
+
+enum st {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_PING,
+    ST_PERSON_INSERT,
+    ST_PERSON_UPDATE,
+    ST_PERSON_PASSWORD,
+    ST_PERSON_GET,
+    ST_PERSON_GET_LOCK,
+    ST_PERSON_LOCK,
+    ST_PERSON_BY_EMAIL,
+    ST_PERSON_LIST,
+    ST_PERSON_COUNT,
+    ST_CRED_INSERT,
+    ST_CRED_LOOKUP,
+    ST_CRED_TOUCH,
+    ST_CRED_DELETE,
+    ST_CRED_DELETE_ANY,
+    ST_CRED_LIST,
+    ST_CRED_PURGE,
+    ST_CUSTOMER_FIND,
+    ST_CUSTOMER_INSERT,
+    ST_TICKET_INSERT,
+    ST_TAG_INSERT,
+    ST_TAG_CLEAR,
+    ST_TAG_COLUMN,
+    ST_QUEUE_UNCLAIM,
+    ST_TICKET_GET,
+    ST_TICKET_GET_LOCK,
+    ST_TICKET_UPDATE,
+    ST_MESSAGE_INSERT,
+    ST_MESSAGE_COUNT,
+    ST_MESSAGE_LIST,
+    ST_QUEUE_EXPIRE,
+    ST_QUEUE_HELD,
+    ST_QUEUE_CLAIM,
+    ST_QUEUE_CLAIM_T1,
+    ST_QUEUE_LIST,
+    ST_QUEUE_LIST_T1,
+    ST_QUEUE_RENEW,
+    ST_QUEUE_SKIP,
+    ST_AUDIT_INSERT,
+    ST_AUDIT_LIST,
+    ST_COUNT
+};
+
+static const char *const sql_text[ST_COUNT] = {
+    /* see pg_begin for why READ COMMITTED suffices */
+    [ST_BEGIN] = "BEGIN ISOLATION LEVEL READ COMMITTED",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_PING] = "SELECT 1",
+    [ST_PERSON_INSERT] =
+        "INSERT INTO people (email, name, department, manager_id, role, leader, timezone,"
+        " active, password_hash, created_at, updated_at)"
+        " VALUES ($1, $2, $3, nullif($4::bigint, 0), $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    [ST_PERSON_UPDATE] =
+        "UPDATE people SET name = $2, department = $3, manager_id = nullif($4::bigint, 0),"
+        " role = $5, leader = $6, timezone = $7, active = $8, updated_at = $9 WHERE id = $1",
+    [ST_PERSON_PASSWORD] = "UPDATE people SET password_hash = $2 WHERE id = $1",
+    [ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM people p WHERE p.id = $1",
+    [ST_PERSON_GET_LOCK] =
+        "SELECT " PERSON_COLS " FROM people p WHERE p.id = $1 FOR NO KEY UPDATE",
+    [ST_PERSON_LOCK] = "SELECT 1 FROM people WHERE id = $1 FOR NO KEY UPDATE",
+    [ST_PERSON_BY_EMAIL] = "SELECT " PERSON_COLS ", p.password_hash FROM people p"
+                           " WHERE lower(p.email) = lower($1)",
+    [ST_PERSON_LIST] =
+        "SELECT " PERSON_COLS " FROM people p WHERE p.id > $1 ORDER BY p.id LIMIT $2",
+    [ST_PERSON_COUNT] = "SELECT count(*) FROM people",
+    [ST_CRED_INSERT] =
+        "INSERT INTO credentials (person_id, kind, hash, name, created_at, last_used_at,"
+        " expires_at) VALUES ($1, $2, $3, $4, $5, $6, nullif($7::bigint, 0)) RETURNING id",
+    [ST_CRED_LOOKUP] =
+        "SELECT k.id, k.person_id, k.kind, k.name, k.created_at, k.last_used_at,"
+        " coalesce(k.expires_at, 0), " PERSON_COLS
+        " FROM credentials k JOIN people p ON p.id = k.person_id WHERE k.hash = $1",
+    [ST_CRED_TOUCH] = "UPDATE credentials SET last_used_at = $2,"
+                      " expires_at = nullif($3::bigint, 0) WHERE id = $1",
+    [ST_CRED_DELETE] = "DELETE FROM credentials WHERE id = $1 AND person_id = $2",
+    [ST_CRED_DELETE_ANY] = "DELETE FROM credentials WHERE id = $1",
+    [ST_CRED_LIST] =
+        "SELECT id, person_id, kind, name, created_at, last_used_at, coalesce(expires_at, 0)"
+        " FROM credentials WHERE person_id = $1 AND kind = $2 ORDER BY id LIMIT 1000",
+    [ST_CRED_PURGE] = "DELETE FROM credentials WHERE expires_at IS NOT NULL AND expires_at < $1",
+    [ST_CUSTOMER_FIND] = "SELECT id, name FROM customers WHERE lower(email) = lower($1)",
+    /* a customer another transaction inserts meanwhile: nothing here, and
+     * customer_upsert reads theirs */
+    [ST_CUSTOMER_INSERT] = "INSERT INTO customers (email, name, created_at) VALUES ($1, $2, $3)"
+                           " ON CONFLICT DO NOTHING RETURNING id, name",
+    [ST_TICKET_INSERT] =
+        "INSERT INTO tickets (subject, requester_id, status, priority, tier, tags, source,"
+        " assignee_id, claim_until, due_at, resolve_due_at, first_response_at, created_at,"
+        " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8::bigint, 0),"
+        " nullif($9::bigint, 0), $10, $11, nullif($12::bigint, 0), $13, $13) RETURNING id",
+    /* all the words of tags in one statement; repeats collapse as with
+     * SQLite's INSERT OR IGNORE */
+    [ST_TAG_INSERT] = "INSERT INTO ticket_tags (ticket_id, tag) SELECT $1::bigint, w"
+                      " FROM unnest(string_to_array($2::text, ' ')) AS w WHERE w <> ''"
+                      " ON CONFLICT DO NOTHING",
+    [ST_TAG_CLEAR] = "DELETE FROM ticket_tags WHERE ticket_id = $1",
+    [ST_TAG_COLUMN] = "UPDATE tickets SET tags = $2 WHERE id = $1",
+    [ST_QUEUE_UNCLAIM] = "UPDATE tickets SET assignee_id = NULL, claim_until = NULL,"
+                         " updated_at = $2 WHERE id = $1",
+    [ST_TICKET_GET] = "SELECT " TICKET_COLS TICKET_FROM " WHERE t.id = $1",
+    [ST_TICKET_GET_LOCK] =
+        "SELECT " TICKET_COLS TICKET_FROM " WHERE t.id = $1 FOR NO KEY UPDATE OF t",
+    [ST_TICKET_UPDATE] =
+        "UPDATE tickets SET status = $2, priority = $3, tier = $4,"
+        " assignee_id = nullif($5::bigint, 0), claim_until = nullif($6::bigint, 0),"
+        " first_response_at = nullif($7::bigint, 0), due_at = $8, resolve_due_at = $9,"
+        " updated_at = $10 WHERE id = $1",
+    [ST_MESSAGE_INSERT] =
+        "INSERT INTO messages (ticket_id, kind, author_id, body, created_at)"
+        " VALUES ($1, $2, nullif($3::bigint, 0), $4, $5) RETURNING id",
+    [ST_MESSAGE_COUNT] =
+        "UPDATE tickets SET last_message_id = $2, message_count = message_count + 1,"
+        " updated_at = $3 WHERE id = $1",
+    [ST_MESSAGE_LIST] =
+        "SELECT m.id, m.ticket_id, m.kind, coalesce(m.author_id, 0),"
+        " coalesce(p.name, c.name, ''), m.body, m.created_at"
+        " FROM messages m LEFT JOIN people p ON p.id = m.author_id"
+        " LEFT JOIN tickets t ON m.author_id IS NULL AND t.id = m.ticket_id"
+        " LEFT JOIN customers c ON c.id = t.requester_id"
+        " WHERE m.ticket_id = $1 AND m.id > $2 ORDER BY m.id LIMIT $3",
+    /* SKIP LOCKED: two servers expiring at once split the rows instead of
+     * waiting on (or deadlocking over) each other's; a row some transaction
+     * holds is expired by the next round if its lease is still over */
+    [ST_QUEUE_EXPIRE] =
+        "UPDATE tickets SET assignee_id = NULL, claim_until = NULL WHERE id IN"
+        " (SELECT id FROM tickets WHERE claim_until IS NOT NULL AND claim_until <= $1"
+        " FOR NO KEY UPDATE SKIP LOCKED)",
+    [ST_QUEUE_HELD] =
+        "SELECT id FROM tickets WHERE assignee_id = $1 AND claim_until IS NOT NULL"
+        " AND claim_until > $2 ORDER BY id LIMIT 1",
+    [ST_QUEUE_CLAIM] = QUEUE_CLAIM(QUEUE_WHERE),
+    [ST_QUEUE_CLAIM_T1] = QUEUE_CLAIM(QUEUE_WHERE_T1),
+    [ST_QUEUE_LIST] =
+        "SELECT " TICKET_COLS TICKET_FROM QUEUE_WHERE " ORDER BY t.due_at, t.id LIMIT $5",
+    [ST_QUEUE_LIST_T1] =
+        "SELECT " TICKET_COLS TICKET_FROM QUEUE_WHERE_T1 " ORDER BY t.due_at, t.id LIMIT $5",
+    [ST_QUEUE_RENEW] =
+        "UPDATE tickets SET claim_until = $3 WHERE assignee_id = $1"
+        " AND claim_until IS NOT NULL AND claim_until > $2",
+    [ST_QUEUE_SKIP] =
+        "INSERT INTO skips (person_id, ticket_id, reason, created_at) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (person_id, ticket_id) DO UPDATE SET reason = excluded.reason,"
+        " created_at = excluded.created_at",
+    [ST_AUDIT_INSERT] =
+        "INSERT INTO audit (at, actor_id, action, target, before, after)"
+        " VALUES ($1, nullif($2::bigint, 0), $3, $4, $5, $6) RETURNING id",
+    [ST_AUDIT_LIST] =
+        "SELECT id, at, coalesce(actor_id, 0), action, target, before, after FROM audit"
+        " WHERE id < $1 ORDER BY id DESC LIMIT $2",
+};
+
+/* ticket_list builds its WHERE from the filters present; each shape is
+ * prepared once per connection under the bit set of filters it uses. */
+enum {
+    TL_STATUS = 1,
+    TL_TIER = 2,
+    TL_ASSIGNED = 4,
+    TL_UNASSIGNED = 8,
+    TL_TAG = 16,
+    TL_QUERY = 32,
+    TL_SHAPES = 64
+};
+
+/* The tsquery for the domain's search text, an FTS5 query of quoted terms
+ * ("a" "b", a quote inside doubled: see ah_ticket_search_query), parsed in
+ * SQL so that the text stays a parameter: each term becomes a phrase of its
+ * words, the phrases are ANDed, as FTS5 reads it. A term with no word in it
+ * ("--") is dropped, as FTS5 drops an empty phrase; a text of no words
+ * gives NULL, which matches nothing. Its parameter goes between the two. */
+#define TSQUERY_HEAD                                                                     \
+    "(SELECT string_agg('(' || p.q::text || ')', ' & ')::tsquery FROM"                   \
+    " (SELECT phraseto_tsquery('simple', replace(w.m[1], '\"\"', '\"')) AS q"            \
+    " FROM regexp_matches("
+#define TSQUERY_TAIL "::text, '\"((?:[^\"]|\"\")*)\"', 'g') AS w(m)) p WHERE numnode(p.q) > 0)"
+
+struct pg {
+    struct ah_store base;
+    PGconn *conn;
+    bool in_tx; /* between begin and commit or rollback */
+    bool prepared[ST_COUNT];
+    bool list_prepared[TL_SHAPES];
+};
+
+/* The parameters of one statement: numbers as text, strings in binary
+ * format, whose bytes need no terminating NUL. */
+struct args {
+    int n;
+    const char *val[MAX_ARGS];
+    int len[MAX_ARGS];
+    int fmt[MAX_ARGS];
+    char num[MAX_ARGS][24];
+};
+
+static void arg_i64(struct args *a, int64_t v)
+{
+    assert(a->n < MAX_ARGS);
+    snprintf(a->num[a->n], sizeof(a->num[0]), "%" PRId64, v);
+    a->val[a->n] = a->num[a->n];
+    a->len[a->n] = 0;
+    a->fmt[a->n] = 0;
+    a->n++;
+}
+
+/* A null view is SQL NULL. */
+static void arg_str(struct args *a, struct ah_str v)
+{
+    assert(a->n < MAX_ARGS);
+    assert(v.len <= INT32_MAX);
+    a->val[a->n] = v.p;
+    a->len[a->n] = (int)v.len;
+    a->fmt[a->n] = 1;
+    a->n++;
+}
+
+static void arg_c(struct args *a, const char *v)
+{
+    arg_str(a, ah_str_c(v));
+}
+
+/* ---- results ---- */
+
+static int64_t get_i64(const PGresult *r, int row, int col)
+{
+    int64_t v = 0;
+
+    if (!PQgetisnull(r, row, col))
+        ah_parse_i64(ah_str_c(PQgetvalue(r, row, col)), INT64_MIN, INT64_MAX, &v, NULL);
+    return v;
+}
+
+static int get_int(const PGresult *r, int row, int col)
+{
+    return (int)get_i64(r, row, col);
+}
+
+static const char *get_text(struct ah_arena *a, const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col))
+        return NULL;
+    return ah_arena_strndup(a, PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col));
+}
+
+static const char *get_text0(struct ah_arena *a, const PGresult *r, int row, int col)
+{
+    const char *t = get_text(a, r, row, col);
+
+    return t ? t : "";
+}
+
+/* The rows an INSERT, UPDATE or DELETE changed. */
+static int64_t changed(PGresult *r)
+{
+    int64_t v = 0;
+
+    ah_parse_i64(ah_str_c(PQcmdTuples(r)), 0, INT64_MAX, &v, NULL);
+    return v;
+}
+
+static int person_read(const PGresult *r, int row, int c, struct ah_arena *a,
+                       struct ah_person *p)
+{
+    p->id = get_i64(r, row, c);
+    p->email = get_text0(a, r, row, c + 1);
+    p->name = get_text0(a, r, row, c + 2);
+    p->department = get_text0(a, r, row, c + 3);
+    p->manager_id = get_i64(r, row, c + 4);
+    p->role = (enum ah_role)get_int(r, row, c + 5);
+    p->leader = get_int(r, row, c + 6) != 0;
+    p->timezone = get_text0(a, r, row, c + 7);
+    p->active = get_int(r, row, c + 8) != 0;
+    p->created_at = get_i64(r, row, c + 9);
+    p->updated_at = get_i64(r, row, c + 10);
+    return c + 11;
+}
+
+static void ticket_read(const PGresult *r, int row, struct ah_arena *a, struct ah_ticket *t)
+{
+    t->id = get_i64(r, row, 0);
+    t->subject = get_text0(a, r, row, 1);
+    t->requester_id = get_i64(r, row, 2);
+    t->requester_email = get_text0(a, r, row, 3);
+    t->requester_name = get_text0(a, r, row, 4);
+    t->status = (enum ah_status)get_int(r, row, 5);
+    t->priority = (enum ah_priority)get_int(r, row, 6);
+    t->tier = get_int(r, row, 7);
+    t->tags = get_text0(a, r, row, 8);
+    t->source = get_text0(a, r, row, 9);
+    t->assignee_id = get_i64(r, row, 10);
+    t->claim_until = get_i64(r, row, 11);
+    t->due_at = get_i64(r, row, 12);
+    t->resolve_due_at = get_i64(r, row, 13);
+    t->first_response_at = get_i64(r, row, 14);
+    t->created_at = get_i64(r, row, 15);
+    t->updated_at = get_i64(r, row, 16);
+    t->last_message_id = get_i64(r, row, 17);
+    t->message_count = get_i64(r, row, 18);
+}
+
+/* ---- errors and the connection ---- */
+
+/* The first line of libpq's last message for the connection: the rest is
+ * hints ("Is the server running...?"), and an error message is one line. */
+static int conn_msg(const struct pg *q, const char **msg)
+{
+    *msg = PQerrorMessage(q->conn);
+    return (int)strcspn(*msg, "\n");
+}
+
+static bool state_is(const char *state, const char *prefix)
+{
+    return strncmp(state, prefix, strlen(prefix)) == 0;
+}
+
+/* What a failed statement means to the caller, by SQLSTATE. */
+static enum ah_err pg_error(struct pg *q, const PGresult *r, const char *what,
+                            struct ah_error *err)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    int len = msg ? (int)strlen(msg) : conn_msg(q, &msg);
+
+    /* a lost connection, or a server shutting down (57P01-57P03): the next
+     * call outside a transaction reconnects (see ready) */
+    if (PQstatus(q->conn) != CONNECTION_OK || (state && (state_is(state, "08") ||
+                                                          state_is(state, "57P"))))
+        return ah_error_set(err, AH_E_UNAVAILABLE, "%s: the database is unreachable", what);
+    if (!state)
+        return ah_error_set(err, AH_E_INTERNAL, "%s: %.*s", what, len, msg);
+    if (state_is(state, "23505"))
+        return ah_error_set(err, AH_E_CONFLICT, "%s: already exists", what);
+    /* 23503 foreign key, 23502 not null, 23514 check, and the rest of class 23 */
+    if (state_is(state, "23"))
+        return ah_error_set(err, AH_E_INVALID, "%s: %.*s", what, len, msg);
+    /* 40001 serialization failure, 40P01 deadlock: the server rolled the
+     * transaction back, and running it again from its start can succeed;
+     * NEEDSWORK(#4): the domain should retry it instead of answering 503.
+     * 55P03: a row lock not granted within lock_timeout; 57014: cancelled;
+     * 53300: too many connections. */
+    if (state_is(state, "40001") || state_is(state, "40P01") || state_is(state, "55P03") ||
+        state_is(state, "57014") || state_is(state, "53300"))
+        return ah_error_set(err, AH_E_UNAVAILABLE, "%s: database is busy", what);
+    if (state_is(state, "53100"))
+        return ah_error_set(err, AH_E_INTERNAL, "%s: database or disk is full", what);
+    if (state_is(state, "25006"))
+        return ah_error_set(err, AH_E_INTERNAL, "%s: database is read-only", what);
+    return ah_error_set(err, AH_E_INTERNAL, "%s: %.*s", what, len, msg);
+}
+
+static void quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message; /* notices are turned off (session_setup_sql); libpq's own are not news */
+}
+
+/* Sets up a new or renewed connection; its prepared statements are gone. */
+static enum ah_err session_setup(struct pg *q, struct ah_error *err)
+{
+    PGresult *r;
+    enum ah_err rc = AH_OK;
+
+    memset(q->prepared, 0, sizeof(q->prepared));
+    memset(q->list_prepared, 0, sizeof(q->list_prepared));
+    PQsetNoticeProcessor(q->conn, quiet, NULL);
+    r = PQexec(q->conn, session_setup_sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = pg_error(q, r, "configure database", err);
+    PQclear(r);
+    return rc;
+}
+
+/* AH_OK when the connection is up. A connection lost outside a transaction
+ * is renewed here, on the next call after the one that found it lost; one
+ * lost inside a transaction took the transaction with it, so its remaining
+ * statements fail until the rollback rather than run on a new connection
+ * outside any transaction. */
+static enum ah_err ready(struct pg *q, struct ah_error *err)
+{
+    const char *msg;
+    int len;
+
+    if (PQstatus(q->conn) == CONNECTION_OK)
+        return AH_OK;
+    if (q->in_tx)
+        return ah_error_set(err, AH_E_UNAVAILABLE,
+                            "the database connection was lost during the transaction");
+    PQreset(q->conn);
+    if (PQstatus(q->conn) == CONNECTION_OK)
+        return session_setup(q, err);
+    len = conn_msg(q, &msg);
+    return ah_error_set(err, AH_E_UNAVAILABLE, "cannot reach the database: %.*s", len, msg);
+}
+
+static enum ah_err prepare(struct pg *q, const char *name, const char *sql, bool *prepared,
+                           struct ah_error *err)
+{
+    PGresult *r;
+    enum ah_err rc = AH_OK;
+
+    if (*prepared)
+        return AH_OK;
+    r = PQprepare(q->conn, name, sql, 0, NULL);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = pg_error(q, r, "prepare", err);
+    PQclear(r);
+    *prepared = rc == AH_OK;
+    return rc;
+}
+
+/* Runs the prepared statement name with a; on success *out (if out is not
+ * NULL) is the result, for the caller to PQclear. */
+static enum ah_err exec_prepared(struct pg *q, const char *name, const struct args *a,
+                                 const char *what, PGresult **out, struct ah_error *err)
+{
+    PGresult *r = PQexecPrepared(q->conn, name, a->n, a->val, a->len, a->fmt, 0);
+    ExecStatusType st = PQresultStatus(r);
+    enum ah_err rc;
+
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        if (out)
+            *out = r;
+        else
+            PQclear(r);
+        return AH_OK;
+    }
+    rc = pg_error(q, r, what, err);
+    PQclear(r);
+    return rc;
+}
+
+/* Runs statement id, prepared on first use on this connection. */
+static enum ah_err run(struct pg *q, enum st id, const struct args *a, const char *what,
+                       PGresult **out, struct ah_error *err)
+{
+    char name[16];
+    enum ah_err rc = ready(q, err);
+
+    snprintf(name, sizeof(name), "s%d", (int)id);
+    if (!rc)
+        rc = prepare(q, name, sql_text[id], &q->prepared[id], err);
+    if (rc)
+        return rc;
+    return exec_prepared(q, name, a, what, out, err);
+}
+
+/* Runs statement id, which returns no rows; *n (if not NULL) is the number
+ * of rows it changed. */
+static enum ah_err run_cmd(struct pg *q, enum st id, const struct args *a, const char *what,
+                           int64_t *n, struct ah_error *err)
+{
+    PGresult *r;
+    enum ah_err rc = run(q, id, a, what, &r, err);
+
+    if (rc)
+        return rc;
+    if (n)
+        *n = changed(r);
+    PQclear(r);
+    return AH_OK;
+}
+
+/* Runs statement id, which returns at most one row of one number: *v, or
+ * missing set when there was no row. */
+static enum ah_err run_i64(struct pg *q, enum st id, const struct args *a, const char *what,
+                           int64_t *v, bool *missing, struct ah_error *err)
+{
+    PGresult *r;
+    enum ah_err rc = run(q, id, a, what, &r, err);
+
+    if (rc)
+        return rc;
+    *missing = PQntuples(r) == 0;
+    if (!*missing)
+        *v = get_i64(r, 0, 0);
+    PQclear(r);
+    return AH_OK;
+}
+
+typedef void (*row_reader)(const PGresult *r, int row, struct ah_arena *a, void *item);
+
+/* The rows of r (at most max) read into an arena array; clears r. */
+static void collect(PGresult *r, struct ah_arena *a, size_t item_size, size_t max,
+                    row_reader read, void **items, size_t *n)
+{
+    size_t rows = (size_t)PQntuples(r), count = rows < max ? rows : max;
+    char *arr = ah_arena_alloc(a, item_size * (count ? count : 1));
+
+    for (size_t i = 0; i < count; i++)
+        read(r, (int)i, a, arr + i * item_size);
+    PQclear(r);
+    *items = arr;
+    *n = count;
+}
+
+static enum ah_err run_list(struct pg *q, enum st id, const struct args *args,
+                            struct ah_arena *a, size_t item_size, size_t max, row_reader read,
+                            void **items, size_t *n, const char *what, struct ah_error *err)
+{
+    PGresult *r;
+    enum ah_err rc = run(q, id, args, what, &r, err);
+
+    if (rc)
+        return rc;
+    collect(r, a, item_size, max, read, items, n);
+    return AH_OK;
+}
+
+static void ticket_reader(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    ticket_read(r, row, a, item);
+}
+
+static void person_reader(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    person_read(r, row, 0, a, item);
+}
+
+/* ---- connection and transactions ---- */
+
+static void pg_close(struct ah_store *base)
+{
+    struct pg *q = (struct pg *)base;
+
+    PQfinish(q->conn); /* the server rolls back what was left open */
+    free(q);
+}
+
+/* SQLite lets one writer in at a time, so a transaction's reads and the
+ * writes they decide see nothing in between. Here writers run side by side
+ * at READ COMMITTED, and the reads the domain makes in a transaction before
+ * writing lock the row they decide on: ticket_get and person_get read FOR NO
+ * KEY UPDATE there (the ticket or person about to be rewritten whole), and
+ * queue_held and cred_list lock the person first (one claimed ticket per
+ * person, the token cap). A second writer of the same row waits for the
+ * first and then reads its committed result, as under SQLite; writers of
+ * other rows do not wait at all. REPEATABLE READ would instead fail the
+ * second writer (40001) and fail claims whenever another server claimed a
+ * row after the snapshot: a storm of retries under the queue's load. */
+static enum ah_err pg_begin(struct ah_store *base, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args a = {0};
+    enum ah_err rc;
+
+    assert(!q->in_tx);
+    rc = run_cmd(q, ST_BEGIN, &a, "begin", NULL, err);
+    if (!rc)
+        q->in_tx = true;
+    return rc;
+}
+
+static void pg_rollback(struct ah_store *base)
+{
+    struct pg *q = (struct pg *)base;
+    struct args a = {0};
+
+    if (q->in_tx && PQstatus(q->conn) == CONNECTION_OK &&
+        PQtransactionStatus(q->conn) != PQTRANS_IDLE)
+        run_cmd(q, ST_ROLLBACK, &a, "rollback", NULL, NULL);
+    q->in_tx = false;
+}
+
+static enum ah_err pg_commit(struct ah_store *base, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args a = {0};
+    PGresult *r = NULL;
+    enum ah_err rc;
+
+    /* PostgreSQL answers COMMIT of a transaction that met an error with
+     * ROLLBACK, not an error: that is a caller that ignored a failure */
+    if (PQtransactionStatus(q->conn) == PQTRANS_INERROR) {
+        pg_rollback(base);
+        return ah_error_set(err, AH_E_INTERNAL, "commit: the transaction had failed");
+    }
+    /* a connection lost during COMMIT leaves its outcome unknown: the caller
+     * gets AH_E_UNAVAILABLE and must not report the write as done */
+    rc = run(q, ST_COMMIT, &a, "commit", &r, err);
+    if (!rc && strcmp(PQcmdStatus(r), "COMMIT") != 0)
+        rc = ah_error_set(err, AH_E_INTERNAL, "commit: the transaction was rolled back");
+    PQclear(r);
+    if (rc)
+        pg_rollback(base);
+    q->in_tx = false;
+    return rc;
+}
+
+/* Runs a constant script of one or more statements (no parameters). */
+static enum ah_err script(struct pg *q, const char *sql, const char *what, struct ah_error *err)
+{
+    PGresult *r;
+    enum ah_err rc = ready(q, err);
+    ExecStatusType st;
+
+    if (rc)
+        return rc;
+    r = PQexec(q->conn, sql);
+    st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        rc = pg_error(q, r, what, err);
+    PQclear(r);
+    return rc;
+}
+
+static enum ah_err schema_version(struct pg *q, int *out, struct ah_error *err)
+{
+    PGresult *r;
+    enum ah_err rc = ready(q, err);
+
+    if (rc)
+        return rc;
+    r = PQexec(q->conn, "SELECT version FROM schema_version");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        rc = pg_error(q, r, "schema version", err);
+    else if (PQntuples(r) != 1)
+        rc = ah_error_set(err, AH_E_INTERNAL, "schema version: %d rows in schema_version",
+                          PQntuples(r));
+    else
+        *out = get_int(r, 0, 0);
+    PQclear(r);
+    return rc;
+}
+
+static enum ah_err set_schema_version(struct pg *q, int v, struct ah_error *err)
+{
+    struct args a = {0};
+    PGresult *r;
+    enum ah_err rc = AH_OK;
+
+    arg_i64(&a, v);
+    r = PQexecParams(q->conn, "UPDATE schema_version SET version = $1", a.n, NULL, a.val,
+                     a.len, a.fmt, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = pg_error(q, r, "migration", err);
+    PQclear(r);
+    return rc;
+}
+
+static enum ah_err pg_migrate(struct ah_store *base, int *from, int *to, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    int v = 0, start;
+    enum ah_err rc = pg_begin(base, err);
+
+    if (rc)
+        return rc;
+    /* held until this transaction ends: two starting servers do not both
+     * create the bookkeeping or apply the same migration */
+    rc = script(q, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK_KEY ")", "migrate", err);
+    if (!rc)
+        rc = script(q, pg_schema_bootstrap, "migrate", err);
+    if (!rc)
+        rc = schema_version(q, &v, err);
+    if (!rc && v > NMIGRATIONS)
+        rc = ah_error_set(err, AH_E_INTERNAL,
+                          "database schema version %d is newer than this allhands (%d)", v,
+                          NMIGRATIONS);
+    start = v;
+    for (; !rc && v < NMIGRATIONS; v++) {
+        rc = script(q, pg_migrations[v], "migration", err);
+        if (!rc)
+            rc = set_schema_version(q, v + 1, err);
+    }
+    if (rc) {
+        pg_rollback(base);
+        return rc;
+    }
+    rc = pg_commit(base, err);
+    if (rc)
+        return rc;
+    *from = start;
+    *to = v;
+    return AH_OK;
+}
+
+static enum ah_err pg_ping(struct ah_store *base, struct ah_error *err)
+{
+    struct args a = {0};
+
+    return run_cmd((struct pg *)base, ST_PING, &a, "ping", NULL, err);
+}
+
+/* ---- people ---- */
+
+static void args_person(struct args *a, const struct ah_person *p)
+{
+    arg_c(a, p->name);
+    arg_c(a, p->department ? p->department : "");
+    arg_i64(a, p->manager_id);
+    arg_i64(a, (int64_t)p->role);
+    arg_i64(a, p->leader);
+    arg_c(a, p->timezone ? p->timezone : "UTC");
+    arg_i64(a, p->active);
+}
+
+static enum ah_err pg_person_insert(struct ah_store *base, struct ah_person *p,
+                                    const char *pwhash, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t id = 0;
+    bool missing;
+    enum ah_err rc;
+
+    arg_c(&a, p->email);
+    args_person(&a, p);
+    arg_c(&a, pwhash);
+    arg_i64(&a, p->created_at);
+    rc = run_i64((struct pg *)base, ST_PERSON_INSERT, &a, "person", &id, &missing, err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "a person with email %s already exists",
+                            p->email);
+    if (!rc)
+        p->id = id;
+    return rc;
+}
+
+static enum ah_err pg_person_update(struct ah_store *base, const struct ah_person *p,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, p->id);
+    args_person(&a, p);
+    arg_i64(&a, p->updated_at);
+    return run_cmd((struct pg *)base, ST_PERSON_UPDATE, &a, "person", NULL, err);
+}
+
+static enum ah_err pg_person_set_password(struct ah_store *base, int64_t id, const char *pwhash,
+                                          struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, id);
+    arg_c(&a, pwhash);
+    return run_cmd((struct pg *)base, ST_PERSON_PASSWORD, &a, "password", NULL, err);
+}
+
+static enum ah_err pg_person_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                 struct ah_person *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+    PGresult *r;
+    enum ah_err rc;
+
+    arg_i64(&args, id);
+    /* in a transaction the person is read to be rewritten: see pg_begin */
+    rc = run(q, q->in_tx ? ST_PERSON_GET_LOCK : ST_PERSON_GET, &args, "person", &r, err);
+    if (rc)
+        return rc;
+    if (PQntuples(r) == 1)
+        person_read(r, 0, 0, a, out);
+    else
+        rc = ah_error_set(err, AH_E_NOT_FOUND, "person %" PRId64 " does not exist", id);
+    PQclear(r);
+    return rc;
+}
+
+static enum ah_err pg_person_get_by_email(struct ah_store *base, struct ah_str email,
+                                          struct ah_arena *a, struct ah_person *out,
+                                          const char **pwhash, struct ah_error *err)
+{
+    struct args args = {0};
+    PGresult *r;
+    enum ah_err rc;
+
+    arg_str(&args, email);
+    rc = run((struct pg *)base, ST_PERSON_BY_EMAIL, &args, "person", &r, err);
+    if (rc)
+        return rc;
+    if (PQntuples(r) == 1) {
+        int c = person_read(r, 0, 0, a, out);
+
+        if (pwhash)
+            *pwhash = get_text(a, r, 0, c);
+    } else {
+        rc = ah_error_set(err, AH_E_NOT_FOUND, "no person has that email");
+    }
+    PQclear(r);
+    return rc;
+}
+
+static enum ah_err pg_person_list(struct ah_store *base, int64_t after_id, int limit,
+                                  struct ah_arena *a, struct ah_person **items, size_t *n,
+                                  struct ah_error *err)
+{
+    struct args args = {0};
+
+    arg_i64(&args, after_id);
+    arg_i64(&args, limit);
+    return run_list((struct pg *)base, ST_PERSON_LIST, &args, a, sizeof(**items),
+                    (size_t)limit, person_reader, (void **)items, n, "people", err);
+}
+
+static enum ah_err pg_person_count(struct ah_store *base, int64_t *n, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t v = 0;
+    bool missing;
+    enum ah_err rc = run_i64((struct pg *)base, ST_PERSON_COUNT, &a, "people", &v, &missing, err);
+
+    if (!rc)
+        *n = v;
+    return rc;
+}
+
+/* Locks person id's row for the rest of the transaction: see pg_begin. */
+static enum ah_err person_lock(struct pg *q, int64_t id, struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, id);
+    return run_cmd(q, ST_PERSON_LOCK, &a, "person", NULL, err);
+}
+
+/* ---- credentials ---- */
+
+static enum ah_err pg_cred_insert(struct ah_store *base, struct ah_credential *c,
+                                  const char *hash, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t id = 0;
+    bool missing;
+    enum ah_err rc;
+
+    arg_i64(&a, c->person_id);
+    arg_i64(&a, (int64_t)c->kind);
+    arg_c(&a, hash);
+    arg_c(&a, c->name ? c->name : "");
+    arg_i64(&a, c->created_at);
+    arg_i64(&a, c->last_used_at);
+    arg_i64(&a, c->expires_at);
+    rc = run_i64((struct pg *)base, ST_CRED_INSERT, &a, "credential", &id, &missing, err);
+    if (!rc)
+        c->id = id;
+    return rc;
+}
+
+static void cred_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_credential *c = item;
+
+    c->id = get_i64(r, row, 0);
+    c->person_id = get_i64(r, row, 1);
+    c->kind = (enum ah_cred_kind)get_int(r, row, 2);
+    c->name = get_text0(a, r, row, 3);
+    c->created_at = get_i64(r, row, 4);
+    c->last_used_at = get_i64(r, row, 5);
+    c->expires_at = get_i64(r, row, 6);
+}
+
+static enum ah_err pg_cred_lookup(struct ah_store *base, const char *hash, struct ah_arena *a,
+                                  struct ah_credential *c, struct ah_person *p,
+                                  struct ah_error *err)
+{
+    struct args args = {0};
+    PGresult *r;
+    enum ah_err rc;
+
+    arg_c(&args, hash);
+    rc = run((struct pg *)base, ST_CRED_LOOKUP, &args, "credential", &r, err);
+    if (rc)
+        return rc;
+    if (PQntuples(r) == 1) {
+        cred_read(r, 0, a, c);
+        person_read(r, 0, 7, a, p);
+    } else {
+        rc = ah_error_set(err, AH_E_NOT_FOUND, "no such credential");
+    }
+    PQclear(r);
+    return rc;
+}
+
+static enum ah_err pg_cred_touch(struct ah_store *base, int64_t id, int64_t now,
+                                 int64_t expires_at, struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, id);
+    arg_i64(&a, now);
+    arg_i64(&a, expires_at);
+    return run_cmd((struct pg *)base, ST_CRED_TOUCH, &a, "credential", NULL, err);
+}
+
+static enum ah_err pg_cred_delete(struct ah_store *base, int64_t id, int64_t person_id,
+                                  struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    arg_i64(&a, id);
+    if (person_id)
+        arg_i64(&a, person_id);
+    rc = run_cmd((struct pg *)base, person_id ? ST_CRED_DELETE : ST_CRED_DELETE_ANY, &a,
+                 "credential", &n, err);
+    if (!rc && n == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "token %" PRId64 " does not exist", id);
+    return rc;
+}
+
+static enum ah_err pg_cred_list(struct ah_store *base, int64_t person_id, enum ah_cred_kind kind,
+                                struct ah_arena *a, struct ah_credential **items, size_t *n,
+                                struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+    /* in a transaction the list is counted against a cap before an insert */
+    enum ah_err rc = q->in_tx ? person_lock(q, person_id, err) : AH_OK;
+
+    if (rc)
+        return rc;
+    arg_i64(&args, person_id);
+    arg_i64(&args, (int64_t)kind);
+    return run_list(q, ST_CRED_LIST, &args, a, sizeof(**items), 1000, cred_read,
+                    (void **)items, n, "credentials", err);
+}
+
+static enum ah_err pg_cred_purge(struct ah_store *base, int64_t now, struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, now);
+    return run_cmd((struct pg *)base, ST_CRED_PURGE, &a, "credentials", NULL, err);
+}
+
+/* ---- customers ---- */
+
+/* The customer with email: *found false when there is none. */
+static enum ah_err customer_find(struct pg *q, struct ah_str email, struct ah_arena *a,
+                                 int64_t *id, const char **name, bool *found,
+                                 struct ah_error *err)
+{
+    struct args args = {0};
+    PGresult *r;
+    enum ah_err rc;
+
+    arg_str(&args, email);
+    rc = run(q, ST_CUSTOMER_FIND, &args, "customer", &r, err);
+    if (rc)
+        return rc;
+    *found = PQntuples(r) == 1;
+    if (*found) {
+        *id = get_i64(r, 0, 0);
+        *name = get_text0(a, r, 0, 1);
+    }
+    PQclear(r);
+    return AH_OK;
+}
+
+static enum ah_err pg_customer_upsert(struct ah_store *base, struct ah_str email,
+                                      struct ah_str name, int64_t now, struct ah_arena *a,
+                                      int64_t *id, const char **stored_name,
+                                      struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+    PGresult *r;
+    bool found = false;
+    enum ah_err rc = customer_find(q, email, a, id, stored_name, &found, err);
+
+    if (rc || found)
+        return rc;
+    arg_str(&args, email);
+    arg_str(&args, name.p ? name : AH_STR_LIT(""));
+    arg_i64(&args, now);
+    rc = run(q, ST_CUSTOMER_INSERT, &args, "customer", &r, err);
+    if (rc)
+        return rc;
+    found = PQntuples(r) == 1;
+    if (found) {
+        *id = get_i64(r, 0, 0);
+        *stored_name = get_text0(a, r, 0, 1);
+    }
+    PQclear(r);
+    if (found)
+        return AH_OK;
+    /* another transaction inserted the same email and committed meanwhile:
+     * READ COMMITTED's next statement sees its row */
+    rc = customer_find(q, email, a, id, stored_name, &found, err);
+    if (!rc && !found)
+        rc = ah_error_set(err, AH_E_INTERNAL, "customer: neither inserted nor found");
+    return rc;
+}
+
+/* ---- tickets ---- */
+
+/* Writes the ticket's rows in ticket_tags from the words of tags; fresh
+ * means the ticket has none yet. */
+static enum ah_err tags_write(struct pg *q, int64_t ticket_id, const char *tags, bool fresh,
+                              struct ah_error *err)
+{
+    struct args a = {0};
+    enum ah_err rc = AH_OK;
+
+    arg_i64(&a, ticket_id);
+    if (!fresh)
+        rc = run_cmd(q, ST_TAG_CLEAR, &a, "tags", NULL, err);
+    arg_c(&a, tags);
+    if (!rc && *tags)
+        rc = run_cmd(q, ST_TAG_INSERT, &a, "tags", NULL, err);
+    return rc;
+}
+
+static enum ah_err pg_ticket_set_tags(struct ah_store *base, int64_t id, const char *tags,
+                                      struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    arg_i64(&a, id);
+    arg_c(&a, tags);
+    rc = run_cmd(q, ST_TAG_COLUMN, &a, "tags", &n, err);
+    if (!rc && n == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", id);
+    return rc ? rc : tags_write(q, id, tags, false, err);
+}
+
+static enum ah_err pg_ticket_insert(struct ah_store *base, struct ah_ticket *t,
+                                    struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args a = {0};
+    int64_t id = 0;
+    bool missing;
+    enum ah_err rc;
+
+    arg_c(&a, t->subject);
+    arg_i64(&a, t->requester_id);
+    arg_i64(&a, (int64_t)t->status);
+    arg_i64(&a, (int64_t)t->priority);
+    arg_i64(&a, t->tier);
+    arg_c(&a, t->tags ? t->tags : "");
+    arg_c(&a, t->source);
+    arg_i64(&a, t->assignee_id);
+    arg_i64(&a, t->claim_until);
+    arg_i64(&a, t->due_at);
+    arg_i64(&a, t->resolve_due_at);
+    arg_i64(&a, t->first_response_at);
+    arg_i64(&a, t->created_at);
+    rc = run_i64(q, ST_TICKET_INSERT, &a, "ticket", &id, &missing, err);
+    if (rc)
+        return rc;
+    t->id = id;
+    if (t->tags && *t->tags)
+        rc = tags_write(q, t->id, t->tags, true, err);
+    return rc;
+}
+
+static enum ah_err pg_ticket_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                 struct ah_ticket *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+    PGresult *r;
+    enum ah_err rc;
+
+    arg_i64(&args, id);
+    /* in a transaction the ticket is read to be rewritten: see pg_begin */
+    rc = run(q, q->in_tx ? ST_TICKET_GET_LOCK : ST_TICKET_GET, &args, "ticket", &r, err);
+    if (rc)
+        return rc;
+    if (PQntuples(r) == 1)
+        ticket_read(r, 0, a, out);
+    else
+        rc = ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", id);
+    PQclear(r);
+    return rc;
+}
+
+static void append_tsquery(struct ah_buf *sql, int param)
+{
+    ah_buf_appends(sql, TSQUERY_HEAD, NULL);
+    ah_buf_appendf(sql, NULL, "$%d", param);
+    ah_buf_appends(sql, TSQUERY_TAIL, NULL);
+}
+
+/* The SQL of one ticket_list shape: parameters numbered in the order
+ * pg_ticket_list adds them. */
+static enum ah_err list_sql(unsigned shape, struct ah_buf *sql, struct ah_error *err)
+{
+    int n = 2;
+
+    ah_buf_appends(sql, "SELECT " TICKET_COLS TICKET_FROM
+                        " WHERE t.tier <= $1 AND t.id < $2", NULL);
+    if (shape & TL_STATUS)
+        ah_buf_appendf(sql, NULL, " AND ((1 << t.status) & $%d::integer) <> 0", ++n);
+    if (shape & TL_TIER)
+        ah_buf_appendf(sql, NULL, " AND t.tier = $%d", ++n);
+    if (shape & TL_ASSIGNED)
+        ah_buf_appendf(sql, NULL, " AND t.assignee_id = $%d", ++n);
+    if (shape & TL_UNASSIGNED)
+        ah_buf_appends(sql, " AND t.assignee_id IS NULL", NULL);
+    if (shape & TL_TAG)
+        ah_buf_appendf(sql, NULL, " AND t.id IN (SELECT ticket_id FROM ticket_tags"
+                                  " WHERE tag = $%d::text)", ++n);
+    if (shape & TL_QUERY) {
+        /* FTS5's two tables: the subject matches, or one message does */
+        ++n;
+        ah_buf_appends(sql, " AND t.id IN (SELECT x.id FROM tickets x WHERE x.subject_tsv @@ ",
+                       NULL);
+        append_tsquery(sql, n);
+        ah_buf_appends(sql, " UNION SELECT m.ticket_id FROM messages m WHERE m.body_tsv @@ ",
+                       NULL);
+        append_tsquery(sql, n);
+        ah_buf_appends(sql, ")", NULL);
+    }
+    ah_buf_appendf(sql, NULL, " ORDER BY t.id DESC LIMIT $%d", ++n);
+    if (sql->full)
+        return ah_error_set(err, AH_E_INTERNAL, "ticket list: SQL longer than %d bytes",
+                            LIST_SQL_MAX);
+    return AH_OK;
+}
+
+/* Runs the statement of shape with a, prepared on first use. */
+static enum ah_err list_run(struct pg *q, unsigned shape, const struct args *a, PGresult **out,
+                            struct ah_error *err)
+{
+    char name[16];
+    struct ah_buf sql;
+    enum ah_err rc = ready(q, err);
+
+    if (rc)
+        return rc;
+    snprintf(name, sizeof(name), "l%u", shape);
+    ah_buf_init(&sql, LIST_SQL_MAX);
+    if (!q->list_prepared[shape])
+        rc = list_sql(shape, &sql, err);
+    if (!rc)
+        rc = prepare(q, name, ah_buf_cstr(&sql), &q->list_prepared[shape], err);
+    ah_buf_release(&sql);
+    if (rc)
+        return rc;
+    return exec_prepared(q, name, a, "tickets", out, err);
+}
+
+static enum ah_err pg_ticket_list(struct ah_store *base, const struct ah_ticket_filter *f,
+                                  struct ah_arena *a, struct ah_ticket **items, size_t *n,
+                                  struct ah_error *err)
+{
+    struct args args = {0};
+    unsigned shape = 0;
+    PGresult *r;
+    enum ah_err rc;
+
+    shape |= f->status_mask ? TL_STATUS : 0;
+    shape |= f->tier ? TL_TIER : 0;
+    shape |= f->assignee_id > 0 ? TL_ASSIGNED : 0;
+    shape |= f->assignee_id < 0 ? TL_UNASSIGNED : 0;
+    shape |= f->tag.p ? TL_TAG : 0;
+    shape |= f->query.p ? TL_QUERY : 0;
+    arg_i64(&args, f->max_tier);
+    arg_i64(&args, f->before_id ? f->before_id : INT64_MAX);
+    if (shape & TL_STATUS)
+        arg_i64(&args, (int64_t)f->status_mask);
+    if (shape & TL_TIER)
+        arg_i64(&args, f->tier);
+    if (shape & TL_ASSIGNED)
+        arg_i64(&args, f->assignee_id);
+    if (shape & TL_TAG)
+        arg_str(&args, f->tag);
+    if (shape & TL_QUERY)
+        arg_str(&args, f->query);
+    arg_i64(&args, f->limit);
+    rc = list_run((struct pg *)base, shape, &args, &r, err);
+    if (rc)
+        return rc;
+    collect(r, a, sizeof(**items), (size_t)f->limit, ticket_reader, (void **)items, n);
+    return AH_OK;
+}
+
+static enum ah_err pg_ticket_update(struct ah_store *base, const struct ah_ticket *t,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    arg_i64(&a, t->id);
+    arg_i64(&a, (int64_t)t->status);
+    arg_i64(&a, (int64_t)t->priority);
+    arg_i64(&a, t->tier);
+    arg_i64(&a, t->assignee_id);
+    arg_i64(&a, t->claim_until);
+    arg_i64(&a, t->first_response_at);
+    arg_i64(&a, t->due_at);
+    arg_i64(&a, t->resolve_due_at);
+    arg_i64(&a, t->updated_at);
+    rc = run_cmd((struct pg *)base, ST_TICKET_UPDATE, &a, "ticket", &n, err);
+    if (!rc && n == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", t->id);
+    return rc;
+}
+
+/* ---- messages ---- */
+
+static enum ah_err pg_message_insert(struct ah_store *base, struct ah_message *m,
+                                     struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args a = {0}, c = {0};
+    int64_t id = 0;
+    bool missing;
+    enum ah_err rc;
+
+    arg_i64(&a, m->ticket_id);
+    arg_i64(&a, (int64_t)m->kind);
+    arg_i64(&a, m->author_id);
+    arg_c(&a, m->body);
+    arg_i64(&a, m->created_at);
+    rc = run_i64(q, ST_MESSAGE_INSERT, &a, "message", &id, &missing, err);
+    if (rc)
+        return rc;
+    m->id = id;
+    arg_i64(&c, m->ticket_id);
+    arg_i64(&c, m->id);
+    arg_i64(&c, m->created_at);
+    return run_cmd(q, ST_MESSAGE_COUNT, &c, "message", NULL, err);
+}
+
+static void message_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_message *m = item;
+
+    m->id = get_i64(r, row, 0);
+    m->ticket_id = get_i64(r, row, 1);
+    m->kind = (enum ah_msg_kind)get_int(r, row, 2);
+    m->author_id = get_i64(r, row, 3);
+    m->author_name = get_text0(a, r, row, 4);
+    m->body = get_text0(a, r, row, 5);
+    m->created_at = get_i64(r, row, 6);
+}
+
+static enum ah_err pg_message_list(struct ah_store *base, int64_t ticket_id, int64_t after_id,
+                                   int limit, struct ah_arena *a, struct ah_message **items,
+                                   size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    arg_i64(&args, ticket_id);
+    arg_i64(&args, after_id);
+    arg_i64(&args, limit);
+    return run_list((struct pg *)base, ST_MESSAGE_LIST, &args, a, sizeof(**items),
+                    (size_t)limit, message_read, (void **)items, n, "messages", err);
+}
+
+/* ---- queue ---- */
+
+static enum ah_err pg_queue_expire(struct ah_store *base, int64_t now, int64_t *returned,
+                                   struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    arg_i64(&a, now);
+    rc = run_cmd((struct pg *)base, ST_QUEUE_EXPIRE, &a, "lease expiry", &n, err);
+    if (!rc && returned)
+        *returned = n;
+    return rc;
+}
+
+static enum ah_err pg_queue_held(struct ah_store *base, int64_t person_id, int64_t now,
+                                 int64_t *id, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args a = {0};
+    int64_t v = 0;
+    bool missing = true;
+    /* in a transaction what person holds decides a claim: see pg_begin */
+    enum ah_err rc = q->in_tx ? person_lock(q, person_id, err) : AH_OK;
+
+    arg_i64(&a, person_id);
+    arg_i64(&a, now);
+    if (!rc)
+        rc = run_i64(q, ST_QUEUE_HELD, &a, "queue", &v, &missing, err);
+    if (!rc && missing)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no claimed ticket");
+    if (!rc)
+        *id = v;
+    return rc;
+}
+
+static void args_queue(struct args *a, const struct ah_queue_filter *f)
+{
+    arg_i64(a, f->after_id ? f->after_due : INT64_MIN);
+    arg_i64(a, f->after_id);
+    arg_i64(a, f->exclude_id);
+    arg_i64(a, f->person_id);
+}
+
+/* One statement picks and claims: SKIP LOCKED passes over the tickets other
+ * transactions are claiming at this moment instead of waiting for them, so
+ * claimers on every server take different tickets and never the same one. */
+static enum ah_err pg_queue_claim_next(struct ah_store *base, const struct ah_queue_filter *f,
+                                       int64_t until, int64_t now, int64_t *id,
+                                       struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t pick = 0;
+    bool missing = true;
+    enum ah_err rc;
+
+    args_queue(&a, f);
+    arg_i64(&a, until);
+    arg_i64(&a, now);
+    rc = run_i64((struct pg *)base, f->max_tier >= 2 ? ST_QUEUE_CLAIM : ST_QUEUE_CLAIM_T1, &a,
+                 "claim", &pick, &missing, err);
+    if (!rc && missing)
+        return ah_error_set(err, AH_E_NOT_FOUND, "the queue is empty");
+    if (!rc)
+        *id = pick;
+    return rc;
+}
+
+static enum ah_err pg_queue_list(struct ah_store *base, const struct ah_queue_filter *f,
+                                 struct ah_arena *a, struct ah_ticket **items, size_t *n,
+                                 struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_queue(&args, f);
+    arg_i64(&args, f->limit);
+    return run_list((struct pg *)base, f->max_tier >= 2 ? ST_QUEUE_LIST : ST_QUEUE_LIST_T1,
+                    &args, a, sizeof(**items), (size_t)f->limit, ticket_reader,
+                    (void **)items, n, "queue", err);
+}
+
+static enum ah_err pg_queue_unclaim(struct ah_store *base, int64_t id, int64_t now,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, id);
+    arg_i64(&a, now);
+    return run_cmd((struct pg *)base, ST_QUEUE_UNCLAIM, &a, "claim", NULL, err);
+}
+
+static enum ah_err pg_queue_renew(struct ah_store *base, int64_t person_id, int64_t now,
+                                  int64_t until, struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, person_id);
+    arg_i64(&a, now);
+    arg_i64(&a, until);
+    return run_cmd((struct pg *)base, ST_QUEUE_RENEW, &a, "lease", NULL, err);
+}
+
+static enum ah_err pg_queue_skip(struct ah_store *base, int64_t ticket_id, int64_t person_id,
+                                 struct ah_str reason, int64_t now, struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, person_id);
+    arg_i64(&a, ticket_id);
+    arg_str(&a, reason);
+    arg_i64(&a, now);
+    return run_cmd((struct pg *)base, ST_QUEUE_SKIP, &a, "skip", NULL, err);
+}
+
+/* ---- audit ---- */
+
+static enum ah_err pg_audit_insert(struct ah_store *base, struct ah_audit_entry *e,
+                                   struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t id = 0;
+    bool missing;
+    enum ah_err rc;
+
+    arg_i64(&a, e->at);
+    arg_i64(&a, e->actor_id);
+    arg_c(&a, e->action);
+    arg_c(&a, e->target);
+    arg_c(&a, e->before);
+    arg_c(&a, e->after);
+    rc = run_i64((struct pg *)base, ST_AUDIT_INSERT, &a, "audit", &id, &missing, err);
+    if (!rc)
+        e->id = id;
+    return rc;
+}
+
+static void audit_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_audit_entry *e = item;
+
+    e->id = get_i64(r, row, 0);
+    e->at = get_i64(r, row, 1);
+    e->actor_id = get_i64(r, row, 2);
+    e->action = get_text0(a, r, row, 3);
+    e->target = get_text0(a, r, row, 4);
+    e->before = get_text(a, r, row, 5);
+    e->after = get_text(a, r, row, 6);
+}
+
+static enum ah_err pg_audit_list(struct ah_store *base, int64_t before_id, int limit,
+                                 struct ah_arena *a, struct ah_audit_entry **items, size_t *n,
+                                 struct ah_error *err)
+{
+    struct args args = {0};
+
+    arg_i64(&args, before_id ? before_id : INT64_MAX);
+    arg_i64(&args, limit);
+    return run_list((struct pg *)base, ST_AUDIT_LIST, &args, a, sizeof(**items), (size_t)limit,
+                    audit_read, (void **)items, n, "audit", err);
+}
+
+/* ---- text index and checkpoints: nothing behind the requests ---- */
+
+/* The tsvector columns are generated in the statement that writes the text,
+ * so every search already sees every committed row. */
+static enum ah_err pg_text_index(struct ah_store *base, int limit, bool *more,
+                                 struct ah_error *err)
+{
+    (void)base;
+    (void)limit;
+    (void)err;
+    *more = false;
+    return AH_OK;
+}
+
+/* PostgreSQL's checkpointer runs by itself. */
+static enum ah_err pg_checkpoint(struct ah_store *base, struct ah_error *err)
+{
+    (void)base;
+    (void)err;
+    return AH_OK;
+}
+
+static const struct ah_store_ops pg_ops = {
+    .name = "postgresql",
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .migrate = pg_migrate,
+    .ping = pg_ping,
+    .person_insert = pg_person_insert,
+    .person_update = pg_person_update,
+    .person_set_password = pg_person_set_password,
+    .person_get = pg_person_get,
+    .person_get_by_email = pg_person_get_by_email,
+    .person_list = pg_person_list,
+    .person_count = pg_person_count,
+    .cred_insert = pg_cred_insert,
+    .cred_lookup = pg_cred_lookup,
+    .cred_touch = pg_cred_touch,
+    .cred_delete = pg_cred_delete,
+    .cred_list = pg_cred_list,
+    .cred_purge = pg_cred_purge,
+    .customer_upsert = pg_customer_upsert,
+    .ticket_insert = pg_ticket_insert,
+    .ticket_get = pg_ticket_get,
+    .ticket_list = pg_ticket_list,
+    .ticket_update = pg_ticket_update,
+    .ticket_set_tags = pg_ticket_set_tags,
+    .message_insert = pg_message_insert,
+    .message_list = pg_message_list,
+    .queue_expire = pg_queue_expire,
+    .queue_held = pg_queue_held,
+    .queue_claim_next = pg_queue_claim_next,
+    .queue_list = pg_queue_list,
+    .queue_unclaim = pg_queue_unclaim,
+    .queue_renew = pg_queue_renew,
+    .queue_skip = pg_queue_skip,
+    .audit_insert = pg_audit_insert,
+    .audit_list = pg_audit_list,
+    .text_index = pg_text_index,
+    .checkpoint = pg_checkpoint,
+};
+
+enum ah_err ah_store_pg_open(const char *url, struct ah_store **out, struct ah_error *err)
+{
+    /* the URL's own settings override connect_timeout; the later keywords
+     * override the URL: allhands' strings are UTF-8 */
+    static const char *const keys[] = {"connect_timeout", "dbname", "fallback_application_name",
+                                       "client_encoding", NULL};
+    const char *const vals[] = {CONNECT_TIMEOUT_S, url, "allhands", "UTF8", NULL};
+    struct pg *q = ah_xcalloc(1, sizeof(*q));
+    enum ah_err rc;
+
+    /* both backends number the same migrations */
+    assert(NMIGRATIONS == ah_store_schema_version());
+    q->base.ops = &pg_ops;
+    q->conn = PQconnectdbParams(keys, vals, 1);
+    if (!q->conn) {
+        free(q);
+        return ah_error_set(err, AH_E_INTERNAL, "cannot connect to PostgreSQL: out of memory");
+    }
+    if (PQstatus(q->conn) != CONNECTION_OK) {
+        const char *msg;
+        int len = conn_msg(q, &msg);
+
+        /* libpq's message names host and port, never the password */
+        rc = ah_error_set(err, AH_E_UNAVAILABLE, "cannot connect to PostgreSQL: %.*s", len, msg);
+    } else {
+        rc = session_setup(q, err);
+    }
+    if (rc) {
+        pg_close(&q->base);
+        return rc;
+    }
+    *out = &q->base;
+    return AH_OK;
+}
