@@ -43,7 +43,5 @@
 /* Failed logins per client address per minute before 429: a person mistypes
  * a few times; a password guesser needs millions. */
 #define AH_LOGIN_BURST 10
-/* Open sessions: an attacker who logs in repeatedly must not fill memory. */
-#define AH_MAX_LOGIN_CLIENTS 4096
 
 #endif

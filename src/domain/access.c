@@ -61,6 +61,27 @@ enum ah_err ah_access_login(struct ah_ctx *cx, struct ah_str email, struct ah_st
     return rc;
 }
 
+enum ah_err ah_access_login_allowed(struct ah_ctx *cx, const char *client, struct ah_error *err)
+{
+    int64_t n = 0;
+    enum ah_err rc = ah_store_login_failures(cx->store, client, cx->now - 60000, &n, err);
+
+    if (rc)
+        return rc;
+    if (n >= AH_LOGIN_BURST)
+        return ah_error_set(err, AH_E_RATE_LIMITED,
+                            "too many failed sign-ins from your address: wait a minute");
+    return AH_OK;
+}
+
+void ah_access_login_failed(struct ah_ctx *cx, const char *client)
+{
+    /* a failure to count a failure must not change the answer */
+    if (ah_store_begin(cx->store, NULL))
+        return;
+    ah_store_end(cx->store, ah_store_login_failure_add(cx->store, client, cx->now, NULL), NULL);
+}
+
 static bool looks_like_secret(struct ah_str s, enum ah_cred_kind kind)
 {
     return s.len == 4 + AH_TOKEN_CHARS &&
@@ -223,11 +244,15 @@ enum ah_err ah_access_token_revoke(struct ah_ctx *cx, int64_t id, struct ah_erro
 
 enum ah_err ah_access_purge(struct ah_ctx *cx, struct ah_error *err)
 {
+    bool leader = false;
     enum ah_err rc = ah_store_begin(cx->store, err);
 
     if (rc)
         return rc;
-    return ah_store_end(cx->store, ah_store_cred_purge(cx->store, cx->now, err), err);
+    rc = ah_store_try_lead(cx->store, &leader, err);
+    if (!rc && leader)
+        rc = ah_store_cred_purge(cx->store, cx->now, err);
+    return ah_store_end(cx->store, rc, err);
 }
 
 void ah_access_csrf(struct ah_str session_secret, char out[AH_HASH_HEX])

@@ -15,6 +15,13 @@
 enum ah_err ah_access_login(struct ah_ctx *cx, struct ah_str email, struct ah_str password,
                             char token[AH_SECRET_MAX], struct ah_person *who,
                             struct ah_error *err);
+/* AH_E_RATE_LIMITED when client (an address) failed to log in AH_LOGIN_BURST
+ * times in the last minute. Only failures count, so an office behind one
+ * address can still sign in; the count lives in the store, so it holds
+ * across servers. */
+enum ah_err ah_access_login_allowed(struct ah_ctx *cx, const char *client, struct ah_error *err);
+/* Counts a failed login from client. */
+void ah_access_login_failed(struct ah_ctx *cx, const char *client);
 /* The person a session or API token belongs to, if it is valid, unexpired and
  * the person active, and of the kind expected (a session secret is no API
  * token: it must come as a cookie, where the CSRF check applies). Renews the session and the person's queue lease at most

@@ -138,9 +138,15 @@ enum ah_err ah_queue_list(struct ah_ctx *cx, struct ah_queue_filter *f, struct a
 
 enum ah_err ah_queue_expire(struct ah_ctx *cx, int64_t *returned, struct ah_error *err)
 {
+    bool leader = false;
     enum ah_err rc = ah_store_begin(cx->store, err);
 
     if (rc)
         return rc;
-    return ah_store_end(cx->store, ah_store_queue_expire(cx->store, cx->now, returned, err), err);
+    *returned = 0;
+    /* several servers on one database: one of them returns the claims */
+    rc = ah_store_try_lead(cx->store, &leader, err);
+    if (!rc && leader)
+        rc = ah_store_queue_expire(cx->store, cx->now, returned, err);
+    return ah_store_end(cx->store, rc, err);
 }

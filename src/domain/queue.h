@@ -26,7 +26,8 @@ enum ah_err ah_queue_skip(struct ah_ctx *cx, int64_t id, struct ah_str reason,
  * set here. */
 enum ah_err ah_queue_list(struct ah_ctx *cx, struct ah_queue_filter *f, struct ah_ticket **items,
                           size_t *n, struct ah_error *err);
-/* Returns every expired claim to the queue; the count in *returned. */
+/* Returns every expired claim to the queue; the count in *returned. With
+ * several servers on one database only one does it at a time (0 elsewhere). */
 enum ah_err ah_queue_expire(struct ah_ctx *cx, int64_t *returned, struct ah_error *err);
 
 #endif

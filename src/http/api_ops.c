@@ -8,7 +8,7 @@ void ah_api_ops_health(struct ah_req *r)
 {
     struct ah_error err;
 
-    if (ah_ctx_ping(&r->cx, &err)) {
+    if (!r->cx.store || ah_ctx_ping(&r->cx, &err)) {
         ah_buf_appends(ah_http_body(r), "{\"status\":\"unavailable\",\"database\":\"unreachable\"}",
                        NULL);
         ah_http_reply_body(r, 503);

@@ -40,10 +40,10 @@ void ah_api_session_create(struct ah_req *r)
     char token[AH_SECRET_MAX];
     char *cookie;
 
-    if (!ah_server_login_allowed(r->srv, r->client, r->cx.now)) {
-        ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_LOGIN_THROTTLED, 1);
-        ah_http_reply_fail(r, AH_E_RATE_LIMITED,
-                           "too many sign-in attempts from your address: wait a minute");
+    if (ah_access_login_allowed(&r->cx, r->client, &err)) {
+        if (err.code == AH_E_RATE_LIMITED)
+            ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_LOGIN_THROTTLED, 1);
+        ah_api_fail(r, &err);
         return;
     }
     if (!ah_api_body(r, ah_api_session_create_fields, 2, v))
@@ -51,7 +51,7 @@ void ah_api_session_create(struct ah_req *r)
     if (ah_access_login(&r->cx, v[0].s, v[1].s, token, &who, &err)) {
         if (err.code == AH_E_UNAUTHENTICATED) {
             ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_LOGIN_FAILURES, 1);
-            ah_server_login_failed(r->srv, r->client, r->cx.now);
+            ah_access_login_failed(&r->cx, r->client);
         }
         ah_api_fail(r, &err);
         return;

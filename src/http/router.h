@@ -15,7 +15,9 @@ struct ah_req;
 typedef void (*ah_handler)(struct ah_req *r);
 
 enum ah_route_flags {
-    AH_ROUTE_PUBLIC = 1, /* no sign-in needed */
+    AH_ROUTE_PUBLIC = 1,  /* no sign-in needed */
+    AH_ROUTE_NO_STORE = 2, /* answers even when the database cannot be reached
+                              (the handler finds cx.store NULL) */
 };
 
 struct ah_route {

@@ -28,7 +28,6 @@
 #include "http/web.h"
 
 #define MAX_STORES 128
-#define THROTTLE_SLOTS AH_MAX_LOGIN_CLIENTS
 #define UPKEEP_EVERY_MS 1000
 /* a chunked body past the cap is read and dropped up to this, then cut off */
 #define MAX_DISCARD (64 * 1024 * 1024)
@@ -58,18 +57,12 @@ static const struct ah_route routes[] = {
     {"POST", "/api/v1/queue/release", ah_api_queue_release, 0},
     {"POST", "/api/v1/queue/skip", ah_api_queue_skip, 0},
     {"GET", "/api/v1/audit", ah_api_audit_list, 0},
-    {"GET", "/healthz", ah_api_ops_health, AH_ROUTE_PUBLIC},
+    {"GET", "/healthz", ah_api_ops_health, AH_ROUTE_PUBLIC | AH_ROUTE_NO_STORE},
     {"GET", "/metrics", ah_api_ops_metrics, AH_ROUTE_PUBLIC},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 #define SLOT_STATIC NROUTES
 #define SLOT_UNMATCHED (NROUTES + 1)
-
-struct throttle {
-    char client[48];
-    int64_t window; /* minute number */
-    int count;
-};
 
 struct ah_server {
     struct MHD_Daemon *daemon;
@@ -77,10 +70,9 @@ struct ah_server {
     struct ah_web web;
     struct ah_metrics metrics;
     uint16_t port;
-    pthread_mutex_t lock; /* stores, throttle */
+    pthread_mutex_t lock; /* stores */
     struct ah_store *stores[MAX_STORES];
     size_t nstores;
-    struct throttle *throttle;
     pthread_t upkeep;
     pthread_cond_t wake;
     bool stopping;
@@ -115,46 +107,6 @@ struct ah_metrics *ah_server_metrics(struct ah_server *s)
 uint16_t ah_server_port(const struct ah_server *s)
 {
     return s->port;
-}
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-/* The client's slot for this minute; caller holds s->lock. */
-static struct throttle *throttle_slot(struct ah_server *s, const char *client, int64_t now_ms)
-{
-    struct throttle *t = &s->throttle[hash_str(client) % THROTTLE_SLOTS];
-    int64_t minute = now_ms / 60000;
-
-    if (strcmp(t->client, client) != 0 || t->window != minute) {
-        snprintf(t->client, sizeof(t->client), "%s", client);
-        t->window = minute;
-        t->count = 0;
-    }
-    return t;
-}
-
-bool ah_server_login_allowed(struct ah_server *s, const char *client, int64_t now_ms)
-{
-    bool ok;
-
-    pthread_mutex_lock(&s->lock);
-    ok = throttle_slot(s, client, now_ms)->count < AH_LOGIN_BURST;
-    pthread_mutex_unlock(&s->lock);
-    return ok;
-}
-
-void ah_server_login_failed(struct ah_server *s, const char *client, int64_t now_ms)
-{
-    pthread_mutex_lock(&s->lock);
-    throttle_slot(s, client, now_ms)->count++;
-    pthread_mutex_unlock(&s->lock);
 }
 
 static enum ah_err get_store(struct ah_server *s, struct ah_store **out, struct ah_error *err)
@@ -281,6 +233,8 @@ static void dispatch(struct ah_server *s, struct MHD_Connection *c, struct conn 
     if (!rc) {
         *slot = (size_t)(r->route - routes);
         rc = get_store(s, &r->cx.store, &err);
+        if (rc == AH_E_UNAVAILABLE && (r->route->flags & AH_ROUTE_NO_STORE))
+            rc = AH_OK;
     }
     r->cx.arena = &r->arena;
     r->cx.now = ah_time_now_ms();
@@ -570,7 +524,6 @@ enum ah_err ah_server_start(const struct ah_server_config *cfg, struct ah_server
     s = ah_xcalloc(1, sizeof(*s));
     s->cfg = *cfg;
     s->metrics.started_ms = ah_time_now_ms();
-    s->throttle = ah_xcalloc(THROTTLE_SLOTS, sizeof(*s->throttle));
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);
     ah_web_load(&s->web, cfg->web_dir, err);
@@ -584,7 +537,6 @@ enum ah_err ah_server_start(const struct ah_server_config *cfg, struct ah_server
     if (!s->daemon) {
         rc = ah_error_set(err, AH_E_UNAVAILABLE, "cannot listen on %s (in use?)", cfg->listen);
         ah_web_release(&s->web);
-        free(s->throttle);
         free(s);
         return rc;
     }
@@ -609,7 +561,6 @@ void ah_server_stop(struct ah_server *s)
     for (size_t i = 0; i < s->nstores; i++)
         ah_store_close(s->stores[i]);
     ah_web_release(&s->web);
-    free(s->throttle);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->lock);
     free(s);

@@ -33,10 +33,6 @@ uint16_t ah_server_port(const struct ah_server *s);
 /* The route table, for `allhands routes` and the metrics. */
 const struct ah_route *ah_server_routes(size_t *n);
 struct ah_metrics *ah_server_metrics(struct ah_server *s);
-/* False when client failed to log in AH_LOGIN_BURST times this minute. Only
- * failures count, so an office behind one address can still sign in. */
-bool ah_server_login_allowed(struct ah_server *s, const char *client, int64_t now_ms);
-/* Counts a failed login from client. */
-void ah_server_login_failed(struct ah_server *s, const char *client, int64_t now_ms);
+
 
 #endif

@@ -80,6 +80,9 @@ static const char *const sqlite_migrations[] = {
     " reason TEXT NOT NULL,"
     " created_at INTEGER NOT NULL,"
     " PRIMARY KEY (person_id, ticket_id)) WITHOUT ROWID;"
+    /* failed logins by client address: the rate limit holds across servers */
+    "CREATE TABLE login_failures (client TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX login_failures_client ON login_failures(client, at);"
     "CREATE TABLE audit ("
     " id INTEGER PRIMARY KEY,"
     " at INTEGER NOT NULL,"

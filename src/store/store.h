@@ -154,7 +154,13 @@ struct ah_store_ops {
     enum ah_err (*cred_list)(struct ah_store *s, int64_t person_id, enum ah_cred_kind kind,
                              struct ah_arena *a, struct ah_credential **items, size_t *n,
                              struct ah_error *err);
+    /* Deletes expired sessions and login failures older than an hour. */
     enum ah_err (*cred_purge)(struct ah_store *s, int64_t now, struct ah_error *err);
+    /* Failed logins from client at or after since. */
+    enum ah_err (*login_failures)(struct ah_store *s, const char *client, int64_t since,
+                                  int64_t *n, struct ah_error *err);
+    enum ah_err (*login_failure_add)(struct ah_store *s, const char *client, int64_t now,
+                                     struct ah_error *err);
 
     /* The customer with email, created if new; *name (in a) is the name on
      * record, which a new name does not overwrite. */
@@ -216,6 +222,11 @@ struct ah_store_ops {
      * the full-text index, in its own transaction; *more when some are left.
      * Searches see only what is indexed: call this before one. */
     enum ah_err (*text_index)(struct ah_store *s, int limit, bool *more, struct ah_error *err);
+    /* Inside a transaction: *leader is true when this connection is the one
+     * that does background work now, so that several servers on one database
+     * do it exactly once (PostgreSQL: an advisory lock held to the end of
+     * the transaction; SQLite: always, one machine serializes it anyway). */
+    enum ah_err (*try_lead)(struct ah_store *s, bool *leader, struct ah_error *err);
     /* Moves written pages from the log into the database where the backend
      * has one to move (SQLite's WAL); requests never wait on it. */
     enum ah_err (*checkpoint)(struct ah_store *s, struct ah_error *err);
@@ -294,6 +305,8 @@ static inline enum ah_err ah_store_cred_touch(struct ah_store *s, int64_t id, in
 static inline enum ah_err ah_store_cred_delete(struct ah_store *s, int64_t id, int64_t person_id, struct ah_error *err) { AH_STORE_CALL(cred_delete, id, person_id, err); }
 static inline enum ah_err ah_store_cred_list(struct ah_store *s, int64_t person_id, enum ah_cred_kind kind, struct ah_arena *a, struct ah_credential **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(cred_list, person_id, kind, a, items, n, err); }
 static inline enum ah_err ah_store_cred_purge(struct ah_store *s, int64_t now, struct ah_error *err) { AH_STORE_CALL(cred_purge, now, err); }
+static inline enum ah_err ah_store_login_failures(struct ah_store *s, const char *client, int64_t since, int64_t *n, struct ah_error *err) { AH_STORE_CALL(login_failures, client, since, n, err); }
+static inline enum ah_err ah_store_login_failure_add(struct ah_store *s, const char *client, int64_t now, struct ah_error *err) { AH_STORE_CALL(login_failure_add, client, now, err); }
 static inline enum ah_err ah_store_customer_upsert(struct ah_store *s, struct ah_str email, struct ah_str name, int64_t now, struct ah_arena *a, int64_t *id, const char **stored_name, struct ah_error *err) { AH_STORE_CALL(customer_upsert, email, name, now, a, id, stored_name, err); }
 static inline enum ah_err ah_store_ticket_insert(struct ah_store *s, struct ah_ticket *t, struct ah_error *err) { AH_STORE_CALL(ticket_insert, t, err); }
 static inline enum ah_err ah_store_ticket_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_ticket *out, struct ah_error *err) { AH_STORE_CALL(ticket_get, id, a, out, err); }
@@ -313,6 +326,7 @@ static inline enum ah_err ah_store_audit_insert(struct ah_store *s, struct ah_au
 static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before_id, int limit, struct ah_arena *a, struct ah_audit_entry **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(audit_list, before_id, limit, a, items, n, err); }
 
 static inline enum ah_err ah_store_text_index(struct ah_store *s, int limit, bool *more, struct ah_error *err) { AH_STORE_CALL(text_index, limit, more, err); }
+static inline enum ah_err ah_store_try_lead(struct ah_store *s, bool *leader, struct ah_error *err) { AH_STORE_CALL(try_lead, leader, err); }
 static inline enum ah_err ah_store_checkpoint(struct ah_store *s, struct ah_error *err) { AH_STORE_CALL(checkpoint, err); }
 
 #undef AH_STORE_CALL

@@ -21,7 +21,7 @@
 #define CONNECT_TIMEOUT_S "5"
 /* "allhands" in ASCII: the advisory lock migrate takes, the same in every
  * server so that only one migrates at a time */
-#define MIGRATE_LOCK_KEY "7020098479458119283"
+#define MIGRATE_LOCK_KEY "7020105114730783859"
 /* the most parameters a statement here takes */
 #define MAX_ARGS 16
 /* a list statement's SQL; the longest is about 2 KB */
@@ -62,6 +62,7 @@ enum st {
     ST_COMMIT,
     ST_ROLLBACK,
     ST_PING,
+    ST_TRY_LEAD,
     ST_PERSON_INSERT,
     ST_PERSON_UPDATE,
     ST_PERSON_PASSWORD,
@@ -78,6 +79,9 @@ enum st {
     ST_CRED_DELETE_ANY,
     ST_CRED_LIST,
     ST_CRED_PURGE,
+    ST_LOGIN_PURGE,
+    ST_LOGIN_COUNT,
+    ST_LOGIN_ADD,
     ST_CUSTOMER_FIND,
     ST_CUSTOMER_INSERT,
     ST_TICKET_INSERT,
@@ -110,6 +114,8 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_PING] = "SELECT 1",
+    /* "upkeep" in ASCII: the lock of the one server doing background work */
+    [ST_TRY_LEAD] = "SELECT CASE WHEN pg_try_advisory_xact_lock(129125698594160) THEN 1 ELSE 0 END",
     [ST_PERSON_INSERT] =
         "INSERT INTO people (email, name, department, manager_id, role, leader, timezone,"
         " active, password_hash, created_at, updated_at)"
@@ -142,6 +148,9 @@ static const char *const sql_text[ST_COUNT] = {
         "SELECT id, person_id, kind, name, created_at, last_used_at, coalesce(expires_at, 0)"
         " FROM credentials WHERE person_id = $1 AND kind = $2 ORDER BY id LIMIT 1000",
     [ST_CRED_PURGE] = "DELETE FROM credentials WHERE expires_at IS NOT NULL AND expires_at < $1",
+    [ST_LOGIN_PURGE] = "DELETE FROM login_failures WHERE at < $1::bigint - 3600000",
+    [ST_LOGIN_COUNT] = "SELECT count(*) FROM login_failures WHERE client = $1 AND at >= $2",
+    [ST_LOGIN_ADD] = "INSERT INTO login_failures (client, at) VALUES ($1, $2)",
     [ST_CUSTOMER_FIND] = "SELECT id, name FROM customers WHERE lower(email) = lower($1)",
     /* a customer another transaction inserts meanwhile: nothing here, and
      * customer_upsert reads theirs */
@@ -982,9 +991,37 @@ static enum ah_err pg_cred_list(struct ah_store *base, int64_t person_id, enum a
 static enum ah_err pg_cred_purge(struct ah_store *base, int64_t now, struct ah_error *err)
 {
     struct args a = {0};
+    enum ah_err rc;
 
     arg_i64(&a, now);
-    return run_cmd((struct pg *)base, ST_CRED_PURGE, &a, "credentials", NULL, err);
+    rc = run_cmd((struct pg *)base, ST_CRED_PURGE, &a, "credentials", NULL, err);
+    return rc ? rc : run_cmd((struct pg *)base, ST_LOGIN_PURGE, &a, "login failures", NULL, err);
+}
+
+static enum ah_err pg_login_failures(struct ah_store *base, const char *client, int64_t since,
+                                     int64_t *n, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t v = 0;
+    bool missing;
+    enum ah_err rc;
+
+    arg_c(&a, client);
+    arg_i64(&a, since);
+    rc = run_i64((struct pg *)base, ST_LOGIN_COUNT, &a, "login failures", &v, &missing, err);
+    if (!rc)
+        *n = v;
+    return rc;
+}
+
+static enum ah_err pg_login_failure_add(struct ah_store *base, const char *client, int64_t now,
+                                        struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_c(&a, client);
+    arg_i64(&a, now);
+    return run_cmd((struct pg *)base, ST_LOGIN_ADD, &a, "login failures", NULL, err);
 }
 
 /* ---- customers ---- */
@@ -1485,6 +1522,18 @@ static enum ah_err pg_text_index(struct ah_store *base, int limit, bool *more,
     return AH_OK;
 }
 
+static enum ah_err pg_try_lead(struct ah_store *base, bool *leader, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t v = 0;
+    bool missing;
+    enum ah_err rc = run_i64((struct pg *)base, ST_TRY_LEAD, &a, "upkeep lock", &v, &missing, err);
+
+    if (!rc)
+        *leader = v == 1;
+    return rc;
+}
+
 /* PostgreSQL's checkpointer runs by itself. */
 static enum ah_err pg_checkpoint(struct ah_store *base, struct ah_error *err)
 {
@@ -1514,6 +1563,8 @@ static const struct ah_store_ops pg_ops = {
     .cred_delete = pg_cred_delete,
     .cred_list = pg_cred_list,
     .cred_purge = pg_cred_purge,
+    .login_failures = pg_login_failures,
+    .login_failure_add = pg_login_failure_add,
     .customer_upsert = pg_customer_upsert,
     .ticket_insert = pg_ticket_insert,
     .ticket_get = pg_ticket_get,
@@ -1532,6 +1583,7 @@ static const struct ah_store_ops pg_ops = {
     .audit_insert = pg_audit_insert,
     .audit_list = pg_audit_list,
     .text_index = pg_text_index,
+    .try_lead = pg_try_lead,
     .checkpoint = pg_checkpoint,
 };
 

@@ -63,6 +63,9 @@ enum st {
     ST_CRED_DELETE_ANY,
     ST_CRED_LIST,
     ST_CRED_PURGE,
+    ST_LOGIN_PURGE,
+    ST_LOGIN_COUNT,
+    ST_LOGIN_ADD,
     ST_CUSTOMER_FIND,
     ST_CUSTOMER_INSERT,
     ST_TICKET_INSERT,
@@ -129,6 +132,9 @@ static const char *const sql_text[ST_COUNT] = {
         "SELECT id, person_id, kind, name, created_at, last_used_at, coalesce(expires_at, 0)"
         " FROM credentials WHERE person_id = ?1 AND kind = ?2 ORDER BY id LIMIT 1000",
     [ST_CRED_PURGE] = "DELETE FROM credentials WHERE expires_at IS NOT NULL AND expires_at < ?1",
+    [ST_LOGIN_PURGE] = "DELETE FROM login_failures WHERE at < ?1 - 3600000",
+    [ST_LOGIN_COUNT] = "SELECT count(*) FROM login_failures WHERE client = ?1 AND at >= ?2",
+    [ST_LOGIN_ADD] = "INSERT INTO login_failures (client, at) VALUES (?1, ?2)",
     [ST_CUSTOMER_FIND] = "SELECT id, name FROM customers WHERE email = ?1",
     [ST_CUSTOMER_INSERT] =
         "INSERT INTO customers (email, name, created_at) VALUES (?1, ?2, ?3)",
@@ -818,7 +824,48 @@ static enum ah_err sq_cred_purge(struct ah_store *base, int64_t now, struct ah_e
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, now);
-    return exec_done(q, s, "credentials", err);
+    rc = exec_done(q, s, "credentials", err);
+    if (!rc)
+        rc = stmt(q, ST_LOGIN_PURGE, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, now);
+    return exec_done(q, s, "login failures", err);
+}
+
+static enum ah_err sq_login_failures(struct ah_store *base, const char *client, int64_t since,
+                                     int64_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_LOGIN_COUNT, &s, err);
+    int r;
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, client);
+    sqlite3_bind_int64(s, 2, since);
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    done(s);
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "login failures", err);
+    return AH_OK;
+}
+
+static enum ah_err sq_login_failure_add(struct ah_store *base, const char *client, int64_t now,
+                                        struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_LOGIN_ADD, &s, err);
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, client);
+    sqlite3_bind_int64(s, 2, now);
+    return exec_done(q, s, "login failures", err);
 }
 
 /* ---- customers ---- */
@@ -1410,6 +1457,14 @@ static enum ah_err sq_text_index(struct ah_store *base, int limit, bool *more,
  * A passive pass first copies the bulk while writers go on; the restart
  * holds the writer mutex, so writers queue instead of backing
  * off in SQLite's busy handler. */
+static enum ah_err sq_try_lead(struct ah_store *base, bool *leader, struct ah_error *err)
+{
+    (void)base;
+    (void)err;
+    *leader = true;
+    return AH_OK;
+}
+
 static enum ah_err sq_checkpoint(struct ah_store *base, struct ah_error *err)
 {
     struct sq *q = (struct sq *)base;
@@ -1453,6 +1508,8 @@ static const struct ah_store_ops sqlite_ops = {
     .cred_delete = sq_cred_delete,
     .cred_list = sq_cred_list,
     .cred_purge = sq_cred_purge,
+    .login_failures = sq_login_failures,
+    .login_failure_add = sq_login_failure_add,
     .customer_upsert = sq_customer_upsert,
     .ticket_insert = sq_ticket_insert,
     .ticket_get = sq_ticket_get,
@@ -1471,6 +1528,7 @@ static const struct ah_store_ops sqlite_ops = {
     .audit_insert = sq_audit_insert,
     .audit_list = sq_audit_list,
     .text_index = sq_text_index,
+    .try_lead = sq_try_lead,
     .checkpoint = sq_checkpoint,
 };
 

@@ -516,6 +516,27 @@ static void test_access_token_cap_and_newest_revocable(void **state)
                 ah_access_resolve(&f->cx, ah_str_c(tok), AH_CRED_TOKEN, &who, &c, &err));
 }
 
+/* ---- the login limit ---- */
+
+static void test_access_login_limit_counts_failures_per_address(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+
+    for (int i = 0; i < AH_LOGIN_BURST; i++) {
+        assert_ok(ah_access_login_allowed(&f->cx, "192.0.2.1", &err));
+        ah_access_login_failed(&f->cx, "192.0.2.1");
+    }
+    /* at the limit: refused; another address is not */
+    assert_code(AH_E_RATE_LIMITED, ah_access_login_allowed(&f->cx, "192.0.2.1", &err));
+    assert_ok(ah_access_login_allowed(&f->cx, "192.0.2.2", &err));
+    /* a minute later the address may try again, and old failures are purged */
+    f->cx.now += 60001;
+    assert_ok(ah_access_login_allowed(&f->cx, "192.0.2.1", &err));
+    f->cx.now += 3600000;
+    assert_ok(ah_access_purge(&f->cx, &err));
+}
+
 /* ---- the rest ---- */
 
 static void test_access_csrf_deterministic(void **state)
@@ -604,6 +625,7 @@ int main(void)
         T(test_access_token_by_command_line),
         T(test_access_token_cap_and_newest_revocable),
         T(test_access_csrf_deterministic),
+        T(test_access_login_limit_counts_failures_per_address),
         T(test_access_resolve_renews_lease),
     };
 
