@@ -58,7 +58,7 @@ static const struct ah_route routes[] = {
     {"POST", "/api/v1/queue/skip", ah_api_queue_skip, 0},
     {"GET", "/api/v1/audit", ah_api_audit_list, 0},
     {"GET", "/healthz", ah_api_ops_health, AH_ROUTE_PUBLIC | AH_ROUTE_NO_STORE},
-    {"GET", "/metrics", ah_api_ops_metrics, AH_ROUTE_PUBLIC},
+    {"GET", "/metrics", ah_api_ops_metrics, AH_ROUTE_PUBLIC | AH_ROUTE_NO_STORE},
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 #define SLOT_STATIC NROUTES
