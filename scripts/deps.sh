@@ -6,7 +6,7 @@ set -euo pipefail
 want=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev
       libsqlite3-dev libsodium-dev libpq-dev)
 case "${1:-run}" in
-test)  want+=(postgresql libcmocka-dev python3 python3-pytest python3-yaml chromium fonts-liberation
+test)  want+=(postgresql haproxy libcmocka-dev python3 python3-pytest python3-yaml chromium fonts-liberation
               fonts-dejavu-core clang
               libclang-rt-14-dev curl) ;;
 bench) want+=(wrk curl python3) ;;

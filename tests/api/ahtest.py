@@ -133,14 +133,20 @@ def pg_drop_database(name, timeout=PSQL_TIMEOUT):
 class Server:
     """One allhands database and the serve process over it. The serve logs are
     in workdir; the database is workdir/allhands.db, or in PostgreSQL mode
-    (AH_TEST_PG) a database of its own, made when Server.db is first used."""
+    (AH_TEST_PG) a database of its own, made when Server.db is first used.
+    With db=other.db the Server serves another Server's database instead (a
+    second server on one PostgreSQL database): it neither makes nor drops it."""
 
     all = []  # every server of this test session, for failure reports
 
-    def __init__(self, workdir, name="allhands", lease_seconds=None, env=None, threads=4):
+    def __init__(self, workdir, name="allhands", lease_seconds=None, env=None, threads=4,
+                 db=None):
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self._db = None if PG_MODE else self.dir / "allhands.db"
+        if db is not None:
+            self._db = db
+        else:
+            self._db = None if PG_MODE else self.dir / "allhands.db"
         self.pg_name = None  # the PostgreSQL database, once made
         self.name = name
         self.threads = threads
