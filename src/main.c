@@ -1,6 +1,7 @@
 /* main.c - the allhands command line: serve, init, migrate, backup, restore,
- * demo, user, routes. Builds the one server context from flags, then environment
+ * copy, demo, user, routes. Builds the one server context from flags, then environment
  * variables, then defaults (flags win). */
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -20,6 +21,7 @@
 #include "domain/ops.h"
 #include "domain/people.h"
 #include "http/server.h"
+#include "store/copy.h"
 
 #ifndef AH_WEB_DIR
 #define AH_WEB_DIR "web"
@@ -32,6 +34,7 @@ static struct {
     const char *db;
     const char *listen;
     const char *web;
+    const char *trusted_proxy;
     int64_t threads;
     struct ah_settings settings;
 } app;
@@ -76,6 +79,7 @@ static bool config_from_env(void)
     app.db = env_or("ALLHANDS_DB", DEFAULT_DB);
     app.listen = env_or("ALLHANDS_LISTEN", DEFAULT_LISTEN);
     app.web = env_or("ALLHANDS_WEB", AH_WEB_DIR);
+    app.trusted_proxy = env_or("ALLHANDS_TRUSTED_PROXY", NULL);
     app.threads = 4;
     ah_settings_default(&app.settings);
     if (lv && ah_log_parse_level(lv, &level))
@@ -89,7 +93,7 @@ static bool config_from_env(void)
 
 /* ---- options shared by every command ---- */
 
-enum { OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_EMAIL, OPT_NAME, OPT_ROLE,
+enum { OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_PROXY, OPT_EMAIL, OPT_NAME, OPT_ROLE,
        OPT_DEPT, OPT_LEADER, OPT_PWSTDIN, OPT_PEOPLE, OPT_TICKETS, OPT_MESSAGES, OPT_SEED,
        OPT_TO, OPT_FROM, OPT_FORCE };
 
@@ -98,6 +102,7 @@ static const struct option long_opts[] = {
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"web", required_argument, NULL, OPT_WEB},
+    {"trusted-proxy", required_argument, NULL, OPT_PROXY},
     {"email", required_argument, NULL, OPT_EMAIL},
     {"name", required_argument, NULL, OPT_NAME},
     {"role", required_argument, NULL, OPT_ROLE},
@@ -146,6 +151,7 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
         case OPT_LISTEN: app.listen = optarg; break;
         case OPT_THREADS: ok = num("threads", optarg, 1, 64, &app.threads); break;
         case OPT_WEB: app.web = optarg; break;
+        case OPT_PROXY: app.trusted_proxy = optarg; break;
         case OPT_EMAIL: o->email = optarg; break;
         case OPT_NAME: o->name = optarg; break;
         case OPT_ROLE: o->role = optarg; break;
@@ -302,8 +308,11 @@ static int cmd_serve(int argc, char **argv)
         return 2;
     if (o.help) {
         printf("usage: allhands serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--web DIR]\n"
-               "Serves the API and web UI. Environment: ALLHANDS_DB, ALLHANDS_LISTEN,\n"
-               "ALLHANDS_THREADS, ALLHANDS_WEB, ALLHANDS_LEASE_SECONDS, ALLHANDS_LOG_LEVEL.\n");
+               "                      [--trusted-proxy ADDR]\n"
+               "Serves the API and web UI. --trusted-proxy names a load balancer whose\n"
+               "X-Forwarded-For gives the client's address. Environment: ALLHANDS_DB,\n"
+               "ALLHANDS_LISTEN, ALLHANDS_THREADS, ALLHANDS_WEB, ALLHANDS_TRUSTED_PROXY,\n"
+               "ALLHANDS_LEASE_SECONDS, ALLHANDS_LOG_LEVEL.\n");
         return 0;
     }
     if (open_db(false, &st, &err))
@@ -311,6 +320,7 @@ static int cmd_serve(int argc, char **argv)
     ah_store_close(st);
     cfg = (struct ah_server_config){.db = app.db, .listen = app.listen,
                                     .threads = (int)app.threads, .web_dir = app.web,
+                                    .trusted_proxy = app.trusted_proxy,
                                     .settings = app.settings};
     if (ah_server_start(&cfg, &srv, &err))
         return fail("serve", &err);
@@ -426,6 +436,114 @@ static int cmd_restore(int argc, char **argv)
         return rc;
     }
     return after_restore(&o, &info, t0);
+}
+
+/* A location as it may be shown: a URL's password replaced by "***". */
+static const char *shown(const char *location, char *buf, size_t size)
+{
+    const char *scheme = strstr(location, "://"), *at, *colon;
+
+    if (!scheme)
+        return location;
+    at = strchr(scheme + 3, '@');
+    colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (!colon)
+        return location;
+    snprintf(buf, size, "%.*s:***%s", (int)(colon - location), location, at);
+    return buf;
+}
+
+struct copy_progress {
+    int64_t t0;
+    int64_t last_us;
+};
+
+/* A line per table, and for a large one a line every few seconds. */
+static void copy_progress(void *arg, const char *table, int64_t done, int64_t total)
+{
+    struct copy_progress *p = arg;
+    int64_t now = ah_time_mono_us();
+
+    if (done < total && now - p->last_us < 2000000)
+        return;
+    p->last_us = now;
+    fprintf(stderr, "copy: %-15s %10" PRId64 " of %" PRId64 " rows (%.1f s)\n", table, done,
+            total, (double)(now - p->t0) / 1e6);
+}
+
+static int cmd_copy(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct ah_store *src = NULL, *dst = NULL;
+    struct ah_copy_check checks[16];
+    struct copy_progress prog = {ah_time_mono_us(), 0};
+    struct ah_error err;
+    char sbuf[512], dbuf[512];
+    bool ok = false;
+    int rc = 0;
+
+    if (!parse_opts(argc, argv, &o))
+        return 2;
+    if (o.help || !o.from || !o.to) {
+        fprintf(o.help ? stdout : stderr,
+                "usage: allhands copy --from SRC --to DST\n"
+                "Copies a whole company from the database SRC into the new database DST,\n"
+                "ids kept, then compares both table by table: rows and a SHA-256 of their\n"
+                "content. Each is a SQLite file or a postgres:// URL, in any combination.\n"
+                "SRC must be at this binary's schema version (run allhands migrate on it);\n"
+                "DST is created (a file) or must exist (PostgreSQL), is migrated, and must\n"
+                "hold no rows. Stop the servers using SRC first. Exits 1 if anything\n"
+                "differs.\n");
+        return o.help ? 0 : 2;
+    }
+    assert(ah_store_ntables <= sizeof(checks) / sizeof(checks[0]));
+    if (!strstr(o.from, "://") && access(o.from, F_OK) != 0) {
+        fprintf(stderr, "allhands: copy: no database at %s\n", o.from);
+        return 1;
+    }
+    if (strcmp(o.from, o.to) == 0) {
+        fprintf(stderr, "allhands: copy: --from and --to name the same database\n");
+        return 2;
+    }
+    if (ah_store_open(o.from, false, &src, &err)) {
+        rc = fail("copy: source", &err);
+        goto cleanup;
+    }
+    ensure_dir_of(o.to);
+    if (ah_store_open(o.to, true, &dst, &err)) {
+        rc = fail("copy: destination", &err);
+        goto cleanup;
+    }
+    if (ah_copy_run(src, dst, copy_progress, &prog, &err)) {
+        rc = fail("copy", &err);
+        goto cleanup;
+    }
+    if (ah_copy_verify(src, dst, checks, &ok, &err)) {
+        rc = fail("copy: verify", &err);
+        goto cleanup;
+    }
+    printf("%-15s %10s %-16s %s\n", "table", "rows", "checksum", "ok");
+    for (size_t i = 0; i < ah_store_ntables; i++) {
+        const struct ah_copy_check *c = &checks[i];
+
+        printf("%-15s %10" PRId64 " %.16s %s\n", c->table, c->src_rows, c->src_sum,
+               c->ok ? "ok" : "DIFFERS");
+        if (!c->ok)
+            printf("%-15s %10" PRId64 " %.16s (destination)\n", "", c->dst_rows, c->dst_sum);
+    }
+    if (!ok) {
+        fprintf(stderr, "allhands: copy: the destination differs from the source\n");
+        rc = 1;
+        goto cleanup;
+    }
+    printf("copied %s to %s (%.1f s)\n", shown(o.from, sbuf, sizeof(sbuf)),
+           shown(o.to, dbuf, sizeof(dbuf)), (double)(ah_time_mono_us() - prog.t0) / 1e6);
+cleanup:
+    if (rc && err.code == AH_E_CONFLICT)
+        fprintf(stderr, "allhands: copy: nothing was written\n");
+    ah_store_close(dst);
+    ah_store_close(src);
+    return rc;
 }
 
 static int add_person(struct opts *o, enum ah_role role, const char *password)
@@ -690,6 +808,7 @@ static void usage(FILE *f)
                "  migrate   bring a database's schema up to this version\n"
                "  backup    copy the database, while it serves, into a new file\n"
                "  restore   put a backup in place as the database\n"
+               "  copy      copy a whole company into a new database (SQLite, PostgreSQL)\n"
                "  demo      fill a new database with a demo company\n"
                "  user      add, list and change people; make API tokens\n"
                "  routes    print the HTTP routes\n");
@@ -714,6 +833,8 @@ int main(int argc, char **argv)
         return cmd_backup(argc - 1, argv + 1);
     if (strcmp(cmd, "restore") == 0)
         return cmd_restore(argc - 1, argv + 1);
+    if (strcmp(cmd, "copy") == 0)
+        return cmd_copy(argc - 1, argv + 1);
     if (strcmp(cmd, "demo") == 0)
         return cmd_demo(argc - 1, argv + 1);
     if (strcmp(cmd, "user") == 0)

@@ -311,6 +311,35 @@ static enum MHD_Result reject_large(struct ah_server *s, struct MHD_Connection *
     return send_reply(c, &cn->req);
 }
 
+/* Behind a load balancer every request comes from its address; when the
+ * peer is the trusted proxy, the client is the last address it appended to
+ * X-Forwarded-For (earlier entries come from the client and prove nothing). */
+static void forwarded_client(const struct ah_server *s, struct MHD_Connection *c,
+                             char *client, size_t size)
+{
+    struct ah_str xff = header(c, "X-Forwarded-For");
+    const char *comma;
+    struct ah_str last;
+
+    if (!s->cfg.trusted_proxy || strcmp(client, s->cfg.trusted_proxy) != 0 || !xff.p ||
+        xff.len > AH_MAX_HEADER)
+        return;
+    comma = memrchr(xff.p, ',', xff.len);
+    last = comma ? (struct ah_str){comma + 1, xff.len - (size_t)(comma + 1 - xff.p)} : xff;
+    last = ah_str_trim(last);
+    if (last.len == 0 || last.len >= size || last.len > 45)
+        return;
+    for (size_t i = 0; i < last.len; i++) {
+        char ch = last.p[i];
+
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F') ||
+              ch == '.' || ch == ':'))
+            return; /* not an address: keep the proxy's */
+    }
+    memcpy(client, last.p, last.len);
+    client[last.len] = '\0';
+}
+
 static size_t body_cap(struct MHD_Connection *c)
 {
     /* before sign-in the only body is a login: keep it tiny */
@@ -350,6 +379,7 @@ static enum MHD_Result start(struct ah_server *s, struct MHD_Connection *c, stru
         inet_ntop(AF_INET6,
                   &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
                   cn->client, sizeof(cn->client));
+    forwarded_client(s, c, cn->client, sizeof(cn->client));
     ah_buf_init(&cn->body, cap);
     /* a declared size over the cap is refused before a byte of it is read */
     if (len.p && (ah_parse_i64(len, 0, INT64_MAX, &n, NULL) || (uint64_t)n > cap))

@@ -16,6 +16,8 @@ struct ah_server_config {
     const char *listen;    /* "127.0.0.1:8080" */
     int threads;           /* worker threads, 1..64 */
     const char *web_dir;   /* the web UI's files */
+    const char *trusted_proxy; /* a load balancer's address whose X-Forwarded-For
+                                  names the client; NULL: none */
     struct ah_settings settings;
 };
 

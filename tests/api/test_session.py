@@ -115,3 +115,31 @@ def test_eleventh_rapid_failed_login_is_rate_limited(start_server):
     r = Client(srv).login(LEAD_EMAIL, LEAD_PASSWORD)
     assert_error(r, 429, "rate_limited")
     assert not sets_session(r)
+
+
+def _login_from(srv, address, password):
+    return Client(srv).post(API + "/session", {"email": LEAD_EMAIL, "password": password},
+                            headers={"X-Forwarded-For": "203.0.113.9, " + address})
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_the_forwarded_address(start_server):
+    # behind HAProxy every request comes from its address: the limit must count
+    # the client HAProxy names last in X-Forwarded-For, or one person's typos
+    # lock everyone out
+    srv = start_server(name="proxied", env={"ALLHANDS_TRUSTED_PROXY": "127.0.0.1"})
+    for i in range(10):
+        assert_error(_login_from(srv, "198.51.100.7", "wrong-password-%02d" % i),
+                     401, "unauthenticated")
+    assert_error(_login_from(srv, "198.51.100.7", LEAD_PASSWORD), 429, "rate_limited")
+    r = _login_from(srv, "198.51.100.8", LEAD_PASSWORD)
+    assert r.status == 200 and sets_session(r)
+
+
+def test_without_a_trusted_proxy_forwarded_for_is_ignored(start_server):
+    # anyone can send X-Forwarded-For: trusting it unasked would let a guesser
+    # name a new address for every attempt
+    srv = start_server(name="direct")
+    for i in range(10):
+        assert_error(_login_from(srv, "198.51.100.%d" % i, "wrong-password-%02d" % i),
+                     401, "unauthenticated")
+    assert_error(_login_from(srv, "198.51.100.99", LEAD_PASSWORD), 429, "rate_limited")
