@@ -95,3 +95,25 @@ uint32_t ah_crypto_random_below(uint32_t n)
 {
     return randombytes_uniform(n);
 }
+
+_Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(((struct ah_sha256 *)0)->state),
+               "struct ah_sha256 holds libsodium's state");
+
+void ah_crypto_sha256_init(struct ah_sha256 *h)
+{
+    crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)h->state);
+}
+
+void ah_crypto_sha256_update(struct ah_sha256 *h, const void *p, size_t n)
+{
+    crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)h->state, p,
+                              (unsigned long long)n);
+}
+
+void ah_crypto_sha256_final(struct ah_sha256 *h, char out[AH_HASH_HEX])
+{
+    unsigned char d[AH_SHA256_BYTES];
+
+    crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)h->state, d);
+    hex(d, sizeof(d), out);
+}

@@ -38,4 +38,15 @@ void ah_crypto_wipe(void *p, size_t n);
 /* A uniformly random number below n. */
 uint32_t ah_crypto_random_below(uint32_t n);
 
+/* SHA-256 over bytes given in pieces: _init, _update any number of times,
+ * _final. The state is libsodium's, kept opaque here. */
+#define AH_SHA256_BYTES 32
+struct ah_sha256 {
+    _Alignas(16) unsigned char state[128];
+};
+void ah_crypto_sha256_init(struct ah_sha256 *h);
+void ah_crypto_sha256_update(struct ah_sha256 *h, const void *p, size_t n);
+/* Writes the digest in hex (64 chars + NUL); h must be initialized again to reuse. */
+void ah_crypto_sha256_final(struct ah_sha256 *h, char out[AH_HASH_HEX]);
+
 #endif

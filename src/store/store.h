@@ -115,6 +115,33 @@ struct ah_queue_filter {
     int limit;
 };
 
+/* ---- copying a whole company between databases (`allhands copy`) ----
+ * Every table a company lives in, described once for both backends: its
+ * copied columns (not the derived ones: PostgreSQL's generated tsvectors,
+ * SQLite's full-text index), key columns first. Rows move as arrays of
+ * ncols nullable NUL-terminated texts, numbers in decimal, so that both
+ * backends read and write the same values. */
+#define AH_STORE_MAX_COLS 24
+
+struct ah_store_column {
+    const char *name;
+    bool integer; /* else text */
+};
+
+struct ah_store_table {
+    const char *name;
+    const struct ah_store_column *cols;
+    int ncols;
+    int nkey;      /* the first nkey columns order the rows: the primary key */
+    bool unique;   /* the key is unique (read by key); else read by position */
+    bool identity; /* cols[0] is an id numbered by the database */
+    int self_ref;  /* a column naming another row of the table by id, or -1 */
+};
+
+/* In foreign-key order: a table refers only to those before it. */
+extern const struct ah_store_table ah_store_tables[];
+extern const size_t ah_store_ntables;
+
 struct ah_store;
 
 struct ah_store_ops {
@@ -230,6 +257,34 @@ struct ah_store_ops {
     /* Moves written pages from the log into the database where the backend
      * has one to move (SQLite's WAL); requests never wait on it. */
     enum ah_err (*checkpoint)(struct ah_store *s, struct ah_error *err);
+
+    /* The schema version the database is at, without migrating: 0 for an
+     * empty database. */
+    enum ah_err (*schema_version)(struct ah_store *s, int *version, struct ah_error *err);
+    /* The rows in table t. */
+    enum ah_err (*table_count)(struct ah_store *s, const struct ah_store_table *t, int64_t *n,
+                               struct ah_error *err);
+    /* Up to limit rows of t in key order (text compared bytewise), as *n rows
+     * of t->ncols values each in *rows (in a): when t->unique, those whose key
+     * comes after the nkey values in after (NULL: from the first); else from
+     * position offset on. */
+    enum ah_err (*table_read)(struct ah_store *s, const struct ah_store_table *t,
+                              const char *const *after, int64_t offset, int limit,
+                              struct ah_arena *a, const char ***rows, size_t *n,
+                              struct ah_error *err);
+    /* Inserts n rows of t->ncols values each, ids as given; inside a
+     * transaction. AH_E_CONFLICT if a key is taken. */
+    enum ah_err (*table_write)(struct ah_store *s, const struct ah_store_table *t,
+                               const char *const *rows, size_t n, struct ah_error *err);
+    /* Sets column t->self_ref of the row with id pairs[2i] to pairs[2i+1],
+     * for i below n: references to rows written later are set once both are
+     * written (the constraint is checked at once); inside a transaction. */
+    enum ah_err (*table_link)(struct ah_store *s, const struct ah_store_table *t,
+                              const char *const *pairs, size_t n, struct ah_error *err);
+    /* After table_write: numbers the next row of t past its highest id
+     * (PostgreSQL's identity sequence; SQLite needs nothing). */
+    enum ah_err (*table_sync_ids)(struct ah_store *s, const struct ah_store_table *t,
+                                  struct ah_error *err);
 };
 
 struct ah_store {
@@ -328,6 +383,13 @@ static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before
 static inline enum ah_err ah_store_text_index(struct ah_store *s, int limit, bool *more, struct ah_error *err) { AH_STORE_CALL(text_index, limit, more, err); }
 static inline enum ah_err ah_store_try_lead(struct ah_store *s, bool *leader, struct ah_error *err) { AH_STORE_CALL(try_lead, leader, err); }
 static inline enum ah_err ah_store_checkpoint(struct ah_store *s, struct ah_error *err) { AH_STORE_CALL(checkpoint, err); }
+
+static inline enum ah_err ah_store_get_schema_version(struct ah_store *s, int *version, struct ah_error *err) { AH_STORE_CALL(schema_version, version, err); }
+static inline enum ah_err ah_store_table_count(struct ah_store *s, const struct ah_store_table *t, int64_t *n, struct ah_error *err) { AH_STORE_CALL(table_count, t, n, err); }
+static inline enum ah_err ah_store_table_read(struct ah_store *s, const struct ah_store_table *t, const char *const *after, int64_t offset, int limit, struct ah_arena *a, const char ***rows, size_t *n, struct ah_error *err) { AH_STORE_CALL(table_read, t, after, offset, limit, a, rows, n, err); }
+static inline enum ah_err ah_store_table_write(struct ah_store *s, const struct ah_store_table *t, const char *const *rows, size_t n, struct ah_error *err) { AH_STORE_CALL(table_write, t, rows, n, err); }
+static inline enum ah_err ah_store_table_link(struct ah_store *s, const struct ah_store_table *t, const char *const *pairs, size_t n, struct ah_error *err) { AH_STORE_CALL(table_link, t, pairs, n, err); }
+static inline enum ah_err ah_store_table_sync_ids(struct ah_store *s, const struct ah_store_table *t, struct ah_error *err) { AH_STORE_CALL(table_sync_ids, t, err); }
 
 #undef AH_STORE_CALL
 

@@ -26,6 +26,10 @@
 #define MAX_ARGS 16
 /* a list statement's SQL; the longest is about 2 KB */
 #define LIST_SQL_MAX 8192
+/* room for ah_store_tables in a connection's prepared statements */
+#define COPY_TABLES_MAX 16
+/* a copy statement's SQL: names from ah_store_tables, well under 1 KB */
+#define COPY_SQL_MAX 4096
 
 /* lock_timeout plays SQLite's busy timeout (5 s): a row lock not granted by
  * then is AH_E_UNAVAILABLE ("busy") instead of an endless wait. The notices
@@ -252,6 +256,7 @@ struct pg {
     bool in_tx; /* between begin and commit or rollback */
     bool prepared[ST_COUNT];
     bool list_prepared[TL_SHAPES];
+    bool copy_prepared[COPY_TABLES_MAX]; /* table_write's, by table */
 };
 
 /* The parameters of one statement: numbers as text, strings in binary
@@ -433,6 +438,7 @@ static enum ah_err session_setup(struct pg *q, struct ah_error *err)
 
     memset(q->prepared, 0, sizeof(q->prepared));
     memset(q->list_prepared, 0, sizeof(q->list_prepared));
+    memset(q->copy_prepared, 0, sizeof(q->copy_prepared));
     PQsetNoticeProcessor(q->conn, quiet, NULL);
     r = PQexec(q->conn, session_setup_sql);
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
@@ -1542,6 +1548,236 @@ static enum ah_err pg_checkpoint(struct ah_store *base, struct ah_error *err)
     return AH_OK;
 }
 
+/* ---- copying tables (allhands copy): SQL built from ah_store_tables ---- */
+
+/* Runs sql with n parameters in text format (NULL: SQL NULL); on success *out
+ * (if out is not NULL) is the result, for the caller to PQclear. */
+static enum ah_err exec_text(struct pg *q, const char *sql, int n, const char *const *vals,
+                             const char *what, PGresult **out, struct ah_error *err)
+{
+    enum ah_err rc = ready(q, err);
+    PGresult *r;
+    ExecStatusType st;
+
+    if (rc)
+        return rc;
+    r = PQexecParams(q->conn, sql, n, NULL, vals, NULL, NULL, 0);
+    st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        if (out)
+            *out = r;
+        else
+            PQclear(r);
+        return AH_OK;
+    }
+    rc = pg_error(q, r, what, err);
+    PQclear(r);
+    return rc;
+}
+
+static enum ah_err pg_schema_version(struct ah_store *base, int *version, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    PGresult *r;
+    bool exists;
+    enum ah_err rc = exec_text(q, "SELECT to_regclass('schema_version') IS NOT NULL", 0, NULL,
+                               "schema version", &r, err);
+
+    if (rc)
+        return rc;
+    exists = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if (!exists) {
+        *version = 0; /* migrate has never run here */
+        return AH_OK;
+    }
+    return schema_version(q, version, err);
+}
+
+static enum ah_err pg_table_count(struct ah_store *base, const struct ah_store_table *t,
+                                  int64_t *n, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct ah_buf sql;
+    PGresult *r;
+    enum ah_err rc;
+
+    ah_buf_init(&sql, COPY_SQL_MAX);
+    rc = ah_buf_appendf(&sql, err, "SELECT count(*) FROM %s", t->name);
+    if (!rc)
+        rc = exec_text(q, ah_buf_cstr(&sql), 0, NULL, "count rows", &r, err);
+    if (!rc) {
+        *n = get_i64(r, 0, 0);
+        PQclear(r);
+    }
+    ah_buf_release(&sql);
+    return rc;
+}
+
+/* A key column as ORDER BY and the row comparison see it: text bytewise
+ * (COLLATE "C"), as SQLite's BINARY, whatever the database's collation. */
+static enum ah_err key_col(struct ah_buf *sql, const struct ah_store_column *c,
+                           struct ah_error *err)
+{
+    return ah_buf_appendf(sql, err, "%s%s", c->name, c->integer ? "" : " COLLATE \"C\"");
+}
+
+static enum ah_err read_sql(const struct ah_store_table *t, bool after, struct ah_buf *sql,
+                            struct ah_error *err)
+{
+    enum ah_err rc = ah_buf_appends(sql, "SELECT ", err);
+
+    for (int c = 0; !rc && c < t->ncols; c++)
+        rc = ah_buf_appendf(sql, err, "%s%s", c ? ", " : "", t->cols[c].name);
+    if (!rc)
+        rc = ah_buf_appendf(sql, err, " FROM %s", t->name);
+    if (!rc && after) {
+        rc = ah_buf_appends(sql, " WHERE (", err);
+        for (int c = 0; !rc && c < t->nkey; c++) {
+            rc = ah_buf_appends(sql, c ? ", " : "", err);
+            if (!rc)
+                rc = key_col(sql, &t->cols[c], err);
+        }
+        if (!rc)
+            rc = ah_buf_appends(sql, ") > (", err);
+        for (int c = 0; !rc && c < t->nkey; c++)
+            rc = ah_buf_appendf(sql, err, "%s$%d::%s", c ? ", " : "", c + 1,
+                                t->cols[c].integer ? "bigint" : "text");
+        if (!rc)
+            rc = ah_buf_appends(sql, ")", err);
+    }
+    if (!rc)
+        rc = ah_buf_appends(sql, " ORDER BY ", err);
+    for (int c = 0; !rc && c < t->nkey; c++) {
+        rc = ah_buf_appends(sql, c ? ", " : "", err);
+        if (!rc)
+            rc = key_col(sql, &t->cols[c], err);
+    }
+    if (!rc)
+        rc = ah_buf_appendf(sql, err, " LIMIT $%d::bigint OFFSET $%d::bigint",
+                            after ? t->nkey + 1 : 1, after ? t->nkey + 2 : 2);
+    return rc;
+}
+
+static enum ah_err pg_table_read(struct ah_store *base, const struct ah_store_table *t,
+                                 const char *const *after, int64_t offset, int limit,
+                                 struct ah_arena *a, const char ***rows, size_t *n,
+                                 struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct ah_buf sql;
+    const char *vals[AH_STORE_MAX_COLS + 2];
+    char lim[24], off[24];
+    bool by_key = t->unique && after;
+    int nv = 0;
+    PGresult *r;
+    enum ah_err rc;
+
+    assert(limit > 0 && t->nkey <= AH_STORE_MAX_COLS);
+    for (int c = 0; by_key && c < t->nkey; c++)
+        vals[nv++] = after[c];
+    snprintf(lim, sizeof(lim), "%d", limit);
+    snprintf(off, sizeof(off), "%" PRId64, t->unique ? (int64_t)0 : offset);
+    vals[nv++] = lim;
+    vals[nv++] = off;
+    ah_buf_init(&sql, COPY_SQL_MAX);
+    rc = read_sql(t, by_key, &sql, err);
+    if (!rc)
+        rc = exec_text(q, ah_buf_cstr(&sql), nv, vals, "read rows", &r, err);
+    ah_buf_release(&sql);
+    if (rc)
+        return rc;
+    {
+        size_t count = (size_t)PQntuples(r);
+        const char **out = ah_arena_alloc(a, (count ? count : 1) * (size_t)t->ncols *
+                                                 sizeof(*out));
+
+        for (size_t i = 0; i < count; i++)
+            for (int c = 0; c < t->ncols; c++)
+                out[i * (size_t)t->ncols + (size_t)c] = get_text(a, r, (int)i, c);
+        PQclear(r);
+        *rows = out;
+        *n = count;
+    }
+    return AH_OK;
+}
+
+static enum ah_err pg_table_write(struct ah_store *base, const struct ah_store_table *t,
+                                  const char *const *rows, size_t n, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    size_t i = (size_t)(t - ah_store_tables);
+    char name[32];
+    enum ah_err rc = ready(q, err);
+
+    assert(i < ah_store_ntables && i < COPY_TABLES_MAX);
+    snprintf(name, sizeof(name), "c%zu", i);
+    if (!rc && !q->copy_prepared[i]) {
+        struct ah_buf sql;
+
+        ah_buf_init(&sql, COPY_SQL_MAX);
+        rc = ah_buf_appendf(&sql, err, "INSERT INTO %s (", t->name);
+        for (int c = 0; !rc && c < t->ncols; c++)
+            rc = ah_buf_appendf(&sql, err, "%s%s", c ? ", " : "", t->cols[c].name);
+        if (!rc)
+            rc = ah_buf_appends(&sql, ") VALUES (", err);
+        for (int c = 0; !rc && c < t->ncols; c++)
+            rc = ah_buf_appendf(&sql, err, "%s$%d", c ? ", " : "", c + 1);
+        if (!rc)
+            rc = ah_buf_appends(&sql, ")", err);
+        if (!rc)
+            rc = prepare(q, name, ah_buf_cstr(&sql), &q->copy_prepared[i], err);
+        ah_buf_release(&sql);
+    }
+    for (size_t k = 0; !rc && k < n; k++) {
+        PGresult *r = PQexecPrepared(q->conn, name, t->ncols, rows + k * (size_t)t->ncols,
+                                     NULL, NULL, 0);
+
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            rc = pg_error(q, r, t->name, err);
+        PQclear(r);
+    }
+    return rc;
+}
+
+static enum ah_err pg_table_link(struct ah_store *base, const struct ah_store_table *t,
+                                 const char *const *pairs, size_t n, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct ah_buf sql;
+    enum ah_err rc;
+
+    assert(t->self_ref >= 0 && t->nkey == 1);
+    ah_buf_init(&sql, COPY_SQL_MAX);
+    rc = ah_buf_appendf(&sql, err, "UPDATE %s SET %s = $2::bigint WHERE %s = $1::bigint",
+                        t->name, t->cols[t->self_ref].name, t->cols[0].name);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = exec_text(q, ah_buf_cstr(&sql), 2, pairs + 2 * i, t->name, NULL, err);
+    ah_buf_release(&sql);
+    return rc;
+}
+
+/* Ids written as given leave the identity sequence behind: move it past the
+ * highest (an empty table starts again at 1). */
+static enum ah_err pg_table_sync_ids(struct ah_store *base, const struct ah_store_table *t,
+                                     struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct ah_buf sql;
+    enum ah_err rc;
+
+    assert(t->identity);
+    ah_buf_init(&sql, COPY_SQL_MAX);
+    rc = ah_buf_appendf(&sql, err,
+                        "SELECT setval(pg_get_serial_sequence('%s', '%s'), coalesce(max(%s), 1),"
+                        " max(%s) IS NOT NULL) FROM %s",
+                        t->name, t->cols[0].name, t->cols[0].name, t->cols[0].name, t->name);
+    if (!rc)
+        rc = exec_text(q, ah_buf_cstr(&sql), 0, NULL, "sequence", NULL, err);
+    ah_buf_release(&sql);
+    return rc;
+}
+
 static const struct ah_store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -1585,6 +1821,12 @@ static const struct ah_store_ops pg_ops = {
     .text_index = pg_text_index,
     .try_lead = pg_try_lead,
     .checkpoint = pg_checkpoint,
+    .schema_version = pg_schema_version,
+    .table_count = pg_table_count,
+    .table_read = pg_table_read,
+    .table_write = pg_table_write,
+    .table_link = pg_table_link,
+    .table_sync_ids = pg_table_sync_ids,
 };
 
 enum ah_err ah_store_pg_open(const char *url, struct ah_store **out, struct ah_error *err)

@@ -27,6 +27,10 @@
 #define BUSY_TIMEOUT_MS 5000
 /* a write-ahead log this long (in pages: 64 MB of 4 KB pages) is restarted */
 #define RESTART_FRAMES 16384
+/* room for ah_store_tables in a connection's statement cache */
+#define COPY_TABLES_MAX 16
+/* a copy statement's SQL: names from ah_store_tables, well under 1 KB */
+#define COPY_SQL_MAX 4096
 
 #define PERSON_COLS                                                                      \
     "p.id, p.email, p.name, p.department, coalesce(p.manager_id, 0), p.role, p.leader, " \
@@ -234,6 +238,7 @@ struct sq {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     sqlite3_stmt *list[TL_SHAPES];
+    sqlite3_stmt *copy_insert[COPY_TABLES_MAX]; /* table_write's, by table */
 };
 
 static enum ah_err db_error(struct sq *q, int rc, const char *what, struct ah_error *err)
@@ -418,6 +423,8 @@ static void sq_close(struct ah_store *base)
         sqlite3_finalize(q->st[i]);
     for (int i = 0; i < TL_SHAPES; i++)
         sqlite3_finalize(q->list[i]);
+    for (int i = 0; i < COPY_TABLES_MAX; i++)
+        sqlite3_finalize(q->copy_insert[i]);
     sqlite3_close_v2(q->db);
     free(q);
 }
@@ -1487,6 +1494,207 @@ static enum ah_err sq_checkpoint(struct ah_store *base, struct ah_error *err)
     return AH_OK;
 }
 
+/* ---- copying tables (allhands copy): SQL built from ah_store_tables ---- */
+
+static enum ah_err sq_schema_version(struct ah_store *base, int *version, struct ah_error *err)
+{
+    return user_version((struct sq *)base, version, err);
+}
+
+/* Binds value v of column c at i: a number as one, so that the row reads
+ * back as it was written. */
+static void bind_value(sqlite3_stmt *s, int i, const struct ah_store_column *c, const char *v)
+{
+    int64_t n;
+
+    if (v && c->integer && !ah_parse_i64(ah_str_c(v), INT64_MIN, INT64_MAX, &n, NULL))
+        sqlite3_bind_int64(s, i, n);
+    else
+        bind_c(s, i, v);
+}
+
+static enum ah_err sq_table_count(struct ah_store *base, const struct ah_store_table *t,
+                                  int64_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    struct ah_buf sql;
+    sqlite3_stmt *s = NULL;
+    enum ah_err rc;
+    int r;
+
+    ah_buf_init(&sql, COPY_SQL_MAX);
+    rc = ah_buf_appendf(&sql, err, "SELECT count(*) FROM %s", t->name);
+    if (!rc) {
+        r = sqlite3_prepare_v2(q->db, ah_buf_cstr(&sql), -1, &s, NULL);
+        if (r == SQLITE_OK)
+            r = sqlite3_step(s);
+        if (r == SQLITE_ROW)
+            *n = sqlite3_column_int64(s, 0);
+        else
+            rc = db_error(q, r, "count rows", err);
+    }
+    sqlite3_finalize(s);
+    ah_buf_release(&sql);
+    return rc;
+}
+
+static enum ah_err read_sql(const struct ah_store_table *t, bool after, struct ah_buf *sql,
+                            struct ah_error *err)
+{
+    enum ah_err rc = ah_buf_appends(sql, "SELECT ", err);
+
+    for (int c = 0; !rc && c < t->ncols; c++)
+        rc = ah_buf_appendf(sql, err, "%s%s", c ? ", " : "", t->cols[c].name);
+    if (!rc)
+        rc = ah_buf_appendf(sql, err, " FROM %s", t->name);
+    if (!rc && after) {
+        rc = ah_buf_appends(sql, " WHERE (", err);
+        for (int c = 0; !rc && c < t->nkey; c++)
+            rc = ah_buf_appendf(sql, err, "%s%s", c ? ", " : "", t->cols[c].name);
+        if (!rc)
+            rc = ah_buf_appends(sql, ") > (", err);
+        for (int c = 0; !rc && c < t->nkey; c++)
+            rc = ah_buf_appendf(sql, err, "%s?%d", c ? ", " : "", c + 1);
+        if (!rc)
+            rc = ah_buf_appends(sql, ")", err);
+    }
+    if (!rc)
+        rc = ah_buf_appends(sql, " ORDER BY ", err);
+    /* text keys compare bytewise (BINARY), as PostgreSQL's COLLATE "C" */
+    for (int c = 0; !rc && c < t->nkey; c++)
+        rc = ah_buf_appendf(sql, err, "%s%s", c ? ", " : "", t->cols[c].name);
+    if (!rc)
+        rc = ah_buf_appendf(sql, err, " LIMIT ?%d OFFSET ?%d", t->nkey + 1, t->nkey + 2);
+    return rc;
+}
+
+static enum ah_err sq_table_read(struct ah_store *base, const struct ah_store_table *t,
+                                 const char *const *after, int64_t offset, int limit,
+                                 struct ah_arena *a, const char ***rows, size_t *n,
+                                 struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    struct ah_buf sql;
+    sqlite3_stmt *s = NULL;
+    const char **out;
+    size_t count = 0;
+    bool by_key = t->unique && after;
+    enum ah_err rc;
+    int r;
+
+    assert(limit > 0);
+    ah_buf_init(&sql, COPY_SQL_MAX);
+    rc = read_sql(t, by_key, &sql, err);
+    if (rc)
+        goto cleanup;
+    r = sqlite3_prepare_v2(q->db, ah_buf_cstr(&sql), -1, &s, NULL);
+    if (r != SQLITE_OK) {
+        rc = db_error(q, r, "read rows", err);
+        goto cleanup;
+    }
+    for (int c = 0; by_key && c < t->nkey; c++)
+        bind_value(s, c + 1, &t->cols[c], after[c]);
+    sqlite3_bind_int(s, t->nkey + 1, limit);
+    sqlite3_bind_int64(s, t->nkey + 2, t->unique ? 0 : offset);
+    out = ah_arena_alloc(a, (size_t)limit * (size_t)t->ncols * sizeof(*out));
+    while ((r = sqlite3_step(s)) == SQLITE_ROW && count < (size_t)limit) {
+        for (int c = 0; c < t->ncols; c++)
+            out[count * (size_t)t->ncols + (size_t)c] = col_text(a, s, c);
+        count++;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE) {
+        rc = db_error(q, r, "read rows", err);
+        goto cleanup;
+    }
+    *rows = out;
+    *n = count;
+cleanup:
+    sqlite3_finalize(s);
+    ah_buf_release(&sql);
+    return rc;
+}
+
+static enum ah_err insert_stmt(struct sq *q, const struct ah_store_table *t, sqlite3_stmt **out,
+                               struct ah_error *err)
+{
+    size_t i = (size_t)(t - ah_store_tables);
+    struct ah_buf sql;
+    enum ah_err rc;
+
+    assert(i < ah_store_ntables && i < COPY_TABLES_MAX);
+    if (q->copy_insert[i]) {
+        *out = q->copy_insert[i];
+        return AH_OK;
+    }
+    ah_buf_init(&sql, COPY_SQL_MAX);
+    rc = ah_buf_appendf(&sql, err, "INSERT INTO %s (", t->name);
+    for (int c = 0; !rc && c < t->ncols; c++)
+        rc = ah_buf_appendf(&sql, err, "%s%s", c ? ", " : "", t->cols[c].name);
+    if (!rc)
+        rc = ah_buf_appends(&sql, ") VALUES (", err);
+    for (int c = 0; !rc && c < t->ncols; c++)
+        rc = ah_buf_appendf(&sql, err, "%s?%d", c ? ", " : "", c + 1);
+    if (!rc)
+        rc = ah_buf_appends(&sql, ")", err);
+    if (!rc)
+        rc = prep_sql(q, ah_buf_cstr(&sql), &q->copy_insert[i], err);
+    ah_buf_release(&sql);
+    if (!rc)
+        *out = q->copy_insert[i];
+    return rc;
+}
+
+static enum ah_err sq_table_write(struct ah_store *base, const struct ah_store_table *t,
+                                  const char *const *rows, size_t n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = insert_stmt(q, t, &s, err);
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        const char *const *row = rows + i * (size_t)t->ncols;
+
+        for (int c = 0; c < t->ncols; c++)
+            bind_value(s, c + 1, &t->cols[c], row[c]);
+        rc = exec_done(q, s, t->name, err);
+    }
+    return rc;
+}
+
+static enum ah_err sq_table_link(struct ah_store *base, const struct ah_store_table *t,
+                                 const char *const *pairs, size_t n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    struct ah_buf sql;
+    sqlite3_stmt *s = NULL;
+    enum ah_err rc;
+
+    assert(t->self_ref >= 0 && t->nkey == 1);
+    ah_buf_init(&sql, COPY_SQL_MAX);
+    rc = ah_buf_appendf(&sql, err, "UPDATE %s SET %s = ?2 WHERE %s = ?1", t->name,
+                        t->cols[t->self_ref].name, t->cols[0].name);
+    if (!rc)
+        rc = prep_sql(q, ah_buf_cstr(&sql), &s, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        bind_value(s, 1, &t->cols[0], pairs[2 * i]);
+        bind_value(s, 2, &t->cols[t->self_ref], pairs[2 * i + 1]);
+        rc = exec_done(q, s, t->name, err);
+    }
+    sqlite3_finalize(s);
+    ah_buf_release(&sql);
+    return rc;
+}
+
+/* An INTEGER PRIMARY KEY numbers new rows past the highest id by itself. */
+static enum ah_err sq_table_sync_ids(struct ah_store *base, const struct ah_store_table *t,
+                                     struct ah_error *err)
+{
+    (void)base;
+    (void)t;
+    (void)err;
+    return AH_OK;
+}
+
 static const struct ah_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1530,6 +1738,12 @@ static const struct ah_store_ops sqlite_ops = {
     .text_index = sq_text_index,
     .try_lead = sq_try_lead,
     .checkpoint = sq_checkpoint,
+    .schema_version = sq_schema_version,
+    .table_count = sq_table_count,
+    .table_read = sq_table_read,
+    .table_write = sq_table_write,
+    .table_link = sq_table_link,
+    .table_sync_ids = sq_table_sync_ids,
 };
 
 static enum ah_err sqlite_open(const char *path, bool create, struct ah_store **out,

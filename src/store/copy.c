@@ -1,0 +1,361 @@
+/* copy.c - a whole company from one database into another through the
+ * store interface (see copy.h), and the tables that make a company: the one
+ * description both backends build their copy statements from. */
+#include "store/copy.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/mem.h"
+
+#define COLS(c) c, (int)(sizeof(c) / sizeof(c[0]))
+
+static const struct ah_store_column people_cols[] = {
+    {"id", true}, {"email", false}, {"name", false}, {"department", false},
+    {"manager_id", true}, {"role", true}, {"leader", true}, {"timezone", false},
+    {"active", true}, {"password_hash", false}, {"created_at", true}, {"updated_at", true},
+};
+static const struct ah_store_column credentials_cols[] = {
+    {"id", true}, {"person_id", true}, {"kind", true}, {"hash", false}, {"name", false},
+    {"created_at", true}, {"last_used_at", true}, {"expires_at", true},
+};
+static const struct ah_store_column customers_cols[] = {
+    {"id", true}, {"email", false}, {"name", false}, {"created_at", true},
+};
+static const struct ah_store_column tickets_cols[] = {
+    {"id", true}, {"subject", false}, {"requester_id", true}, {"status", true},
+    {"priority", true}, {"tier", true}, {"tags", false}, {"source", false},
+    {"assignee_id", true}, {"claim_until", true}, {"due_at", true}, {"resolve_due_at", true},
+    {"first_response_at", true}, {"created_at", true}, {"updated_at", true},
+    {"last_message_id", true}, {"message_count", true},
+};
+static const struct ah_store_column ticket_tags_cols[] = {
+    {"ticket_id", true}, {"tag", false},
+};
+static const struct ah_store_column messages_cols[] = {
+    {"id", true}, {"ticket_id", true}, {"kind", true}, {"author_id", true}, {"body", false},
+    {"created_at", true},
+};
+static const struct ah_store_column skips_cols[] = {
+    {"person_id", true}, {"ticket_id", true}, {"reason", false}, {"created_at", true},
+};
+static const struct ah_store_column audit_cols[] = {
+    {"id", true}, {"at", true}, {"actor_id", true}, {"action", false}, {"target", false},
+    {"before", false}, {"after", false},
+};
+static const struct ah_store_column login_failures_cols[] = {
+    {"client", false}, {"at", true},
+};
+
+const struct ah_store_table ah_store_tables[] = {
+    {"people", COLS(people_cols), 1, true, true, 4},
+    {"credentials", COLS(credentials_cols), 1, true, true, -1},
+    {"customers", COLS(customers_cols), 1, true, true, -1},
+    {"tickets", COLS(tickets_cols), 1, true, true, -1},
+    {"ticket_tags", COLS(ticket_tags_cols), 2, true, false, -1},
+    {"messages", COLS(messages_cols), 1, true, true, -1},
+    {"skips", COLS(skips_cols), 2, true, false, -1},
+    {"audit", COLS(audit_cols), 1, true, true, -1},
+    /* no key: two failures of one client in one millisecond are two rows */
+    {"login_failures", COLS(login_failures_cols), 2, false, false, -1},
+};
+const size_t ah_store_ntables = sizeof(ah_store_tables) / sizeof(ah_store_tables[0]);
+
+/* Reads t in batches: call next until *n is 0. */
+struct reader {
+    struct ah_store *s;
+    const struct ah_store_table *t;
+    struct ah_arena arena[2]; /* the last batch stays alive while the next is read */
+    int cur;
+    const char *const *after;
+    int64_t offset;
+};
+
+static void reader_init(struct reader *r, struct ah_store *s, const struct ah_store_table *t)
+{
+    memset(r, 0, sizeof(*r));
+    r->s = s;
+    r->t = t;
+    ah_arena_init(&r->arena[0]);
+    ah_arena_init(&r->arena[1]);
+}
+
+static void reader_release(struct reader *r)
+{
+    ah_arena_release(&r->arena[0]);
+    ah_arena_release(&r->arena[1]);
+}
+
+static enum ah_err reader_next(struct reader *r, const char ***rows, size_t *n,
+                               struct ah_error *err)
+{
+    struct ah_arena *a = &r->arena[r->cur];
+    enum ah_err rc;
+
+    ah_arena_release(a);
+    ah_arena_init(a);
+    rc = ah_store_table_read(r->s, r->t, r->after, r->offset, AH_COPY_BATCH, a, rows, n, err);
+    if (rc)
+        return rc;
+    if (*n) {
+        r->after = *rows + (*n - 1) * (size_t)r->t->ncols; /* its key comes first */
+        r->offset += (int64_t)*n;
+    }
+    r->cur ^= 1;
+    return AH_OK;
+}
+
+static enum ah_err check_source(struct ah_store *src, struct ah_error *err)
+{
+    int v = 0;
+    enum ah_err rc = ah_store_get_schema_version(src, &v, err);
+
+    if (rc)
+        return rc;
+    if (v != ah_store_schema_version())
+        return ah_error_set(err, AH_E_INVALID,
+                            "the source is at schema version %d, this allhands at %d: %s", v,
+                            ah_store_schema_version(),
+                            v < ah_store_schema_version()
+                                ? "run allhands migrate on it first"
+                                : "copy it with the newer allhands that wrote it");
+    return AH_OK;
+}
+
+static enum ah_err check_empty(struct ah_store *dst, struct ah_error *err)
+{
+    for (size_t i = 0; i < ah_store_ntables; i++) {
+        int64_t n = 0;
+        enum ah_err rc = ah_store_table_count(dst, &ah_store_tables[i], &n, err);
+
+        if (rc)
+            return rc;
+        if (n)
+            return ah_error_set(err, AH_E_CONFLICT,
+                                "the destination is not empty: %s holds %" PRId64
+                                " rows; copy only into a new database",
+                                ah_store_tables[i].name, n);
+    }
+    return AH_OK;
+}
+
+/* Readies dst: at this schema version and empty. A database at version 0
+ * is new and gets migrated; one at another version is refused before
+ * anything is written. */
+static enum ah_err prepare_destination(struct ah_store *dst, struct ah_error *err)
+{
+    int v = 0, from = 0, to = 0;
+    enum ah_err rc = ah_store_get_schema_version(dst, &v, err);
+
+    if (rc)
+        return rc;
+    if (v > ah_store_schema_version())
+        return ah_error_set(err, AH_E_INVALID,
+                            "the destination is at schema version %d, newer than this "
+                            "allhands (%d)",
+                            v, ah_store_schema_version());
+    if (v > 0) {
+        rc = check_empty(dst, err);
+        if (rc)
+            return rc;
+    }
+    rc = ah_store_migrate(dst, &from, &to, err);
+    if (rc)
+        return rc;
+    return check_empty(dst, err);
+}
+
+/* The self-references of a batch, held until the whole table is written. */
+struct links {
+    struct ah_arena arena;
+    const char **pairs;
+    size_t n, cap;
+};
+
+static void links_add(struct links *l, const char *id, const char *ref)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->pairs = ah_xrealloc(l->pairs, l->cap * 2 * sizeof(*l->pairs));
+    }
+    l->pairs[2 * l->n] = ah_arena_strdup(&l->arena, id);
+    l->pairs[2 * l->n + 1] = ah_arena_strdup(&l->arena, ref);
+    l->n++;
+}
+
+static enum ah_err write_batch(struct ah_store *dst, const struct ah_store_table *t,
+                               const char **rows, size_t n, struct links *l,
+                               struct ah_error *err)
+{
+    enum ah_err rc;
+
+    if (t->self_ref >= 0) {
+        for (size_t i = 0; i < n; i++) {
+            const char **row = rows + i * (size_t)t->ncols;
+
+            if (row[t->self_ref]) {
+                links_add(l, row[0], row[t->self_ref]);
+                row[t->self_ref] = NULL;
+            }
+        }
+    }
+    rc = ah_store_begin(dst, err);
+    if (rc)
+        return rc;
+    rc = ah_store_table_write(dst, t, rows, n, err);
+    return ah_store_end(dst, rc, err);
+}
+
+static enum ah_err write_links(struct ah_store *dst, const struct ah_store_table *t,
+                               struct links *l, struct ah_error *err)
+{
+    enum ah_err rc = AH_OK;
+
+    for (size_t i = 0; !rc && i < l->n; i += AH_COPY_BATCH) {
+        size_t k = l->n - i < AH_COPY_BATCH ? l->n - i : AH_COPY_BATCH;
+
+        rc = ah_store_begin(dst, err);
+        if (rc)
+            return rc;
+        rc = ah_store_table_link(dst, t, l->pairs + 2 * i, k, err);
+        rc = ah_store_end(dst, rc, err);
+    }
+    return rc;
+}
+
+static enum ah_err copy_table(struct ah_store *src, struct ah_store *dst,
+                              const struct ah_store_table *t,
+                              void (*progress)(void *, const char *, int64_t, int64_t),
+                              void *arg, struct ah_error *err)
+{
+    struct reader r;
+    struct links l = {0};
+    int64_t total = 0, done = 0;
+    enum ah_err rc = ah_store_table_count(src, t, &total, err);
+
+    if (rc)
+        return rc;
+    reader_init(&r, src, t);
+    ah_arena_init(&l.arena);
+    for (;;) {
+        const char **rows;
+        size_t n;
+
+        rc = reader_next(&r, &rows, &n, err);
+        if (rc || n == 0)
+            break;
+        rc = write_batch(dst, t, rows, n, &l, err);
+        if (rc)
+            break;
+        done += (int64_t)n;
+        if (progress)
+            progress(arg, t->name, done, total);
+    }
+    if (!rc)
+        rc = write_links(dst, t, &l, err);
+    if (!rc && t->identity)
+        rc = ah_store_table_sync_ids(dst, t, err);
+    if (!rc && progress && done == 0)
+        progress(arg, t->name, 0, total);
+    free(l.pairs);
+    ah_arena_release(&l.arena);
+    reader_release(&r);
+    return rc;
+}
+
+enum ah_err ah_copy_run(struct ah_store *src, struct ah_store *dst,
+                        void (*progress)(void *arg, const char *table, int64_t done,
+                                         int64_t total),
+                        void *arg, struct ah_error *err)
+{
+    bool more = true;
+    enum ah_err rc = check_source(src, err);
+
+    if (!rc)
+        rc = prepare_destination(dst, err);
+    for (size_t i = 0; !rc && i < ah_store_ntables; i++)
+        rc = copy_table(src, dst, &ah_store_tables[i], progress, arg, err);
+    /* SQLite: index the copied text now rather than in the first server's
+     * upkeep (PostgreSQL indexes as it writes: nothing to do) */
+    while (!rc && more)
+        rc = ah_store_text_index(dst, 5000, &more, err);
+    return rc;
+}
+
+/* A row's canonical text, fed to h: each value as its length, ':' and its
+ * bytes, NULL as '~' (distinct from "", "0:"), values ended by ',' and the
+ * row by '\n'. */
+static void hash_row(struct ah_sha256 *h, const char *const *row, int ncols)
+{
+    for (int c = 0; c < ncols; c++) {
+        char len[24];
+        int k;
+
+        if (!row[c]) {
+            ah_crypto_sha256_update(h, "~,", 2);
+            continue;
+        }
+        k = snprintf(len, sizeof(len), "%zu:", strlen(row[c]));
+        ah_crypto_sha256_update(h, len, (size_t)k);
+        ah_crypto_sha256_update(h, row[c], strlen(row[c]));
+        ah_crypto_sha256_update(h, ",", 1);
+    }
+    ah_crypto_sha256_update(h, "\n", 1);
+}
+
+enum ah_err ah_copy_checksum(struct ah_store *s, const struct ah_store_table *t, int64_t *rows,
+                             char sum[AH_HASH_HEX], struct ah_error *err)
+{
+    struct reader r;
+    struct ah_sha256 h;
+    int64_t count = 0;
+    enum ah_err rc;
+
+    ah_crypto_sha256_init(&h);
+    reader_init(&r, s, t);
+    for (;;) {
+        const char **batch;
+        size_t n;
+
+        rc = reader_next(&r, &batch, &n, err);
+        if (rc || n == 0)
+            break;
+        for (size_t i = 0; i < n; i++)
+            hash_row(&h, batch + i * (size_t)t->ncols, t->ncols);
+        count += (int64_t)n;
+    }
+    reader_release(&r);
+    if (rc)
+        return rc;
+    ah_crypto_sha256_final(&h, sum);
+    *rows = count;
+    return AH_OK;
+}
+
+enum ah_err ah_copy_verify(struct ah_store *a, struct ah_store *b, struct ah_copy_check *checks,
+                           bool *all_ok, struct ah_error *err)
+{
+    bool ok = true;
+
+    for (size_t i = 0; i < ah_store_ntables; i++) {
+        const struct ah_store_table *t = &ah_store_tables[i];
+        struct ah_copy_check *c = &checks[i];
+        enum ah_err rc;
+
+        memset(c, 0, sizeof(*c));
+        c->table = t->name;
+        rc = ah_copy_checksum(a, t, &c->src_rows, c->src_sum, err);
+        if (!rc)
+            rc = ah_copy_checksum(b, t, &c->dst_rows, c->dst_sum, err);
+        if (rc)
+            return rc;
+        c->ok = c->src_rows == c->dst_rows && strcmp(c->src_sum, c->dst_sum) == 0;
+        ok &= c->ok;
+    }
+    *all_ok = ok;
+    return AH_OK;
+}
