@@ -6,6 +6,11 @@ enum ah_err ah_ctx_ping(struct ah_ctx *cx, struct ah_error *err)
     return ah_store_ping(cx->store, err);
 }
 
+bool ah_ctx_should_retry(struct ah_ctx *cx)
+{
+    return cx->store && ah_store_should_retry(cx->store);
+}
+
 enum ah_err ah_ctx_checkpoint(struct ah_ctx *cx, struct ah_error *err)
 {
     return ah_store_checkpoint(cx->store, err);

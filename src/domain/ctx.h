@@ -25,6 +25,10 @@ struct ah_ctx;
 
 /* AH_OK when cx's store answers (for health checks). */
 enum ah_err ah_ctx_ping(struct ah_ctx *cx, struct ah_error *err);
+/* True when cx's last transaction was rolled back only because it raced
+ * another one (PostgreSQL: serialization failure or deadlock): the caller
+ * may run the same operation again from its start. */
+bool ah_ctx_should_retry(struct ah_ctx *cx);
 /* Lets the store fold its write-ahead log back (background upkeep). */
 enum ah_err ah_ctx_checkpoint(struct ah_ctx *cx, struct ah_error *err);
 

@@ -29,6 +29,8 @@
 
 #define MAX_STORES 128
 #define UPKEEP_EVERY_MS 1000
+/* a request whose transaction lost a race to another runs at most this often */
+#define MAX_ATTEMPTS 3
 /* a chunked body past the cap is read and dropped up to this, then cut off */
 #define MAX_DISCARD (64 * 1024 * 1024)
 #define CSP                                                                                    \
@@ -204,6 +206,19 @@ static void serve_static(struct ah_server *s, struct ah_req *r)
     ah_http_reply_header(r, "Cache-Control", "no-cache");
 }
 
+static void reset_reply(struct ah_req *r)
+{
+    if (r->out && !r->out_static)
+        free(r->out);
+    r->out = NULL;
+    r->out_len = 0;
+    r->out_static = false;
+    r->out_type = NULL;
+    r->nheaders = 0;
+    r->status = 500;
+    ah_buf_reset(&r->body_out);
+}
+
 static void dispatch(struct ah_server *s, struct MHD_Connection *c, struct conn *cn,
                      const char *method, size_t *slot)
 {
@@ -247,7 +262,14 @@ static void dispatch(struct ah_server *s, struct MHD_Connection *c, struct conn 
         ah_api_fail(r, &err);
         return;
     }
-    r->route->handler(r);
+    for (int attempt = 1;; attempt++) {
+        r->route->handler(r);
+        /* a transaction that lost a race was rolled back whole: run it again */
+        if (r->status != 503 || attempt == MAX_ATTEMPTS || !ah_ctx_should_retry(&r->cx))
+            break;
+        ah_log(AH_LOG_INFO, "http.retry", "route=%s attempt=%d", r->route->pattern, attempt);
+        reset_reply(r);
+    }
 }
 
 static void add_headers(struct MHD_Response *resp, const struct ah_req *r)

@@ -257,6 +257,10 @@ struct ah_store_ops {
     /* Moves written pages from the log into the database where the backend
      * has one to move (SQLite's WAL); requests never wait on it. */
     enum ah_err (*checkpoint)(struct ah_store *s, struct ah_error *err);
+    /* True when the last transaction failed only because it raced another
+     * (a serialization failure or a deadlock) and was rolled back: running
+     * the same work again from its start can succeed. */
+    bool (*should_retry)(struct ah_store *s);
 
     /* The schema version the database is at, without migrating: 0 for an
      * empty database. */
@@ -382,6 +386,7 @@ static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before
 
 static inline enum ah_err ah_store_text_index(struct ah_store *s, int limit, bool *more, struct ah_error *err) { AH_STORE_CALL(text_index, limit, more, err); }
 static inline enum ah_err ah_store_try_lead(struct ah_store *s, bool *leader, struct ah_error *err) { AH_STORE_CALL(try_lead, leader, err); }
+static inline bool ah_store_should_retry(struct ah_store *s) { return s->ops->should_retry(s); }
 static inline enum ah_err ah_store_checkpoint(struct ah_store *s, struct ah_error *err) { AH_STORE_CALL(checkpoint, err); }
 
 static inline enum ah_err ah_store_get_schema_version(struct ah_store *s, int *version, struct ah_error *err) { AH_STORE_CALL(schema_version, version, err); }

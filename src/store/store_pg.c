@@ -254,6 +254,7 @@ struct pg {
     struct ah_store base;
     PGconn *conn;
     bool in_tx; /* between begin and commit or rollback */
+    bool raced; /* the last transaction lost a race (40001, 40P01): see should_retry */
     bool prepared[ST_COUNT];
     bool list_prepared[TL_SHAPES];
     bool copy_prepared[COPY_TABLES_MAX]; /* table_write's, by table */
@@ -410,10 +411,12 @@ static enum ah_err pg_error(struct pg *q, const PGresult *r, const char *what,
     if (state_is(state, "23"))
         return ah_error_set(err, AH_E_INVALID, "%s: %.*s", what, len, msg);
     /* 40001 serialization failure, 40P01 deadlock: the server rolled the
-     * transaction back, and running it again from its start can succeed;
-     * NEEDSWORK(#4): the domain should retry it instead of answering 503.
+     * transaction back, and running it again from its start can succeed
+     * (should_retry says so, and the server runs the request again).
      * 55P03: a row lock not granted within lock_timeout; 57014: cancelled;
      * 53300: too many connections. */
+    if (state_is(state, "40001") || state_is(state, "40P01"))
+        q->raced = true;
     if (state_is(state, "40001") || state_is(state, "40P01") || state_is(state, "55P03") ||
         state_is(state, "57014") || state_is(state, "53300"))
         return ah_error_set(err, AH_E_UNAVAILABLE, "%s: database is busy", what);
@@ -621,6 +624,7 @@ static enum ah_err pg_begin(struct ah_store *base, struct ah_error *err)
     enum ah_err rc;
 
     assert(!q->in_tx);
+    q->raced = false;
     rc = run_cmd(q, ST_BEGIN, &a, "begin", NULL, err);
     if (!rc)
         q->in_tx = true;
@@ -1540,6 +1544,11 @@ static enum ah_err pg_try_lead(struct ah_store *base, bool *leader, struct ah_er
     return rc;
 }
 
+static bool pg_should_retry(struct ah_store *base)
+{
+    return ((struct pg *)base)->raced;
+}
+
 /* PostgreSQL's checkpointer runs by itself. */
 static enum ah_err pg_checkpoint(struct ah_store *base, struct ah_error *err)
 {
@@ -1821,6 +1830,7 @@ static const struct ah_store_ops pg_ops = {
     .text_index = pg_text_index,
     .try_lead = pg_try_lead,
     .checkpoint = pg_checkpoint,
+    .should_retry = pg_should_retry,
     .schema_version = pg_schema_version,
     .table_count = pg_table_count,
     .table_read = pg_table_read,

@@ -1472,6 +1472,13 @@ static enum ah_err sq_try_lead(struct ah_store *base, bool *leader, struct ah_er
     return AH_OK;
 }
 
+/* SQLite has one writer at a time: no transaction loses a race to another. */
+static bool sq_should_retry(struct ah_store *base)
+{
+    (void)base;
+    return false;
+}
+
 static enum ah_err sq_checkpoint(struct ah_store *base, struct ah_error *err)
 {
     struct sq *q = (struct sq *)base;
@@ -1738,6 +1745,7 @@ static const struct ah_store_ops sqlite_ops = {
     .text_index = sq_text_index,
     .try_lead = sq_try_lead,
     .checkpoint = sq_checkpoint,
+    .should_retry = sq_should_retry,
     .schema_version = sq_schema_version,
     .table_count = sq_table_count,
     .table_read = sq_table_read,
