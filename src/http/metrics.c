@@ -18,7 +18,8 @@ static const char *const counter_names[AH_COUNT_MAX][2] = {
     {"allhands_login_throttled_total", "Logins refused by the rate limit"},
     {"allhands_send_conflicts_total", "Replies refused because the thread changed"},
     {"allhands_db_unavailable_total", "Requests answered 503 because the database was busy"},
-    {"allhands_leases_expired_total", "Claims returned to the queue after their lease ended"},
+    {"allhands_leases_expired_total",
+     "Claims the background upkeep returned after their lease ended (a next-ticket call may return one first)"},
 };
 
 void ah_metrics_request(struct ah_metrics *m, size_t slot, int status, int64_t us)
