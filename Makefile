@@ -77,9 +77,11 @@ fuzz: deps-test $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_BUILD)
 
+# make bench BACKEND=pg: the same runs on a throwaway PostgreSQL cluster, one and two servers
+BACKEND ?= sqlite
 bench:
-	@scripts/deps.sh bench
-	@bench/bench.sh
+	@BACKEND=$(BACKEND) scripts/deps.sh bench
+	@BACKEND=$(BACKEND) bench/bench.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-release

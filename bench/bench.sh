@@ -8,14 +8,20 @@
 # number of tickets, and prints each figure beside the floor's, as a ratio, and against its target.
 # Writes bench/results.json.
 #
+# BACKEND=pg runs the same four wrk runs against PostgreSQL instead (section "PostgreSQL" below):
+# a throwaway cluster (scripts/pg-cluster.sh), the demo company generated into it over libpq
+# (timed), then (1) one server and (2) two servers on the same database behind HAProxy, with a
+# double-claim check after each claim run. No floor (it is SQLite-only). Writes bench/results-pg.json.
+#
 # Environment (all optional):
-#   BENCH_TICKETS   tickets to generate (default 1000000)
+#   BACKEND         sqlite (default) or pg
+#   BENCH_TICKETS   tickets to generate (default 1000000; with BACKEND=pg 200000)
 #   BENCH_PEOPLE    people in the demo company (default 5000, at least 40)
 #   BENCH_DURATION  wrk duration of each run (default 10s)
-#   BENCH_FLOOR     0 skips the floor (quick runs while developing; no ratios then)
+#   BENCH_FLOOR     0 skips the floor (quick runs while developing; no ratios then; SQLite only)
 #   BENCH_DB        an existing demo database to use instead of generating one (it is copied,
-#                   not changed; generation time is then not measured)
-#   BENCH_OUT       where to write the JSON (default bench/results.json)
+#                   not changed; generation time is then not measured; SQLite only)
+#   BENCH_OUT       where to write the JSON (default bench/results.json; pg: bench/results-pg.json)
 #   BENCH_STRICT    1: exit 1 when a run had errors or a target is missed
 #   FLOOR_DIR       the floor's directory (default <repo>/../shared/floor)
 set -euo pipefail
@@ -23,10 +29,20 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 FLOOR=$(cd "${FLOOR_DIR:-$REPO/../shared/floor}" && pwd)
 export FLOOR_DIR=$FLOOR # claim.lua finds report.lua through it
-N_TICKETS=${BENCH_TICKETS:-1000000}
+BACKEND=${BACKEND:-sqlite}
+case "$BACKEND" in
+sqlite)
+    N_TICKETS=${BENCH_TICKETS:-1000000}
+    OUT=${BENCH_OUT:-$REPO/bench/results.json}
+    ;;
+pg)
+    N_TICKETS=${BENCH_TICKETS:-200000} # generation is row by row over libpq: minutes, not seconds
+    OUT=${BENCH_OUT:-$REPO/bench/results-pg.json}
+    ;;
+*) echo "bench: BACKEND must be sqlite or pg, not $BACKEND" >&2; exit 2 ;;
+esac
 PEOPLE=${BENCH_PEOPLE:-5000}
 DURATION=${BENCH_DURATION:-10s}
-OUT=${BENCH_OUT:-$REPO/bench/results.json}
 THREADS=2      # server worker threads, as the floor's pool
 CLAIMERS=32    # people claiming at once: one wrk thread and one connection each
 FIRST_PERSON=8 # demo people person8@... and up are ordinary staff
@@ -50,8 +66,28 @@ stop_server() {
         SPID=
     fi
 }
+# PostgreSQL only: the servers, the HAProxy and the cluster this run started
+PG_SPIDS=()
+PROXY_PID=
+PG_STARTED=
+stop_pg_servers() {
+    local pid
+    for pid in "${PG_SPIDS[@]}" $PROXY_PID; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${PG_SPIDS[@]}" $PROXY_PID; do
+        wait "$pid" 2>/dev/null || true
+    done
+    PG_SPIDS=()
+    PROXY_PID=
+}
 cleanup() {
     stop_server
+    stop_pg_servers
+    if [ -n "$PG_STARTED" ]; then
+        "$REPO/scripts/pg-cluster.sh" stop || true
+        PG_STARTED=
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -71,6 +107,14 @@ print((int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK"))
 PY
 }
 
+# an API token for person $1 in the database $DB
+token() {
+    local t
+    t=$("$BIN" user token --db "$DB" --email "$1" --name bench 2>>"$WORK/cli.log") ||
+        die "user token for $1 failed: $(tail -3 "$WORK/cli.log")"
+    case "$t" in aht_*) echo "$t" ;; *) die "user token for $1 printed no token" ;; esac
+}
+
 # ---- 1. an optimized build ----
 cd "$REPO"
 if [ ! -f build-release/build.ninja ]; then
@@ -78,6 +122,452 @@ if [ ! -f build-release/build.ninja ]; then
     meson setup build-release -Dbuildtype=release -Dtests=disabled >&2
 fi
 ninja -C build-release >&2
+
+# ==== PostgreSQL (BACKEND=pg): the same runs, with one and with two servers on one database ====
+if [ "$BACKEND" = pg ]; then
+    [ -z "${BENCH_DB:-}" ] || die "BENCH_DB is SQLite-only; BACKEND=pg always generates its data"
+    for tool in psql haproxy; do
+        command -v "$tool" >/dev/null || die "$tool is missing (BACKEND=pg scripts/deps.sh bench installs it)"
+    done
+
+    # CPU seconds of the PostgreSQL cluster: the postmaster, its live backends and those that ended
+    pg_cpu_seconds() {
+        python3 - "$(head -1 "$PGCLUSTER_DIR/data/postmaster.pid")" <<'PY'
+import os, sys
+pm = sys.argv[1]
+def stat(pid):
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+f = stat(pm)
+total = sum(int(x) for x in f[11:15])  # utime stime cutime cstime
+for p in os.listdir("/proc"):
+    if p.isdigit() and p != pm:
+        c = stat(p)
+        if c and c[1] == pm:
+            total += int(c[11]) + int(c[12])
+print(total / os.sysconf("SC_CLK_TCK"))
+PY
+    }
+    sum_cpu() { # PID... -> their CPU seconds added up
+        local pid total=0
+        for pid in "$@"; do
+            total=$(python3 -c "import sys; print(float(sys.argv[1]) + float(sys.argv[2]))" "$total" "$(cpu_seconds "$pid")")
+        done
+        echo "$total"
+    }
+    delta() { python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 3))" "$1" "$2"; }
+    wait_healthy() { # URL LOG [PID]
+        local _
+        for _ in $(seq 300); do
+            curl -sf -o /dev/null "$1/healthz" && return 0
+            [ -z "${3:-}" ] || kill -0 "$3" 2>/dev/null || die "$(basename "$2" .log) exited: $(tail -5 "$2")"
+            sleep 0.1
+        done
+        die "$1 did not become healthy in 30s: $(tail -5 "$2")"
+    }
+
+    # ---- pg 2. a throwaway cluster, a database, and the demo company generated into it ----
+    log "starting a throwaway PostgreSQL cluster"
+    CLUSTER_ENV=$("$REPO/scripts/pg-cluster.sh" start) || die "scripts/pg-cluster.sh start failed"
+    eval "$CLUSTER_ENV"
+    PG_STARTED=1
+    psql "$AH_TEST_PG/postgres" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE bench" >&2 ||
+        die "CREATE DATABASE failed"
+    DB=$AH_TEST_PG/bench
+    PG_VERSION=$(psql "$DB" -qAtc "SHOW server_version")
+    log "generating $N_TICKETS tickets, $PEOPLE people into PostgreSQL $PG_VERSION (row by row over libpq)"
+    t0=$(now)
+    "$BIN" demo --db "$DB" --people "$PEOPLE" --tickets "$N_TICKETS" --messages 5 >"$WORK/demo.log" 2>&1 ||
+        die "demo failed: $(tail -5 "$WORK/demo.log")"
+    t1=$(now)
+    GEN_S=$(delta "$t0" "$t1")
+    log "generated in ${GEN_S}s"
+    psql "$DB" -qAt -c "VACUUM ANALYZE" >&2
+    DB_BYTES=$(psql "$DB" -qAtc "SELECT pg_database_size('bench')")
+
+    # ---- pg 3. credentials, as for SQLite ----
+    PRO_TOKEN=$(token pro@demo.allhands.test)
+    AUTH="Authorization:Bearer $PRO_TOKEN"
+    : >"$WORK/tokens"
+    for i in $(seq "$FIRST_PERSON" $((FIRST_PERSON + CLAIMERS - 1))); do
+        token "person$i@demo.allhands.test" >>"$WORK/tokens"
+    done
+
+    # claim.lua with a log: each claimer writes "C <id> <us>" when a 200 hands it a ticket and
+    # "R <id> <us>" when it sends the request that gives it back (CLOCK_MONOTONIC, one clock for
+    # every thread); the check below finds any ticket two claimers held at once by these clocks
+    cat >"$WORK/claim_logged.lua" <<'LUA'
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { long tv_sec; long tv_nsec; } ah_bench_ts;
+int clock_gettime(int clk, ah_bench_ts *ts);
+]]
+local ts = ffi.new("ah_bench_ts")
+local function now_us()
+  ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+  return tonumber(ts.tv_sec) * 1000000 + math.floor(tonumber(ts.tv_nsec) / 1000)
+end
+dofile(os.getenv("AH_CLAIM_LUA"))
+local claim_init, claim_request, claim_response = init, request, response
+local log
+init = function(args)
+  claim_init(args)
+  log = io.open(string.format("%s.%d", os.getenv("AH_CLAIM_LOG"), tid), "w")
+  log:setvbuf("line")
+end
+request = function()
+  if held then log:write(string.format("R %d %d\n", held, now_us())) end
+  return claim_request()
+end
+response = function(status, headers, body)
+  claim_response(status, headers, body)
+  if status == 200 and held then log:write(string.format("C %d %d\n", held, now_us())) end
+end
+LUA
+
+    # pg_run SETUP NAME WRK-ARGS...: one wrk run against $BASE; prints its fields as run() does,
+    # with the CPU of the servers, of PostgreSQL and of the proxy (if any) during the run
+    pg_run() {
+        local setup=$1 name=$2 s0 s1 p0 p1 x0 x1
+        shift 2
+        log "wrk: $setup $name ($DURATION)"
+        s0=$(sum_cpu "${PG_SPIDS[@]}")
+        p0=$(pg_cpu_seconds)
+        x0=0
+        [ -z "$PROXY_PID" ] || x0=$(cpu_seconds "$PROXY_PID")
+        AH_CLAIM_LUA=$REPO/bench/claim.lua AH_CLAIM_LOG=$WORK/claimlog_$setup \
+            wrk -d"$DURATION" --latency --timeout 10s "$@" >"$WORK/wrk_${setup}_$name.txt" 2>&1 ||
+            die "wrk $setup $name failed: $(tail -5 "$WORK/wrk_${setup}_$name.txt")"
+        local pid
+        for pid in "${PG_SPIDS[@]}"; do
+            kill -0 "$pid" 2>/dev/null || die "a server died during $setup $name: $(tail -5 "$WORK"/server_*.log)"
+        done
+        s1=$(sum_cpu "${PG_SPIDS[@]}")
+        p1=$(pg_cpu_seconds)
+        x1=0
+        [ -z "$PROXY_PID" ] || x1=$(cpu_seconds "$PROXY_PID")
+        local f=$WORK/wrk_${setup}_$name.txt
+        grep -q '^RESULT ' "$f" || die "wrk $setup $name printed no RESULT: $(tail -5 "$f")"
+        echo "$(sed -n 's/^RESULT //p' "$f") $(sed -n 's/^CLAIMS //p' "$f" |
+            sed 's/\([a-z]*\)=/claims_\1=/g') $(sed -n 's/^CLAIMS_STATUS \([0-9]*\) \([0-9]*\)$/claims_status_\1=\2/p' \
+            "$f" | tr '\n' ' ') server_cpu_s=$(delta "$s0" "$s1") pg_cpu_s=$(delta "$p0" "$p1") proxy_cpu_s=$(delta "$x0" "$x1")"
+    }
+
+    # double_claims SETUP: prints "double_claims=N multi_held=M logged_claims=K"
+    #  N: pairs of claimers that held one ticket at the same time by the claimers' clocks: a claimer
+    #     holds a ticket from the 200 that gave it until it sends the request that gives it back;
+    #     if B's 200 for a ticket arrives before A sent that ticket back, both held it at once
+    #  M: people holding more than one claimed ticket in the database after the run (psql)
+    double_claims() {
+        local setup=$1 multi
+        multi=$(psql "$DB" -qAt -v ON_ERROR_STOP=1 -c "SELECT count(*) FROM (SELECT assignee_id FROM tickets
+            WHERE claim_until IS NOT NULL GROUP BY assignee_id HAVING count(*) > 1) m") || die "psql check failed"
+        python3 - "$WORK/claimlog_$setup" "$multi" <<'PY'
+import glob, sys
+prefix, multi = sys.argv[1], int(sys.argv[2])
+holds = {}  # ticket -> [(start, end, claimer)]
+logged = 0
+for path in glob.glob(prefix + ".*"):
+    who = path.rsplit(".", 1)[1]
+    open_ = {}  # ticket -> start: what this claimer holds now
+    for line in open(path):
+        kind, tid, t = line.split()
+        tid, t = int(tid), int(t)
+        if kind == "C":
+            logged += 1
+            open_.setdefault(tid, t)  # the same ticket handed again to its holder: one hold
+        elif tid in open_:
+            holds.setdefault(tid, []).append((open_.pop(tid), t, who))
+    for tid, start in open_.items():
+        holds.setdefault(tid, []).append((start, float("inf"), who))
+doubles = 0
+for spans in holds.values():
+    spans.sort()
+    end = -1
+    for start, stop, who in spans:
+        if start < end:
+            doubles += 1
+        end = max(end, stop)
+print(f"double_claims={doubles} multi_held={multi} logged_claims={logged}")
+PY
+    }
+
+    # pg_setup SETUP: the four runs against $BASE, then the double-claim check and the peak RSS
+    pg_setup() {
+        local setup=$1 r pid rss=0 rss_max=0 kb
+        for path in /api/v1/tickets/1 "/api/v1/queue?limit=50"; do
+            code=$(curl -s -o "$WORK/check.json" -w '%{http_code}' -H "${AUTH/:/: }" "$BASE$path")
+            [ "$code" = 200 ] || die "GET $path answered $code: $(head -c 300 "$WORK/check.json")"
+        done
+        r="R_${setup}_"
+        local v # (an assignment of its own, so that a failed run stops the bench under set -e)
+        v=$(pg_run "$setup" read -t2 -c32 -s "$FLOOR/get_ticket.lua" "$BASE" -- "$N_TICKETS" /api/v1/tickets/ "$AUTH")
+        printf -v "${r}read" '%s' "$v"
+        v=$(pg_run "$setup" queue -t2 -c32 -s "$FLOOR/get_path.lua" "$BASE/api/v1/queue?limit=50" -- "$AUTH")
+        printf -v "${r}queue" '%s' "$v"
+        v=$(pg_run "$setup" create -t2 -c32 -s "$FLOOR/post_ticket.lua" "$BASE/api/v1/tickets" -- limit "$AUTH")
+        printf -v "${r}create" '%s' "$v"
+        v=$(pg_run "$setup" claim -t"$CLAIMERS" -c"$CLAIMERS" -s "$WORK/claim_logged.lua" "$BASE/api/v1/queue/next" -- "$WORK/tokens")
+        printf -v "${r}claim" '%s' "$v"
+        v=$(double_claims "$setup")
+        printf -v "${r}doubles" '%s' "$v"
+        for pid in "${PG_SPIDS[@]}"; do
+            kb=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
+            rss=$((rss + kb))
+            [ "$kb" -le "$rss_max" ] || rss_max=$kb
+        done
+        printf -v "${r}rss" '%s' "rss_kb_sum=$rss rss_kb_max=$rss_max"
+        export "${r}read" "${r}queue" "${r}create" "${r}claim" "${r}doubles" "${r}rss"
+    }
+
+    start_pg_server() { # NAME PORT
+        log "server $1 on 127.0.0.1:$2 with $THREADS threads"
+        ALLHANDS_LOG_LEVEL=warn "$BIN" serve --db "$DB" --listen "127.0.0.1:$2" --threads "$THREADS" \
+            >"$WORK/server_$1.log" 2>&1 &
+        PG_SPIDS+=($!)
+        wait_healthy "http://127.0.0.1:$2" "$WORK/server_$1.log" "$!"
+    }
+    server_logs() {
+        local f
+        for f in "$WORK"/server_*.log; do
+            if [ -s "$f" ]; then
+                log "$(basename "$f") (warnings and errors), last lines:"
+                tail -5 "$f" >&2
+            fi
+        done
+    }
+
+    # ---- pg 4a. one server ----
+    P1=$(free_port)
+    start_pg_server one "$P1"
+    BASE=http://127.0.0.1:$P1
+    pg_setup one
+    server_logs
+    stop_pg_servers
+
+    # ---- pg 4b. two servers on the same database, behind HAProxy on a third loopback port ----
+    P1=$(free_port)
+    start_pg_server a "$P1"
+    P2=$(free_port)
+    start_pg_server b "$P2"
+    P3=$(free_port)
+    cat >"$WORK/haproxy.cfg" <<EOF
+global
+    maxconn 1024
+    nbthread 1
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+    timeout queue 30s
+frontend bench
+    bind 127.0.0.1:$P3
+    default_backend allhands
+backend allhands
+    balance roundrobin
+    option httpchk GET /healthz
+    http-check expect status 200
+    default-server inter 1s fall 3 rise 1
+    server a 127.0.0.1:$P1 check
+    server b 127.0.0.1:$P2 check
+EOF
+    haproxy -c -q -f "$WORK/haproxy.cfg" >&2 || die "haproxy -c refused $WORK/haproxy.cfg"
+    log "HAProxy on 127.0.0.1:$P3 in front of both (round robin, 1 thread)"
+    haproxy -f "$WORK/haproxy.cfg" -db >"$WORK/haproxy.log" 2>&1 &
+    PROXY_PID=$!
+    BASE=http://127.0.0.1:$P3
+    wait_healthy "$BASE" "$WORK/haproxy.log" "$PROXY_PID"
+    pg_setup two
+    server_logs
+    stop_pg_servers
+
+    # ---- pg 5. the report ----
+    export LOAD_BEFORE N_TICKETS PEOPLE DURATION THREADS CLAIMERS GEN_S DB_BYTES OUT PG_VERSION
+    COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    export COMMIT
+    python3 - <<'PY'
+import datetime, json, os, platform
+
+E = os.environ
+
+def kv(s):
+    return {k: float(v) for k, v in (p.split("=", 1) for p in s.split())}
+
+def run(setup, name):
+    r = kv(E[f"R_{setup}_{name}"])
+    out = {"rps": r["rps"], "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"],
+           "requests": int(r["requests"]), "non2xx": int(r["non2xx"]),
+           "sockerr": int(r["sockerr"]), "server_cpu_s": r["server_cpu_s"],
+           "postgres_cpu_s": r["pg_cpu_s"]}
+    if setup == "two":
+        out["haproxy_cpu_s"] = r["proxy_cpu_s"]
+    n = r["requests"]
+    out["server_cpu_us_per_req"] = round(1e6 * r["server_cpu_s"] / n, 1) if n else None
+    out["postgres_cpu_us_per_req"] = round(1e6 * r["pg_cpu_s"] / n, 1) if n else None
+    if "claims_claims" in r:
+        out["rps"] = r["claims_rps"]
+        out["requests_per_s"] = r["rps"]
+        out["claims"] = int(r["claims_claims"])
+        out["empty_204"] = int(r["claims_empty"])
+        out["other_status"] = int(r["claims_other"])
+        out["other_statuses"] = {k[len("claims_status_"):]: int(v) for k, v in r.items()
+                                 if k.startswith("claims_status_")}
+        d = kv(E[f"R_{setup}_doubles"])
+        out["double_claims"] = int(d["double_claims"])
+        out["people_holding_several"] = int(d["multi_held"])
+        out["logged_claims"] = int(d["logged_claims"])
+    out["errors"] = out["sockerr"] + (out["other_status"] if "other_status" in out
+                                      else out["non2xx"])
+    return out
+
+def setup(name):
+    s = {r: run(name, r) for r in ("create", "read", "queue", "claim")}
+    rss = kv(E[f"R_{name}_rss"])
+    s["max_rss_kb"] = int(rss["rss_kb_max"])
+    s["rss_kb_all_servers"] = int(rss["rss_kb_sum"])
+    return s
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+one, two = setup("one"), setup("two")
+MB = 1024 * 1024
+gen_s, db_bytes = float(E["GEN_S"]), int(E["DB_BYTES"])
+doubles = lambda s: s["claim"]["double_claims"] + s["claim"]["people_holding_several"]
+# figure, value(setup), target (op, value) or None, format, run (for errors)
+rows = [
+    ("create/s", lambda s: s["create"]["rps"], (">=", 3000), "{:.0f}", "create"),
+    ("read/s", lambda s: s["read"]["rps"], (">=", 10000), "{:.0f}", "read"),
+    ("queue page/s", lambda s: s["queue"]["rps"], None, "{:.0f}", "queue"),
+    ("queue p50 ms", lambda s: s["queue"]["p50_ms"], None, "{:.2f}", None),
+    ("queue p99 ms", lambda s: s["queue"]["p99_ms"], ("<=", 30), "{:.2f}", None),
+    ("claims/s", lambda s: s["claim"]["rps"], (">=", 2000), "{:.0f}", "claim"),
+    ("double claims", doubles, ("==", 0), "{:d}", None),
+    ("RSS MB (per server)", lambda s: s["max_rss_kb"] / 1024, None, "{:.1f}", None),
+]
+
+def met(target, a):
+    if not target or a is None:
+        return None
+    op, v = target
+    return a >= v if op == ">=" else a <= v if op == "<=" else a == v
+
+figures, table = {}, []
+for name, f, target, fmt, run_name in rows:
+    a1, a2 = f(one), f(two)
+    m1, m2 = met(target, a1), met(target, a2)
+    e1 = one[run_name]["errors"] if run_name else None
+    e2 = two[run_name]["errors"] if run_name else None
+    figures[name] = {"one_server": a1, "two_servers": a2,
+                     "target": f"{target[0]} {target[1]}" if target else None,
+                     "met_one": m1, "met_two": m2, "floor": None}
+    if run_name:
+        figures[name]["errors_one"], figures[name]["errors_two"] = e1, e2
+    yn = lambda m: "-" if m is None else ("yes" if m else "NO")
+    er = lambda e: "-" if e is None else (str(e) if e == 0 else f"{e} !")
+    table.append([name, fmt.format(a1), fmt.format(a2), "n/a",
+                  f"{target[0]} {target[1]}" if target else "-",
+                  "-" if m1 is None else f"{yn(m1)} / {yn(m2)}",
+                  "-" if e1 is None else f"{er(e1)} / {er(e2)}"])
+for name, v, fmt in (("db size MB", db_bytes / MB, "{:.1f}"), ("generation s", gen_s, "{:.1f}")):
+    figures[name] = {"value": v, "target": None}
+    table.append([name, fmt.format(v), "(same db)", "n/a", "-", "-", "-"])
+
+errors_total = sum(s[r]["errors"] for s in (one, two) for r in ("create", "read", "queue", "claim"))
+targets_met = all(v[k] for v in figures.values() for k in ("met_one", "met_two")
+                  if v.get(k) is not None)
+machine = {
+    "nproc": os.cpu_count(),
+    "cpu": cpu_model(),
+    "kernel": platform.release(),
+    "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    "loadavg_before": E["LOAD_BEFORE"],
+    "loadavg_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+}
+try:
+    machine["mem_total_kb"] = int(next(l.split()[1] for l in open("/proc/meminfo")
+                                       if l.startswith("MemTotal")))
+except (OSError, StopIteration):
+    pass
+result = {
+    "backend": "postgresql",
+    "config": {"tickets": int(E["N_TICKETS"]), "people": int(E["PEOPLE"]),
+               "duration": E["DURATION"], "server_threads": int(E["THREADS"]),
+               "postgresql": E["PG_VERSION"],
+               "two_servers": "two `allhands serve` on one database behind HAProxy (round robin, "
+                              "nbthread 1), all on this machine",
+               "wrk": "-t2 -c32 (claims: -t%s -c%s, one person per connection)"
+                      % (E["CLAIMERS"], E["CLAIMERS"]),
+               "commit": E["COMMIT"]},
+    "machine": machine,
+    "generation_s": gen_s,
+    "db_bytes": db_bytes,
+    "one_server": one,
+    "two_servers": two,
+    "floor": None,
+    "floor_note": "not run: the floor is SQLite-only",
+    "figures": figures,
+    "targets_met": targets_met,
+    "errors": errors_total,
+    "double_claims": doubles(one) + doubles(two),
+    "clean": errors_total == 0,
+}
+os.makedirs(os.path.dirname(os.path.abspath(E["OUT"])), exist_ok=True)
+with open(E["OUT"], "w") as fh:
+    json.dump(result, fh, indent=2)
+    fh.write("\n")
+
+head = ["figure", "1 server", "2 servers", "floor", "target", "met 1 / 2", "errors 1 / 2"]
+w = [max(len(str(r[i])) for r in [head] + table) for i in range(len(head))]
+line = lambda r: "| " + " | ".join(str(c).rjust(w[i]) if i else str(c).ljust(w[i])
+                                   for i, c in enumerate(r)) + " |"
+print()
+print(f"allhands bench, PostgreSQL {E['PG_VERSION']}: {E['N_TICKETS']} tickets, {E['PEOPLE']} people, "
+      f"{E['DURATION']} per run, {machine['nproc']} CPUs, load {machine['loadavg_before']} -> "
+      f"{machine['loadavg_after']}, {machine['date']}")
+print(line(head))
+print("|" + "|".join("-" * (x + 2) for x in w) + "|")
+for r in table:
+    print(line(r))
+print("floor: n/a - not run for PostgreSQL (the floor is SQLite-only); 2 servers: behind HAProxy")
+print()
+print("per run:  rps  p50 ms  p99 ms  non2xx  sockerr  CPU us/request: servers  postgres")
+for sname, s in (("1 server", one), ("2 servers", two)):
+    print(f" {sname}")
+    for r in ("create", "read", "queue", "claim"):
+        x = s[r]
+        print(f"  {r:<7} {x['rps']:>8.0f} {x['p50_ms']:>7.2f} {x['p99_ms']:>7.2f} {x['non2xx']:>7} "
+              f"{x['sockerr']:>8}  {x['server_cpu_us_per_req'] or 0:>8.1f} "
+              f"{x['postgres_cpu_us_per_req'] or 0:>8.1f}")
+    c = s["claim"]
+    print(f"  claims: {c['claims']} claimed (200), {c['empty_204']} queue empty (204), "
+          f"{c['other_status']} other"
+          + (" (" + ", ".join(f"{n} x {k}" for k, n in sorted(c["other_statuses"].items())) + ")"
+             if c["other_statuses"] else "")
+          + f"; {c['double_claims']} tickets held by two claimers at once, "
+          f"{c['people_holding_several']} people holding more than one")
+print()
+if errors_total:
+    print(f"WARNING: {errors_total} failed requests (non-2xx, socket errors): the figures are suspect")
+if result["double_claims"]:
+    print(f"WARNING: {result['double_claims']} double claims")
+print("targets: " + ("all met" if targets_met else "NOT all met") + f"; written to {E['OUT']}")
+PY
+
+    if [ "${BENCH_STRICT:-0}" = 1 ]; then
+        python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["clean"] and r["targets_met"] and not r["double_claims"] else 1)' "$OUT"
+    fi
+    exit 0
+fi
 
 # ---- 2. the data, through the bulk path ----
 DB=$WORK/bench.db
@@ -102,12 +592,6 @@ fi
 [ -n "${DB_BYTES:-}" ] || DB_BYTES=$(($(file_size "$DB") + $(file_size "$DB-wal")))
 
 # ---- 3. credentials: a pro for reads, queue and creation; 32 people for claims ----
-token() {
-    local t
-    t=$("$BIN" user token --db "$DB" --email "$1" --name bench 2>>"$WORK/cli.log") ||
-        die "user token for $1 failed: $(tail -3 "$WORK/cli.log")"
-    case "$t" in aht_*) echo "$t" ;; *) die "user token for $1 printed no token" ;; esac
-}
 PRO_TOKEN=$(token pro@demo.allhands.test)
 AUTH="Authorization:Bearer $PRO_TOKEN"
 : >"$WORK/tokens"

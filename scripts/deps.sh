@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh - installs the Debian packages allhands needs to build, run and test,
 # and only those it lacks: dpkg -s first, so a second run costs no network and
-# no time. usage: scripts/deps.sh [run|test|bench]
+# no time. usage: scripts/deps.sh [run|test|bench]   (BACKEND=pg ... bench: also postgresql, haproxy)
 set -euo pipefail
 want=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev
       libsqlite3-dev libsodium-dev libpq-dev)
@@ -9,7 +9,9 @@ case "${1:-run}" in
 test)  want+=(postgresql haproxy libcmocka-dev python3 python3-pytest python3-yaml chromium fonts-liberation
               fonts-dejavu-core clang
               libclang-rt-14-dev curl) ;;
-bench) want+=(wrk curl python3) ;;
+bench) want+=(wrk curl python3)
+       # BACKEND=pg bench: a throwaway cluster, and HAProxy in front of two servers
+       [ "${BACKEND:-sqlite}" != pg ] || want+=(postgresql haproxy) ;;
 esac
 missing=()
 for p in "${want[@]}"; do
