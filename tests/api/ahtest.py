@@ -10,6 +10,7 @@ to a PostgreSQL base URL (postgresql://postgres@127.0.0.1:PORT), a database
 of its own in that cluster: made with psql on first use of Server.db and
 dropped by Server.cleanup() (see conftest.py).
 """
+import collections
 import http.client
 import itertools
 import json
@@ -613,3 +614,57 @@ def raw_http(port, head, body=b"", timeout=5.0):
         k, _, v = line.partition(":")
         headers[k.strip().lower()] = v.strip()
     return status, headers, rest
+
+
+def drain_queue(workers, created, deadline_s):
+    """Each (person, client) in workers takes next and replies (which makes the
+    ticket theirs and ends the claim) until the queue answers 204, all at once.
+    Asserts no worker failed or hung and every ticket in created was handed out
+    exactly once; returns person id -> ticket ids, in the order they got them."""
+    claims = collections.defaultdict(list)
+    errors = []
+    gate = threading.Barrier(len(workers))
+    deadline = time.monotonic() + deadline_s
+
+    def work(person, client):
+        try:
+            gate.wait(10)
+            prev = None
+            for _ in range(len(created) + 5):
+                if time.monotonic() > deadline:
+                    errors.append("%d: out of time" % person["id"])
+                    return
+                r = client.post(API + "/queue/next")
+                if r.status == 204:
+                    return
+                if r.status != 200:
+                    errors.append("%d: next -> %r" % (person["id"], r))
+                    return
+                t = r.json
+                if t["id"] == prev:
+                    errors.append("%d: next returned ticket %d again after the reply"
+                                  % (person["id"], prev))
+                    return
+                claims[person["id"]].append(t["id"])
+                rr = client.post("%s/tickets/%d/messages" % (API, t["id"]),
+                                 {"kind": "reply", "body": "Handled by %d" % person["id"],
+                                  "seen_message_id": t["last_message_id"]})
+                if rr.status != 201:
+                    errors.append("%d: reply to %d -> %r" % (person["id"], t["id"], rr))
+                    return
+                prev = t["id"]
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append("%d: %r" % (person["id"], e))
+
+    threads = [threading.Thread(target=work, args=w) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(deadline_s + 15)
+    assert not any(t.is_alive() for t in threads), "a worker hung"
+    assert not errors, "%d errors, first: %s" % (len(errors), errors[:5])
+    handed = [tid for ids in claims.values() for tid in ids]
+    twice = [tid for tid, n in collections.Counter(handed).items() if n > 1]
+    assert not twice, "tickets handed out more than once: %s" % twice[:20]
+    assert sorted(handed) == sorted(created), "lost: %s" % sorted(set(created) - set(handed))[:20]
+    return claims

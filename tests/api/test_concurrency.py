@@ -4,12 +4,10 @@ ticket, and two replies over the same message cannot both go through.
 People here sign in with API tokens from `allhands user token`: 32 logins
 from one address within a minute would hit the login rate limit.
 """
-import collections
 import threading
-import time
 
-from ahtest import (API, Client, PASSWORD, create_person, create_ticket, get_ticket, login_lead,
-                    unique)
+from ahtest import (API, Client, PASSWORD, create_person, create_ticket, drain_queue, get_ticket,
+                    login_lead, unique)
 
 MEMBERS = 32
 TICKETS = 300
@@ -52,53 +50,7 @@ def test_32_members_drain_the_queue_each_ticket_handed_out_once(start_server):
     created = create_tickets(lead, TICKETS)
     workers = bearer_people(srv, lead, MEMBERS, "member")
 
-    claims = collections.defaultdict(list)  # person id -> ticket ids, in order
-    errors = []
-    start = threading.Barrier(MEMBERS)
-    deadline = time.monotonic() + DEADLINE
-
-    def work(person, client):
-        try:
-            start.wait(10)
-            prev = None
-            for _ in range(TICKETS + 5):
-                if time.monotonic() > deadline:
-                    errors.append("%d: out of time" % person["id"])
-                    return
-                r = client.post(API + "/queue/next")
-                if r.status == 204:
-                    return
-                if r.status != 200:
-                    errors.append("%d: next -> %r" % (person["id"], r))
-                    return
-                t = r.json
-                if t["id"] == prev:
-                    errors.append("%d: next returned ticket %d again after the reply"
-                                  % (person["id"], prev))
-                    return
-                claims[person["id"]].append(t["id"])
-                rr = client.post("%s/tickets/%d/messages" % (API, t["id"]),
-                                 {"kind": "reply", "body": "Handled by %d" % person["id"],
-                                  "seen_message_id": t["last_message_id"]})
-                if rr.status != 201:
-                    errors.append("%d: reply to %d -> %r" % (person["id"], t["id"], rr))
-                    return
-                prev = t["id"]
-        except Exception as e:  # noqa: BLE001 - reported below
-            errors.append("%d: %r" % (person["id"], e))
-
-    threads = [threading.Thread(target=work, args=w) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(DEADLINE + 15)
-    assert not any(t.is_alive() for t in threads), "a worker hung"
-    assert not errors, "%d errors, first: %s" % (len(errors), errors[:5])
-
-    handed = [tid for ids in claims.values() for tid in ids]
-    twice = [tid for tid, n in collections.Counter(handed).items() if n > 1]
-    assert not twice, "tickets handed out more than once: %s" % twice[:20]
-    assert sorted(handed) == sorted(created), "lost: %s" % sorted(set(created) - set(handed))[:20]
+    claims = drain_queue(workers, created, DEADLINE)
     assert len([p for p in claims if claims[p]]) > 1, "one person got everything"
 
     # every ticket is now the replier's and pending, with two messages

@@ -15,7 +15,6 @@ one file on one machine, served by one process. Needs haproxy (Debian
 `haproxy`, installed by `scripts/deps.sh test`; or AH_TEST_HAPROXY=path).
 Everything listens on 127.0.0.1; every process here is stopped by its PID.
 """
-import collections
 import os
 import re
 import shutil
@@ -28,7 +27,7 @@ import pytest
 
 import ahtest
 from ahtest import (API, PASSWORD, Client, Server, ServerError, create_person, create_ticket,
-                    free_port, get_ticket, list_all, login_as, login_lead, ok, unique)
+                    drain_queue, free_port, get_ticket, list_all, login_as, login_lead, ok, unique)
 
 pytestmark = pytest.mark.skipif(
     not ahtest.PG_MODE,
@@ -209,53 +208,7 @@ def test_64_people_through_haproxy_empty_2000_tickets_each_handed_out_once(clust
     claims_before = metric(a, "allhands_queue_claims_total") + \
         metric(b, "allhands_queue_claims_total")
 
-    claims = collections.defaultdict(list)  # person id -> ticket ids, in order
-    errors = []
-    gate = threading.Barrier(WORKERS)
-    deadline = time.monotonic() + DRAIN_DEADLINE
-
-    def work(person, client):
-        try:
-            gate.wait(10)
-            prev = None
-            for _ in range(TICKETS + 5):
-                if time.monotonic() > deadline:
-                    errors.append("%d: out of time" % person["id"])
-                    return
-                r = client.post(API + "/queue/next")
-                if r.status == 204:
-                    return
-                if r.status != 200:
-                    errors.append("%d: next -> %r" % (person["id"], r))
-                    return
-                t = r.json
-                if t["id"] == prev:
-                    errors.append("%d: next returned ticket %d again after the reply"
-                                  % (person["id"], prev))
-                    return
-                claims[person["id"]].append(t["id"])
-                rr = client.post("%s/tickets/%d/messages" % (API, t["id"]),
-                                 {"kind": "reply", "body": "Handled by %d" % person["id"],
-                                  "seen_message_id": t["last_message_id"]})
-                if rr.status != 201:
-                    errors.append("%d: reply to %d -> %r" % (person["id"], t["id"], rr))
-                    return
-                prev = t["id"]
-        except Exception as e:  # noqa: BLE001 - reported below
-            errors.append("%d: %r" % (person["id"], e))
-
-    threads = [threading.Thread(target=work, args=w) for w in workers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(DRAIN_DEADLINE + 15)
-    assert not any(t.is_alive() for t in threads), "a worker hung"
-    assert not errors, "%d errors, first: %s" % (len(errors), errors[:5])
-
-    handed = [tid for ids in claims.values() for tid in ids]
-    twice = [tid for tid, n in collections.Counter(handed).items() if n > 1]
-    assert not twice, "tickets handed out more than once: %s" % twice[:20]
-    assert sorted(handed) == sorted(created), "lost: %s" % sorted(set(created) - set(handed))[:20]
+    claims = drain_queue(workers, created, DRAIN_DEADLINE)
     assert len([p for p in claims if claims[p]]) > WORKERS // 4, "a few people got everything"
 
     # both servers handed tickets out, and together exactly one claim each
