@@ -196,20 +196,27 @@ static void ensure_dir_of(const char *path)
         fprintf(stderr, "allhands: cannot create %s: %s\n", dir, strerror(errno));
 }
 
-/* app.db as it may be shown: a URL's password replaced by "***". */
-static const char *db_shown(void)
+/* A location as it may be shown: a URL's password replaced by "***". */
+static const char *shown(const char *location, char *buf, size_t size)
 {
-    static char shown[512];
-    const char *scheme = strstr(app.db, "://"), *at, *colon;
+    const char *scheme = strstr(location, "://"), *at, *colon;
 
     if (!scheme)
-        return app.db;
+        return location;
     at = strchr(scheme + 3, '@');
     colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
     if (!colon)
-        return app.db;
-    snprintf(shown, sizeof(shown), "%.*s:***%s", (int)(colon - app.db), app.db, at);
-    return shown;
+        return location;
+    snprintf(buf, size, "%.*s:***%s", (int)(colon - location), location, at);
+    return buf;
+}
+
+/* app.db as it may be shown. */
+static const char *db_shown(void)
+{
+    static char buf[512];
+
+    return shown(app.db, buf, sizeof(buf));
 }
 
 /* True when the database already holds people (init must not run twice). */
@@ -438,21 +445,6 @@ static int cmd_restore(int argc, char **argv)
     return after_restore(&o, &info, t0);
 }
 
-/* A location as it may be shown: a URL's password replaced by "***". */
-static const char *shown(const char *location, char *buf, size_t size)
-{
-    const char *scheme = strstr(location, "://"), *at, *colon;
-
-    if (!scheme)
-        return location;
-    at = strchr(scheme + 3, '@');
-    colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
-    if (!colon)
-        return location;
-    snprintf(buf, size, "%.*s:***%s", (int)(colon - location), location, at);
-    return buf;
-}
-
 struct copy_progress {
     int64_t t0;
     int64_t last_us;
@@ -610,13 +602,77 @@ static void demo_progress(void *arg, int64_t done, int64_t total)
         fprintf(stderr, "demo: %" PRId64 " of %" PRId64 " tickets\n", done, total);
 }
 
+/* Removes the temporary SQLite database at path (and its WAL files) and its
+ * directory. */
+static void remove_scratch(const char *dir, const char *path)
+{
+    static const char *const tails[] = {"", "-wal", "-shm", "-journal"};
+    char f[4200];
+
+    for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+        snprintf(f, sizeof(f), "%s%s", path, tails[i]);
+        unlink(f);
+    }
+    rmdir(dir);
+}
+
+/* The demo company straight into the database at st. */
+static enum ah_err demo_into(struct ah_store *st, const struct ah_demo_options *d,
+                             struct ah_error *err)
+{
+    struct ah_arena a;
+    struct ah_ctx cx;
+    enum ah_err rc;
+
+    system_ctx(&cx, st, &a);
+    rc = ah_demo_generate(&cx, d, err);
+    ah_arena_release(&a);
+    return rc;
+}
+
+/* PostgreSQL: row-by-row inserts over the network would take minutes per
+ * 100,000 tickets, so the company is generated into a temporary SQLite file
+ * (the bulk path) and then copied in with COPY, ids and all. */
+static enum ah_err demo_via_sqlite(struct ah_store *pg, const struct ah_demo_options *d,
+                                   struct ah_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096], path[4200];
+    struct ah_store *st;
+    struct copy_progress prog = {ah_time_mono_us(), 0};
+    int64_t n = 0;
+    int from = 0, to = 0;
+    enum ah_err rc = ah_store_person_count(pg, &n, err);
+
+    if (rc)
+        return rc;
+    if (n) /* before minutes of generating */
+        return ah_error_set(err, AH_E_CONFLICT,
+                            "the database already has %" PRId64 " people: demo fills a new one",
+                            n);
+    snprintf(dir, sizeof(dir), "%s/allhands-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return ah_error_set(err, AH_E_INTERNAL, "cannot make a scratch directory in %s: %s",
+                            tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    snprintf(path, sizeof(path), "%s/demo.db", dir);
+    rc = ah_store_open(path, true, &st, err);
+    if (!rc) {
+        rc = ah_store_migrate(st, &from, &to, err);
+        if (!rc)
+            rc = demo_into(st, d, err);
+        if (!rc)
+            rc = ah_copy_run(st, pg, d->tickets >= 20000 ? copy_progress : NULL, &prog, err);
+        ah_store_close(st);
+    }
+    remove_scratch(dir, path);
+    return rc;
+}
+
 static int cmd_demo(int argc, char **argv)
 {
     struct opts o = {.people = 60, .tickets = 300, .messages = 3};
     struct ah_demo_options d;
     struct ah_store *st;
-    struct ah_arena a;
-    struct ah_ctx cx;
     struct ah_error err;
     int64_t t0 = ah_time_mono_us();
     int rc = 0;
@@ -627,16 +683,17 @@ static int cmd_demo(int argc, char **argv)
         printf("usage: allhands demo [--db PATH] [--people N] [--tickets N] [--messages AVG]\n"
                "              [--seed S]\n"
                "Fills a new database with a plausible company: departments, managers,\n"
-               "founders, support pros and leads, customers and tickets.\n");
+               "founders, support pros and leads, customers and tickets. On PostgreSQL\n"
+               "the company is made in a temporary SQLite file under $TMPDIR (or /tmp)\n"
+               "and copied in.\n");
         return 0;
     }
     if (open_db(true, &st, &err))
         return fail("database", &err);
-    system_ctx(&cx, st, &a);
     d = (struct ah_demo_options){.people = o.people, .tickets = o.tickets,
                                  .avg_messages = o.messages, .seed = (uint64_t)o.seed,
                                  .progress = demo_progress};
-    if (ah_demo_generate(&cx, &d, &err)) {
+    if (strstr(app.db, "://") ? demo_via_sqlite(st, &d, &err) : demo_into(st, &d, &err)) {
         rc = fail("demo", &err);
     } else {
         printf("demo company in %s: %" PRId64 " people, %" PRId64 " tickets (%.1f s)\n"
@@ -648,7 +705,6 @@ static int cmd_demo(int argc, char **argv)
                db_shown(), o.people, o.tickets, (double)(ah_time_mono_us() - t0) / 1e6,
                AH_DEMO_PASSWORD);
     }
-    ah_arena_release(&a);
     ah_store_close(st);
     return rc;
 }

@@ -257,7 +257,6 @@ struct pg {
     bool raced; /* the last transaction lost a race (40001, 40P01): see should_retry */
     bool prepared[ST_COUNT];
     bool list_prepared[TL_SHAPES];
-    bool copy_prepared[COPY_TABLES_MAX]; /* table_write's, by table */
 };
 
 /* The parameters of one statement: numbers as text, strings in binary
@@ -441,7 +440,6 @@ static enum ah_err session_setup(struct pg *q, struct ah_error *err)
 
     memset(q->prepared, 0, sizeof(q->prepared));
     memset(q->list_prepared, 0, sizeof(q->list_prepared));
-    memset(q->copy_prepared, 0, sizeof(q->copy_prepared));
     PQsetNoticeProcessor(q->conn, quiet, NULL);
     r = PQexec(q->conn, session_setup_sql);
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
@@ -1711,38 +1709,91 @@ static enum ah_err pg_table_read(struct ah_store *base, const struct ah_store_ta
     return AH_OK;
 }
 
+/* v in COPY's text format: backslash, tab, newline and carriage return
+ * escaped; NULL is \N. */
+static enum ah_err copy_value(struct ah_buf *b, const char *v, struct ah_error *err)
+{
+    enum ah_err rc = AH_OK;
+
+    if (!v)
+        return ah_buf_appends(b, "\\N", err);
+    for (const char *p = v; !rc && *p; p++) {
+        switch (*p) {
+        case '\\': rc = ah_buf_appends(b, "\\\\", err); break;
+        case '\t': rc = ah_buf_appends(b, "\\t", err); break;
+        case '\n': rc = ah_buf_appends(b, "\\n", err); break;
+        case '\r': rc = ah_buf_appends(b, "\\r", err); break;
+        default: rc = ah_buf_append(b, p, 1, err); break;
+        }
+    }
+    return rc;
+}
+
+/* Rows go in with COPY FROM STDIN, text format, a few hundred KB per
+ * message: one round trip per batch instead of one per row. */
+#define COPY_CHUNK (256 * 1024)
+/* a chunk and one row past it: rows are bounded by the limits of the
+ * fields they hold, a message body far below this */
+#define COPY_DATA_MAX (64 * 1024 * 1024)
+
+static enum ah_err copy_send(struct pg *q, struct ah_buf *b, struct ah_error *err)
+{
+    if (b->len && PQputCopyData(q->conn, b->p, (int)b->len) != 1)
+        return pg_error(q, NULL, "copy rows", err);
+    ah_buf_reset(b);
+    return AH_OK;
+}
+
 static enum ah_err pg_table_write(struct ah_store *base, const struct ah_store_table *t,
                                   const char *const *rows, size_t n, struct ah_error *err)
 {
     struct pg *q = (struct pg *)base;
-    size_t i = (size_t)(t - ah_store_tables);
-    char name[32];
+    struct ah_buf sql, data;
+    PGresult *r;
     enum ah_err rc = ready(q, err);
 
-    assert(i < ah_store_ntables && i < COPY_TABLES_MAX);
-    snprintf(name, sizeof(name), "c%zu", i);
-    if (!rc && !q->copy_prepared[i]) {
-        struct ah_buf sql;
-
-        ah_buf_init(&sql, COPY_SQL_MAX);
-        rc = ah_buf_appendf(&sql, err, "INSERT INTO %s (", t->name);
-        for (int c = 0; !rc && c < t->ncols; c++)
-            rc = ah_buf_appendf(&sql, err, "%s%s", c ? ", " : "", t->cols[c].name);
-        if (!rc)
-            rc = ah_buf_appends(&sql, ") VALUES (", err);
-        for (int c = 0; !rc && c < t->ncols; c++)
-            rc = ah_buf_appendf(&sql, err, "%s$%d", c ? ", " : "", c + 1);
-        if (!rc)
-            rc = ah_buf_appends(&sql, ")", err);
-        if (!rc)
-            rc = prepare(q, name, ah_buf_cstr(&sql), &q->copy_prepared[i], err);
+    if (rc || n == 0)
+        return rc;
+    ah_buf_init(&sql, COPY_SQL_MAX);
+    rc = ah_buf_appendf(&sql, err, "COPY %s (", t->name);
+    for (int c = 0; !rc && c < t->ncols; c++)
+        rc = ah_buf_appendf(&sql, err, "%s%s", c ? ", " : "", t->cols[c].name);
+    if (!rc)
+        rc = ah_buf_appends(&sql, ") FROM STDIN", err);
+    if (rc) {
         ah_buf_release(&sql);
+        return rc;
     }
+    r = PQexec(q->conn, ah_buf_cstr(&sql));
+    ah_buf_release(&sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        rc = pg_error(q, r, t->name, err);
+        PQclear(r);
+        return rc;
+    }
+    PQclear(r);
+    ah_buf_init(&data, COPY_DATA_MAX);
     for (size_t k = 0; !rc && k < n; k++) {
-        PGresult *r = PQexecPrepared(q->conn, name, t->ncols, rows + k * (size_t)t->ncols,
-                                     NULL, NULL, 0);
+        const char *const *row = rows + k * (size_t)t->ncols;
 
-        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        for (int c = 0; !rc && c < t->ncols; c++) {
+            rc = ah_buf_appends(&data, c ? "\t" : "", err);
+            if (!rc)
+                rc = copy_value(&data, row[c], err);
+        }
+        if (!rc)
+            rc = ah_buf_appends(&data, "\n", err);
+        if (!rc && data.len >= COPY_CHUNK)
+            rc = copy_send(q, &data, err);
+    }
+    if (!rc)
+        rc = copy_send(q, &data, err);
+    ah_buf_release(&data);
+    /* an error ends the COPY with a failure, so nothing of it is kept */
+    if (PQputCopyEnd(q->conn, rc ? "allhands: copy abandoned" : NULL) != 1 && !rc)
+        rc = pg_error(q, NULL, "copy rows", err);
+    while ((r = PQgetResult(q->conn)) != NULL) {
+        if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK)
             rc = pg_error(q, r, t->name, err);
         PQclear(r);
     }

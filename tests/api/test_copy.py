@@ -117,3 +117,35 @@ def test_sqlite_postgres_sqlite(tmp_path):
             pg_drop_database(name2)
     finally:
         pg_drop_database(name)
+
+
+def test_copy_keeps_awkward_text(tmp_path):
+    """COPY's text format escapes: tabs, newlines, backslashes, a literal \\N and
+    non-ASCII arrive byte for byte, both ways."""
+    a, c = tmp_path / "a.db", tmp_path / "c.db"
+    token = demo(a)
+    awkward = "tab\there\nnew line\r\nback\\slash \\N \\\\N end\\ é 😀 \"q\" 'q'"
+    srv = Server(tmp_path / "s0", db=a).start()
+    try:
+        r = srv.client(token).post("/api/v1/tickets", {
+            "subject": "awkward\tsubject \\N", "body": awkward,
+            "requester_email": "odd@example.test", "requester_name": "O\\dd\tName"})
+        assert r.status == 201, r
+        tid = r.json["id"]
+    finally:
+        srv.stop()
+    name, url = pg_create_database()
+    try:
+        check_ok(run("copy", "--from", a, "--to", url))
+        check_ok(run("copy", "--from", url, "--to", c))
+        for db, work in ((url, "sp"), (c, "sc")):
+            srv = Server(tmp_path / work, db=db).start()
+            try:
+                t = srv.client(token).get("/api/v1/tickets/%d" % tid)
+                assert t.status == 200, t
+                assert t.json["subject"] == "awkward\tsubject \\N"
+                assert t.json["messages"][0]["body"] == awkward
+            finally:
+                srv.stop()
+    finally:
+        pg_drop_database(name)
