@@ -9,13 +9,13 @@
 # Writes bench/results.json.
 #
 # BACKEND=pg runs the same four wrk runs against PostgreSQL instead (section "PostgreSQL" below):
-# a throwaway cluster (scripts/pg-cluster.sh), the demo company generated into it over libpq
-# (timed), then (1) one server and (2) two servers on the same database behind HAProxy, with a
+# a throwaway cluster (scripts/pg-cluster.sh), the demo company generated into it (timed: made in
+# a scratch SQLite file by the bulk path and copied in with COPY), then (1) one server and (2) two servers on the same database behind HAProxy, with a
 # double-claim check after each claim run. No floor (it is SQLite-only). Writes bench/results-pg.json.
 #
 # Environment (all optional):
 #   BACKEND         sqlite (default) or pg
-#   BENCH_TICKETS   tickets to generate (default 1000000; with BACKEND=pg 200000)
+#   BENCH_TICKETS   tickets to generate (default 1000000)
 #   BENCH_PEOPLE    people in the demo company (default 5000, at least 40)
 #   BENCH_DURATION  wrk duration of each run (default 10s)
 #   BENCH_FLOOR     0 skips the floor (quick runs while developing; no ratios then; SQLite only)
@@ -36,7 +36,7 @@ sqlite)
     OUT=${BENCH_OUT:-$REPO/bench/results.json}
     ;;
 pg)
-    N_TICKETS=${BENCH_TICKETS:-200000} # generation is row by row over libpq: minutes, not seconds
+    N_TICKETS=${BENCH_TICKETS:-1000000}
     OUT=${BENCH_OUT:-$REPO/bench/results-pg.json}
     ;;
 *) echo "bench: BACKEND must be sqlite or pg, not $BACKEND" >&2; exit 2 ;;
@@ -177,7 +177,7 @@ PY
         die "CREATE DATABASE failed"
     DB=$AH_TEST_PG/bench
     PG_VERSION=$(psql "$DB" -qAtc "SHOW server_version")
-    log "generating $N_TICKETS tickets, $PEOPLE people into PostgreSQL $PG_VERSION (row by row over libpq)"
+    log "generating $N_TICKETS tickets, $PEOPLE people into PostgreSQL $PG_VERSION (SQLite scratch file, then COPY)"
     t0=$(now)
     "$BIN" demo --db "$DB" --people "$PEOPLE" --tickets "$N_TICKETS" --messages 5 >"$WORK/demo.log" 2>&1 ||
         die "demo failed: $(tail -5 "$WORK/demo.log")"
