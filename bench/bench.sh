@@ -170,7 +170,9 @@ PY
 
     # ---- pg 2. a throwaway cluster, a database, and the demo company generated into it ----
     log "starting a throwaway PostgreSQL cluster"
-    CLUSTER_ENV=$("$REPO/scripts/pg-cluster.sh" start) || die "scripts/pg-cluster.sh start failed"
+    # sized like a server given to PostgreSQL: the 2 GB database fits in its buffers (24 GB RAM here)
+    CLUSTER_ENV=$(PGCLUSTER_SETTINGS="shared_buffers=3GB effective_cache_size=8GB work_mem=16MB maintenance_work_mem=512MB max_wal_size=4GB" \
+        "$REPO/scripts/pg-cluster.sh" start) || die "scripts/pg-cluster.sh start failed"
     eval "$CLUSTER_ENV"
     PG_STARTED=1
     psql "$AH_TEST_PG/postgres" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE bench" >&2 ||

@@ -10,6 +10,7 @@
 #   scripts/pg-cluster.sh start-server      # starts it again on its port (waits)
 #   scripts/pg-cluster.sh restart           # stop-server then start-server
 #   scripts/pg-cluster.sh status            # exit 0 when it is running
+# PGCLUSTER_SETTINGS="shared_buffers=2GB ..." at start adds settings to its postgresql.conf.
 set -euo pipefail
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$PGBIN/initdb" ] || { echo "pg-cluster: no PostgreSQL server (apt-get install postgresql)" >&2; exit 1; }
@@ -34,6 +35,12 @@ start() {
     echo "$port" >"$dir/port" # for start-server: the same cluster comes back on the same port
     as_user "$PGBIN/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
+    # PGCLUSTER_SETTINGS: "name=value ..." for this cluster's postgresql.conf (the benchmark's
+    # memory); kept across stop-server / start-server
+    local kv
+    for kv in ${PGCLUSTER_SETTINGS:-}; do
+        echo "${kv%%=*} = '${kv#*=}'" >>"$dir/data/postgresql.conf"
+    done
     server_start "$dir" "$port" || exit 1
     echo "export AH_TEST_PG=postgresql://postgres@127.0.0.1:$port"
     echo "export PGCLUSTER_DIR=$dir"
