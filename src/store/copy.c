@@ -18,6 +18,7 @@ static const struct ah_store_column people_cols[] = {
     {"id", true}, {"email", false}, {"name", false}, {"department", false},
     {"manager_id", true}, {"role", true}, {"leader", true}, {"timezone", false},
     {"active", true}, {"password_hash", false}, {"created_at", true}, {"updated_at", true},
+    {"start_day", true},
 };
 static const struct ah_store_column credentials_cols[] = {
     {"id", true}, {"person_id", true}, {"kind", true}, {"hash", false}, {"name", false},
@@ -47,6 +48,26 @@ static const struct ah_store_column audit_cols[] = {
     {"id", true}, {"at", true}, {"actor_id", true}, {"action", false}, {"target", false},
     {"before", false}, {"after", false},
 };
+static const struct ah_store_column policy_cols[] = {
+    {"id", true}, {"cadence", true}, {"weekly_minutes", true}, {"weeks_per_year", true},
+    {"onboarding_week", true}, {"timezone", false}, {"week_start", true},
+    {"idle_timeout_s", true}, {"ladder_remind", true}, {"ladder_manager", true},
+    {"ladder_report", true}, {"max_exemption_weeks", true}, {"updated_at", true},
+    {"updated_by", true},
+};
+static const struct ah_store_column exemptions_cols[] = {
+    {"id", true}, {"person_id", true}, {"granted_by", true}, {"reason", false},
+    {"starts_on", true}, {"ends_on", true}, {"created_at", true}, {"ended_at", true},
+    {"ended_by", true},
+};
+static const struct ah_store_column work_sessions_cols[] = {
+    {"id", true}, {"person_id", true}, {"started_at", true}, {"last_active_at", true},
+    {"ended_at", true}, {"source", false}, {"note", false},
+};
+static const struct ah_store_column blocks_cols[] = {
+    {"id", true}, {"person_id", true}, {"start_at", true}, {"end_at", true},
+    {"created_at", true}, {"updated_at", true}, {"sequence", true},
+};
 static const struct ah_store_column login_failures_cols[] = {
     {"client", false}, {"at", true},
 };
@@ -60,6 +81,10 @@ const struct ah_store_table ah_store_tables[] = {
     {"messages", COLS(messages_cols), 1, true, true, -1},
     {"skips", COLS(skips_cols), 2, true, false, -1},
     {"audit", COLS(audit_cols), 1, true, true, -1},
+    {"policy", COLS(policy_cols), 1, true, false, -1},
+    {"exemptions", COLS(exemptions_cols), 1, true, true, -1},
+    {"work_sessions", COLS(work_sessions_cols), 1, true, true, -1},
+    {"blocks", COLS(blocks_cols), 1, true, true, -1},
     /* no key: two failures of one client in one millisecond are two rows */
     {"login_failures", COLS(login_failures_cols), 2, false, false, -1},
 };

@@ -99,6 +99,62 @@ static const char *const sqlite_migrations[] = {
     /* text is indexed in batches behind the writes (see text_index) */
     "CREATE TABLE fts_progress (name TEXT PRIMARY KEY, upto INTEGER NOT NULL) WITHOUT ROWID;"
     "INSERT INTO fts_progress VALUES ('tickets', 0), ('messages', 0);",
+
+    /* 2: the program - start dates, the policy, exemptions, measured queue
+     * time and planned blocks */
+    "ALTER TABLE people ADD COLUMN start_day INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE people SET start_day = created_at / 86400000;"
+    "CREATE TABLE policy ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " cadence INTEGER NOT NULL DEFAULT 0,"
+    " weekly_minutes INTEGER NOT NULL DEFAULT 480,"
+    " weeks_per_year INTEGER NOT NULL DEFAULT 1,"
+    " onboarding_week INTEGER NOT NULL DEFAULT 1,"
+    " timezone TEXT NOT NULL DEFAULT 'UTC',"
+    " week_start INTEGER NOT NULL DEFAULT 1,"
+    " idle_timeout_s INTEGER NOT NULL DEFAULT 600,"
+    " ladder_remind INTEGER NOT NULL DEFAULT 1,"
+    " ladder_manager INTEGER NOT NULL DEFAULT 2,"
+    " ladder_report INTEGER NOT NULL DEFAULT 3,"
+    " max_exemption_weeks INTEGER NOT NULL DEFAULT 12,"
+    " updated_at INTEGER NOT NULL DEFAULT 0,"
+    " updated_by INTEGER REFERENCES people(id));"
+    "CREATE TABLE exemptions ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id),"
+    " granted_by INTEGER NOT NULL REFERENCES people(id),"
+    " reason TEXT NOT NULL,"
+    " starts_on INTEGER NOT NULL,"
+    " ends_on INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " ended_at INTEGER,"
+    " ended_by INTEGER REFERENCES people(id));"
+    "CREATE INDEX exemptions_person ON exemptions(person_id, starts_on);"
+    "CREATE INDEX exemptions_ends ON exemptions(ends_on);"
+    "CREATE TABLE work_sessions ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id),"
+    " started_at INTEGER NOT NULL,"
+    " last_active_at INTEGER NOT NULL,"
+    " ended_at INTEGER,"
+    " source TEXT NOT NULL DEFAULT 'clock',"
+    " note TEXT);"
+    "CREATE INDEX work_sessions_person ON work_sessions(person_id, started_at);"
+    "CREATE INDEX work_sessions_start ON work_sessions(started_at);"
+    /* at most one open session a person: clocking in twice is a conflict */
+    "CREATE UNIQUE INDEX work_sessions_open ON work_sessions(person_id) WHERE ended_at IS NULL;"
+    "CREATE TABLE blocks ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id),"
+    " start_at INTEGER NOT NULL,"
+    " end_at INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " sequence INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX blocks_person ON blocks(person_id, start_at);"
+    "CREATE INDEX blocks_start ON blocks(start_at);"
+    /* a person's replies in a week: the ledger */
+    "CREATE INDEX messages_author ON messages(author_id, created_at) WHERE author_id IS NOT NULL;",
 };
 
 #endif

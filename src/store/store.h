@@ -24,7 +24,7 @@ enum ah_role { AH_ROLE_MEMBER, AH_ROLE_PRO, AH_ROLE_LEAD, AH_ROLE_ADMIN };
 enum ah_status { AH_STATUS_NEW, AH_STATUS_OPEN, AH_STATUS_PENDING, AH_STATUS_SOLVED, AH_STATUS_CLOSED };
 enum ah_priority { AH_PRIO_URGENT, AH_PRIO_HIGH, AH_PRIO_NORMAL, AH_PRIO_LOW };
 enum ah_msg_kind { AH_MSG_CUSTOMER, AH_MSG_REPLY, AH_MSG_NOTE };
-enum ah_cred_kind { AH_CRED_SESSION, AH_CRED_TOKEN };
+enum ah_cred_kind { AH_CRED_SESSION, AH_CRED_TOKEN, AH_CRED_CALENDAR };
 
 struct ah_person {
     int64_t id;
@@ -36,6 +36,7 @@ struct ah_person {
     bool leader; /* founders and executives */
     const char *timezone;
     bool active;
+    int64_t start_day; /* first day in the program: days since 1970-01-01 */
     int64_t created_at;
     int64_t updated_at;
 };
@@ -80,6 +81,77 @@ struct ah_credential {
     int64_t created_at;
     int64_t last_used_at;
     int64_t expires_at; /* 0: never */
+    /* filled by cred_lookup: the person's open work session (0: clocked
+     * out), its last activity, and the policy's idle timeout in seconds */
+    int64_t clock_id;
+    int64_t clock_active_at;
+    int64_t idle_timeout_s;
+};
+
+/* ---- the program (frequency and totality) ---- */
+
+enum ah_cadence { AH_CADENCE_WEEKLY, AH_CADENCE_YEARLY };
+
+/* One per company; leads change it. */
+struct ah_policy {
+    enum ah_cadence cadence;
+    int64_t weekly_minutes;       /* weekly cadence: required per week */
+    int64_t weeks_per_year;       /* yearly cadence: support weeks a year */
+    bool onboarding_week;         /* yearly: one more in the first month */
+    const char *timezone;         /* the organization's: its week boundary */
+    int week_start;               /* 0 Sunday .. 6 Saturday */
+    int64_t idle_timeout_s;
+    int64_t ladder_remind;        /* weeks behind in a row: the person is reminded */
+    int64_t ladder_manager;       /* ... their manager is told */
+    int64_t ladder_report;        /* ... listed on the leadership report */
+    int64_t max_exemption_weeks;
+    int64_t updated_at;
+    int64_t updated_by;
+};
+
+struct ah_exemption {
+    int64_t id;
+    int64_t person_id;
+    int64_t granted_by;
+    const char *reason;
+    int64_t starts_on; /* days since 1970-01-01, the person's calendar */
+    int64_t ends_on;   /* the last exempt day, inclusive */
+    int64_t created_at;
+    int64_t ended_at;  /* ended early by a lead; 0: not */
+    int64_t ended_by;
+};
+
+/* Measured queue time: clocked in at started_at; activity moves
+ * last_active_at; worked time is last_active_at - started_at. No session is
+ * longer than this (the domain starts a new one), so a span's sessions are
+ * found by their start. */
+#define AH_WORK_SESSION_MAX_MS (24 * 3600 * 1000LL)
+
+struct ah_work_session {
+    int64_t id;
+    int64_t person_id;
+    int64_t started_at;
+    int64_t last_active_at;
+    int64_t ended_at; /* 0: still clocked in */
+    const char *source; /* "clock" or "manual" (added by a lead) */
+    const char *note;   /* the lead's reason for adding or correcting it */
+};
+
+/* A planned block of queue time. */
+struct ah_block {
+    int64_t id;
+    int64_t person_id;
+    int64_t start_at;
+    int64_t end_at;
+    int64_t created_at;
+    int64_t updated_at;
+    int64_t sequence; /* bumped on each change: calendar clients update */
+};
+
+/* What a person did in the queue over a span. */
+struct ah_activity {
+    int64_t replies;
+    int64_t tickets; /* distinct tickets replied to or noted on */
 };
 
 struct ah_audit_entry {
@@ -239,6 +311,60 @@ struct ah_store_ops {
     enum ah_err (*queue_skip)(struct ah_store *s, int64_t ticket_id, int64_t person_id,
                               struct ah_str reason, int64_t now, struct ah_error *err);
 
+    enum ah_err (*policy_get)(struct ah_store *s, struct ah_arena *a, struct ah_policy *out,
+                              struct ah_error *err);
+    enum ah_err (*policy_put)(struct ah_store *s, const struct ah_policy *p,
+                              struct ah_error *err);
+
+    enum ah_err (*exemption_insert)(struct ah_store *s, struct ah_exemption *e,
+                                    struct ah_error *err);
+    enum ah_err (*exemption_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                                 struct ah_exemption *out, struct ah_error *err);
+    /* Ends exemption id early: its last day becomes ends_on. */
+    enum ah_err (*exemption_end)(struct ah_store *s, int64_t id, int64_t ends_on,
+                                 int64_t ended_at, int64_t ended_by, struct ah_error *err);
+    /* Exemptions of person_id (0: everyone's) with a day in [from_day, to_day],
+     * by person then start. */
+    enum ah_err (*exemption_list)(struct ah_store *s, int64_t person_id, int64_t from_day,
+                                  int64_t to_day, struct ah_arena *a,
+                                  struct ah_exemption **items, size_t *n,
+                                  struct ah_error *err);
+
+    /* Inserts w (sets w->id). A session with ended_at 0 is the person's open
+     * one: AH_E_CONFLICT if they have one already. */
+    enum ah_err (*work_insert)(struct ah_store *s, struct ah_work_session *w,
+                               struct ah_error *err);
+    enum ah_err (*work_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                            struct ah_work_session *out, struct ah_error *err);
+    /* The person's open session, or NOT_FOUND. */
+    enum ah_err (*work_current)(struct ah_store *s, int64_t person_id, struct ah_arena *a,
+                                struct ah_work_session *out, struct ah_error *err);
+    /* Writes started_at, last_active_at, ended_at and note. */
+    enum ah_err (*work_update)(struct ah_store *s, const struct ah_work_session *w,
+                               struct ah_error *err);
+    /* Ends every open session idle since before `before` at its last activity. */
+    enum ah_err (*work_close_idle)(struct ah_store *s, int64_t before, int64_t *closed,
+                                   struct ah_error *err);
+    /* Sessions of person_id (0: everyone's) that overlap [from, to), by start. */
+    enum ah_err (*work_list)(struct ah_store *s, int64_t person_id, int64_t from, int64_t to,
+                             int limit, struct ah_arena *a, struct ah_work_session **items,
+                             size_t *n, struct ah_error *err);
+
+    enum ah_err (*block_insert)(struct ah_store *s, struct ah_block *b, struct ah_error *err);
+    enum ah_err (*block_get)(struct ah_store *s, int64_t id, struct ah_block *out,
+                             struct ah_error *err);
+    enum ah_err (*block_update)(struct ah_store *s, const struct ah_block *b,
+                                struct ah_error *err);
+    enum ah_err (*block_delete)(struct ah_store *s, int64_t id, struct ah_error *err);
+    /* Blocks of person_id (0: everyone's) that overlap [from, to), by start. */
+    enum ah_err (*block_list)(struct ah_store *s, int64_t person_id, int64_t from, int64_t to,
+                              int limit, struct ah_arena *a, struct ah_block **items,
+                              size_t *n, struct ah_error *err);
+
+    /* Replies and tickets person_id wrote on in [from, to). */
+    enum ah_err (*activity)(struct ah_store *s, int64_t person_id, int64_t from, int64_t to,
+                            struct ah_activity *out, struct ah_error *err);
+
     enum ah_err (*audit_insert)(struct ah_store *s, struct ah_audit_entry *e,
                                 struct ah_error *err);
     enum ah_err (*audit_list)(struct ah_store *s, int64_t before_id, int limit,
@@ -381,6 +507,24 @@ static inline enum ah_err ah_store_queue_claim_next(struct ah_store *s, const st
 static inline enum ah_err ah_store_queue_list(struct ah_store *s, const struct ah_queue_filter *f, struct ah_arena *a, struct ah_ticket **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(queue_list, f, a, items, n, err); }
 static inline enum ah_err ah_store_queue_renew(struct ah_store *s, int64_t person_id, int64_t now, int64_t until, struct ah_error *err) { AH_STORE_CALL(queue_renew, person_id, now, until, err); }
 static inline enum ah_err ah_store_queue_skip(struct ah_store *s, int64_t ticket_id, int64_t person_id, struct ah_str reason, int64_t now, struct ah_error *err) { AH_STORE_CALL(queue_skip, ticket_id, person_id, reason, now, err); }
+static inline enum ah_err ah_store_policy_get(struct ah_store *s, struct ah_arena *a, struct ah_policy *out, struct ah_error *err) { AH_STORE_CALL(policy_get, a, out, err); }
+static inline enum ah_err ah_store_policy_put(struct ah_store *s, const struct ah_policy *p, struct ah_error *err) { AH_STORE_CALL(policy_put, p, err); }
+static inline enum ah_err ah_store_exemption_insert(struct ah_store *s, struct ah_exemption *e, struct ah_error *err) { AH_STORE_CALL(exemption_insert, e, err); }
+static inline enum ah_err ah_store_exemption_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_exemption *out, struct ah_error *err) { AH_STORE_CALL(exemption_get, id, a, out, err); }
+static inline enum ah_err ah_store_exemption_end(struct ah_store *s, int64_t id, int64_t ends_on, int64_t ended_at, int64_t ended_by, struct ah_error *err) { AH_STORE_CALL(exemption_end, id, ends_on, ended_at, ended_by, err); }
+static inline enum ah_err ah_store_exemption_list(struct ah_store *s, int64_t person_id, int64_t from_day, int64_t to_day, struct ah_arena *a, struct ah_exemption **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(exemption_list, person_id, from_day, to_day, a, items, n, err); }
+static inline enum ah_err ah_store_work_insert(struct ah_store *s, struct ah_work_session *w, struct ah_error *err) { AH_STORE_CALL(work_insert, w, err); }
+static inline enum ah_err ah_store_work_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_work_session *out, struct ah_error *err) { AH_STORE_CALL(work_get, id, a, out, err); }
+static inline enum ah_err ah_store_work_current(struct ah_store *s, int64_t person_id, struct ah_arena *a, struct ah_work_session *out, struct ah_error *err) { AH_STORE_CALL(work_current, person_id, a, out, err); }
+static inline enum ah_err ah_store_work_update(struct ah_store *s, const struct ah_work_session *w, struct ah_error *err) { AH_STORE_CALL(work_update, w, err); }
+static inline enum ah_err ah_store_work_close_idle(struct ah_store *s, int64_t before, int64_t *closed, struct ah_error *err) { AH_STORE_CALL(work_close_idle, before, closed, err); }
+static inline enum ah_err ah_store_work_list(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, int limit, struct ah_arena *a, struct ah_work_session **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(work_list, person_id, from, to, limit, a, items, n, err); }
+static inline enum ah_err ah_store_block_insert(struct ah_store *s, struct ah_block *b, struct ah_error *err) { AH_STORE_CALL(block_insert, b, err); }
+static inline enum ah_err ah_store_block_get(struct ah_store *s, int64_t id, struct ah_block *out, struct ah_error *err) { AH_STORE_CALL(block_get, id, out, err); }
+static inline enum ah_err ah_store_block_update(struct ah_store *s, const struct ah_block *b, struct ah_error *err) { AH_STORE_CALL(block_update, b, err); }
+static inline enum ah_err ah_store_block_delete(struct ah_store *s, int64_t id, struct ah_error *err) { AH_STORE_CALL(block_delete, id, err); }
+static inline enum ah_err ah_store_block_list(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, int limit, struct ah_arena *a, struct ah_block **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(block_list, person_id, from, to, limit, a, items, n, err); }
+static inline enum ah_err ah_store_activity(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, struct ah_activity *out, struct ah_error *err) { AH_STORE_CALL(activity, person_id, from, to, out, err); }
 static inline enum ah_err ah_store_audit_insert(struct ah_store *s, struct ah_audit_entry *e, struct ah_error *err) { AH_STORE_CALL(audit_insert, e, err); }
 static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before_id, int limit, struct ah_arena *a, struct ah_audit_entry **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(audit_list, before_id, limit, a, items, n, err); }
 

@@ -26,8 +26,6 @@
 #define MAX_ARGS 16
 /* a list statement's SQL; the longest is about 2 KB */
 #define LIST_SQL_MAX 8192
-/* room for ah_store_tables in a connection's prepared statements */
-#define COPY_TABLES_MAX 16
 /* a copy statement's SQL: names from ah_store_tables, well under 1 KB */
 #define COPY_SQL_MAX 4096
 
@@ -39,13 +37,23 @@ static const char session_setup_sql[] =
 
 #define PERSON_COLS                                                                      \
     "p.id, p.email, p.name, p.department, coalesce(p.manager_id, 0), p.role, p.leader, " \
-    "p.timezone, p.active, p.created_at, p.updated_at"
+    "p.timezone, p.active, p.created_at, p.updated_at, p.start_day"
 #define TICKET_COLS                                                                      \
     "t.id, t.subject, t.requester_id, c.email, c.name, t.status, t.priority, t.tier, "   \
     "t.tags, t.source, coalesce(t.assignee_id, 0), coalesce(t.claim_until, 0), t.due_at, " \
     "t.resolve_due_at, coalesce(t.first_response_at, 0), t.created_at, t.updated_at, "   \
     "t.last_message_id, t.message_count"
 #define TICKET_FROM " FROM tickets t JOIN customers c ON c.id = t.requester_id"
+#define POLICY_COLS                                                                      \
+    "cadence, weekly_minutes, weeks_per_year, onboarding_week, timezone, week_start, "   \
+    "idle_timeout_s, ladder_remind, ladder_manager, ladder_report, max_exemption_weeks, " \
+    "updated_at, coalesce(updated_by, 0)"
+#define EXEMPTION_COLS                                                                   \
+    "id, person_id, granted_by, reason, starts_on, ends_on, created_at, "                \
+    "coalesce(ended_at, 0), coalesce(ended_by, 0)"
+#define WORK_COLS \
+    "id, person_id, started_at, last_active_at, coalesce(ended_at, 0), source, note"
+#define BLOCK_COLS "id, person_id, start_at, end_at, created_at, updated_at, sequence"
 #define QUEUE_WHERE                                                                      \
     " WHERE t.status < 2 AND t.assignee_id IS NULL"                                      \
     " AND (t.due_at, t.id) > ($1::bigint, $2::bigint) AND t.id <> $3::bigint"            \
@@ -109,6 +117,31 @@ enum st {
     ST_QUEUE_SKIP,
     ST_AUDIT_INSERT,
     ST_AUDIT_LIST,
+    ST_POLICY_GET,
+    ST_POLICY_PUT,
+    ST_EXEMPTION_INSERT,
+    ST_EXEMPTION_GET,
+    ST_EXEMPTION_GET_LOCK,
+    ST_EXEMPTION_END,
+    ST_EXEMPTION_LIST,
+    ST_EXEMPTION_LIST_ALL,
+    ST_WORK_INSERT,
+    ST_WORK_GET,
+    ST_WORK_GET_LOCK,
+    ST_WORK_CURRENT,
+    ST_WORK_CURRENT_LOCK,
+    ST_WORK_UPDATE,
+    ST_WORK_CLOSE_IDLE,
+    ST_WORK_LIST,
+    ST_WORK_LIST_ALL,
+    ST_BLOCK_INSERT,
+    ST_BLOCK_GET,
+    ST_BLOCK_GET_LOCK,
+    ST_BLOCK_UPDATE,
+    ST_BLOCK_DELETE,
+    ST_BLOCK_LIST,
+    ST_BLOCK_LIST_ALL,
+    ST_ACTIVITY,
     ST_COUNT
 };
 
@@ -122,11 +155,12 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_TRY_LEAD] = "SELECT CASE WHEN pg_try_advisory_xact_lock(129125698594160) THEN 1 ELSE 0 END",
     [ST_PERSON_INSERT] =
         "INSERT INTO people (email, name, department, manager_id, role, leader, timezone,"
-        " active, password_hash, created_at, updated_at)"
-        " VALUES ($1, $2, $3, nullif($4::bigint, 0), $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+        " active, password_hash, created_at, updated_at, start_day) VALUES ($1, $2, $3,"
+        " nullif($4::bigint, 0), $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
     [ST_PERSON_UPDATE] =
         "UPDATE people SET name = $2, department = $3, manager_id = nullif($4::bigint, 0),"
-        " role = $5, leader = $6, timezone = $7, active = $8, updated_at = $9 WHERE id = $1",
+        " role = $5, leader = $6, timezone = $7, active = $8, updated_at = $9, start_day = $10"
+        " WHERE id = $1",
     [ST_PERSON_PASSWORD] = "UPDATE people SET password_hash = $2 WHERE id = $1",
     [ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM people p WHERE p.id = $1",
     [ST_PERSON_GET_LOCK] =
@@ -142,8 +176,12 @@ static const char *const sql_text[ST_COUNT] = {
         " expires_at) VALUES ($1, $2, $3, $4, $5, $6, nullif($7::bigint, 0)) RETURNING id",
     [ST_CRED_LOOKUP] =
         "SELECT k.id, k.person_id, k.kind, k.name, k.created_at, k.last_used_at,"
-        " coalesce(k.expires_at, 0), " PERSON_COLS
-        " FROM credentials k JOIN people p ON p.id = k.person_id WHERE k.hash = $1",
+        " coalesce(k.expires_at, 0), " PERSON_COLS ", coalesce(w.id, 0),"
+        " coalesce(w.last_active_at, 0),"
+        " coalesce((SELECT idle_timeout_s FROM policy WHERE id = 1), 0)"
+        " FROM credentials k JOIN people p ON p.id = k.person_id"
+        " LEFT JOIN work_sessions w ON w.person_id = p.id AND w.ended_at IS NULL"
+        " WHERE k.hash = $1",
     [ST_CRED_TOUCH] = "UPDATE credentials SET last_used_at = $2,"
                       " expires_at = nullif($3::bigint, 0) WHERE id = $1",
     [ST_CRED_DELETE] = "DELETE FROM credentials WHERE id = $1 AND person_id = $2",
@@ -224,6 +262,77 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_AUDIT_LIST] =
         "SELECT id, at, coalesce(actor_id, 0), action, target, before, after FROM audit"
         " WHERE id < $1 ORDER BY id DESC LIMIT $2",
+    [ST_POLICY_GET] = "SELECT " POLICY_COLS " FROM policy WHERE id = 1",
+    [ST_POLICY_PUT] =
+        "INSERT INTO policy (id, cadence, weekly_minutes, weeks_per_year, onboarding_week,"
+        " timezone, week_start, idle_timeout_s, ladder_remind, ladder_manager, ladder_report,"
+        " max_exemption_weeks, updated_at, updated_by) VALUES (1, $1, $2, $3, $4, $5, $6, $7,"
+        " $8, $9, $10, $11, $12, nullif($13::bigint, 0)) ON CONFLICT (id) DO UPDATE SET"
+        " cadence = excluded.cadence, weekly_minutes = excluded.weekly_minutes,"
+        " weeks_per_year = excluded.weeks_per_year, onboarding_week = excluded.onboarding_week,"
+        " timezone = excluded.timezone, week_start = excluded.week_start,"
+        " idle_timeout_s = excluded.idle_timeout_s, ladder_remind = excluded.ladder_remind,"
+        " ladder_manager = excluded.ladder_manager, ladder_report = excluded.ladder_report,"
+        " max_exemption_weeks = excluded.max_exemption_weeks, updated_at = excluded.updated_at,"
+        " updated_by = excluded.updated_by",
+    [ST_EXEMPTION_INSERT] =
+        "INSERT INTO exemptions (person_id, granted_by, reason, starts_on, ends_on, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    [ST_EXEMPTION_GET] = "SELECT " EXEMPTION_COLS " FROM exemptions WHERE id = $1",
+    [ST_EXEMPTION_GET_LOCK] =
+        "SELECT " EXEMPTION_COLS " FROM exemptions WHERE id = $1 FOR NO KEY UPDATE",
+    [ST_EXEMPTION_END] = "UPDATE exemptions SET ends_on = $2, ended_at = $3, ended_by = $4"
+                         " WHERE id = $1",
+    [ST_EXEMPTION_LIST] = "SELECT " EXEMPTION_COLS " FROM exemptions WHERE person_id = $1"
+                          " AND starts_on <= $3 AND ends_on >= $2 ORDER BY starts_on, id"
+                          " LIMIT $4",
+    /* $1 is 0: both lists take the same parameters */
+    [ST_EXEMPTION_LIST_ALL] = "SELECT " EXEMPTION_COLS " FROM exemptions WHERE ends_on >= $2"
+                              " AND starts_on <= $3 AND $1::bigint = 0"
+                              " ORDER BY person_id, starts_on, id LIMIT $4",
+    /* a second open session of a person violates work_sessions_open (23505) */
+    [ST_WORK_INSERT] =
+        "INSERT INTO work_sessions (person_id, started_at, last_active_at, ended_at, source,"
+        " note) VALUES ($1, $2, $3, nullif($4::bigint, 0), $5, $6) RETURNING id",
+    [ST_WORK_GET] = "SELECT " WORK_COLS " FROM work_sessions WHERE id = $1",
+    [ST_WORK_GET_LOCK] = "SELECT " WORK_COLS " FROM work_sessions WHERE id = $1"
+                         " FOR NO KEY UPDATE",
+    [ST_WORK_CURRENT] =
+        "SELECT " WORK_COLS " FROM work_sessions WHERE person_id = $1 AND ended_at IS NULL",
+    [ST_WORK_CURRENT_LOCK] =
+        "SELECT " WORK_COLS " FROM work_sessions WHERE person_id = $1 AND ended_at IS NULL"
+        " FOR NO KEY UPDATE",
+    [ST_WORK_UPDATE] = "UPDATE work_sessions SET started_at = $2, last_active_at = $3,"
+                       " ended_at = nullif($4::bigint, 0), note = $5 WHERE id = $1",
+    /* SKIP LOCKED, as ST_QUEUE_EXPIRE: a session some request holds is being
+     * touched, and the next round ends it if it is still idle */
+    [ST_WORK_CLOSE_IDLE] =
+        "UPDATE work_sessions SET ended_at = last_active_at WHERE id IN"
+        " (SELECT id FROM work_sessions WHERE ended_at IS NULL AND last_active_at < $1"
+        " FOR NO KEY UPDATE SKIP LOCKED)",
+    /* $4 is $2 less the longest session: the index on the start finds them */
+    [ST_WORK_LIST] = "SELECT " WORK_COLS " FROM work_sessions WHERE person_id = $1"
+                     " AND started_at < $3 AND started_at >= $4 AND last_active_at > $2"
+                     " ORDER BY started_at, id LIMIT $5",
+    [ST_WORK_LIST_ALL] = "SELECT " WORK_COLS " FROM work_sessions WHERE $1::bigint = 0"
+                         " AND started_at < $3 AND started_at >= $4 AND last_active_at > $2"
+                         " ORDER BY started_at, id LIMIT $5",
+    [ST_BLOCK_INSERT] = "INSERT INTO blocks (person_id, start_at, end_at, created_at,"
+                        " updated_at, sequence) VALUES ($1, $2, $3, $4, $4, 0) RETURNING id",
+    [ST_BLOCK_GET] = "SELECT " BLOCK_COLS " FROM blocks WHERE id = $1",
+    [ST_BLOCK_GET_LOCK] = "SELECT " BLOCK_COLS " FROM blocks WHERE id = $1 FOR NO KEY UPDATE",
+    [ST_BLOCK_UPDATE] = "UPDATE blocks SET start_at = $2, end_at = $3, updated_at = $4,"
+                        " sequence = $5 WHERE id = $1",
+    [ST_BLOCK_DELETE] = "DELETE FROM blocks WHERE id = $1",
+    [ST_BLOCK_LIST] = "SELECT " BLOCK_COLS " FROM blocks WHERE person_id = $1"
+                      " AND start_at < $3 AND start_at >= $4 AND end_at > $2"
+                      " ORDER BY start_at, id LIMIT $5",
+    [ST_BLOCK_LIST_ALL] = "SELECT " BLOCK_COLS " FROM blocks WHERE $1::bigint = 0"
+                          " AND start_at < $3 AND start_at >= $4 AND end_at > $2"
+                          " ORDER BY start_at, id LIMIT $5",
+    [ST_ACTIVITY] = "SELECT count(*) FILTER (WHERE kind = 1), count(DISTINCT ticket_id)"
+                    " FROM messages WHERE author_id = $1 AND created_at >= $2"
+                    " AND created_at < $3 AND kind IN (1, 2)",
 };
 
 /* ticket_list builds its WHERE from the filters present; each shape is
@@ -348,7 +457,8 @@ static int person_read(const PGresult *r, int row, int c, struct ah_arena *a,
     p->active = get_int(r, row, c + 8) != 0;
     p->created_at = get_i64(r, row, c + 9);
     p->updated_at = get_i64(r, row, c + 10);
-    return c + 11;
+    p->start_day = get_i64(r, row, c + 11);
+    return c + 12;
 }
 
 static void ticket_read(const PGresult *r, int row, struct ah_arena *a, struct ah_ticket *t)
@@ -608,9 +718,11 @@ static void pg_close(struct ah_store *base)
  * writes they decide see nothing in between. Here writers run side by side
  * at READ COMMITTED, and the reads the domain makes in a transaction before
  * writing lock the row they decide on: ticket_get and person_get read FOR NO
- * KEY UPDATE there (the ticket or person about to be rewritten whole), and
- * queue_held and cred_list lock the person first (one claimed ticket per
- * person, the token cap). A second writer of the same row waits for the
+ * KEY UPDATE there (the ticket or person about to be rewritten whole), as do
+ * work_get, work_current, block_get and exemption_get (the session a clock
+ * or a touch moves, the block or exemption a lead edits); queue_held and
+ * cred_list lock the person first (one claimed ticket per person, the token
+ * cap). A second writer of the same row waits for the
  * first and then reads its committed result, as under SQLite; writers of
  * other rows do not wait at all. REPEATABLE READ would instead fail the
  * second writer (40001) and fail claims whenever another server claimed a
@@ -785,6 +897,7 @@ static enum ah_err pg_person_insert(struct ah_store *base, struct ah_person *p,
     args_person(&a, p);
     arg_c(&a, pwhash);
     arg_i64(&a, p->created_at);
+    arg_i64(&a, p->start_day);
     rc = run_i64((struct pg *)base, ST_PERSON_INSERT, &a, "person", &id, &missing, err);
     if (rc == AH_E_CONFLICT)
         return ah_error_set(err, AH_E_CONFLICT, "a person with email %s already exists",
@@ -802,6 +915,7 @@ static enum ah_err pg_person_update(struct ah_store *base, const struct ah_perso
     arg_i64(&a, p->id);
     args_person(&a, p);
     arg_i64(&a, p->updated_at);
+    arg_i64(&a, p->start_day);
     return run_cmd((struct pg *)base, ST_PERSON_UPDATE, &a, "person", NULL, err);
 }
 
@@ -942,8 +1056,13 @@ static enum ah_err pg_cred_lookup(struct ah_store *base, const char *hash, struc
     if (rc)
         return rc;
     if (PQntuples(r) == 1) {
+        int col;
+
         cred_read(r, 0, a, c);
-        person_read(r, 0, 7, a, p);
+        col = person_read(r, 0, 7, a, p);
+        c->clock_id = get_i64(r, 0, col);
+        c->clock_active_at = get_i64(r, 0, col + 1);
+        c->idle_timeout_s = get_i64(r, 0, col + 2);
     } else {
         rc = ah_error_set(err, AH_E_NOT_FOUND, "no such credential");
     }
@@ -1469,6 +1588,334 @@ static enum ah_err pg_queue_skip(struct ah_store *base, int64_t ticket_id, int64
     return run_cmd((struct pg *)base, ST_QUEUE_SKIP, &a, "skip", NULL, err);
 }
 
+/* ---- the program ---- */
+
+/* The rows a list may return at most: a report over everyone reads many. */
+#define LIST_MAX 1000000
+
+static void args_i64s(struct args *a, size_t n, const int64_t *v)
+{
+    for (size_t i = 0; i < n; i++)
+        arg_i64(a, v[i]);
+}
+
+/* Runs statement id for at most one row, read into item; NOT_FOUND with
+ * missing when there is none. */
+static enum ah_err one_row(struct pg *q, enum st id, const struct args *args, struct ah_arena *a,
+                           row_reader read, void *item, const char *what, const char *missing,
+                           struct ah_error *err)
+{
+    PGresult *r;
+    enum ah_err rc = run(q, id, args, what, &r, err);
+
+    if (rc)
+        return rc;
+    if (PQntuples(r) > 0)
+        read(r, 0, a, item);
+    else
+        rc = ah_error_set(err, AH_E_NOT_FOUND, "%s", missing);
+    PQclear(r);
+    return rc;
+}
+
+static void policy_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_policy *p = item;
+
+    p->cadence = (enum ah_cadence)get_int(r, row, 0);
+    p->weekly_minutes = get_i64(r, row, 1);
+    p->weeks_per_year = get_i64(r, row, 2);
+    p->onboarding_week = get_int(r, row, 3) != 0;
+    p->timezone = get_text0(a, r, row, 4);
+    p->week_start = get_int(r, row, 5);
+    p->idle_timeout_s = get_i64(r, row, 6);
+    p->ladder_remind = get_i64(r, row, 7);
+    p->ladder_manager = get_i64(r, row, 8);
+    p->ladder_report = get_i64(r, row, 9);
+    p->max_exemption_weeks = get_i64(r, row, 10);
+    p->updated_at = get_i64(r, row, 11);
+    p->updated_by = get_i64(r, row, 12);
+}
+
+static enum ah_err pg_policy_get(struct ah_store *base, struct ah_arena *a,
+                                 struct ah_policy *out, struct ah_error *err)
+{
+    struct args args = {0};
+
+    return one_row((struct pg *)base, ST_POLICY_GET, &args, a, policy_read, out, "policy",
+                   "no policy has been set", err);
+}
+
+static enum ah_err pg_policy_put(struct ah_store *base, const struct ah_policy *p,
+                                 struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 4, (int64_t[]){p->cadence, p->weekly_minutes, p->weeks_per_year,
+                                 p->onboarding_week});
+    arg_c(&a, p->timezone);
+    args_i64s(&a, 8, (int64_t[]){p->week_start, p->idle_timeout_s, p->ladder_remind,
+                                 p->ladder_manager, p->ladder_report, p->max_exemption_weeks,
+                                 p->updated_at, p->updated_by});
+    return run_cmd((struct pg *)base, ST_POLICY_PUT, &a, "policy", NULL, err);
+}
+
+static void exemption_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_exemption *e = item;
+
+    e->id = get_i64(r, row, 0);
+    e->person_id = get_i64(r, row, 1);
+    e->granted_by = get_i64(r, row, 2);
+    e->reason = get_text0(a, r, row, 3);
+    e->starts_on = get_i64(r, row, 4);
+    e->ends_on = get_i64(r, row, 5);
+    e->created_at = get_i64(r, row, 6);
+    e->ended_at = get_i64(r, row, 7);
+    e->ended_by = get_i64(r, row, 8);
+}
+
+static enum ah_err pg_exemption_insert(struct ah_store *base, struct ah_exemption *e,
+                                       struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t id = 0;
+    bool missing;
+    enum ah_err rc;
+
+    args_i64s(&a, 2, (int64_t[]){e->person_id, e->granted_by});
+    arg_c(&a, e->reason);
+    args_i64s(&a, 3, (int64_t[]){e->starts_on, e->ends_on, e->created_at});
+    rc = run_i64((struct pg *)base, ST_EXEMPTION_INSERT, &a, "exemption", &id, &missing, err);
+    if (!rc)
+        e->id = id;
+    return rc;
+}
+
+static enum ah_err pg_exemption_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                    struct ah_exemption *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+
+    arg_i64(&args, id);
+    /* in a transaction a lead reads it to end it: see pg_begin */
+    return one_row(q, q->in_tx ? ST_EXEMPTION_GET_LOCK : ST_EXEMPTION_GET, &args, a,
+                   exemption_read, out, "exemption", "no such exemption", err);
+}
+
+static enum ah_err pg_exemption_end(struct ah_store *base, int64_t id, int64_t ends_on,
+                                    int64_t ended_at, int64_t ended_by, struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 4, (int64_t[]){id, ends_on, ended_at, ended_by});
+    return run_cmd((struct pg *)base, ST_EXEMPTION_END, &a, "exemption", NULL, err);
+}
+
+static enum ah_err pg_exemption_list(struct ah_store *base, int64_t person_id, int64_t from_day,
+                                     int64_t to_day, struct ah_arena *a,
+                                     struct ah_exemption **items, size_t *n,
+                                     struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 4, (int64_t[]){person_id, from_day, to_day, LIST_MAX});
+    return run_list((struct pg *)base, person_id ? ST_EXEMPTION_LIST : ST_EXEMPTION_LIST_ALL,
+                    &args, a, sizeof(**items), LIST_MAX, exemption_read, (void **)items, n,
+                    "exemptions", err);
+}
+
+static void work_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_work_session *w = item;
+
+    w->id = get_i64(r, row, 0);
+    w->person_id = get_i64(r, row, 1);
+    w->started_at = get_i64(r, row, 2);
+    w->last_active_at = get_i64(r, row, 3);
+    w->ended_at = get_i64(r, row, 4);
+    w->source = get_text0(a, r, row, 5);
+    w->note = get_text(a, r, row, 6);
+}
+
+static enum ah_err pg_work_insert(struct ah_store *base, struct ah_work_session *w,
+                                  struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t id = 0;
+    bool missing;
+    enum ah_err rc;
+
+    args_i64s(&a, 4, (int64_t[]){w->person_id, w->started_at, w->last_active_at, w->ended_at});
+    arg_c(&a, w->source ? w->source : "clock");
+    arg_c(&a, w->note);
+    rc = run_i64((struct pg *)base, ST_WORK_INSERT, &a, "work session", &id, &missing, err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "already clocked in");
+    if (!rc)
+        w->id = id;
+    return rc;
+}
+
+static enum ah_err pg_work_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                               struct ah_work_session *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+
+    arg_i64(&args, id);
+    /* in a transaction a lead reads it to correct it: see pg_begin */
+    return one_row(q, q->in_tx ? ST_WORK_GET_LOCK : ST_WORK_GET, &args, a, work_read, out,
+                   "work session", "no such work session", err);
+}
+
+/* In a transaction the open session is read to be moved or ended (see
+ * pg_begin): a second writer waits, and then finds it only if it is still
+ * open. A session another transaction opened meanwhile is not in this
+ * statement's snapshot: that writer's clock-in meets work_sessions_open. */
+static enum ah_err pg_work_current(struct ah_store *base, int64_t person_id, struct ah_arena *a,
+                                   struct ah_work_session *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+
+    arg_i64(&args, person_id);
+    return one_row(q, q->in_tx ? ST_WORK_CURRENT_LOCK : ST_WORK_CURRENT, &args, a, work_read,
+                   out, "work session", "not clocked in", err);
+}
+
+static enum ah_err pg_work_update(struct ah_store *base, const struct ah_work_session *w,
+                                  struct ah_error *err)
+{
+    struct args a = {0};
+    enum ah_err rc;
+
+    args_i64s(&a, 4, (int64_t[]){w->id, w->started_at, w->last_active_at, w->ended_at});
+    arg_c(&a, w->note);
+    rc = run_cmd((struct pg *)base, ST_WORK_UPDATE, &a, "work session", NULL, err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "already clocked in");
+    return rc;
+}
+
+static enum ah_err pg_work_close_idle(struct ah_store *base, int64_t before, int64_t *closed,
+                                      struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    arg_i64(&a, before);
+    rc = run_cmd((struct pg *)base, ST_WORK_CLOSE_IDLE, &a, "work sessions", &n, err);
+    if (!rc)
+        *closed = n;
+    return rc;
+}
+
+static enum ah_err pg_work_list(struct ah_store *base, int64_t person_id, int64_t from,
+                                int64_t to, int limit, struct ah_arena *a,
+                                struct ah_work_session **items, size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 5, (int64_t[]){person_id, from, to, from - AH_WORK_SESSION_MAX_MS, limit});
+    return run_list((struct pg *)base, person_id ? ST_WORK_LIST : ST_WORK_LIST_ALL, &args, a,
+                    sizeof(**items), (size_t)limit, work_read, (void **)items, n,
+                    "work sessions", err);
+}
+
+static void block_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_block *b = item;
+
+    (void)a;
+    b->id = get_i64(r, row, 0);
+    b->person_id = get_i64(r, row, 1);
+    b->start_at = get_i64(r, row, 2);
+    b->end_at = get_i64(r, row, 3);
+    b->created_at = get_i64(r, row, 4);
+    b->updated_at = get_i64(r, row, 5);
+    b->sequence = get_i64(r, row, 6);
+}
+
+static enum ah_err pg_block_insert(struct ah_store *base, struct ah_block *b,
+                                   struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t id = 0;
+    bool missing;
+    enum ah_err rc;
+
+    args_i64s(&a, 4, (int64_t[]){b->person_id, b->start_at, b->end_at, b->created_at});
+    rc = run_i64((struct pg *)base, ST_BLOCK_INSERT, &a, "block", &id, &missing, err);
+    if (!rc)
+        b->id = id;
+    return rc;
+}
+
+static enum ah_err pg_block_get(struct ah_store *base, int64_t id, struct ah_block *out,
+                                struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+
+    arg_i64(&args, id);
+    /* in a transaction it is read to be moved (its sequence bumped): see pg_begin */
+    return one_row(q, q->in_tx ? ST_BLOCK_GET_LOCK : ST_BLOCK_GET, &args, NULL, block_read, out,
+                   "block", "no such block", err);
+}
+
+static enum ah_err pg_block_update(struct ah_store *base, const struct ah_block *b,
+                                   struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 5, (int64_t[]){b->id, b->start_at, b->end_at, b->updated_at, b->sequence});
+    return run_cmd((struct pg *)base, ST_BLOCK_UPDATE, &a, "block", NULL, err);
+}
+
+static enum ah_err pg_block_delete(struct ah_store *base, int64_t id, struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, id);
+    return run_cmd((struct pg *)base, ST_BLOCK_DELETE, &a, "block", NULL, err);
+}
+
+static enum ah_err pg_block_list(struct ah_store *base, int64_t person_id, int64_t from,
+                                 int64_t to, int limit, struct ah_arena *a,
+                                 struct ah_block **items, size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 5, (int64_t[]){person_id, from, to, from - AH_WORK_SESSION_MAX_MS, limit});
+    return run_list((struct pg *)base, person_id ? ST_BLOCK_LIST : ST_BLOCK_LIST_ALL, &args, a,
+                    sizeof(**items), (size_t)limit, block_read, (void **)items, n, "blocks",
+                    err);
+}
+
+static enum ah_err pg_activity(struct ah_store *base, int64_t person_id, int64_t from,
+                               int64_t to, struct ah_activity *out, struct ah_error *err)
+{
+    struct args args = {0};
+    PGresult *r;
+    enum ah_err rc;
+
+    args_i64s(&args, 3, (int64_t[]){person_id, from, to});
+    rc = run((struct pg *)base, ST_ACTIVITY, &args, "activity", &r, err);
+    if (rc)
+        return rc;
+    if (PQntuples(r) == 1) {
+        out->replies = get_i64(r, 0, 0);
+        out->tickets = get_i64(r, 0, 1);
+    } else {
+        rc = ah_error_set(err, AH_E_INTERNAL, "activity: %d rows", PQntuples(r));
+    }
+    PQclear(r);
+    return rc;
+}
+
 /* ---- audit ---- */
 
 static enum ah_err pg_audit_insert(struct ah_store *base, struct ah_audit_entry *e,
@@ -1876,6 +2323,24 @@ static const struct ah_store_ops pg_ops = {
     .queue_unclaim = pg_queue_unclaim,
     .queue_renew = pg_queue_renew,
     .queue_skip = pg_queue_skip,
+    .policy_get = pg_policy_get,
+    .policy_put = pg_policy_put,
+    .exemption_insert = pg_exemption_insert,
+    .exemption_get = pg_exemption_get,
+    .exemption_end = pg_exemption_end,
+    .exemption_list = pg_exemption_list,
+    .work_insert = pg_work_insert,
+    .work_get = pg_work_get,
+    .work_current = pg_work_current,
+    .work_update = pg_work_update,
+    .work_close_idle = pg_work_close_idle,
+    .work_list = pg_work_list,
+    .block_insert = pg_block_insert,
+    .block_get = pg_block_get,
+    .block_update = pg_block_update,
+    .block_delete = pg_block_delete,
+    .block_list = pg_block_list,
+    .activity = pg_activity,
     .audit_insert = pg_audit_insert,
     .audit_list = pg_audit_list,
     .text_index = pg_text_index,

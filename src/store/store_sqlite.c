@@ -28,19 +28,29 @@
 /* a write-ahead log this long (in pages: 64 MB of 4 KB pages) is restarted */
 #define RESTART_FRAMES 16384
 /* room for ah_store_tables in a connection's statement cache */
-#define COPY_TABLES_MAX 16
+#define COPY_TABLES_MAX 32
 /* a copy statement's SQL: names from ah_store_tables, well under 1 KB */
 #define COPY_SQL_MAX 4096
 
 #define PERSON_COLS                                                                      \
     "p.id, p.email, p.name, p.department, coalesce(p.manager_id, 0), p.role, p.leader, " \
-    "p.timezone, p.active, p.created_at, p.updated_at"
+    "p.timezone, p.active, p.created_at, p.updated_at, p.start_day"
 #define TICKET_COLS                                                                      \
     "t.id, t.subject, t.requester_id, c.email, c.name, t.status, t.priority, t.tier, "   \
     "t.tags, t.source, coalesce(t.assignee_id, 0), coalesce(t.claim_until, 0), t.due_at, " \
     "t.resolve_due_at, coalesce(t.first_response_at, 0), t.created_at, t.updated_at, "   \
     "t.last_message_id, t.message_count"
 #define TICKET_FROM " FROM tickets t JOIN customers c ON c.id = t.requester_id"
+#define POLICY_COLS                                                                      \
+    "cadence, weekly_minutes, weeks_per_year, onboarding_week, timezone, week_start, "   \
+    "idle_timeout_s, ladder_remind, ladder_manager, ladder_report, max_exemption_weeks, " \
+    "updated_at, coalesce(updated_by, 0)"
+#define EXEMPTION_COLS                                                                   \
+    "id, person_id, granted_by, reason, starts_on, ends_on, created_at, "                \
+    "coalesce(ended_at, 0), coalesce(ended_by, 0)"
+#define WORK_COLS \
+    "id, person_id, started_at, last_active_at, coalesce(ended_at, 0), source, note"
+#define BLOCK_COLS "id, person_id, start_at, end_at, created_at, updated_at, sequence"
 #define QUEUE_WHERE                                                                      \
     " WHERE t.status < 2 AND t.assignee_id IS NULL AND (t.due_at, t.id) > (?1, ?2)"      \
     " AND t.id <> ?3 AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.person_id = ?4"       \
@@ -99,6 +109,27 @@ enum st {
     ST_QUEUE_SKIP,
     ST_AUDIT_INSERT,
     ST_AUDIT_LIST,
+    ST_POLICY_GET,
+    ST_POLICY_PUT,
+    ST_EXEMPTION_INSERT,
+    ST_EXEMPTION_GET,
+    ST_EXEMPTION_END,
+    ST_EXEMPTION_LIST,
+    ST_EXEMPTION_LIST_ALL,
+    ST_WORK_INSERT,
+    ST_WORK_GET,
+    ST_WORK_CURRENT,
+    ST_WORK_UPDATE,
+    ST_WORK_CLOSE_IDLE,
+    ST_WORK_LIST,
+    ST_WORK_LIST_ALL,
+    ST_BLOCK_INSERT,
+    ST_BLOCK_GET,
+    ST_BLOCK_UPDATE,
+    ST_BLOCK_DELETE,
+    ST_BLOCK_LIST,
+    ST_BLOCK_LIST_ALL,
+    ST_ACTIVITY,
     ST_COUNT
 };
 
@@ -109,11 +140,11 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_PING] = "SELECT count(*) FROM sqlite_schema",
     [ST_PERSON_INSERT] =
         "INSERT INTO people (email, name, department, manager_id, role, leader, timezone,"
-        " active, password_hash, created_at, updated_at)"
-        " VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+        " active, password_hash, created_at, updated_at, start_day)"
+        " VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
     [ST_PERSON_UPDATE] =
         "UPDATE people SET name = ?2, department = ?3, manager_id = nullif(?4, 0), role = ?5,"
-        " leader = ?6, timezone = ?7, active = ?8, updated_at = ?9 WHERE id = ?1",
+        " leader = ?6, timezone = ?7, active = ?8, updated_at = ?9, start_day = ?10 WHERE id = ?1",
     [ST_PERSON_PASSWORD] = "UPDATE people SET password_hash = ?2 WHERE id = ?1",
     [ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM people p WHERE p.id = ?1",
     [ST_PERSON_BY_EMAIL] =
@@ -126,8 +157,12 @@ static const char *const sql_text[ST_COUNT] = {
         " expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?7, nullif(?6, 0))",
     [ST_CRED_LOOKUP] =
         "SELECT k.id, k.person_id, k.kind, k.name, k.created_at, k.last_used_at,"
-        " coalesce(k.expires_at, 0), " PERSON_COLS
-        " FROM credentials k JOIN people p ON p.id = k.person_id WHERE k.hash = ?1",
+        " coalesce(k.expires_at, 0), " PERSON_COLS ", coalesce(w.id, 0),"
+        " coalesce(w.last_active_at, 0),"
+        " coalesce((SELECT idle_timeout_s FROM policy WHERE id = 1), 0)"
+        " FROM credentials k JOIN people p ON p.id = k.person_id"
+        " LEFT JOIN work_sessions w ON w.person_id = p.id AND w.ended_at IS NULL"
+        " WHERE k.hash = ?1",
     [ST_CRED_TOUCH] =
         "UPDATE credentials SET last_used_at = ?2, expires_at = nullif(?3, 0) WHERE id = ?1",
     [ST_CRED_DELETE] = "DELETE FROM credentials WHERE id = ?1 AND person_id = ?2",
@@ -211,6 +246,60 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_AUDIT_LIST] =
         "SELECT id, at, coalesce(actor_id, 0), action, target, before, after FROM audit"
         " WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
+    [ST_POLICY_GET] = "SELECT " POLICY_COLS " FROM policy WHERE id = 1",
+    [ST_POLICY_PUT] =
+        "INSERT INTO policy (id, cadence, weekly_minutes, weeks_per_year, onboarding_week,"
+        " timezone, week_start, idle_timeout_s, ladder_remind, ladder_manager, ladder_report,"
+        " max_exemption_weeks, updated_at, updated_by) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+        " ?8, ?9, ?10, ?11, ?12, nullif(?13, 0)) ON CONFLICT (id) DO UPDATE SET"
+        " cadence = ?1, weekly_minutes = ?2, weeks_per_year = ?3, onboarding_week = ?4,"
+        " timezone = ?5, week_start = ?6, idle_timeout_s = ?7, ladder_remind = ?8,"
+        " ladder_manager = ?9, ladder_report = ?10, max_exemption_weeks = ?11,"
+        " updated_at = ?12, updated_by = nullif(?13, 0)",
+    [ST_EXEMPTION_INSERT] =
+        "INSERT INTO exemptions (person_id, granted_by, reason, starts_on, ends_on, created_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_EXEMPTION_GET] = "SELECT " EXEMPTION_COLS " FROM exemptions WHERE id = ?1",
+    [ST_EXEMPTION_END] = "UPDATE exemptions SET ends_on = ?2, ended_at = ?3, ended_by = ?4"
+                         " WHERE id = ?1",
+    [ST_EXEMPTION_LIST] = "SELECT " EXEMPTION_COLS " FROM exemptions WHERE person_id = ?1"
+                          " AND starts_on <= ?3 AND ends_on >= ?2 ORDER BY starts_on, id"
+                          " LIMIT ?4",
+    [ST_EXEMPTION_LIST_ALL] = "SELECT " EXEMPTION_COLS " FROM exemptions WHERE ends_on >= ?2"
+                              " AND starts_on <= ?3 AND ?1 = 0"
+                              " ORDER BY person_id, starts_on, id LIMIT ?4",
+    [ST_WORK_INSERT] =
+        "INSERT INTO work_sessions (person_id, started_at, last_active_at, ended_at, source,"
+        " note) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6)",
+    [ST_WORK_GET] = "SELECT " WORK_COLS " FROM work_sessions WHERE id = ?1",
+    [ST_WORK_CURRENT] =
+        "SELECT " WORK_COLS " FROM work_sessions WHERE person_id = ?1 AND ended_at IS NULL",
+    [ST_WORK_UPDATE] = "UPDATE work_sessions SET started_at = ?2, last_active_at = ?3,"
+                       " ended_at = nullif(?4, 0), note = ?5 WHERE id = ?1",
+    [ST_WORK_CLOSE_IDLE] = "UPDATE work_sessions SET ended_at = last_active_at"
+                           " WHERE ended_at IS NULL AND last_active_at < ?1",
+    /* ?4 is ?2 less the longest session: the index on the start finds them */
+    [ST_WORK_LIST] = "SELECT " WORK_COLS " FROM work_sessions WHERE person_id = ?1"
+                     " AND started_at < ?3 AND started_at >= ?4 AND last_active_at > ?2"
+                     " ORDER BY started_at, id LIMIT ?5",
+    [ST_WORK_LIST_ALL] = "SELECT " WORK_COLS " FROM work_sessions WHERE ?1 = 0"
+                         " AND started_at < ?3 AND started_at >= ?4 AND last_active_at > ?2"
+                         " ORDER BY started_at, id LIMIT ?5",
+    [ST_BLOCK_INSERT] = "INSERT INTO blocks (person_id, start_at, end_at, created_at,"
+                        " updated_at, sequence) VALUES (?1, ?2, ?3, ?4, ?4, 0)",
+    [ST_BLOCK_GET] = "SELECT " BLOCK_COLS " FROM blocks WHERE id = ?1",
+    [ST_BLOCK_UPDATE] = "UPDATE blocks SET start_at = ?2, end_at = ?3, updated_at = ?4,"
+                        " sequence = ?5 WHERE id = ?1",
+    [ST_BLOCK_DELETE] = "DELETE FROM blocks WHERE id = ?1",
+    [ST_BLOCK_LIST] = "SELECT " BLOCK_COLS " FROM blocks WHERE person_id = ?1"
+                      " AND start_at < ?3 AND start_at >= ?4 AND end_at > ?2"
+                      " ORDER BY start_at, id LIMIT ?5",
+    [ST_BLOCK_LIST_ALL] = "SELECT " BLOCK_COLS " FROM blocks WHERE ?1 = 0"
+                          " AND start_at < ?3 AND start_at >= ?4 AND end_at > ?2"
+                          " ORDER BY start_at, id LIMIT ?5",
+    [ST_ACTIVITY] = "SELECT count(*) FILTER (WHERE kind = 1), count(DISTINCT ticket_id)"
+                    " FROM messages WHERE author_id = ?1 AND created_at >= ?2"
+                    " AND created_at < ?3 AND kind IN (1, 2)",
 };
 
 /* ticket_list builds its WHERE from the filters present; each shape is
@@ -344,7 +433,8 @@ static int person_read(sqlite3_stmt *s, int c, struct ah_arena *a, struct ah_per
     p->active = sqlite3_column_int(s, c + 8) != 0;
     p->created_at = sqlite3_column_int64(s, c + 9);
     p->updated_at = sqlite3_column_int64(s, c + 10);
-    return c + 11;
+    p->start_day = sqlite3_column_int64(s, c + 11);
+    return c + 12;
 }
 
 static void ticket_read(sqlite3_stmt *s, struct ah_arena *a, struct ah_ticket *t)
@@ -370,18 +460,28 @@ static void ticket_read(sqlite3_stmt *s, struct ah_arena *a, struct ah_ticket *t
     t->message_count = sqlite3_column_int64(s, 18);
 }
 
-/* Runs s (bound) and collects its rows with read into a growing arena array. */
+/* Runs s (bound) and collects up to max rows with read into an arena array
+ * that grows as rows come (a cap of a million must not cost a million). */
 typedef void (*row_reader)(sqlite3_stmt *s, struct ah_arena *a, void *item);
 
 static enum ah_err collect(struct sq *q, sqlite3_stmt *s, struct ah_arena *a, size_t item_size,
                            size_t max, row_reader read, void **items, size_t *n,
                            const char *what, struct ah_error *err)
 {
-    char *arr = ah_arena_alloc(a, item_size * (max ? max : 1));
+    size_t cap = max < 16 ? (max ? max : 1) : 16;
+    char *arr = ah_arena_alloc(a, item_size * cap);
     size_t count = 0;
     int rc;
 
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && count < max) {
+        if (count == cap) {
+            char *bigger;
+
+            cap = cap * 2 < max ? cap * 2 : max;
+            bigger = ah_arena_alloc(a, item_size * cap);
+            memcpy(bigger, arr, item_size * count);
+            arr = bigger;
+        }
         read(s, a, arr + count * item_size);
         count++;
     }
@@ -590,6 +690,7 @@ static enum ah_err sq_person_insert(struct ah_store *base, struct ah_person *p,
     bind_person(s, p);
     bind_c(s, 9, pwhash);
     sqlite3_bind_int64(s, 10, p->created_at);
+    sqlite3_bind_int64(s, 11, p->start_day);
     rc = exec_done(q, s, "person", err);
     if (rc == AH_E_CONFLICT)
         return ah_error_set(err, AH_E_CONFLICT, "a person with email %s already exists",
@@ -611,6 +712,7 @@ static enum ah_err sq_person_update(struct ah_store *base, const struct ah_perso
     sqlite3_bind_int64(s, 1, p->id);
     bind_person(s, p);
     sqlite3_bind_int64(s, 9, p->updated_at);
+    sqlite3_bind_int64(s, 10, p->start_day);
     return exec_done(q, s, "person", err);
 }
 
@@ -762,8 +864,13 @@ static enum ah_err sq_cred_lookup(struct ah_store *base, const char *hash, struc
     bind_c(s, 1, hash);
     r = sqlite3_step(s);
     if (r == SQLITE_ROW) {
+        int col;
+
         cred_read(s, a, c);
-        person_read(s, 7, a, p);
+        col = person_read(s, 7, a, p);
+        c->clock_id = sqlite3_column_int64(s, col);
+        c->clock_active_at = sqlite3_column_int64(s, col + 1);
+        c->idle_timeout_s = sqlite3_column_int64(s, col + 2);
     }
     done(s);
     if (r == SQLITE_DONE)
@@ -1501,6 +1608,373 @@ static enum ah_err sq_checkpoint(struct ah_store *base, struct ah_error *err)
     return AH_OK;
 }
 
+/* ---- the program ---- */
+
+/* Binds n int64 values to ?first, ?first+1, ... */
+static void bind_i64s(sqlite3_stmt *s, int first, size_t n, const int64_t *v)
+{
+    for (size_t i = 0; i < n; i++)
+        sqlite3_bind_int64(s, first + (int)i, v[i]);
+}
+
+/* Steps s for at most one row, read into item; NOT_FOUND with missing when
+ * there is none. */
+static enum ah_err one_row(struct sq *q, sqlite3_stmt *s, struct ah_arena *a, row_reader read,
+                           void *item, const char *what, const char *missing,
+                           struct ah_error *err)
+{
+    int r = sqlite3_step(s);
+
+    if (r == SQLITE_ROW)
+        read(s, a, item);
+    done(s);
+    if (r == SQLITE_DONE)
+        return ah_error_set(err, AH_E_NOT_FOUND, "%s", missing);
+    if (r != SQLITE_ROW)
+        return db_error(q, r, what, err);
+    return AH_OK;
+}
+
+static void policy_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_policy *p = item;
+
+    p->cadence = (enum ah_cadence)sqlite3_column_int(s, 0);
+    p->weekly_minutes = sqlite3_column_int64(s, 1);
+    p->weeks_per_year = sqlite3_column_int64(s, 2);
+    p->onboarding_week = sqlite3_column_int(s, 3) != 0;
+    p->timezone = col_text0(a, s, 4);
+    p->week_start = sqlite3_column_int(s, 5);
+    p->idle_timeout_s = sqlite3_column_int64(s, 6);
+    p->ladder_remind = sqlite3_column_int64(s, 7);
+    p->ladder_manager = sqlite3_column_int64(s, 8);
+    p->ladder_report = sqlite3_column_int64(s, 9);
+    p->max_exemption_weeks = sqlite3_column_int64(s, 10);
+    p->updated_at = sqlite3_column_int64(s, 11);
+    p->updated_by = sqlite3_column_int64(s, 12);
+}
+
+static enum ah_err sq_policy_get(struct ah_store *base, struct ah_arena *a,
+                                 struct ah_policy *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_POLICY_GET, &s, err);
+
+    if (rc)
+        return rc;
+    return one_row(q, s, a, policy_reader, out, "policy", "no policy has been set", err);
+}
+
+static enum ah_err sq_policy_put(struct ah_store *base, const struct ah_policy *p,
+                                 struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_POLICY_PUT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 4, (int64_t[]){p->cadence, p->weekly_minutes, p->weeks_per_year,
+                                    p->onboarding_week});
+    bind_c(s, 5, p->timezone);
+    bind_i64s(s, 6, 8, (int64_t[]){p->week_start, p->idle_timeout_s, p->ladder_remind,
+                                    p->ladder_manager, p->ladder_report,
+                                    p->max_exemption_weeks, p->updated_at, p->updated_by});
+    return exec_done(q, s, "policy", err);
+}
+
+static void exemption_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_exemption *e = item;
+
+    e->id = sqlite3_column_int64(s, 0);
+    e->person_id = sqlite3_column_int64(s, 1);
+    e->granted_by = sqlite3_column_int64(s, 2);
+    e->reason = col_text0(a, s, 3);
+    e->starts_on = sqlite3_column_int64(s, 4);
+    e->ends_on = sqlite3_column_int64(s, 5);
+    e->created_at = sqlite3_column_int64(s, 6);
+    e->ended_at = sqlite3_column_int64(s, 7);
+    e->ended_by = sqlite3_column_int64(s, 8);
+}
+
+static enum ah_err sq_exemption_insert(struct ah_store *base, struct ah_exemption *e,
+                                       struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_EXEMPTION_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){e->person_id, e->granted_by});
+    bind_c(s, 3, e->reason);
+    bind_i64s(s, 4, 3, (int64_t[]){e->starts_on, e->ends_on, e->created_at});
+    rc = exec_done(q, s, "exemption", err);
+    if (!rc)
+        e->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_exemption_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                    struct ah_exemption *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_EXEMPTION_GET, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return one_row(q, s, a, exemption_reader, out, "exemption", "no such exemption", err);
+}
+
+static enum ah_err sq_exemption_end(struct ah_store *base, int64_t id, int64_t ends_on,
+                                    int64_t ended_at, int64_t ended_by, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_EXEMPTION_END, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 4, (int64_t[]){id, ends_on, ended_at, ended_by});
+    return exec_done(q, s, "exemption", err);
+}
+
+/* The rows a list may return at most: a report over everyone reads many. */
+#define LIST_MAX 1000000
+
+static enum ah_err sq_exemption_list(struct ah_store *base, int64_t person_id, int64_t from_day,
+                                     int64_t to_day, struct ah_arena *a,
+                                     struct ah_exemption **items, size_t *n,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, person_id ? ST_EXEMPTION_LIST : ST_EXEMPTION_LIST_ALL, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 4, (int64_t[]){person_id, from_day, to_day, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, exemption_reader, (void **)items, n,
+                   "exemptions", err);
+}
+
+static void work_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_work_session *w = item;
+
+    w->id = sqlite3_column_int64(s, 0);
+    w->person_id = sqlite3_column_int64(s, 1);
+    w->started_at = sqlite3_column_int64(s, 2);
+    w->last_active_at = sqlite3_column_int64(s, 3);
+    w->ended_at = sqlite3_column_int64(s, 4);
+    w->source = col_text0(a, s, 5);
+    w->note = col_text(a, s, 6);
+}
+
+static enum ah_err sq_work_insert(struct ah_store *base, struct ah_work_session *w,
+                                  struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_WORK_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 4, (int64_t[]){w->person_id, w->started_at, w->last_active_at,
+                                    w->ended_at});
+    bind_c(s, 5, w->source ? w->source : "clock");
+    bind_c(s, 6, w->note);
+    rc = exec_done(q, s, "work session", err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "already clocked in");
+    if (!rc)
+        w->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_work_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                               struct ah_work_session *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_WORK_GET, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return one_row(q, s, a, work_reader, out, "work session", "no such work session", err);
+}
+
+static enum ah_err sq_work_current(struct ah_store *base, int64_t person_id, struct ah_arena *a,
+                                   struct ah_work_session *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_WORK_CURRENT, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, person_id);
+    return one_row(q, s, a, work_reader, out, "work session", "not clocked in", err);
+}
+
+static enum ah_err sq_work_update(struct ah_store *base, const struct ah_work_session *w,
+                                  struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_WORK_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 4, (int64_t[]){w->id, w->started_at, w->last_active_at, w->ended_at});
+    bind_c(s, 5, w->note);
+    rc = exec_done(q, s, "work session", err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "already clocked in");
+    return rc;
+}
+
+static enum ah_err sq_work_close_idle(struct ah_store *base, int64_t before, int64_t *closed,
+                                      struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_WORK_CLOSE_IDLE, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, before);
+    rc = exec_done(q, s, "work sessions", err);
+    if (!rc)
+        *closed = sqlite3_changes64(q->db);
+    return rc;
+}
+
+static enum ah_err sq_work_list(struct ah_store *base, int64_t person_id, int64_t from,
+                                int64_t to, int limit, struct ah_arena *a,
+                                struct ah_work_session **items, size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, person_id ? ST_WORK_LIST : ST_WORK_LIST_ALL, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 5, (int64_t[]){person_id, from, to, from - AH_WORK_SESSION_MAX_MS, limit});
+    return collect(q, s, a, sizeof(**items), (size_t)limit, work_reader, (void **)items, n,
+                   "work sessions", err);
+}
+
+static void block_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_block *b = item;
+
+    (void)a;
+    b->id = sqlite3_column_int64(s, 0);
+    b->person_id = sqlite3_column_int64(s, 1);
+    b->start_at = sqlite3_column_int64(s, 2);
+    b->end_at = sqlite3_column_int64(s, 3);
+    b->created_at = sqlite3_column_int64(s, 4);
+    b->updated_at = sqlite3_column_int64(s, 5);
+    b->sequence = sqlite3_column_int64(s, 6);
+}
+
+static enum ah_err sq_block_insert(struct ah_store *base, struct ah_block *b,
+                                   struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_BLOCK_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 4, (int64_t[]){b->person_id, b->start_at, b->end_at, b->created_at});
+    rc = exec_done(q, s, "block", err);
+    if (!rc)
+        b->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_block_get(struct ah_store *base, int64_t id, struct ah_block *out,
+                                struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_BLOCK_GET, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return one_row(q, s, NULL, block_reader, out, "block", "no such block", err);
+}
+
+static enum ah_err sq_block_update(struct ah_store *base, const struct ah_block *b,
+                                   struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_BLOCK_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 5, (int64_t[]){b->id, b->start_at, b->end_at, b->updated_at, b->sequence});
+    return exec_done(q, s, "block", err);
+}
+
+static enum ah_err sq_block_delete(struct ah_store *base, int64_t id, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_BLOCK_DELETE, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return exec_done(q, s, "block", err);
+}
+
+static enum ah_err sq_block_list(struct ah_store *base, int64_t person_id, int64_t from,
+                                 int64_t to, int limit, struct ah_arena *a,
+                                 struct ah_block **items, size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, person_id ? ST_BLOCK_LIST : ST_BLOCK_LIST_ALL, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 5, (int64_t[]){person_id, from, to, from - AH_WORK_SESSION_MAX_MS, limit});
+    return collect(q, s, a, sizeof(**items), (size_t)limit, block_reader, (void **)items, n,
+                   "blocks", err);
+}
+
+static enum ah_err sq_activity(struct ah_store *base, int64_t person_id, int64_t from,
+                               int64_t to, struct ah_activity *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_ACTIVITY, &s, err);
+    int r;
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){person_id, from, to});
+    r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        out->replies = sqlite3_column_int64(s, 0);
+        out->tickets = sqlite3_column_int64(s, 1);
+    }
+    done(s);
+    if (r != SQLITE_ROW)
+        return db_error(q, r, "activity", err);
+    return AH_OK;
+}
+
 /* ---- copying tables (allhands copy): SQL built from ah_store_tables ---- */
 
 static enum ah_err sq_schema_version(struct ah_store *base, int *version, struct ah_error *err)
@@ -1740,6 +2214,24 @@ static const struct ah_store_ops sqlite_ops = {
     .queue_unclaim = sq_queue_unclaim,
     .queue_renew = sq_queue_renew,
     .queue_skip = sq_queue_skip,
+    .policy_get = sq_policy_get,
+    .policy_put = sq_policy_put,
+    .exemption_insert = sq_exemption_insert,
+    .exemption_get = sq_exemption_get,
+    .exemption_end = sq_exemption_end,
+    .exemption_list = sq_exemption_list,
+    .work_insert = sq_work_insert,
+    .work_get = sq_work_get,
+    .work_current = sq_work_current,
+    .work_update = sq_work_update,
+    .work_close_idle = sq_work_close_idle,
+    .work_list = sq_work_list,
+    .block_insert = sq_block_insert,
+    .block_get = sq_block_get,
+    .block_update = sq_block_update,
+    .block_delete = sq_block_delete,
+    .block_list = sq_block_list,
+    .activity = sq_activity,
     .audit_insert = sq_audit_insert,
     .audit_list = sq_audit_list,
     .text_index = sq_text_index,

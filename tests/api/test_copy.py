@@ -119,6 +119,7 @@ def test_sqlite_postgres_sqlite(tmp_path):
         pg_drop_database(name)
 
 
+@pytest.mark.skipif(not PG_MODE, reason="needs AH_TEST_PG")
 def test_copy_keeps_awkward_text(tmp_path):
     """COPY's text format escapes: tabs, newlines, backslashes, a literal \\N and
     non-ASCII arrive byte for byte, both ways."""

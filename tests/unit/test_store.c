@@ -19,6 +19,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "fixture.h"
+#include "store/schema_sqlite.h"
 #include "store/store.h"
 
 /* The shared fixture, and what a test did to the file that teardown undoes. */
@@ -252,6 +253,47 @@ static void test_store_migrate_refuses_newer_schema(void **state)
     assert_int_equal(user_version(f->path), newer);
     assert_ok(ah_store_begin(f->store, &err));
     ah_store_rollback(f->store);
+}
+
+/* Migration 2 on a database the foundation (version 1) wrote: nothing is
+ * lost, people start in the program on the day they were created, and the
+ * policy is the defaults (no row) until a lead sets one. */
+static void test_store_migrate_from_version_1(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct ah_store *st = NULL;
+    struct ah_person p;
+    struct ah_policy pol;
+    struct ah_arena a;
+    char path[4200];
+    sqlite3 *db;
+    int from = -1, to = -1;
+    const int64_t created = 1764000000000LL; /* 2025-11-24T16:00:00Z */
+
+    snprintf(path, sizeof(path), "%s.v1", f->path);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sqlite_migrations[0], NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "PRAGMA user_version = 1;"
+                                  "INSERT INTO people (email, name, role, created_at, updated_at)"
+                                  " VALUES ('old@example.com', 'Old Timer', 0, 1764000000000,"
+                                  " 1764000000000)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    ah_arena_init(&a);
+    assert_ok(ah_store_open(path, false, &st, &err));
+    assert_ok(ah_store_migrate(st, &from, &to, &err));
+    assert_int_equal(from, 1);
+    assert_int_equal(to, ah_store_schema_version());
+    assert_ok(ah_store_person_get(st, 1, &a, &p, &err));
+    assert_string_equal(p.email, "old@example.com");
+    assert_int_equal(p.start_day, created / 86400000);
+    assert_code(AH_E_NOT_FOUND, ah_store_policy_get(st, &a, &pol, &err));
+    ah_store_close(st);
+    ah_arena_release(&a);
+    unlink(path);
 }
 
 static void test_store_open_missing_without_create(void **state)
@@ -1157,6 +1199,7 @@ int main(void)
         T(test_store_migrate_applies_all),
         T(test_store_migrate_idempotent),
         T(test_store_migrate_refuses_newer_schema),
+        T(test_store_migrate_from_version_1),
         T(test_store_open_missing_without_create),
         T(test_store_person_duplicate_email_conflict),
         T(test_store_person_round_trip),
