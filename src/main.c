@@ -95,7 +95,7 @@ static bool config_from_env(void)
 
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_PROXY, OPT_EMAIL, OPT_NAME, OPT_ROLE,
        OPT_DEPT, OPT_LEADER, OPT_PWSTDIN, OPT_PEOPLE, OPT_TICKETS, OPT_MESSAGES, OPT_SEED,
-       OPT_TO, OPT_FROM, OPT_FORCE };
+       OPT_TO, OPT_FROM, OPT_FORCE, OPT_TEST_CLOCK };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -116,13 +116,14 @@ static const struct option long_opts[] = {
     {"to", required_argument, NULL, OPT_TO},
     {"from", required_argument, NULL, OPT_FROM},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"test-clock", no_argument, NULL, OPT_TEST_CLOCK},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
 struct opts {
     const char *email, *name, *role, *department, *to, *from;
-    bool leader, password_stdin, force, help;
+    bool leader, password_stdin, force, help, test_clock;
     int64_t people, tickets, messages, seed;
 };
 
@@ -157,6 +158,7 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
         case OPT_ROLE: o->role = optarg; break;
         case OPT_DEPT: o->department = optarg; break;
         case OPT_LEADER: o->leader = true; break;
+        case OPT_TEST_CLOCK: o->test_clock = true; break;
         case OPT_PWSTDIN: o->password_stdin = true; break;
         case OPT_PEOPLE: ok = num("people", optarg, 8, 1000000, &o->people); break;
         case OPT_TICKETS: ok = num("tickets", optarg, 0, 100000000, &o->tickets); break;
@@ -264,7 +266,7 @@ static void system_ctx(struct ah_ctx *cx, struct ah_store *st, struct ah_arena *
     cx->store = st;
     cx->arena = a;
     cx->system = true;
-    cx->now = ah_time_now_ms();
+    cx->now = ah_clock_now();
     cx->settings = &app.settings;
 }
 
@@ -315,12 +317,26 @@ static int cmd_serve(int argc, char **argv)
         return 2;
     if (o.help) {
         printf("usage: allhands serve [--db PATH] [--listen ADDR:PORT] [--threads N] [--web DIR]\n"
-               "                      [--trusted-proxy ADDR]\n"
+               "                      [--trusted-proxy ADDR] [--test-clock]\n"
                "Serves the API and web UI. --trusted-proxy names a load balancer whose\n"
-               "X-Forwarded-For gives the client's address. Environment: ALLHANDS_DB,\n"
+               "X-Forwarded-For gives the client's address. --test-clock (for tests and\n"
+               "demos; needs ALLHANDS_ALLOW_TEST_CLOCK=1) stops the server's clock and lets\n"
+               "an admin set it with PUT /api/v1/test/clock. Environment: ALLHANDS_DB,\n"
                "ALLHANDS_LISTEN, ALLHANDS_THREADS, ALLHANDS_WEB, ALLHANDS_TRUSTED_PROXY,\n"
                "ALLHANDS_LEASE_SECONDS, ALLHANDS_LOG_LEVEL.\n");
         return 0;
+    }
+    if (o.test_clock) {
+        const char *allow = getenv("ALLHANDS_ALLOW_TEST_CLOCK");
+
+        if (!allow || strcmp(allow, "1") != 0) {
+            fprintf(stderr, "allhands: serve: --test-clock moves this server's time by request;"
+                            " set ALLHANDS_ALLOW_TEST_CLOCK=1 as well if that is meant\n");
+            return 2;
+        }
+        ah_clock_test_enable(ah_time_now_ms());
+        ah_log(AH_LOG_WARN, "server.test_clock",
+               "msg=\"the clock is stopped and moves only by PUT /api/v1/test/clock\"");
     }
     if (open_db(false, &st, &err))
         return fail("database", &err);
@@ -467,7 +483,7 @@ static int cmd_copy(int argc, char **argv)
 {
     struct opts o = {0};
     struct ah_store *src = NULL, *dst = NULL;
-    struct ah_copy_check checks[16];
+    struct ah_copy_check checks[32];
     struct copy_progress prog = {ah_time_mono_us(), 0};
     struct ah_error err;
     char sbuf[512], dbuf[512];

@@ -9,6 +9,7 @@
 #include "core/limits.h"
 #include "domain/audit.h"
 #include "domain/perm.h"
+#include "domain/program.h"
 
 /* renew the session and the lease at most this often, so reads stay reads */
 #define TOUCH_EVERY_MS (60 * 1000)
@@ -132,6 +133,9 @@ enum ah_err ah_access_resolve(struct ah_ctx *cx, struct ah_str secret, enum ah_c
     if (!who->active)
         return ah_error_set(err, AH_E_UNAUTHENTICATED, "this account is deactivated");
     touch(cx, cred);
+    /* activity keeps queue time counting; like touch, never fails the request
+     * (the upkeep ends idle sessions on its own) */
+    ah_clock_touch(cx, cred, NULL);
     return AH_OK;
 }
 

@@ -197,6 +197,7 @@ static enum ah_err add_people(struct ah_ctx *cx, struct rng *r, const struct ah_
         p.timezone = zones[pick(r, N(zones))];
         p.active = true;
         p.created_at = p.updated_at = cx->now - (int64_t)pick(r, 700) * 86400000LL;
+        p.start_day = p.created_at / 86400000LL;
         rc = ah_store_person_insert(cx->store, &p, login ? hash : NULL, err);
         ids[i] = p.id;
     }

@@ -8,6 +8,7 @@
 
 #include "core/crypto.h"
 #include "core/jsonw.h"
+#include "domain/program.h"
 #include "core/limits.h"
 #include "core/time.h"
 #include "domain/audit.h"
@@ -36,6 +37,7 @@ void ah_person_input_init(struct ah_person_input *in)
     in->role = -1;
     in->leader = -1;
     in->active = -1;
+    in->start_day = INT64_MIN;
 }
 
 enum ah_err ah_people_check_email(struct ah_str s, struct ah_error *err)
@@ -155,6 +157,8 @@ static const char *person_json(struct ah_ctx *cx, const struct ah_person *p,
         ah_jsonw_str(&b, "timezone", p->timezone, NULL);
     if (DIFF(active))
         ah_jsonw_bool(&b, "active", p->active, NULL);
+    if (DIFF(start_day))
+        ah_jsonw_int(&b, "start_day", p->start_day, NULL);
     ah_jsonw_end(&b, NULL);
     out = ah_arena_strdup(cx->arena, ah_buf_cstr(&b));
     ah_buf_release(&b);
@@ -203,6 +207,11 @@ enum ah_err ah_people_create(struct ah_ctx *cx, const struct ah_person_input *in
     p.leader = in->leader == 1;
     p.active = in->active != 0;
     p.created_at = p.updated_at = cx->now;
+    p.start_day = in->start_day;
+    if (p.start_day == INT64_MIN)
+        rc = ah_today(p.timezone, cx->now, &p.start_day, err);
+    if (rc)
+        return rc;
     /* hash before taking the write lock: argon2id is slow on purpose */
     if (in->password.p)
         rc = ah_crypto_password_hash(in->password, hash, err);
@@ -244,6 +253,8 @@ static void apply(struct ah_ctx *cx, struct ah_person *p, const struct ah_person
         p->leader = in->leader == 1;
     if (in->active >= 0)
         p->active = in->active == 1;
+    if (in->start_day != INT64_MIN)
+        p->start_day = in->start_day;
     p->updated_at = cx->now;
 }
 

@@ -18,6 +18,8 @@ struct ah_person_input {
     int role;           /* enum ah_role, -1: not given */
     int leader;         /* 0/1, -1: not given */
     int active;         /* 0/1, -1: not given */
+    int64_t start_day;  /* first day in the program (days since 1970-01-01);
+                           INT64_MIN: not given (a new person starts today) */
 };
 
 /* Fills in as "nothing given". */

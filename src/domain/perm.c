@@ -16,6 +16,8 @@ static bool role_has(enum ah_role r, enum ah_perm p)
     case AH_PERM_TICKET_TIER:
     case AH_PERM_SEE_TIER2:
         return r == AH_ROLE_PRO || r == AH_ROLE_LEAD;
+    case AH_PERM_PROGRAM:
+        return r == AH_ROLE_LEAD;
     }
     return false;
 }
@@ -37,6 +39,8 @@ static const char *perm_name(enum ah_perm p)
         return "change a ticket's tier (pros and leads)";
     case AH_PERM_SEE_TIER2:
         return "work tier-2 tickets (pros and leads)";
+    case AH_PERM_PROGRAM:
+        return "run the program: policy, exemptions and time corrections (leads)";
     }
     return "do that";
 }

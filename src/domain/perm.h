@@ -16,6 +16,8 @@ enum ah_perm {
     AH_PERM_TICKET_REASSIGN, /* assign a ticket to someone else */
     AH_PERM_TICKET_TIER,     /* classify tickets as tier 1 or 2 */
     AH_PERM_SEE_TIER2,       /* see and work tier-2 tickets */
+    AH_PERM_PROGRAM,         /* own the program: policy, exemptions, time corrections,
+                                anyone's ledger (leads) */
 };
 
 /* AH_OK if cx's actor holds p; AH_E_UNAUTHENTICATED without an actor,

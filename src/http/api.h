@@ -28,6 +28,26 @@ void ah_api_queue_next(struct ah_req *r);
 void ah_api_queue_release(struct ah_req *r);
 void ah_api_queue_skip(struct ah_req *r);
 void ah_api_audit_list(struct ah_req *r);
+void ah_api_policy_get(struct ah_req *r);
+void ah_api_policy_update(struct ah_req *r);
+void ah_api_exemptions_list(struct ah_req *r);
+void ah_api_exemptions_create(struct ah_req *r);
+void ah_api_exemptions_end(struct ah_req *r);
+void ah_api_clock_get(struct ah_req *r);
+void ah_api_clock_in(struct ah_req *r);
+void ah_api_clock_out(struct ah_req *r);
+void ah_api_clock_heartbeat(struct ah_req *r);
+void ah_api_ledger(struct ah_req *r);
+void ah_api_work_list(struct ah_req *r);
+void ah_api_work_add(struct ah_req *r);
+void ah_api_work_correct(struct ah_req *r);
+void ah_api_blocks_list(struct ah_req *r);
+void ah_api_blocks_create(struct ah_req *r);
+void ah_api_blocks_update(struct ah_req *r);
+void ah_api_blocks_delete(struct ah_req *r);
+void ah_api_calendar_rotate(struct ah_req *r);
+void ah_api_calendar_feed(struct ah_req *r);
+void ah_api_test_clock(struct ah_req *r);
 void ah_api_ops_health(struct ah_req *r);
 void ah_api_ops_metrics(struct ah_req *r);
 
@@ -46,6 +66,16 @@ extern const struct ah_json_field ah_api_session_create_fields[];
 extern const size_t ah_api_session_create_nfields;
 extern const struct ah_json_field ah_api_queue_skip_fields[];
 extern const size_t ah_api_queue_skip_nfields;
+extern const struct ah_json_field ah_api_policy_fields[];
+extern const size_t ah_api_policy_nfields;
+extern const struct ah_json_field ah_api_exemption_fields[];
+extern const size_t ah_api_exemption_nfields;
+extern const struct ah_json_field ah_api_work_fields[];
+extern const size_t ah_api_work_nfields;
+extern const struct ah_json_field ah_api_block_fields[];
+extern const size_t ah_api_block_nfields;
+extern const struct ah_json_field ah_api_test_clock_fields[];
+extern const size_t ah_api_test_clock_nfields;
 
 /* Decodes r's body against fields into out; on failure replies and returns false. */
 bool ah_api_body(struct ah_req *r, const struct ah_json_field *fields, size_t n,

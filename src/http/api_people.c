@@ -1,8 +1,10 @@
 /* api_people.c - /api/v1/people: the roster. */
 #include "domain/people.h"
+#include "domain/program.h"
 #include "http/api.h"
 
-enum { F_EMAIL, F_NAME, F_DEPT, F_MANAGER, F_ROLE, F_LEADER, F_TZ, F_PASSWORD, F_ACTIVE, F_N };
+enum { F_EMAIL, F_NAME, F_DEPT, F_MANAGER, F_ROLE, F_LEADER, F_TZ, F_PASSWORD, F_ACTIVE, F_START,
+       F_N };
 
 const struct ah_json_field ah_api_people_create_fields[] = {
     [F_EMAIL] = {"email", AH_JSON_STRING, true, AH_MAX_EMAIL},
@@ -14,11 +16,12 @@ const struct ah_json_field ah_api_people_create_fields[] = {
     [F_TZ] = {"timezone", AH_JSON_STRING, false, 64},
     [F_PASSWORD] = {"password", AH_JSON_STRING, false, AH_MAX_PASSWORD},
     [F_ACTIVE] = {"active", AH_JSON_BOOL, false, 0},
+    [F_START] = {"start_date", AH_JSON_STRING, false, 10},
 };
 const size_t ah_api_people_create_nfields = F_N;
 
 /* the same fields, none required, no email or password: what PATCH takes */
-enum { U_NAME, U_DEPT, U_MANAGER, U_ROLE, U_LEADER, U_TZ, U_ACTIVE, U_N };
+enum { U_NAME, U_DEPT, U_MANAGER, U_ROLE, U_LEADER, U_TZ, U_ACTIVE, U_START, U_N };
 
 static const struct ah_json_field update_fields[] = {
     [U_NAME] = {"name", AH_JSON_STRING, false, AH_MAX_NAME},
@@ -28,6 +31,7 @@ static const struct ah_json_field update_fields[] = {
     [U_LEADER] = {"leader", AH_JSON_BOOL, false, 0},
     [U_TZ] = {"timezone", AH_JSON_STRING, false, 64},
     [U_ACTIVE] = {"active", AH_JSON_BOOL, false, 0},
+    [U_START] = {"start_date", AH_JSON_STRING, false, 10},
 };
 
 /* Moves decoded values into in; false (and a reply) on a bad role. */
@@ -35,8 +39,12 @@ static bool to_input(struct ah_req *r, const struct ah_json_value *name,
                      const struct ah_json_value *dept, const struct ah_json_value *manager,
                      const struct ah_json_value *role, const struct ah_json_value *leader,
                      const struct ah_json_value *tz, const struct ah_json_value *active,
-                     struct ah_person_input *in)
+                     const struct ah_json_value *start, struct ah_person_input *in)
 {
+    if (start->present && !ah_day_parse(start->s, &in->start_day)) {
+        ah_http_reply_fail(r, AH_E_INVALID, "start_date must be a date like 2026-11-30");
+        return false;
+    }
     if (name->present)
         in->name = name->s;
     if (dept->present)
@@ -77,7 +85,7 @@ void ah_api_people_create(struct ah_req *r)
     if (v[F_PASSWORD].present)
         in.password = v[F_PASSWORD].s;
     if (!to_input(r, &v[F_NAME], &v[F_DEPT], &v[F_MANAGER], &v[F_ROLE], &v[F_LEADER], &v[F_TZ],
-                  &v[F_ACTIVE], &in))
+                  &v[F_ACTIVE], &v[F_START], &in))
         return;
     if (ah_people_create(&r->cx, &in, &p, &err)) {
         ah_api_fail(r, &err);
@@ -98,7 +106,7 @@ void ah_api_people_update(struct ah_req *r)
         return;
     ah_person_input_init(&in);
     if (!to_input(r, &v[U_NAME], &v[U_DEPT], &v[U_MANAGER], &v[U_ROLE], &v[U_LEADER], &v[U_TZ],
-                  &v[U_ACTIVE], &in))
+                  &v[U_ACTIVE], &v[U_START], &in))
         return;
     if (ah_people_update(&r->cx, r->id, &in, &p, &err)) {
         ah_api_fail(r, &err);

@@ -4,10 +4,13 @@
 
 #include <jansson.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/limits.h"
 #include "core/time.h"
+#include "core/tz.h"
+#include "domain/program.h"
 #include "domain/people.h"
 #include "domain/ticket.h"
 
@@ -220,6 +223,18 @@ void ah_json_put_time(struct ah_buf *b, int64_t ms)
     PUT(b, "\"");
 }
 
+static void put_int(struct ah_buf *b, int64_t v);
+
+void ah_json_put_day(struct ah_buf *b, int64_t day)
+{
+    char t[16];
+    int y, m, d;
+
+    ah_civil_from_days(day, &y, &m, &d);
+    snprintf(t, sizeof(t), "\"%04d-%02d-%02d\"", y, m, d);
+    ah_buf_append(b, t, strlen(t), NULL);
+}
+
 static void put_int(struct ah_buf *b, int64_t v)
 {
     char d[24];
@@ -274,6 +289,8 @@ void ah_json_put_person(struct ah_buf *b, const struct ah_person *p)
     ah_json_put_str(b, p->timezone);
     KEY(b, "active");
     put_bool(b, p->active);
+    KEY(b, "start_date");
+    ah_json_put_day(b, p->start_day);
     KEY(b, "created_at");
     ah_json_put_time(b, p->created_at);
     KEY(b, "updated_at");
@@ -445,4 +462,159 @@ void ah_json_item_credential(struct ah_buf *b, const void *c)
 void ah_json_item_audit(struct ah_buf *b, const void *e)
 {
     ah_json_put_audit(b, e);
+}
+
+/* ---- the program ---- */
+
+void ah_json_put_policy(struct ah_buf *b, const struct ah_policy *p)
+{
+    PUT(b, "{\"cadence\":");
+    ah_json_put_str(b, ah_cadence_name(p->cadence));
+    KEY(b, "weekly_minutes");
+    put_int(b, p->weekly_minutes);
+    KEY(b, "weeks_per_year");
+    put_int(b, p->weeks_per_year);
+    KEY(b, "onboarding_week");
+    put_bool(b, p->onboarding_week);
+    KEY(b, "timezone");
+    ah_json_put_str(b, p->timezone);
+    KEY(b, "week_start");
+    put_int(b, p->week_start);
+    KEY(b, "idle_timeout_seconds");
+    put_int(b, p->idle_timeout_s);
+    KEY(b, "ladder_remind_weeks");
+    put_int(b, p->ladder_remind);
+    KEY(b, "ladder_manager_weeks");
+    put_int(b, p->ladder_manager);
+    KEY(b, "ladder_report_weeks");
+    put_int(b, p->ladder_report);
+    KEY(b, "max_exemption_weeks");
+    put_int(b, p->max_exemption_weeks);
+    KEY(b, "updated_at");
+    ah_json_put_time(b, p->updated_at);
+    KEY(b, "updated_by");
+    put_id(b, p->updated_by);
+    PUT(b, "}");
+}
+
+void ah_json_put_exemption(struct ah_buf *b, const struct ah_exemption *e)
+{
+    PUT(b, "{\"id\":");
+    put_int(b, e->id);
+    KEY(b, "person_id");
+    put_int(b, e->person_id);
+    KEY(b, "granted_by");
+    put_id(b, e->granted_by);
+    KEY(b, "reason");
+    ah_json_put_str(b, e->reason);
+    KEY(b, "starts_on");
+    ah_json_put_day(b, e->starts_on);
+    KEY(b, "ends_on");
+    ah_json_put_day(b, e->ends_on);
+    KEY(b, "created_at");
+    ah_json_put_time(b, e->created_at);
+    KEY(b, "ended_at");
+    ah_json_put_time(b, e->ended_at);
+    KEY(b, "ended_by");
+    put_id(b, e->ended_by);
+    PUT(b, "}");
+}
+
+void ah_json_item_exemption(struct ah_buf *b, const void *e)
+{
+    ah_json_put_exemption(b, e);
+}
+
+void ah_json_put_work_session(struct ah_buf *b, const struct ah_work_session *w)
+{
+    PUT(b, "{\"id\":");
+    put_int(b, w->id);
+    KEY(b, "person_id");
+    put_int(b, w->person_id);
+    KEY(b, "started_at");
+    ah_json_put_time(b, w->started_at);
+    KEY(b, "last_active_at");
+    ah_json_put_time(b, w->last_active_at);
+    KEY(b, "ended_at");
+    ah_json_put_time(b, w->ended_at);
+    KEY(b, "worked_seconds");
+    put_int(b, (w->last_active_at - w->started_at) / 1000);
+    KEY(b, "source");
+    ah_json_put_str(b, w->source);
+    KEY(b, "reason");
+    ah_json_put_str(b, w->note);
+    PUT(b, "}");
+}
+
+void ah_json_item_work_session(struct ah_buf *b, const void *w)
+{
+    ah_json_put_work_session(b, w);
+}
+
+/* start and end also as the wall clock of tz ("2026-11-26T09:00"), which is
+ * how their owner planned them */
+void ah_json_put_block(struct ah_buf *b, const struct ah_block *k, const char *tz)
+{
+    struct ah_error err;
+    const struct ah_tz *z = ah_tz_get(tz && *tz ? tz : "UTC", &err);
+
+    PUT(b, "{\"id\":");
+    put_int(b, k->id);
+    KEY(b, "person_id");
+    put_int(b, k->person_id);
+    KEY(b, "start");
+    ah_json_put_time(b, k->start_at);
+    KEY(b, "end");
+    ah_json_put_time(b, k->end_at);
+    for (int i = 0; z && i < 2; i++) {
+        struct ah_civil c;
+        char t[40];
+
+        ah_tz_to_local(z, i ? k->end_at : k->start_at, &c);
+        snprintf(t, sizeof(t), "\"%04d-%02d-%02dT%02d:%02d\"", c.year, c.month, c.day, c.hour,
+                 c.minute);
+        if (i)
+            KEY(b, "local_end");
+        else
+            KEY(b, "local_start");
+        ah_buf_append(b, t, strlen(t), NULL);
+    }
+    KEY(b, "minutes");
+    put_int(b, (k->end_at - k->start_at) / 60000);
+    KEY(b, "updated_at");
+    ah_json_put_time(b, k->updated_at);
+    PUT(b, "}");
+}
+
+void ah_json_put_ledger_week(struct ah_buf *b, const struct ah_ledger_week *w)
+{
+    PUT(b, "{\"week\":");
+    ah_json_put_str(b, w->week.label);
+    KEY(b, "first_day");
+    ah_json_put_day(b, w->week.first_day);
+    KEY(b, "start");
+    ah_json_put_time(b, w->week.start_ms);
+    KEY(b, "end");
+    ah_json_put_time(b, w->week.end_ms);
+    KEY(b, "hours_in_week");
+    put_int(b, (w->week.end_ms - w->week.start_ms) / 3600000);
+    KEY(b, "required_minutes");
+    put_int(b, w->required_min);
+    KEY(b, "planned_minutes");
+    put_int(b, w->planned_ms / 60000);
+    KEY(b, "worked_minutes");
+    put_int(b, w->worked_ms / 60000);
+    KEY(b, "worked_seconds");
+    put_int(b, w->worked_ms / 1000);
+    KEY(b, "enrolled_days");
+    put_int(b, w->enrolled_days);
+    KEY(b, "exempt_days");
+    put_int(b, w->exempt_days);
+    KEY(b, "tickets");
+    put_int(b, w->tickets);
+    KEY(b, "replies");
+    put_int(b, w->replies);
+    KEY(b, "met");
+    put_bool(b, w->met);
+    PUT(b, "}");
 }

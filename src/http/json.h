@@ -64,7 +64,19 @@ void ah_json_put_messages(struct ah_buf *b, const struct ah_message *m, size_t n
 void ah_json_put_credential(struct ah_buf *b, const struct ah_credential *c, const char *secret);
 void ah_json_put_audit(struct ah_buf *b, const struct ah_audit_entry *e);
 
+/* A day count as "YYYY-MM-DD". */
+void ah_json_put_day(struct ah_buf *b, int64_t day);
+void ah_json_put_policy(struct ah_buf *b, const struct ah_policy *p);
+void ah_json_put_exemption(struct ah_buf *b, const struct ah_exemption *e);
+void ah_json_put_work_session(struct ah_buf *b, const struct ah_work_session *w);
+/* A block, with its times also on the wall clock of zone tz. */
+void ah_json_put_block(struct ah_buf *b, const struct ah_block *k, const char *tz);
+struct ah_ledger_week;
+void ah_json_put_ledger_week(struct ah_buf *b, const struct ah_ledger_week *w);
+
 /* The same, as list items (const void *), for ah_http_reply_page. */
+void ah_json_item_exemption(struct ah_buf *b, const void *e);
+void ah_json_item_work_session(struct ah_buf *b, const void *w);
 void ah_json_item_person(struct ah_buf *b, const void *p);
 void ah_json_item_ticket(struct ah_buf *b, const void *t); /* without its thread */
 void ah_json_item_credential(struct ah_buf *b, const void *c);

@@ -48,6 +48,14 @@ static void set_out(struct ah_req *r, int status, char *text, size_t len, const 
     r->out_type = type;
 }
 
+void ah_http_reply_text(struct ah_req *r, int status, struct ah_buf *b, const char *type)
+{
+    size_t len;
+    char *text = ah_buf_take(b, &len);
+
+    set_out(r, status, text, len, type);
+}
+
 struct ah_buf *ah_http_body(struct ah_req *r)
 {
     return &r->body_out;

@@ -11,6 +11,9 @@ struct ah_buf *ah_http_body(struct ah_req *r);
 /* Sends what was written into ah_http_body as JSON with status; a body that
  * hit its cap (AH_MAX_RESPONSE) becomes a 500 instead. */
 void ah_http_reply_body(struct ah_req *r, int status);
+/* Sends the text in b (taken: b is left empty) as type, which must outlive
+ * the request (a literal): CSV, iCalendar, metrics. */
+void ah_http_reply_text(struct ah_req *r, int status, struct ah_buf *b, const char *type);
 /* Sends status with no body (204). */
 void ah_http_reply_empty(struct ah_req *r, int status);
 /* Sends {"error":{"code":..,"message":..}} with the status of err->code.

@@ -21,6 +21,7 @@
 #include "core/mem.h"
 #include "core/time.h"
 #include "domain/access.h"
+#include "domain/program.h"
 #include "domain/queue.h"
 #include "domain/ticket.h"
 #include "http/api.h"
@@ -59,6 +60,26 @@ static const struct ah_route routes[] = {
     {"POST", "/api/v1/queue/release", ah_api_queue_release, 0},
     {"POST", "/api/v1/queue/skip", ah_api_queue_skip, 0},
     {"GET", "/api/v1/audit", ah_api_audit_list, 0},
+    {"GET", "/api/v1/policy", ah_api_policy_get, 0},
+    {"PATCH", "/api/v1/policy", ah_api_policy_update, 0},
+    {"GET", "/api/v1/exemptions", ah_api_exemptions_list, 0},
+    {"POST", "/api/v1/exemptions", ah_api_exemptions_create, 0},
+    {"POST", "/api/v1/exemptions/{id}/end", ah_api_exemptions_end, 0},
+    {"GET", "/api/v1/clock", ah_api_clock_get, 0},
+    {"POST", "/api/v1/clock/in", ah_api_clock_in, 0},
+    {"POST", "/api/v1/clock/out", ah_api_clock_out, 0},
+    {"POST", "/api/v1/clock/heartbeat", ah_api_clock_heartbeat, 0},
+    {"GET", "/api/v1/people/{id}/ledger", ah_api_ledger, 0},
+    {"GET", "/api/v1/people/{id}/sessions", ah_api_work_list, 0},
+    {"POST", "/api/v1/people/{id}/sessions", ah_api_work_add, 0},
+    {"PATCH", "/api/v1/sessions/{id}", ah_api_work_correct, 0},
+    {"GET", "/api/v1/blocks", ah_api_blocks_list, 0},
+    {"POST", "/api/v1/blocks", ah_api_blocks_create, 0},
+    {"PATCH", "/api/v1/blocks/{id}", ah_api_blocks_update, 0},
+    {"DELETE", "/api/v1/blocks/{id}", ah_api_blocks_delete, 0},
+    {"POST", "/api/v1/calendar", ah_api_calendar_rotate, 0},
+    {"GET", "/api/v1/calendar.ics", ah_api_calendar_feed, AH_ROUTE_PUBLIC},
+    {"PUT", "/api/v1/test/clock", ah_api_test_clock, 0},
     {"GET", "/healthz", ah_api_ops_health, AH_ROUTE_PUBLIC | AH_ROUTE_NO_STORE},
     {"GET", "/metrics", ah_api_ops_metrics, AH_ROUTE_PUBLIC | AH_ROUTE_NO_STORE},
 };
@@ -252,7 +273,7 @@ static void dispatch(struct ah_server *s, struct MHD_Connection *c, struct conn 
             rc = AH_OK;
     }
     r->cx.arena = &r->arena;
-    r->cx.now = ah_time_now_ms();
+    r->cx.now = ah_clock_now();
     r->cx.settings = &s->cfg.settings;
     if (!rc && !(r->route->flags & AH_ROUTE_PUBLIC))
         rc = authenticate(r, &err);
@@ -488,7 +509,7 @@ static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_
 {
     struct ah_arena arena;
     struct ah_ctx cx = {.store = st, .arena = &arena, .system = true,
-                        .now = ah_time_now_ms(), .settings = &s->cfg.settings};
+                        .now = ah_clock_now(), .settings = &s->cfg.settings};
     struct ah_error err;
     int64_t n = 0;
 
@@ -501,6 +522,9 @@ static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_
         ah_metrics_count(&s->metrics, AH_COUNT_LEASES_EXPIRED, (uint64_t)n);
         ah_log(AH_LOG_INFO, "queue.expired", "returned=%" PRId64, n);
     }
+    /* idempotent: two servers doing it at once end the same sessions alike */
+    if (ah_clock_close_idle(&cx, &n, &err) == AH_OK && n)
+        ah_log(AH_LOG_INFO, "clock.idle", "ended=%" PRId64, n);
     if (cx.now - *last_purge > 600000) {
         ah_access_purge(&cx, NULL);
         *last_purge = cx.now;

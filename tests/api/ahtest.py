@@ -141,7 +141,7 @@ class Server:
     all = []  # every server of this test session, for failure reports
 
     def __init__(self, workdir, name="allhands", lease_seconds=None, env=None, threads=4,
-                 db=None):
+                 db=None, args=()):
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         if db is not None:
@@ -151,6 +151,7 @@ class Server:
         self.pg_name = None  # the PostgreSQL database, once made
         self.name = name
         self.threads = threads
+        self.args = [str(a) for a in args]  # more flags for serve
         extra = dict(env or {})
         if lease_seconds is not None:
             extra["ALLHANDS_LEASE_SECONDS"] = lease_seconds
@@ -237,7 +238,7 @@ class Server:
             with open(log, "wb") as err:
                 self.proc = subprocess.Popen(
                     [str(BIN), "serve", "--db", str(self.db), "--listen",
-                     "127.0.0.1:%d" % self.port, "--threads", str(self.threads)],
+                     "127.0.0.1:%d" % self.port, "--threads", str(self.threads)] + self.args,
                     stdin=subprocess.DEVNULL, stdout=err, stderr=subprocess.STDOUT,
                     env=self.env)
             self.stopped_at = None

@@ -505,12 +505,13 @@ static void test_json_person_keys(void **state)
                           .leader = true,
                           .timezone = "Europe/Berlin",
                           .active = true,
+                          .start_day = 20415, /* 2025-11-23 */
                           .created_at = T0,
                           .updated_at = T0};
     json_t *o = enc_person(&p);
     static const char *const keys[] = {"id",         "email",      "name",      "department",
                                        "manager_id", "role",       "leader",    "timezone",
-                                       "active",     "created_at", "updated_at"};
+                                       "active",     "start_date", "created_at", "updated_at"};
 
     (void)state;
     assert_non_null(o);
@@ -522,6 +523,7 @@ static void test_json_person_keys(void **state)
     assert_true(json_is_null(json_object_get(o, "manager_id")));
     assert_true(json_is_true(json_object_get(o, "leader")));
     assert_true(json_is_true(json_object_get(o, "active")));
+    assert_string_equal(json_string_value(json_object_get(o, "start_date")), "2025-11-23");
     json_decref(o);
     p.manager_id = 9;
     p.active = false;

@@ -1,0 +1,570 @@
+/* api_program.c - the program: /api/v1/policy, /exemptions, /clock, /blocks,
+ * /calendar, a person's /ledger and /sessions, and the test clock. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/time.h"
+#include "core/tz.h"
+#include "domain/program.h"
+#include "http/api.h"
+#include "http/server.h"
+
+/* ---- shared ---- */
+
+/* ?name= as a "YYYY-Www" week; absent: *year 0 (the current week). */
+static bool query_week(struct ah_req *r, const char *name, int *year, int *week)
+{
+    struct ah_str v = ah_router_query(r->query, r->nquery, name);
+
+    *year = *week = 0;
+    if (!v.p)
+        return true;
+    if (ah_iso_week_parse(v.p, v.len, year, week))
+        return true;
+    ah_http_reply_fail(r, AH_E_BAD_REQUEST, "week must be an ISO week like 2026-W48");
+    return false;
+}
+
+/* ?name= as "YYYY-MM-DD"; absent: dflt. */
+static bool query_day(struct ah_req *r, const char *name, int64_t dflt, int64_t *day)
+{
+    struct ah_str v = ah_router_query(r->query, r->nquery, name);
+    char msg[96];
+
+    *day = dflt;
+    if (!v.p || ah_day_parse(v, day))
+        return true;
+    snprintf(msg, sizeof(msg), "%s must be a date like 2026-11-30", name);
+    ah_http_reply_fail(r, AH_E_BAD_REQUEST, msg);
+    return false;
+}
+
+static void reply_list(struct ah_req *r, const void *items, size_t n, size_t size,
+                       ah_http_item_writer put)
+{
+    ah_http_reply_page(r, items, n, size, put, NULL);
+}
+
+/* ---- policy ---- */
+
+enum { P_CADENCE, P_WEEKLY, P_WPY, P_ONBOARD, P_TZ, P_WSTART, P_IDLE, P_REMIND, P_MANAGER,
+       P_REPORT, P_MAXEX, P_N };
+
+const struct ah_json_field ah_api_policy_fields[] = {
+    [P_CADENCE] = {"cadence", AH_JSON_STRING, false, 16},
+    [P_WEEKLY] = {"weekly_minutes", AH_JSON_INT, false, 0},
+    [P_WPY] = {"weeks_per_year", AH_JSON_INT, false, 0},
+    [P_ONBOARD] = {"onboarding_week", AH_JSON_BOOL, false, 0},
+    [P_TZ] = {"timezone", AH_JSON_STRING, false, 64},
+    [P_WSTART] = {"week_start", AH_JSON_INT, false, 0},
+    [P_IDLE] = {"idle_timeout_seconds", AH_JSON_INT, false, 0},
+    [P_REMIND] = {"ladder_remind_weeks", AH_JSON_INT, false, 0},
+    [P_MANAGER] = {"ladder_manager_weeks", AH_JSON_INT, false, 0},
+    [P_REPORT] = {"ladder_report_weeks", AH_JSON_INT, false, 0},
+    [P_MAXEX] = {"max_exemption_weeks", AH_JSON_INT, false, 0},
+};
+const size_t ah_api_policy_nfields = P_N;
+
+void ah_api_policy_get(struct ah_req *r)
+{
+    struct ah_policy p;
+    struct ah_error err;
+
+    if (ah_policy_get(&r->cx, &p, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_json_put_policy(ah_http_body(r), &p);
+    ah_http_reply_body(r, 200);
+}
+
+/* A number the domain range-checks; one that is negative or huge here is
+ * out of every range, so it is clamped to stay "given" and fail there. */
+static int64_t given(const struct ah_json_value *v)
+{
+    if (!v->present)
+        return -1;
+    return v->i < 0 ? INT32_MAX : v->i;
+}
+
+void ah_api_policy_update(struct ah_req *r)
+{
+    struct ah_json_value v[P_N];
+    struct ah_policy_input in;
+    struct ah_policy p;
+    struct ah_error err;
+
+    if (!ah_api_body(r, ah_api_policy_fields, P_N, v))
+        return;
+    ah_policy_input_init(&in);
+    if (v[P_CADENCE].present) {
+        enum ah_cadence c;
+
+        if (!ah_cadence_parse(v[P_CADENCE].s, &c)) {
+            ah_http_reply_fail(r, AH_E_INVALID, "cadence must be weekly or weeks_per_year");
+            return;
+        }
+        in.cadence = (int)c;
+    }
+    in.weekly_minutes = given(&v[P_WEEKLY]);
+    in.weeks_per_year = given(&v[P_WPY]);
+    if (v[P_ONBOARD].present)
+        in.onboarding_week = v[P_ONBOARD].b;
+    if (v[P_TZ].present)
+        in.timezone = v[P_TZ].s;
+    in.week_start = v[P_WSTART].present ? (int)(given(&v[P_WSTART]) > 6 ? 7 : v[P_WSTART].i) : -1;
+    in.idle_timeout_s = given(&v[P_IDLE]);
+    in.ladder_remind = given(&v[P_REMIND]);
+    in.ladder_manager = given(&v[P_MANAGER]);
+    in.ladder_report = given(&v[P_REPORT]);
+    in.max_exemption_weeks = given(&v[P_MAXEX]);
+    if (ah_policy_update(&r->cx, &in, &p, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_json_put_policy(ah_http_body(r), &p);
+    ah_http_reply_body(r, 200);
+}
+
+/* ---- exemptions ---- */
+
+enum { E_PERSON, E_REASON, E_STARTS, E_ENDS, E_N };
+
+const struct ah_json_field ah_api_exemption_fields[] = {
+    [E_PERSON] = {"person_id", AH_JSON_INT, true, 0},
+    [E_REASON] = {"reason", AH_JSON_STRING, true, AH_MAX_REASON},
+    [E_STARTS] = {"starts_on", AH_JSON_STRING, false, 10},
+    [E_ENDS] = {"ends_on", AH_JSON_STRING, false, 10},
+};
+const size_t ah_api_exemption_nfields = E_N;
+
+void ah_api_exemptions_create(struct ah_req *r)
+{
+    struct ah_json_value v[E_N];
+    struct ah_exemption e;
+    struct ah_error err;
+    int64_t starts = INT64_MIN, ends = INT64_MIN;
+
+    if (!ah_api_body(r, ah_api_exemption_fields, E_N, v))
+        return;
+    if ((v[E_STARTS].present && !ah_day_parse(v[E_STARTS].s, &starts)) ||
+        (v[E_ENDS].present && !ah_day_parse(v[E_ENDS].s, &ends))) {
+        ah_http_reply_fail(r, AH_E_INVALID, "starts_on and ends_on are dates like 2026-11-30");
+        return;
+    }
+    if (ah_exemption_grant(&r->cx, v[E_PERSON].i, v[E_REASON].s, starts, ends, &e, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_json_put_exemption(ah_http_body(r), &e);
+    ah_http_reply_body(r, 201);
+}
+
+void ah_api_exemptions_end(struct ah_req *r)
+{
+    struct ah_exemption e;
+    struct ah_error err;
+
+    if (ah_exemption_end(&r->cx, r->id, &e, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_json_put_exemption(ah_http_body(r), &e);
+    ah_http_reply_body(r, 200);
+}
+
+/* ?person_id=, and ?from= / ?to= days (default: today's and later ones) */
+void ah_api_exemptions_list(struct ah_req *r)
+{
+    struct ah_exemption *items;
+    size_t n = 0;
+    int64_t person, from, to, today = ah_clock_now() / 86400000;
+    struct ah_error err;
+
+    if (!ah_api_query_int(r, "person_id", 1, INT64_MAX, 0, &person) ||
+        !query_day(r, "from", today - 1, &from) || !query_day(r, "to", INT64_MAX / 2, &to))
+        return;
+    if (ah_exemption_list(&r->cx, person, from, to, &items, &n, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    reply_list(r, items, n, sizeof(*items), ah_json_item_exemption);
+}
+
+/* ---- the clock ---- */
+
+static void reply_clock(struct ah_req *r, int status)
+{
+    struct ah_work_session w;
+    struct ah_buf *b = ah_http_body(r);
+    bool open = false;
+    struct ah_error err;
+
+    if (ah_clock_state(&r->cx, &w, &open, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_buf_appends(b, open ? "{\"clocked_in\":true,\"session\":" : "{\"clocked_in\":false,"
+                                                                    "\"session\":", NULL);
+    if (w.id)
+        ah_json_put_work_session(b, &w);
+    else
+        ah_buf_appends(b, "null", NULL);
+    ah_buf_appends(b, "}", NULL);
+    ah_http_reply_body(r, status);
+}
+
+void ah_api_clock_get(struct ah_req *r)
+{
+    reply_clock(r, 200);
+}
+
+void ah_api_clock_in(struct ah_req *r)
+{
+    struct ah_work_session w;
+    struct ah_error err;
+
+    if (ah_clock_in(&r->cx, &w, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    reply_clock(r, 200);
+}
+
+void ah_api_clock_out(struct ah_req *r)
+{
+    struct ah_work_session w;
+    struct ah_error err;
+
+    if (ah_clock_out(&r->cx, &w, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    reply_clock(r, 200);
+}
+
+/* The request itself was the activity (see ah_access_resolve): answer the state. */
+void ah_api_clock_heartbeat(struct ah_req *r)
+{
+    reply_clock(r, 200);
+}
+
+/* ---- the ledger and sessions ---- */
+
+static void put_csv_row(struct ah_buf *b, const struct ah_ledger_week *w)
+{
+    char day[16];
+    int y, m, d;
+
+    ah_civil_from_days(w->week.first_day, &y, &m, &d);
+    snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
+    ah_buf_appendf(b, NULL, "%s,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
+                   ",%" PRId64 ",%s\r\n",
+                   w->week.label, day, w->required_min, w->planned_ms / 60000,
+                   w->worked_ms / 60000, w->tickets, w->replies, w->exempt_days,
+                   w->met ? "met" : "behind");
+}
+
+/* ?week=YYYY-Www (default: the current one) &weeks=N back from it when no
+ * week is given, forward from it otherwise; &format=csv */
+void ah_api_ledger(struct ah_req *r)
+{
+    struct ah_ledger_week *rows;
+    struct ah_str format = ah_router_query(r->query, r->nquery, "format");
+    int64_t count;
+    int year, week;
+    struct ah_error err;
+
+    if (!query_week(r, "week", &year, &week) ||
+        !ah_api_query_int(r, "weeks", 1, AH_LEDGER_MAX_WEEKS, 1, &count))
+        return;
+    if (format.p && !ah_str_eq_c(format, "csv") && !ah_str_eq_c(format, "json")) {
+        ah_http_reply_fail(r, AH_E_BAD_REQUEST, "format must be json or csv");
+        return;
+    }
+    rows = ah_arena_alloc(&r->arena, (size_t)count * sizeof(*rows));
+    if (ah_ledger(&r->cx, r->id, year, week, (int)count, rows, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    if (format.p && ah_str_eq_c(format, "csv")) {
+        struct ah_buf b;
+
+        ah_buf_init(&b, AH_MAX_RESPONSE);
+        ah_buf_appends(&b, "week,first_day,required_minutes,planned_minutes,worked_minutes,"
+                           "tickets,replies,exempt_days,status\r\n", NULL);
+        for (int64_t i = 0; i < count; i++)
+            put_csv_row(&b, &rows[i]);
+        ah_http_reply_header(r, "Content-Disposition", "attachment; filename=\"ledger.csv\"");
+        ah_http_reply_text(r, 200, &b, "text/csv; charset=utf-8");
+        ah_buf_release(&b);
+        return;
+    }
+    ah_buf_appends(ah_http_body(r), "{\"person_id\":", NULL);
+    ah_buf_appendf(ah_http_body(r), NULL, "%" PRId64 ",\"weeks\":[", r->id);
+    for (int64_t i = 0; i < count; i++) {
+        if (i)
+            ah_buf_appends(ah_http_body(r), ",", NULL);
+        ah_json_put_ledger_week(ah_http_body(r), &rows[i]);
+    }
+    ah_buf_appends(ah_http_body(r), "]}", NULL);
+    ah_http_reply_body(r, 200);
+}
+
+void ah_api_work_list(struct ah_req *r)
+{
+    struct ah_work_session *items;
+    struct ah_week w;
+    size_t n = 0;
+    int year, week;
+    struct ah_error err;
+
+    if (!query_week(r, "week", &year, &week))
+        return;
+    if (ah_person_week(&r->cx, r->id, year, week, &w, &err) ||
+        ah_work_list(&r->cx, r->id, w.start_ms, w.end_ms, &items, &n, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    reply_list(r, items, n, sizeof(*items), ah_json_item_work_session);
+}
+
+enum { W_START, W_END, W_REASON, W_N };
+
+const struct ah_json_field ah_api_work_fields[] = {
+    [W_START] = {"start", AH_JSON_STRING, true, 40},
+    [W_END] = {"end", AH_JSON_STRING, true, 40},
+    [W_REASON] = {"reason", AH_JSON_STRING, true, AH_MAX_REASON},
+};
+const size_t ah_api_work_nfields = W_N;
+
+/* start and end of a body: local times read in the actor's zone */
+static bool body_span(struct ah_req *r, const struct ah_json_value *start,
+                      const struct ah_json_value *end, int64_t *s, int64_t *e)
+{
+    struct ah_error err;
+    const char *tz = r->actor.timezone;
+
+    if (ah_time_parse_in(tz, "start", start->s, s, &err) ||
+        ah_time_parse_in(tz, "end", end->s, e, &err)) {
+        ah_api_fail(r, &err);
+        return false;
+    }
+    return true;
+}
+
+void ah_api_work_add(struct ah_req *r)
+{
+    struct ah_json_value v[W_N];
+    struct ah_work_session w;
+    int64_t s, e;
+    struct ah_error err;
+
+    if (!ah_api_body(r, ah_api_work_fields, W_N, v) ||
+        !body_span(r, &v[W_START], &v[W_END], &s, &e))
+        return;
+    if (ah_work_add(&r->cx, r->id, s, e, v[W_REASON].s, &w, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_json_put_work_session(ah_http_body(r), &w);
+    ah_http_reply_body(r, 201);
+}
+
+void ah_api_work_correct(struct ah_req *r)
+{
+    struct ah_json_value v[W_N];
+    struct ah_work_session w;
+    int64_t s, e;
+    struct ah_error err;
+
+    if (!ah_api_body(r, ah_api_work_fields, W_N, v) ||
+        !body_span(r, &v[W_START], &v[W_END], &s, &e))
+        return;
+    if (ah_work_correct(&r->cx, r->id, s, e, v[W_REASON].s, &w, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_json_put_work_session(ah_http_body(r), &w);
+    ah_http_reply_body(r, 200);
+}
+
+/* ---- blocks ---- */
+
+enum { B_START, B_END, B_N };
+
+const struct ah_json_field ah_api_block_fields[] = {
+    [B_START] = {"start", AH_JSON_STRING, true, 40},
+    [B_END] = {"end", AH_JSON_STRING, true, 40},
+};
+const size_t ah_api_block_nfields = B_N;
+
+static void reply_block(struct ah_req *r, const struct ah_block *b, int status)
+{
+    ah_json_put_block(ah_http_body(r), b, r->actor.timezone);
+    ah_http_reply_body(r, status);
+}
+
+void ah_api_blocks_create(struct ah_req *r)
+{
+    struct ah_json_value v[B_N];
+    struct ah_block b;
+    int64_t s, e;
+    struct ah_error err;
+
+    if (!ah_api_body(r, ah_api_block_fields, B_N, v) ||
+        !body_span(r, &v[B_START], &v[B_END], &s, &e))
+        return;
+    if (ah_block_add(&r->cx, s, e, &b, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    reply_block(r, &b, 201);
+}
+
+void ah_api_blocks_update(struct ah_req *r)
+{
+    struct ah_json_value v[B_N];
+    struct ah_block b;
+    int64_t s, e;
+    struct ah_error err;
+
+    if (!ah_api_body(r, ah_api_block_fields, B_N, v) ||
+        !body_span(r, &v[B_START], &v[B_END], &s, &e))
+        return;
+    if (ah_block_move(&r->cx, r->id, s, e, &b, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    reply_block(r, &b, 200);
+}
+
+void ah_api_blocks_delete(struct ah_req *r)
+{
+    struct ah_error err;
+
+    if (ah_block_remove(&r->cx, r->id, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_http_reply_empty(r, 204);
+}
+
+/* ?person_id= (default: one's own) &week=YYYY-Www (default: the current one) */
+void ah_api_blocks_list(struct ah_req *r)
+{
+    struct ah_block *items;
+    struct ah_week w;
+    struct ah_buf *b = ah_http_body(r);
+    size_t n = 0;
+    int64_t person;
+    int year, week;
+    struct ah_error err;
+
+    if (!ah_api_query_int(r, "person_id", 1, INT64_MAX, r->actor.id, &person) ||
+        !query_week(r, "week", &year, &week))
+        return;
+    if (ah_person_week(&r->cx, person, year, week, &w, &err) ||
+        ah_block_list(&r->cx, person, w.start_ms, w.end_ms, &items, &n, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_buf_appends(b, "{\"week\":", NULL);
+    ah_json_put_str(b, w.label);
+    ah_buf_appends(b, ",\"start\":", NULL);
+    ah_json_put_time(b, w.start_ms);
+    ah_buf_appends(b, ",\"end\":", NULL);
+    ah_json_put_time(b, w.end_ms);
+    ah_buf_appends(b, ",\"items\":[", NULL);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ah_buf_appends(b, ",", NULL);
+        ah_json_put_block(b, &items[i], r->actor.timezone);
+    }
+    ah_buf_appends(b, "]}", NULL);
+    ah_http_reply_body(r, 200);
+}
+
+/* ---- the calendar feed ---- */
+
+void ah_api_calendar_rotate(struct ah_req *r)
+{
+    char secret[AH_SECRET_MAX];
+    struct ah_buf *b = ah_http_body(r);
+    struct ah_error err;
+
+    if (ah_calendar_rotate(&r->cx, secret, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_buf_appends(b, "{\"path\":", NULL);
+    ah_buf_appendf(b, NULL, "\"/api/v1/calendar.ics?token=%s\"", secret);
+    ah_buf_appends(b, ",\"token\":", NULL);
+    ah_json_put_str(b, secret);
+    ah_buf_appends(b, "}", NULL);
+    ah_crypto_wipe(secret, sizeof(secret));
+    ah_http_reply_body(r, 201);
+}
+
+void ah_api_calendar_feed(struct ah_req *r)
+{
+    struct ah_buf b;
+    struct ah_error err;
+
+    ah_buf_init(&b, AH_MAX_RESPONSE);
+    if (ah_calendar_feed(&r->cx, ah_router_query(r->query, r->nquery, "token"), &b, &err)) {
+        ah_buf_release(&b);
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_http_reply_text(r, 200, &b, "text/calendar; charset=utf-8");
+    ah_buf_release(&b);
+}
+
+/* ---- the test clock ---- */
+
+enum { C_NOW, C_ADVANCE, C_N };
+
+const struct ah_json_field ah_api_test_clock_fields[] = {
+    [C_NOW] = {"now", AH_JSON_STRING, false, 40},
+    [C_ADVANCE] = {"advance_seconds", AH_JSON_INT, false, 0},
+};
+const size_t ah_api_test_clock_nfields = C_N;
+
+/* Only under `serve --test-clock`: elsewhere the route answers as if it did
+ * not exist. Admins set the time or move it on. */
+void ah_api_test_clock(struct ah_req *r)
+{
+    struct ah_json_value v[C_N];
+    int64_t t = ah_clock_now();
+    struct ah_error err;
+
+    if (!ah_clock_is_test()) {
+        ah_http_reply_fail(r, AH_E_NOT_FOUND, "no such resource");
+        return;
+    }
+    if (r->actor.role != AH_ROLE_ADMIN) {
+        ah_http_reply_fail(r, AH_E_FORBIDDEN, "only admins move the test clock");
+        return;
+    }
+    if (!ah_api_body(r, ah_api_test_clock_fields, C_N, v))
+        return;
+    if (v[C_NOW].present && ah_time_parse_in("UTC", "now", v[C_NOW].s, &t, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    if (v[C_ADVANCE].present) {
+        if (v[C_ADVANCE].i < 0 || v[C_ADVANCE].i > 366LL * 86400) {
+            ah_http_reply_fail(r, AH_E_INVALID,
+                               "advance_seconds must be from 0 to a year: time only moves on");
+            return;
+        }
+        t += v[C_ADVANCE].i * 1000;
+    }
+    ah_clock_set(t);
+    ah_buf_appends(ah_http_body(r), "{\"now\":", NULL);
+    ah_json_put_time(ah_http_body(r), t);
+    ah_buf_appends(ah_http_body(r), "}", NULL);
+    ah_http_reply_body(r, 200);
+}
