@@ -96,7 +96,7 @@ enum ah_err ah_work_correct(struct ah_ctx *cx, int64_t id, int64_t start, int64_
                             struct ah_str reason, struct ah_work_session *out,
                             struct ah_error *err);
 /* person_id's sessions overlapping [from, to): their own, or any for those
- * who may read the program (leads, admins, their manager). */
+ * who may read the program (leads, their manager). */
 enum ah_err ah_work_list(struct ah_ctx *cx, int64_t person_id, int64_t from, int64_t to,
                          struct ah_work_session **items, size_t *n, struct ah_error *err);
 
@@ -174,7 +174,7 @@ struct ah_ledger_week {
 };
 
 /* person_id's ledger for count weeks from the one labelled year-Www (iso_year
- * 0: the count weeks up to their current one), oldest first. Their own, or for leads, admins and their manager. */
+ * 0: the count weeks up to their current one), oldest first. Their own, or for leads and their manager. */
 enum ah_err ah_ledger(struct ah_ctx *cx, int64_t person_id, int iso_year, int iso_week,
                       int count, struct ah_ledger_week *rows, struct ah_error *err);
 /* The same for a person and policy already read (reports). */
