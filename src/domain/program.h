@@ -174,7 +174,8 @@ struct ah_ledger_week {
 };
 
 /* person_id's ledger for count weeks from the one labelled year-Www (iso_year
- * 0: the count weeks up to their current one), oldest first. Their own, or for leads and their manager. */
+ * 0: the count weeks up to their current one), oldest first. Their own, or
+ * for leads and their manager. */
 enum ah_err ah_ledger(struct ah_ctx *cx, int64_t person_id, int iso_year, int iso_week,
                       int count, struct ah_ledger_week *rows, struct ah_error *err);
 /* The same for a person and policy already read (reports). */
