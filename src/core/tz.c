@@ -7,15 +7,14 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/mem.h"
+#include "core/str.h"
 
 #define TZ_DIR "/usr/share/zoneinfo/"
 /* tzcode's own limits (TZ_MAX_TIMES, TZ_MAX_TYPES; chars doubled): zic writes
@@ -79,11 +78,6 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - (a % b < 0);
 }
 
-static bool is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 int64_t ah_days_from_civil(int y, int m, int d)
 {
     int64_t carry = floor_div((int64_t)m - 1, 12);
@@ -139,29 +133,17 @@ int ah_iso_weeks_in_year(int year)
     return w;
 }
 
-static bool digits(const char *p, int n, int *out)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return false;
-        v = v * 10 + (p[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
 bool ah_iso_week_parse(const char *s, size_t len, int *year, int *week)
 {
-    int y, w;
+    int64_t y, w;
 
-    if (len != 8 || !digits(s, 4, &y) || s[4] != '-' || s[5] != 'W' || !digits(s + 6, 2, &w))
+    if (len != 8 || s[4] != '-' || s[5] != 'W' ||
+        ah_parse_i64((struct ah_str){s, 4}, 1, 9999, &y, NULL) ||
+        ah_parse_i64((struct ah_str){s + 6, 2}, 1, 53, &w, NULL) ||
+        w > ah_iso_weeks_in_year((int)y))
         return false;
-    if (y < 1 || w < 1 || w > ah_iso_weeks_in_year(y))
-        return false;
-    *year = y;
-    *week = w;
+    *year = (int)y;
+    *week = (int)w;
     return true;
 }
 
@@ -274,8 +256,8 @@ static int64_t rule_day(const struct rule_date *rd, int y)
 {
     int64_t first, day, len;
 
-    if (rd->kind == 'J')
-        return ah_days_from_civil(y, 1, rd->n) + (rd->n >= 60 && is_leap(y));
+    if (rd->kind == 'J') /* J60 is 1 March, leap year or not */
+        return rd->n < 60 ? ah_days_from_civil(y, 1, rd->n) : ah_days_from_civil(y, 3, rd->n - 59);
     if (rd->kind == 'n')
         return ah_days_from_civil(y, 1, 1) + rd->n;
     first = ah_days_from_civil(y, rd->m, 1);
@@ -396,17 +378,18 @@ static size_t block_len(const struct hdr *h, size_t tsize)
 static const char *read_footer(const unsigned char *p, size_t n, struct ah_tz *z)
 {
     char s[MAX_FOOTER + 1];
-    const unsigned char *nl;
+    const unsigned char *nl = NULL;
+    size_t len;
 
-    if (n < 2 || p[0] != '\n')
-        return "missing footer";
-    nl = memchr(p + 1, '\n', n - 1 < MAX_FOOTER + 1 ? n - 1 : MAX_FOOTER + 1);
+    if (n >= 2 && p[0] == '\n')
+        nl = memchr(p + 1, '\n', n - 1 < MAX_FOOTER + 1 ? n - 1 : MAX_FOOTER + 1);
     if (!nl)
-        return "footer too long or unterminated";
-    memcpy(s, p + 1, (size_t)(nl - p - 1));
-    s[nl - p - 1] = '\0';
-    z->has_rule = s[0] != '\0';
-    if (strlen(s) != (size_t)(nl - p - 1) || (z->has_rule && !parse_rule(s, &z->rule)))
+        return "missing, unterminated or long footer";
+    len = (size_t)(nl - p - 1);
+    memcpy(s, p + 1, len);
+    s[len] = '\0';
+    z->has_rule = len > 0;
+    if (strlen(s) != len || (z->has_rule && !parse_rule(s, &z->rule)))
         return "bad TZ string in footer";
     return NULL;
 }
@@ -474,72 +457,40 @@ static const char *parse_tzif(const unsigned char *p, size_t n, struct ah_tz **o
     return why;
 }
 
-static enum ah_err read_file(const char *path, const char *name, unsigned char **out, size_t *len,
-                             struct ah_error *err)
-{
-    struct stat st;
-    unsigned char *buf = NULL;
-    size_t n = 0;
-    enum ah_err rc = AH_OK;
-    /* O_NONBLOCK: a FIFO under the name must not hang the caller */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-
-    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
-        return ah_error_set(err, AH_E_INVALID, "time zone \"%s\" is unknown", name);
-    if (fd < 0)
-        return ah_error_set(err, AH_E_UNAVAILABLE, "time zone \"%s\": open failed (errno %d)", name,
-                            errno);
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        rc = ah_error_set(err, AH_E_INVALID, "time zone \"%s\" is unknown", name);
-        goto cleanup;
-    }
-    buf = ah_xmalloc(AH_TZ_MAX_FILE + 1); /* one more byte shows a file too large */
-    while (n <= AH_TZ_MAX_FILE) {
-        ssize_t got = read(fd, buf + n, AH_TZ_MAX_FILE + 1 - n);
-
-        if (got == 0)
-            break;
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            rc = ah_error_set(err, AH_E_UNAVAILABLE, "time zone \"%s\": read failed (errno %d)",
-                              name, errno);
-            goto cleanup;
-        }
-        n += (size_t)got;
-    }
-    if (n > AH_TZ_MAX_FILE)
-        rc = ah_error_set(err, AH_E_TOO_LARGE, "time zone \"%s\": file over %d bytes", name,
-                          AH_TZ_MAX_FILE);
-cleanup:
-    close(fd);
-    if (rc) {
-        free(buf);
-    } else {
-        *out = buf;
-        *len = n;
-    }
-    return rc;
-}
-
 enum ah_err ah_tz_load_file(const char *path, const char *name, struct ah_tz **out,
                             struct ah_error *err)
 {
-    unsigned char *buf = NULL;
-    size_t n = 0;
+    struct stat st;
+    unsigned char *buf;
     struct ah_tz *z = NULL;
+    enum ah_err rc = AH_OK;
     const char *why;
-    enum ah_err rc = read_file(path, name, &buf, &n, err);
+    size_t n;
+    FILE *f;
 
-    if (rc)
-        return rc;
-    why = parse_tzif(buf, n, &z);
+    /* a directory or a FIFO (which would block fopen) under the name is no zone */
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return ah_error_set(err, AH_E_INVALID, "time zone \"%s\" is unknown", name);
+    f = fopen(path, "rbe");
+    if (!f)
+        return ah_error_set(err, AH_E_UNAVAILABLE, "time zone \"%s\": open failed (errno %d)", name,
+                            errno);
+    buf = ah_xmalloc(AH_TZ_MAX_FILE + 1); /* one more byte shows a file too large */
+    n = fread(buf, 1, AH_TZ_MAX_FILE + 1, f);
+    if (ferror(f))
+        rc = ah_error_set(err, AH_E_UNAVAILABLE, "time zone \"%s\": read failed", name);
+    else if (n > AH_TZ_MAX_FILE)
+        rc = ah_error_set(err, AH_E_TOO_LARGE, "time zone \"%s\": file over %d bytes", name,
+                          AH_TZ_MAX_FILE);
+    else if ((why = parse_tzif(buf, n, &z)))
+        rc = ah_error_set(err, AH_E_INVALID, "time zone \"%s\": %s", name, why);
+    fclose(f);
     free(buf);
-    if (why)
-        return ah_error_set(err, AH_E_INVALID, "time zone \"%s\": %s", name, why);
-    snprintf(z->name, sizeof(z->name), "%s", name);
-    *out = z;
-    return AH_OK;
+    if (!rc) {
+        snprintf(z->name, sizeof(z->name), "%s", name);
+        *out = z;
+    }
+    return rc;
 }
 
 void ah_tz_free(struct ah_tz *z)
@@ -563,7 +514,7 @@ bool ah_tz_valid_name(const char *name, size_t len)
 
         if (c == '/' && (i == 0 || i + 1 == len || name[i - 1] == '/'))
             return false;
-        if (!is_alpha(c) && !is_digit(c) && !strchr("_+-/", c))
+        if (!is_alpha(c) && !is_digit(c) && (c == '\0' || !strchr("_+-/", c)))
             return false;
     }
     return true;

@@ -38,8 +38,9 @@ bool ah_tz_valid_name(const char *name, size_t len);
  * and cached for the life of the process (until ah_tz_cache_clear). "UTC" and
  * "Etc/UTC" need no file. Safe from any number of threads; the same name
  * always gives the same pointer. Returns NULL and sets err: AH_E_INVALID for a
- * badly shaped or unknown name or a malformed file, AH_E_TOO_LARGE for a file
- * over AH_TZ_MAX_FILE, AH_E_UNAVAILABLE when the file cannot be read. */
+ * badly shaped or unknown name, a malformed file or one with leap seconds
+ * (right/...), AH_E_TOO_LARGE for a file over AH_TZ_MAX_FILE, AH_E_UNAVAILABLE
+ * when the file cannot be read. */
 const struct ah_tz *ah_tz_get(const char *name, struct ah_error *err);
 /* Frees every cached zone: pointers from ah_tz_get die here. For tests and a
  * clean shutdown; no other thread may be using a zone. */
@@ -64,12 +65,13 @@ void ah_tz_to_local(const struct ah_tz *z, int64_t utc_ms, struct ah_civil *out)
  * turned back) gives the earlier instant. A time skipped (clocks turned
  * forward) is read with the offset in effect before the change, so it comes
  * out later by the size of the gap: 02:30 on a spring-forward day in Berlin is
- * 03:30 CEST, which is what glibc's mktime with tm_isdst = -1 gives. */
+ * 03:30 CEST, as glibc's mktime with tm_isdst = -1 has it (for ordinary
+ * daylight saving; across Apia's skipped day mktime goes back instead). */
 int64_t ah_tz_local_to_utc(const struct ah_tz *z, int y, int mon, int d, int h, int mi, int s);
 
-/* The first instant (UTC ms) of the local day in z holding utc_ms: local
- * midnight, or when midnight was skipped by a change of offset, the instant
- * of that change. */
+/* The first instant (UTC ms) of the local day in z holding utc_ms (within
+ * years 1..9999, as for the weeks below): local midnight, or when midnight
+ * was skipped by a change of offset, the instant of that change. */
 int64_t ah_tz_day_start(const struct ah_tz *z, int64_t utc_ms);
 /* The first instant of the local week in z holding utc_ms, weeks beginning on
  * week_start_dow (0 = Sunday .. 6 = Saturday); ah_tz_week_end gives the first
@@ -88,7 +90,8 @@ int ah_weekday_from_days(int64_t days);
 
 /* ISO 8601 weeks: Monday to Sunday, week 1 holds the year's first Thursday,
  * so an ISO year has 52 or 53 weeks. */
-/* Parses exactly "YYYY-Www" (year 0001..9999, week 01 to the year's last). */
+/* Parses exactly "YYYY-Www" (year 0001..9999, week 01 to the year's last);
+ * writes *year and *week only when it returns true. */
 bool ah_iso_week_parse(const char *s, size_t len, int *year, int *week);
 /* Writes "YYYY-Www" and a NUL. */
 void ah_iso_week_format(int year, int week, char out[16]);
