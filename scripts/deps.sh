@@ -4,7 +4,7 @@
 # no time. usage: scripts/deps.sh [run|test|bench]   (BACKEND=pg ... bench: also postgresql, haproxy)
 set -euo pipefail
 want=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev
-      libsqlite3-dev libsodium-dev libpq-dev libical-dev)
+      libsqlite3-dev libsodium-dev libpq-dev libical-dev libcurl4-openssl-dev tzdata)
 case "${1:-run}" in
 test)  want+=(postgresql haproxy libcmocka-dev python3 python3-pytest python3-yaml chromium fonts-liberation
               fonts-dejavu-core clang

@@ -14,12 +14,16 @@
 #include <unistd.h>
 
 #include "core/crypto.h"
+#include "core/httpc.h"
 #include "core/log.h"
+#include "core/tz.h"
 #include "core/time.h"
 #include "domain/access.h"
 #include "domain/demo.h"
 #include "domain/ops.h"
 #include "domain/people.h"
+#include "domain/program.h"
+#include "domain/report.h"
 #include "http/server.h"
 #include "store/copy.h"
 
@@ -95,7 +99,7 @@ static bool config_from_env(void)
 
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_PROXY, OPT_EMAIL, OPT_NAME, OPT_ROLE,
        OPT_DEPT, OPT_LEADER, OPT_PWSTDIN, OPT_PEOPLE, OPT_TICKETS, OPT_MESSAGES, OPT_SEED,
-       OPT_TO, OPT_FROM, OPT_FORCE, OPT_TEST_CLOCK };
+       OPT_TO, OPT_FROM, OPT_FORCE, OPT_TEST_CLOCK, OPT_WEEK };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -117,12 +121,13 @@ static const struct option long_opts[] = {
     {"from", required_argument, NULL, OPT_FROM},
     {"force", no_argument, NULL, OPT_FORCE},
     {"test-clock", no_argument, NULL, OPT_TEST_CLOCK},
+    {"week", required_argument, NULL, OPT_WEEK},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
 struct opts {
-    const char *email, *name, *role, *department, *to, *from;
+    const char *email, *name, *role, *department, *to, *from, *week;
     bool leader, password_stdin, force, help, test_clock;
     int64_t people, tickets, messages, seed;
 };
@@ -159,6 +164,7 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
         case OPT_DEPT: o->department = optarg; break;
         case OPT_LEADER: o->leader = true; break;
         case OPT_TEST_CLOCK: o->test_clock = true; break;
+        case OPT_WEEK: o->week = optarg; break;
         case OPT_PWSTDIN: o->password_stdin = true; break;
         case OPT_PEOPLE: ok = num("people", optarg, 8, 1000000, &o->people); break;
         case OPT_TICKETS: ok = num("tickets", optarg, 0, 100000000, &o->tickets); break;
@@ -883,7 +889,83 @@ static void usage(FILE *f)
                "  copy      copy a whole company into a new database (SQLite, PostgreSQL)\n"
                "  demo      fill a new database with a demo company\n"
                "  user      add, list and change people; make API tokens\n"
-               "  routes    print the HTTP routes\n");
+               "  routes    print the HTTP routes\n"
+               "  report    run the week's consequence ladder and print compliance\n");
+}
+
+/* allhands report week [--week YYYY-Www]: the ladder for a closed week, on
+ * demand (it runs once per week whoever starts it), then its compliance. */
+static int cmd_report(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct ah_store *st;
+    struct ah_arena a;
+    struct ah_ctx cx;
+    struct ah_report rep;
+    struct ah_policy pol;
+    struct ah_week w;
+    struct ah_error err;
+    int64_t notified = 0;
+    int year = 0, week = 0, rc = 0;
+    bool ran = false;
+
+    if (argc < 2 || strcmp(argv[1], "week") != 0) {
+        fprintf(argc > 1 && strcmp(argv[1], "--help") == 0 ? stdout : stderr,
+                "usage: allhands report week [--db PATH] [--week YYYY-Www]\n"
+                "Runs the consequence ladder for a week that has ended (default: the last\n"
+                "one) unless it ran already, then prints who met, is behind or is exempt.\n"
+                "The server runs it by itself at each week boundary.\n");
+        return argc > 1 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
+    }
+    if (!parse_opts(argc - 1, argv + 1, &o))
+        return 2;
+    if (o.help) {
+        printf("usage: allhands report week [--db PATH] [--week YYYY-Www]\n");
+        return 0;
+    }
+    if (o.week && !ah_iso_week_parse(o.week, strlen(o.week), &year, &week)) {
+        fprintf(stderr, "allhands: report: --week must be an ISO week like 2026-W48\n");
+        return 2;
+    }
+    if (open_db(false, &st, &err))
+        return fail("database", &err);
+    system_ctx(&cx, st, &a);
+    rc = ah_policy_read(&cx, &pol, &err);
+    if (!rc && year)
+        rc = ah_week_get(&pol, NULL, year, week, &w, &err);
+    if (!rc && year && w.end_ms > cx.now)
+        rc = ah_error_set(&err, AH_E_INVALID, "week %s has not ended yet", w.label);
+    if (!rc)
+        rc = ah_ladder_run(&cx, year ? w.first_day : 0, &ran, &notified, &err);
+    if (!rc) {
+        ah_arena_release(&a);
+        system_ctx(&cx, st, &a);
+        rc = ah_report_compliance(&cx, year, week, &rep, &err);
+    }
+    if (rc) {
+        rc = fail("report", &err);
+    } else {
+        printf("week %s: %" PRId64 " of %" PRId64 " required met (%.0f%%), %" PRId64
+               " behind, %" PRId64 " exempt\n",
+               rep.week.label, rep.met, rep.required,
+               rep.required ? 100.0 * (double)rep.met / (double)rep.required : 100.0,
+               rep.behind, rep.exempt);
+        if (ran)
+            printf("ladder: ran now, %" PRId64 " notification(s)\n", notified);
+        else
+            printf("ladder: had run for this week already\n");
+        for (size_t i = 0; i < rep.npeople; i++)
+            if (rep.people[i].status == AH_WEEK_BEHIND)
+                printf("  behind  %-30s %4" PRId64 "/%4" PRId64 " min  %" PRId64
+                       " week(s)%s%s\n",
+                       rep.people[i].person.name, rep.people[i].ledger.worked_ms / 60000,
+                       rep.people[i].ledger.required_min, rep.people[i].weeks_behind,
+                       rep.people[i].ladder ? "  " : "",
+                       rep.people[i].ladder ? rep.people[i].ladder : "");
+    }
+    ah_arena_release(&a);
+    ah_store_close(st);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -893,7 +975,7 @@ int main(int argc, char **argv)
 
     if (!config_from_env())
         return 2;
-    if (ah_crypto_init(&err))
+    if (ah_crypto_init(&err) || ah_httpc_init(&err))
         return fail("start", &err);
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve(argc - 1, argv + 1);
@@ -913,6 +995,8 @@ int main(int argc, char **argv)
         return cmd_user(argc - 1, argv + 1);
     if (strcmp(cmd, "routes") == 0)
         return cmd_routes();
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return 0;

@@ -41,6 +41,18 @@ void ah_crypto_token_hash(struct ah_str token, char out[AH_HASH_HEX])
     hex(h, sizeof(h), out);
 }
 
+void ah_crypto_hmac_sha256(struct ah_str key, const void *msg, size_t n, char out[AH_HASH_HEX])
+{
+    crypto_auth_hmacsha256_state st;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)key.p, key.len);
+    crypto_auth_hmacsha256_update(&st, msg, n);
+    crypto_auth_hmacsha256_final(&st, mac);
+    hex(mac, sizeof(mac), out);
+    sodium_memzero(&st, sizeof(st));
+}
+
 static bool fast_hash(void)
 {
     const char *v = getenv("AH_PWHASH_FAST");

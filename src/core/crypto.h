@@ -31,6 +31,8 @@ bool ah_crypto_password_verify(const char *hash, struct ah_str password);
  * from the session token this way, so every server computes the same one).
  * purpose must be a string literal of at least 16 bytes. */
 void ah_crypto_derive(const char *purpose, struct ah_str secret, char out[AH_HASH_HEX]);
+/* Hex HMAC-SHA256 of msg under key (webhook signatures, RFC 2104). */
+void ah_crypto_hmac_sha256(struct ah_str key, const void *msg, size_t n, char out[AH_HASH_HEX]);
 /* Constant-time comparison of equal-length strings. */
 bool ah_crypto_equal(struct ah_str a, struct ah_str b);
 /* Overwrites n bytes so the compiler cannot elide it. */

@@ -60,7 +60,7 @@ bool ah_cadence_parse(struct ah_str s, enum ah_cadence *out)
 }
 
 /* The policy in the store, or the defaults; no permission check. */
-static enum ah_err policy_read(struct ah_ctx *cx, struct ah_policy *out, struct ah_error *err)
+enum ah_err ah_policy_read(struct ah_ctx *cx, struct ah_policy *out, struct ah_error *err)
 {
     enum ah_err rc = ah_store_policy_get(cx->store, cx->arena, out, err);
 
@@ -75,7 +75,7 @@ enum ah_err ah_policy_get(struct ah_ctx *cx, struct ah_policy *out, struct ah_er
 {
     enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
 
-    return rc ? rc : policy_read(cx, out, err);
+    return rc ? rc : ah_policy_read(cx, out, err);
 }
 
 void ah_policy_input_init(struct ah_policy_input *in)
@@ -100,7 +100,9 @@ static enum ah_err check_zone(struct ah_str tz, struct ah_error *err)
 {
     char name[AH_TZ_NAME_MAX + 1];
 
-    if (!ah_tz_valid_name(tz.p, tz.len))
+    /* ah_time_zone_known turns away the database's files that are no zone
+     * (localtime, posixrules, Factory...) */
+    if (!ah_tz_valid_name(tz.p, tz.len) || !ah_time_zone_known(tz))
         return ah_error_set(err, AH_E_INVALID, "timezone must be an IANA name like Europe/Berlin");
     memcpy(name, tz.p, tz.len);
     name[tz.len] = '\0';
@@ -199,7 +201,7 @@ enum ah_err ah_policy_update(struct ah_ctx *cx, const struct ah_policy_input *in
         rc = ah_store_begin(cx->store, err);
     if (rc)
         return rc;
-    rc = policy_read(cx, &before, err);
+    rc = ah_policy_read(cx, &before, err);
     after = before;
     if (!rc)
         rc = policy_apply(cx, in, &after, err);
@@ -352,8 +354,8 @@ static int monday_offset(int week_start)
     return (1 - week_start + 7) % 7;
 }
 
-static enum ah_err week_fill(const struct ah_policy *pol, const char *tz, int64_t first_day,
-                             struct ah_week *out, struct ah_error *err)
+enum ah_err ah_week_fill(const struct ah_policy *pol, const char *tz, int64_t first_day,
+                         struct ah_week *out, struct ah_error *err)
 {
     const struct ah_tz *z = zone(tz ? tz : pol->timezone, err);
 
@@ -373,7 +375,7 @@ enum ah_err ah_week_get(const struct ah_policy *pol, const char *tz, int iso_yea
 {
     int64_t monday = ah_iso_week_monday(iso_year, iso_week);
 
-    return week_fill(pol, tz, monday - monday_offset(pol->week_start), out, err);
+    return ah_week_fill(pol, tz, monday - monday_offset(pol->week_start), out, err);
 }
 
 enum ah_err ah_week_at(const struct ah_policy *pol, const char *tz, int64_t at,
@@ -384,7 +386,7 @@ enum ah_err ah_week_at(const struct ah_policy *pol, const char *tz, int64_t at,
 
     if (rc)
         return rc;
-    return week_fill(pol, tz, day - (ah_weekday_from_days(day) - pol->week_start + 7) % 7, out,
+    return ah_week_fill(pol, tz, day - (ah_weekday_from_days(day) - pol->week_start + 7) % 7, out,
                      err);
 }
 
@@ -453,7 +455,7 @@ enum ah_err ah_exemption_grant(struct ah_ctx *cx, int64_t person_id, struct ah_s
         return rc;
     rc = ah_store_person_get(cx->store, person_id, cx->arena, &p, err);
     if (!rc)
-        rc = policy_read(cx, &pol, err);
+        rc = ah_policy_read(cx, &pol, err);
     if (!rc)
         rc = ah_today(p.timezone, cx->now, &today, err);
     if (!rc && starts_on == INT64_MIN)
@@ -658,7 +660,7 @@ enum ah_err ah_clock_close_idle(struct ah_ctx *cx, int64_t *closed, struct ah_er
 
     if (rc)
         return rc;
-    rc = policy_read(cx, &pol, err);
+    rc = ah_policy_read(cx, &pol, err);
     if (!rc)
         rc = ah_store_work_close_idle(cx->store, cx->now - idle_ms(pol.idle_timeout_s), closed,
                                       err);
@@ -919,39 +921,22 @@ enum ah_err ah_block_list(struct ah_ctx *cx, int64_t person_id, int64_t from, in
 
 /* ---- the ledger ---- */
 
-static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
+int64_t ah_overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
 {
     int64_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
 
     return hi > lo ? hi - lo : 0;
 }
 
-enum ah_err ah_ledger_compute(struct ah_ctx *cx, const struct ah_person *p,
-                              const struct ah_policy *pol, const struct ah_week *w,
-                              struct ah_ledger_week *out, struct ah_error *err)
+void ah_ledger_fill(const struct ah_person *p, const struct ah_policy *pol,
+                    const struct ah_week *w, const struct ah_exemption *ex, size_t nex,
+                    const struct ah_work_session *ws, size_t nws, const struct ah_block *bl,
+                    size_t nbl, struct ah_ledger_week *out)
 {
-    struct ah_exemption *ex;
-    struct ah_work_session *ws;
-    struct ah_block *bl;
-    struct ah_activity act = {0};
-    size_t nex = 0, nws = 0, nbl = 0;
     int64_t required_days = 0;
-    enum ah_err rc;
 
     memset(out, 0, sizeof(*out));
     out->week = *w;
-    rc = ah_store_exemption_list(cx->store, p->id, w->first_day, w->first_day + 6, cx->arena,
-                                 &ex, &nex, err);
-    if (!rc)
-        rc = ah_store_work_list(cx->store, p->id, w->start_ms, w->end_ms, MAX_ROWS, cx->arena,
-                                &ws, &nws, err);
-    if (!rc)
-        rc = ah_store_block_list(cx->store, p->id, w->start_ms, w->end_ms, MAX_ROWS, cx->arena,
-                                 &bl, &nbl, err);
-    if (!rc)
-        rc = ah_store_activity(cx->store, p->id, w->start_ms, w->end_ms, &act, err);
-    if (rc)
-        return rc;
     for (int64_t d = w->first_day; d < w->first_day + 7; d++) {
         bool exempt = false;
 
@@ -968,12 +953,38 @@ enum ah_err ah_ledger_compute(struct ah_ctx *cx, const struct ah_person *p,
     if (pol->cadence == AH_CADENCE_WEEKLY)
         out->required_min = (pol->weekly_minutes * required_days + 3) / 7;
     for (size_t i = 0; i < nws; i++)
-        out->worked_ms += overlap(ws[i].started_at, ws[i].last_active_at, w->start_ms, w->end_ms);
+        out->worked_ms += ah_overlap(ws[i].started_at, ws[i].last_active_at, w->start_ms, w->end_ms);
     for (size_t i = 0; i < nbl; i++)
-        out->planned_ms += overlap(bl[i].start_at, bl[i].end_at, w->start_ms, w->end_ms);
+        out->planned_ms += ah_overlap(bl[i].start_at, bl[i].end_at, w->start_ms, w->end_ms);
+    out->met = out->worked_ms >= out->required_min * MINUTE_MS;
+}
+
+enum ah_err ah_ledger_compute(struct ah_ctx *cx, const struct ah_person *p,
+                              const struct ah_policy *pol, const struct ah_week *w,
+                              struct ah_ledger_week *out, struct ah_error *err)
+{
+    struct ah_exemption *ex;
+    struct ah_work_session *ws;
+    struct ah_block *bl;
+    struct ah_activity act = {0};
+    size_t nex = 0, nws = 0, nbl = 0;
+    enum ah_err rc;
+
+    rc = ah_store_exemption_list(cx->store, p->id, w->first_day, w->first_day + 6, cx->arena,
+                                 &ex, &nex, err);
+    if (!rc)
+        rc = ah_store_work_list(cx->store, p->id, w->start_ms, w->end_ms, MAX_ROWS, cx->arena,
+                                &ws, &nws, err);
+    if (!rc)
+        rc = ah_store_block_list(cx->store, p->id, w->start_ms, w->end_ms, MAX_ROWS, cx->arena,
+                                 &bl, &nbl, err);
+    if (!rc)
+        rc = ah_store_activity(cx->store, p->id, w->start_ms, w->end_ms, &act, err);
+    if (rc)
+        return rc;
+    ah_ledger_fill(p, pol, w, ex, nex, ws, nws, bl, nbl, out);
     out->replies = act.replies;
     out->tickets = act.tickets;
-    out->met = out->worked_ms >= out->required_min * MINUTE_MS;
     return AH_OK;
 }
 
@@ -992,17 +1003,17 @@ enum ah_err ah_ledger(struct ah_ctx *cx, int64_t person_id, int iso_year, int is
     if (!rc)
         rc = may_read(cx, &p, err);
     if (!rc)
-        rc = policy_read(cx, &pol, err);
+        rc = ah_policy_read(cx, &pol, err);
     if (!rc && iso_year)
         rc = ah_week_get(&pol, p.timezone, iso_year, iso_week, &w, err);
     if (!rc && !iso_year) {
         rc = ah_week_at(&pol, p.timezone, cx->now, &w, err);
         if (!rc && count > 1)
-            rc = week_fill(&pol, p.timezone, w.first_day - 7 * (count - 1), &w, err);
+            rc = ah_week_fill(&pol, p.timezone, w.first_day - 7 * (count - 1), &w, err);
     }
     for (int i = 0; !rc && i < count; i++) {
         if (i)
-            rc = week_fill(&pol, p.timezone, rows[i - 1].week.first_day + 7, &w, err);
+            rc = ah_week_fill(&pol, p.timezone, rows[i - 1].week.first_day + 7, &w, err);
         if (!rc)
             rc = ah_ledger_compute(cx, &p, &pol, &w, &rows[i], err);
     }
@@ -1017,7 +1028,7 @@ enum ah_err ah_person_week(struct ah_ctx *cx, int64_t person_id, int iso_year, i
     enum ah_err rc = ah_store_person_get(cx->store, person_id, cx->arena, &p, err);
 
     if (!rc)
-        rc = policy_read(cx, &pol, err);
+        rc = ah_policy_read(cx, &pol, err);
     if (rc)
         return rc;
     if (iso_year)

@@ -178,7 +178,21 @@ struct ah_ledger_week {
  * for leads and their manager. */
 enum ah_err ah_ledger(struct ah_ctx *cx, int64_t person_id, int iso_year, int iso_week,
                       int count, struct ah_ledger_week *rows, struct ah_error *err);
-/* The same for a person and policy already read (reports). */
+/* The policy without a permission check (background work, reports). */
+enum ah_err ah_policy_read(struct ah_ctx *cx, struct ah_policy *out, struct ah_error *err);
+/* The week of zone tz (NULL: the policy's) whose first day is first_day. */
+enum ah_err ah_week_fill(const struct ah_policy *pol, const char *tz, int64_t first_day,
+                         struct ah_week *out, struct ah_error *err);
+/* The length of [a0, a1) within [b0, b1). */
+int64_t ah_overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1);
+/* The ledger arithmetic on rows already read: required (pro-rated by the days
+ * p was in and not exempt), planned, worked, met. Replies and tickets are the
+ * caller's. */
+void ah_ledger_fill(const struct ah_person *p, const struct ah_policy *pol,
+                    const struct ah_week *w, const struct ah_exemption *ex, size_t nex,
+                    const struct ah_work_session *ws, size_t nws, const struct ah_block *bl,
+                    size_t nbl, struct ah_ledger_week *out);
+/* The same for a person and policy already read, from the store. */
 enum ah_err ah_ledger_compute(struct ah_ctx *cx, const struct ah_person *p,
                               const struct ah_policy *pol, const struct ah_week *w,
                               struct ah_ledger_week *out, struct ah_error *err);

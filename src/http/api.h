@@ -48,6 +48,13 @@ void ah_api_blocks_delete(struct ah_req *r);
 void ah_api_calendar_rotate(struct ah_req *r);
 void ah_api_calendar_feed(struct ah_req *r);
 void ah_api_test_clock(struct ah_req *r);
+void ah_api_report_compliance(struct ah_req *r);
+void ah_api_coverage(struct ah_req *r);
+void ah_api_notifications_list(struct ah_req *r);
+void ah_api_notifications_read(struct ah_req *r);
+void ah_api_webhooks_create(struct ah_req *r);
+void ah_api_webhooks_list(struct ah_req *r);
+void ah_api_webhooks_delete(struct ah_req *r);
 void ah_api_ops_health(struct ah_req *r);
 void ah_api_ops_metrics(struct ah_req *r);
 
@@ -74,6 +81,8 @@ extern const struct ah_json_field ah_api_work_fields[];
 extern const size_t ah_api_work_nfields;
 extern const struct ah_json_field ah_api_block_fields[];
 extern const size_t ah_api_block_nfields;
+extern const struct ah_json_field ah_api_webhook_fields[];
+extern const size_t ah_api_webhook_nfields;
 extern const struct ah_json_field ah_api_test_clock_fields[];
 extern const size_t ah_api_test_clock_nfields;
 

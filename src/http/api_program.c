@@ -6,7 +6,9 @@
 
 #include "core/time.h"
 #include "core/tz.h"
+#include "domain/people.h"
 #include "domain/program.h"
+#include "domain/report.h"
 #include "http/api.h"
 #include "http/server.h"
 
@@ -567,4 +569,338 @@ void ah_api_test_clock(struct ah_req *r)
     ah_json_put_time(ah_http_body(r), t);
     ah_buf_appends(ah_http_body(r), "}", NULL);
     ah_http_reply_body(r, 200);
+}
+
+/* ---- reports, coverage, the inbox, webhooks ---- */
+
+static const char *status_name(enum ah_week_status s)
+{
+    switch (s) {
+    case AH_WEEK_MET:
+        return "met";
+    case AH_WEEK_BEHIND:
+        return "behind";
+    case AH_WEEK_EXEMPT:
+        return "exempt";
+    case AH_WEEK_NOT_REQUIRED:
+        break;
+    }
+    return "not_required";
+}
+
+static void put_share(struct ah_buf *b, int64_t met, int64_t required)
+{
+    if (required)
+        ah_buf_appendf(b, NULL, "%.4f", (double)met / (double)required);
+    else
+        ah_buf_appends(b, "null", NULL);
+}
+
+static void put_rollups(struct ah_buf *b, const char *key, const struct ah_report_rollup *r,
+                        size_t n, bool managers)
+{
+    ah_buf_appendf(b, NULL, ",\"%s\":[", key);
+    for (size_t i = 0; i < n; i++) {
+        ah_buf_appends(b, i ? ",{" : "{", NULL);
+        if (managers)
+            ah_buf_appendf(b, NULL, "\"manager_id\":%" PRId64 ",", r[i].manager_id);
+        ah_buf_appends(b, managers ? "\"name\":" : "\"department\":", NULL);
+        ah_json_put_str(b, r[i].name);
+        ah_buf_appendf(b, NULL,
+                       ",\"required\":%" PRId64 ",\"met\":%" PRId64 ",\"behind\":%" PRId64
+                       ",\"exempt\":%" PRId64 ",\"share\":",
+                       r[i].required, r[i].met, r[i].behind, r[i].exempt);
+        put_share(b, r[i].met, r[i].required);
+        ah_buf_appends(b, "}", NULL);
+    }
+    ah_buf_appends(b, "]", NULL);
+}
+
+/* CSV cells are ours or names: quoted, quotes doubled; a leading = + - @ is
+ * defused so a spreadsheet does not run it */
+static void csv_cell(struct ah_buf *b, const char *s)
+{
+    ah_buf_appends(b, "\"", NULL);
+    if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+        ah_buf_appends(b, "'", NULL);
+    for (; *s; s++)
+        ah_buf_append(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1, NULL);
+    ah_buf_appends(b, "\"", NULL);
+}
+
+static void report_csv(struct ah_req *r, const struct ah_report *rep)
+{
+    struct ah_buf b;
+
+    ah_buf_init(&b, AH_MAX_RESPONSE);
+    ah_buf_appends(&b, "week,person_id,name,email,department,leader,status,required_minutes,"
+                       "worked_minutes,planned_minutes,weeks_behind,ladder,exemption\r\n", NULL);
+    for (size_t i = 0; i < rep->npeople; i++) {
+        const struct ah_report_person *p = &rep->people[i];
+
+        ah_buf_appendf(&b, NULL, "%s,%" PRId64 ",", rep->week.label, p->person.id);
+        csv_cell(&b, p->person.name);
+        ah_buf_appends(&b, ",", NULL);
+        csv_cell(&b, p->person.email);
+        ah_buf_appends(&b, ",", NULL);
+        csv_cell(&b, p->person.department);
+        ah_buf_appendf(&b, NULL, ",%s,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%s,",
+                       p->person.leader ? "yes" : "no", status_name(p->status),
+                       p->ledger.required_min, p->ledger.worked_ms / 60000,
+                       p->ledger.planned_ms / 60000, p->weeks_behind,
+                       p->ladder ? p->ladder : "");
+        csv_cell(&b, p->exemption ? p->exemption->reason : "");
+        ah_buf_appends(&b, "\r\n", NULL);
+    }
+    ah_http_reply_header(r, "Content-Disposition", "attachment; filename=\"compliance.csv\"");
+    ah_http_reply_text(r, 200, &b, "text/csv; charset=utf-8");
+    ah_buf_release(&b);
+}
+
+/* ?week=YYYY-Www (default: the week that ended last) &format=csv */
+void ah_api_report_compliance(struct ah_req *r)
+{
+    struct ah_report rep;
+    struct ah_buf *b = ah_http_body(r);
+    struct ah_str format = ah_router_query(r->query, r->nquery, "format");
+    int year, week;
+    struct ah_error err;
+
+    if (!query_week(r, "week", &year, &week))
+        return;
+    if (format.p && !ah_str_eq_c(format, "csv") && !ah_str_eq_c(format, "json")) {
+        ah_http_reply_fail(r, AH_E_BAD_REQUEST, "format must be json or csv");
+        return;
+    }
+    if (ah_report_compliance(&r->cx, year, week, &rep, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    if (format.p && ah_str_eq_c(format, "csv")) {
+        report_csv(r, &rep);
+        return;
+    }
+    ah_buf_appends(b, "{\"week\":", NULL);
+    ah_json_put_str(b, rep.week.label);
+    ah_buf_appends(b, ",\"start\":", NULL);
+    ah_json_put_time(b, rep.week.start_ms);
+    ah_buf_appends(b, ",\"end\":", NULL);
+    ah_json_put_time(b, rep.week.end_ms);
+    ah_buf_appendf(b, NULL,
+                   ",\"totality\":{\"required\":%" PRId64 ",\"met\":%" PRId64
+                   ",\"behind\":%" PRId64 ",\"exempt\":%" PRId64 ",\"share\":",
+                   rep.required, rep.met, rep.behind, rep.exempt);
+    put_share(b, rep.met, rep.required);
+    ah_buf_appends(b, "},\"people\":[", NULL);
+    for (size_t i = 0; i < rep.npeople; i++) {
+        const struct ah_report_person *p = &rep.people[i];
+
+        ah_buf_appendf(b, NULL, "%s{\"person_id\":%" PRId64 ",\"name\":", i ? "," : "",
+                       p->person.id);
+        ah_json_put_str(b, p->person.name);
+        ah_buf_appends(b, ",\"email\":", NULL);
+        ah_json_put_str(b, p->person.email);
+        ah_buf_appends(b, ",\"department\":", NULL);
+        ah_json_put_str(b, p->person.department);
+        ah_buf_appendf(b, NULL, ",\"manager_id\":");
+        if (p->person.manager_id)
+            ah_buf_appendf(b, NULL, "%" PRId64, p->person.manager_id);
+        else
+            ah_buf_appends(b, "null", NULL);
+        ah_buf_appendf(b, NULL, ",\"leader\":%s,\"role\":", p->person.leader ? "true" : "false");
+        ah_json_put_str(b, ah_people_role_name(p->person.role));
+        ah_buf_appendf(b, NULL,
+                       ",\"status\":\"%s\",\"required_minutes\":%" PRId64
+                       ",\"worked_minutes\":%" PRId64 ",\"planned_minutes\":%" PRId64
+                       ",\"weeks_behind\":%" PRId64 ",\"ladder\":",
+                       status_name(p->status), p->ledger.required_min,
+                       p->ledger.worked_ms / 60000, p->ledger.planned_ms / 60000,
+                       p->weeks_behind);
+        ah_json_put_str(b, p->ladder);
+        ah_buf_appends(b, ",\"exemption\":", NULL);
+        if (p->exemption) {
+            ah_buf_appends(b, "{\"id\":", NULL);
+            ah_buf_appendf(b, NULL, "%" PRId64 ",\"reason\":", p->exemption->id);
+            ah_json_put_str(b, p->exemption->reason);
+            ah_buf_appends(b, ",\"ends_on\":", NULL);
+            ah_json_put_day(b, p->exemption->ends_on);
+            ah_buf_appends(b, "}", NULL);
+        } else {
+            ah_buf_appends(b, "null", NULL);
+        }
+        ah_buf_appends(b, "}", NULL);
+    }
+    ah_buf_appends(b, "]", NULL);
+    put_rollups(b, "departments", rep.departments, rep.ndepartments, false);
+    put_rollups(b, "managers", rep.managers, rep.nmanagers, true);
+    ah_buf_appends(b, "}", NULL);
+    ah_http_reply_body(r, 200);
+}
+
+void ah_api_coverage(struct ah_req *r)
+{
+    int64_t counts[AH_WEEK_HOURS_MAX];
+    struct ah_week w;
+    struct ah_policy pol;
+    struct ah_buf *b = ah_http_body(r);
+    const struct ah_tz *z;
+    int year, week, nhours = 0;
+    struct ah_error err;
+
+    if (!query_week(r, "week", &year, &week))
+        return;
+    if (ah_coverage(&r->cx, year, week, &w, counts, &nhours, &err) ||
+        ah_policy_get(&r->cx, &pol, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    z = ah_tz_get(pol.timezone, &err);
+    ah_buf_appends(b, "{\"week\":", NULL);
+    ah_json_put_str(b, w.label);
+    ah_buf_appends(b, ",\"timezone\":", NULL);
+    ah_json_put_str(b, pol.timezone);
+    ah_buf_appends(b, ",\"start\":", NULL);
+    ah_json_put_time(b, w.start_ms);
+    ah_buf_appends(b, ",\"end\":", NULL);
+    ah_json_put_time(b, w.end_ms);
+    ah_buf_appends(b, ",\"hours\":[", NULL);
+    for (int h = 0; h < nhours; h++) {
+        int64_t t = w.start_ms + (int64_t)h * 3600000;
+        struct ah_civil c = {0};
+
+        if (z)
+            ah_tz_to_local(z, t, &c);
+        ah_buf_appends(b, h ? ",{\"start\":" : "{\"start\":", NULL);
+        ah_json_put_time(b, t);
+        ah_buf_appendf(b, NULL,
+                       ",\"local\":\"%04d-%02d-%02dT%02d:%02d\",\"planned\":%" PRId64 "}",
+                       c.year, c.month, c.day, c.hour, c.minute, counts[h]);
+    }
+    ah_buf_appends(b, "]}", NULL);
+    ah_http_reply_body(r, 200);
+}
+
+void ah_api_notifications_list(struct ah_req *r)
+{
+    struct ah_notification *items;
+    struct ah_buf *b = ah_http_body(r);
+    size_t n = 0;
+    int limit;
+    int64_t cursor;
+    struct ah_error err;
+
+    if (!ah_api_page(r, &limit, &cursor))
+        return;
+    if (ah_notification_list(&r->cx, cursor, limit, &items, &n, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_buf_appends(b, "{\"items\":[", NULL);
+    for (size_t i = 0; i < n; i++) {
+        ah_buf_appendf(b, NULL, "%s{\"id\":%" PRId64 ",\"kind\":", i ? "," : "", items[i].id);
+        ah_json_put_str(b, items[i].kind);
+        ah_buf_appends(b, ",\"subject_id\":", NULL);
+        if (items[i].subject_id)
+            ah_buf_appendf(b, NULL, "%" PRId64, items[i].subject_id);
+        else
+            ah_buf_appends(b, "null", NULL);
+        ah_buf_appends(b, ",\"week_first_day\":", NULL);
+        if (items[i].week_day)
+            ah_json_put_day(b, items[i].week_day);
+        else
+            ah_buf_appends(b, "null", NULL);
+        ah_buf_appends(b, ",\"body\":", NULL);
+        ah_json_put_str(b, items[i].body);
+        ah_buf_appends(b, ",\"created_at\":", NULL);
+        ah_json_put_time(b, items[i].created_at);
+        ah_buf_appends(b, ",\"read_at\":", NULL);
+        ah_json_put_time(b, items[i].read_at);
+        ah_buf_appends(b, "}", NULL);
+    }
+    ah_buf_appends(b, "],\"next_cursor\":", NULL);
+    ah_json_put_str(b, ah_http_id_cursor(r, n ? items[n - 1].id : 0, n, limit));
+    ah_buf_appends(b, "}", NULL);
+    ah_http_reply_body(r, 200);
+}
+
+void ah_api_notifications_read(struct ah_req *r)
+{
+    struct ah_error err;
+
+    if (ah_notification_read(&r->cx, r->id, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_http_reply_empty(r, 204);
+}
+
+enum { H_URL, H_N };
+
+const struct ah_json_field ah_api_webhook_fields[] = {
+    [H_URL] = {"url", AH_JSON_STRING, true, AH_MAX_URL},
+};
+const size_t ah_api_webhook_nfields = H_N;
+
+static void put_webhook(struct ah_buf *b, const struct ah_webhook *w, const char *secret)
+{
+    ah_buf_appendf(b, NULL, "{\"id\":%" PRId64 ",\"url\":", w->id);
+    ah_json_put_str(b, w->url);
+    ah_buf_appends(b, ",\"created_at\":", NULL);
+    ah_json_put_time(b, w->created_at);
+    ah_buf_appendf(b, NULL, ",\"pending\":%" PRId64, w->pending);
+    if (secret) {
+        ah_buf_appends(b, ",\"secret\":", NULL);
+        ah_json_put_str(b, secret);
+    }
+    ah_buf_appends(b, "}", NULL);
+}
+
+void ah_api_webhooks_create(struct ah_req *r)
+{
+    struct ah_json_value v[H_N];
+    struct ah_webhook w;
+    char secret[AH_WEBHOOK_SECRET_MAX];
+    struct ah_error err;
+
+    if (!ah_api_body(r, ah_api_webhook_fields, H_N, v))
+        return;
+    if (ah_webhook_create(&r->cx, v[H_URL].s, &w, secret, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    put_webhook(ah_http_body(r), &w, secret);
+    ah_crypto_wipe(secret, sizeof(secret));
+    ah_http_reply_body(r, 201);
+}
+
+void ah_api_webhooks_list(struct ah_req *r)
+{
+    struct ah_webhook *items;
+    struct ah_buf *b = ah_http_body(r);
+    size_t n = 0;
+    struct ah_error err;
+
+    if (ah_webhook_list(&r->cx, &items, &n, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_buf_appends(b, "{\"items\":[", NULL);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ah_buf_appends(b, ",", NULL);
+        put_webhook(b, &items[i], NULL);
+    }
+    ah_buf_appends(b, "],\"next_cursor\":null}", NULL);
+    ah_http_reply_body(r, 200);
+}
+
+void ah_api_webhooks_delete(struct ah_req *r)
+{
+    struct ah_error err;
+
+    if (ah_webhook_delete(&r->cx, r->id, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_http_reply_empty(r, 204);
 }

@@ -22,6 +22,7 @@
 #include "core/time.h"
 #include "domain/access.h"
 #include "domain/program.h"
+#include "domain/report.h"
 #include "domain/queue.h"
 #include "domain/ticket.h"
 #include "http/api.h"
@@ -79,6 +80,13 @@ static const struct ah_route routes[] = {
     {"DELETE", "/api/v1/blocks/{id}", ah_api_blocks_delete, 0},
     {"POST", "/api/v1/calendar", ah_api_calendar_rotate, 0},
     {"GET", "/api/v1/calendar.ics", ah_api_calendar_feed, AH_ROUTE_PUBLIC},
+    {"GET", "/api/v1/reports/compliance", ah_api_report_compliance, 0},
+    {"GET", "/api/v1/coverage", ah_api_coverage, 0},
+    {"GET", "/api/v1/notifications", ah_api_notifications_list, 0},
+    {"POST", "/api/v1/notifications/{id}/read", ah_api_notifications_read, 0},
+    {"GET", "/api/v1/webhooks", ah_api_webhooks_list, 0},
+    {"POST", "/api/v1/webhooks", ah_api_webhooks_create, 0},
+    {"DELETE", "/api/v1/webhooks/{id}", ah_api_webhooks_delete, 0},
     {"PUT", "/api/v1/test/clock", ah_api_test_clock, 0},
     {"GET", "/healthz", ah_api_ops_health, AH_ROUTE_PUBLIC | AH_ROUTE_NO_STORE},
     {"GET", "/metrics", ah_api_ops_metrics, AH_ROUTE_PUBLIC | AH_ROUTE_NO_STORE},
@@ -505,7 +513,8 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 
 /* ---- background upkeep: expired leases and sessions ---- */
 
-static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_purge)
+static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_purge,
+                        int64_t *last_ladder)
 {
     struct ah_arena arena;
     struct ah_ctx cx = {.store = st, .arena = &arena, .system = true,
@@ -525,6 +534,19 @@ static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_
     /* idempotent: two servers doing it at once end the same sessions alike */
     if (ah_clock_close_idle(&cx, &n, &err) == AH_OK && n)
         ah_log(AH_LOG_INFO, "clock.idle", "ended=%" PRId64, n);
+    /* once per week, once across servers (see ah_ladder_run), then the
+     * events it queued and any waiting for their receiver */
+    if (ah_ladder_due(&cx, last_ladder, &err))
+        ah_log(AH_LOG_WARN, "upkeep.ladder", "error=%s", err.msg);
+    {
+        int64_t sent = 0, failed = 0;
+
+        if (ah_webhook_deliver(&cx, &sent, &failed, &err))
+            ah_log(AH_LOG_WARN, "upkeep.webhooks", "error=%s", err.msg);
+        if (sent || failed)
+            ah_log(AH_LOG_INFO, "webhook.delivery", "sent=%" PRId64 " failed=%" PRId64, sent,
+                   failed);
+    }
     if (cx.now - *last_purge > 600000) {
         ah_access_purge(&cx, NULL);
         *last_purge = cx.now;
@@ -537,7 +559,7 @@ static void *upkeep(void *arg)
     struct ah_server *s = arg;
     struct ah_store *st = NULL;
     struct ah_error err;
-    int64_t last_purge = 0;
+    int64_t last_purge = 0, last_ladder = 0;
 
     pthread_mutex_lock(&s->lock);
     while (!s->stopping) {
@@ -547,7 +569,7 @@ static void *upkeep(void *arg)
         if (!st && ah_store_open(s->cfg.db, false, &st, &err))
             ah_log(AH_LOG_WARN, "upkeep.store", "error=%s", err.msg);
         if (st)
-            upkeep_once(s, st, &last_purge);
+            upkeep_once(s, st, &last_purge, &last_ladder);
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += (UPKEEP_EVERY_MS % 1000) * 1000000L;
         until.tv_sec += UPKEEP_EVERY_MS / 1000 + until.tv_nsec / 1000000000L;

@@ -68,6 +68,26 @@ static const struct ah_store_column blocks_cols[] = {
     {"id", true}, {"person_id", true}, {"start_at", true}, {"end_at", true},
     {"created_at", true}, {"updated_at", true}, {"sequence", true},
 };
+static const struct ah_store_column compliance_weeks_cols[] = {
+    {"week_day", true}, {"person_id", true}, {"status", true}, {"required_min", true},
+    {"worked_ms", true}, {"streak", true},
+};
+static const struct ah_store_column ladder_runs_cols[] = {
+    {"week_day", true}, {"ran_at", true},
+};
+static const struct ah_store_column notifications_cols[] = {
+    {"id", true}, {"person_id", true}, {"kind", false}, {"subject_id", true},
+    {"week_day", true}, {"body", false}, {"created_at", true}, {"read_at", true},
+};
+static const struct ah_store_column webhooks_cols[] = {
+    {"id", true}, {"url", false}, {"secret", false}, {"active", true}, {"created_at", true},
+    {"created_by", true},
+};
+static const struct ah_store_column outbox_cols[] = {
+    {"id", true}, {"webhook_id", true}, {"event", false}, {"body", false},
+    {"created_at", true}, {"attempts", true}, {"next_at", true}, {"delivered_at", true},
+    {"last_error", false},
+};
 static const struct ah_store_column login_failures_cols[] = {
     {"client", false}, {"at", true},
 };
@@ -85,6 +105,11 @@ const struct ah_store_table ah_store_tables[] = {
     {"exemptions", COLS(exemptions_cols), 1, true, true, -1},
     {"work_sessions", COLS(work_sessions_cols), 1, true, true, -1},
     {"blocks", COLS(blocks_cols), 1, true, true, -1},
+    {"compliance_weeks", COLS(compliance_weeks_cols), 2, true, false, -1},
+    {"ladder_runs", COLS(ladder_runs_cols), 1, true, false, -1},
+    {"notifications", COLS(notifications_cols), 1, true, true, -1},
+    {"webhooks", COLS(webhooks_cols), 1, true, true, -1},
+    {"outbox", COLS(outbox_cols), 1, true, true, -1},
     /* no key: two failures of one client in one millisecond are two rows */
     {"login_failures", COLS(login_failures_cols), 2, false, false, -1},
 };

@@ -154,7 +154,49 @@ static const char *const sqlite_migrations[] = {
     "CREATE INDEX blocks_person ON blocks(person_id, start_at);"
     "CREATE INDEX blocks_start ON blocks(start_at);"
     /* a person's replies in a week: the ledger */
-    "CREATE INDEX messages_author ON messages(author_id, created_at) WHERE author_id IS NOT NULL;",
+    "CREATE INDEX messages_author ON messages(author_id, created_at) WHERE author_id IS NOT NULL;"
+    "CREATE INDEX messages_created ON messages(created_at);"
+    /* each person's result for a closed week, written by the ladder's run */
+    "CREATE TABLE compliance_weeks ("
+    " person_id INTEGER NOT NULL REFERENCES people(id),"
+    " week_day INTEGER NOT NULL,"
+    " status INTEGER NOT NULL,"
+    " required_min INTEGER NOT NULL,"
+    " worked_ms INTEGER NOT NULL,"
+    " streak INTEGER NOT NULL,"
+    " PRIMARY KEY (week_day, person_id)) WITHOUT ROWID;"
+    /* one row per week the ladder ran for: it runs once, whoever runs it */
+    "CREATE TABLE ladder_runs (week_day INTEGER PRIMARY KEY, ran_at INTEGER NOT NULL);"
+    "CREATE TABLE notifications ("
+    " id INTEGER PRIMARY KEY,"
+    " person_id INTEGER NOT NULL REFERENCES people(id),"
+    " kind TEXT NOT NULL,"
+    " subject_id INTEGER REFERENCES people(id),"
+    " week_day INTEGER NOT NULL DEFAULT 0,"
+    " body TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " read_at INTEGER);"
+    "CREATE UNIQUE INDEX notifications_once ON notifications(person_id, kind,"
+    " coalesce(subject_id, 0), week_day);"
+    "CREATE TABLE webhooks ("
+    " id INTEGER PRIMARY KEY,"
+    " url TEXT NOT NULL,"
+    " secret TEXT NOT NULL,"
+    " active INTEGER NOT NULL DEFAULT 1,"
+    " created_at INTEGER NOT NULL,"
+    " created_by INTEGER REFERENCES people(id));"
+    /* events waiting for their receiver: kept until delivered */
+    "CREATE TABLE outbox ("
+    " id INTEGER PRIMARY KEY,"
+    " webhook_id INTEGER NOT NULL REFERENCES webhooks(id),"
+    " event TEXT NOT NULL,"
+    " body TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_at INTEGER NOT NULL,"
+    " delivered_at INTEGER,"
+    " last_error TEXT);"
+    "CREATE INDEX outbox_due ON outbox(next_at) WHERE delivered_at IS NULL;",
 };
 
 #endif

@@ -148,6 +148,61 @@ struct ah_block {
     int64_t sequence; /* bumped on each change: calendar clients update */
 };
 
+/* A person's result for a week. */
+enum ah_week_status { AH_WEEK_NOT_REQUIRED, AH_WEEK_MET, AH_WEEK_BEHIND, AH_WEEK_EXEMPT };
+
+/* A closed week's result, kept by the ladder's run: the streak of the next
+ * week builds on it. */
+struct ah_compliance_row {
+    int64_t person_id;
+    int64_t week_day; /* the week's first day */
+    enum ah_week_status status;
+    int64_t required_min;
+    int64_t worked_ms;
+    int64_t streak; /* weeks behind in a row, this one included */
+};
+
+struct ah_notification {
+    int64_t id;
+    int64_t person_id;  /* who reads it */
+    const char *kind;   /* "ladder.remind", "ladder.manager", "ladder.report" */
+    int64_t subject_id; /* whom it is about; 0: nobody */
+    int64_t week_day;   /* the week it is about; 0: none */
+    const char *body;
+    int64_t created_at;
+    int64_t read_at; /* 0: unread */
+};
+
+struct ah_webhook {
+    int64_t id;
+    const char *url;
+    const char *secret;
+    bool active;
+    int64_t created_at;
+    int64_t created_by;
+    int64_t pending; /* events not yet delivered (webhook_list) */
+};
+
+/* An event on its way to a webhook, with where it goes. */
+struct ah_outbox_item {
+    int64_t id;
+    int64_t webhook_id;
+    const char *url;
+    const char *secret;
+    const char *event;
+    const char *body;
+    int64_t created_at;
+    int64_t attempts; /* made before this one */
+};
+
+/* A message someone of the company wrote (reports). */
+struct ah_authored {
+    int64_t author_id;
+    int64_t ticket_id;
+    enum ah_msg_kind kind;
+    int64_t created_at;
+};
+
 /* What a person did in the queue over a span. */
 struct ah_activity {
     int64_t replies;
@@ -365,6 +420,54 @@ struct ah_store_ops {
     enum ah_err (*activity)(struct ah_store *s, int64_t person_id, int64_t from, int64_t to,
                             struct ah_activity *out, struct ah_error *err);
 
+    /* Writes (or rewrites) the rows of a closed week. */
+    enum ah_err (*compliance_put)(struct ah_store *s, const struct ah_compliance_row *rows,
+                                  size_t n, struct ah_error *err);
+    enum ah_err (*compliance_get)(struct ah_store *s, int64_t week_day, struct ah_arena *a,
+                                  struct ah_compliance_row **items, size_t *n,
+                                  struct ah_error *err);
+    /* Records that the ladder runs for week_day; *claimed is false when it
+     * already has (inside the transaction that does the run). */
+    enum ah_err (*ladder_claim)(struct ah_store *s, int64_t week_day, int64_t now,
+                                bool *claimed, struct ah_error *err);
+    /* Inserts n unless its (person, kind, subject, week) is there already:
+     * *inserted says which. */
+    enum ah_err (*notification_insert)(struct ah_store *s, struct ah_notification *n,
+                                       bool *inserted, struct ah_error *err);
+    /* person_id's notifications below before_id (0: the newest), newest first. */
+    enum ah_err (*notification_list)(struct ah_store *s, int64_t person_id, int64_t before_id,
+                                     int limit, struct ah_arena *a,
+                                     struct ah_notification **items, size_t *n,
+                                     struct ah_error *err);
+    /* Marks notification id of person_id read; NOT_FOUND if it is not theirs. */
+    enum ah_err (*notification_read)(struct ah_store *s, int64_t id, int64_t person_id,
+                                     int64_t at, struct ah_error *err);
+    enum ah_err (*webhook_insert)(struct ah_store *s, struct ah_webhook *w,
+                                  struct ah_error *err);
+    /* The active webhooks, each with its count of undelivered events. */
+    enum ah_err (*webhook_list)(struct ah_store *s, struct ah_arena *a, struct ah_webhook **items,
+                                size_t *n, struct ah_error *err);
+    /* Stops sending to webhook id (its undelivered events stay, unsent);
+     * NOT_FOUND if there is no such active webhook. */
+    enum ah_err (*webhook_disable)(struct ah_store *s, int64_t id, struct ah_error *err);
+    /* Queues event (JSON body) for every active webhook. */
+    enum ah_err (*outbox_add)(struct ah_store *s, const char *event, const char *body,
+                              int64_t now, struct ah_error *err);
+    /* Takes up to limit events due by now for delivery: each is not due
+     * again before until (if its sender dies, another sends it then), and
+     * its attempt is counted. Two servers never take the same one at once. */
+    enum ah_err (*outbox_claim)(struct ah_store *s, int64_t now, int64_t until, int limit,
+                                struct ah_arena *a, struct ah_outbox_item **items, size_t *n,
+                                struct ah_error *err);
+    /* After an attempt: delivered at delivered_at, or (0) due again at next_at
+     * with error. */
+    enum ah_err (*outbox_settle)(struct ah_store *s, int64_t id, int64_t delivered_at,
+                                 int64_t next_at, const char *error, struct ah_error *err);
+    /* Messages people wrote in [from, to). */
+    enum ah_err (*authored_list)(struct ah_store *s, int64_t from, int64_t to, int limit,
+                                 struct ah_arena *a, struct ah_authored **items, size_t *n,
+                                 struct ah_error *err);
+
     enum ah_err (*audit_insert)(struct ah_store *s, struct ah_audit_entry *e,
                                 struct ah_error *err);
     enum ah_err (*audit_list)(struct ah_store *s, int64_t before_id, int limit,
@@ -525,6 +628,19 @@ static inline enum ah_err ah_store_block_update(struct ah_store *s, const struct
 static inline enum ah_err ah_store_block_delete(struct ah_store *s, int64_t id, struct ah_error *err) { AH_STORE_CALL(block_delete, id, err); }
 static inline enum ah_err ah_store_block_list(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, int limit, struct ah_arena *a, struct ah_block **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(block_list, person_id, from, to, limit, a, items, n, err); }
 static inline enum ah_err ah_store_activity(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, struct ah_activity *out, struct ah_error *err) { AH_STORE_CALL(activity, person_id, from, to, out, err); }
+static inline enum ah_err ah_store_compliance_put(struct ah_store *s, const struct ah_compliance_row *rows, size_t n, struct ah_error *err) { AH_STORE_CALL(compliance_put, rows, n, err); }
+static inline enum ah_err ah_store_compliance_get(struct ah_store *s, int64_t week_day, struct ah_arena *a, struct ah_compliance_row **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(compliance_get, week_day, a, items, n, err); }
+static inline enum ah_err ah_store_ladder_claim(struct ah_store *s, int64_t week_day, int64_t now, bool *claimed, struct ah_error *err) { AH_STORE_CALL(ladder_claim, week_day, now, claimed, err); }
+static inline enum ah_err ah_store_notification_insert(struct ah_store *s, struct ah_notification *n, bool *inserted, struct ah_error *err) { AH_STORE_CALL(notification_insert, n, inserted, err); }
+static inline enum ah_err ah_store_notification_list(struct ah_store *s, int64_t person_id, int64_t before_id, int limit, struct ah_arena *a, struct ah_notification **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(notification_list, person_id, before_id, limit, a, items, n, err); }
+static inline enum ah_err ah_store_notification_read(struct ah_store *s, int64_t id, int64_t person_id, int64_t at, struct ah_error *err) { AH_STORE_CALL(notification_read, id, person_id, at, err); }
+static inline enum ah_err ah_store_webhook_insert(struct ah_store *s, struct ah_webhook *w, struct ah_error *err) { AH_STORE_CALL(webhook_insert, w, err); }
+static inline enum ah_err ah_store_webhook_list(struct ah_store *s, struct ah_arena *a, struct ah_webhook **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(webhook_list, a, items, n, err); }
+static inline enum ah_err ah_store_webhook_disable(struct ah_store *s, int64_t id, struct ah_error *err) { AH_STORE_CALL(webhook_disable, id, err); }
+static inline enum ah_err ah_store_outbox_add(struct ah_store *s, const char *event, const char *body, int64_t now, struct ah_error *err) { AH_STORE_CALL(outbox_add, event, body, now, err); }
+static inline enum ah_err ah_store_outbox_claim(struct ah_store *s, int64_t now, int64_t until, int limit, struct ah_arena *a, struct ah_outbox_item **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(outbox_claim, now, until, limit, a, items, n, err); }
+static inline enum ah_err ah_store_outbox_settle(struct ah_store *s, int64_t id, int64_t delivered_at, int64_t next_at, const char *error, struct ah_error *err) { AH_STORE_CALL(outbox_settle, id, delivered_at, next_at, error, err); }
+static inline enum ah_err ah_store_authored_list(struct ah_store *s, int64_t from, int64_t to, int limit, struct ah_arena *a, struct ah_authored **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(authored_list, from, to, limit, a, items, n, err); }
 static inline enum ah_err ah_store_audit_insert(struct ah_store *s, struct ah_audit_entry *e, struct ah_error *err) { AH_STORE_CALL(audit_insert, e, err); }
 static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before_id, int limit, struct ah_arena *a, struct ah_audit_entry **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(audit_list, before_id, limit, a, items, n, err); }
 

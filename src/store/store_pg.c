@@ -54,6 +54,8 @@ static const char session_setup_sql[] =
 #define WORK_COLS \
     "id, person_id, started_at, last_active_at, coalesce(ended_at, 0), source, note"
 #define BLOCK_COLS "id, person_id, start_at, end_at, created_at, updated_at, sequence"
+#define NOTIFICATION_COLS \
+    "id, person_id, kind, coalesce(subject_id, 0), week_day, body, created_at, coalesce(read_at, 0)"
 #define QUEUE_WHERE                                                                      \
     " WHERE t.status < 2 AND t.assignee_id IS NULL"                                      \
     " AND (t.due_at, t.id) > ($1::bigint, $2::bigint) AND t.id <> $3::bigint"            \
@@ -142,6 +144,19 @@ enum st {
     ST_BLOCK_LIST,
     ST_BLOCK_LIST_ALL,
     ST_ACTIVITY,
+    ST_COMPLIANCE_PUT,
+    ST_COMPLIANCE_GET,
+    ST_LADDER_CLAIM,
+    ST_NOTIFICATION_INSERT,
+    ST_NOTIFICATION_LIST,
+    ST_NOTIFICATION_READ,
+    ST_WEBHOOK_INSERT,
+    ST_WEBHOOK_LIST,
+    ST_WEBHOOK_DISABLE,
+    ST_OUTBOX_ADD,
+    ST_OUTBOX_CLAIM,
+    ST_OUTBOX_SETTLE,
+    ST_AUTHORED_LIST,
     ST_COUNT
 };
 
@@ -333,6 +348,62 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_ACTIVITY] = "SELECT count(*) FILTER (WHERE kind = 1), count(DISTINCT ticket_id)"
                     " FROM messages WHERE author_id = $1 AND created_at >= $2"
                     " AND created_at < $3 AND kind IN (1, 2)",
+    [ST_COMPLIANCE_PUT] =
+        "INSERT INTO compliance_weeks (person_id, week_day, status, required_min, worked_ms,"
+        " streak) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (week_day, person_id) DO UPDATE"
+        " SET status = excluded.status, required_min = excluded.required_min,"
+        " worked_ms = excluded.worked_ms, streak = excluded.streak",
+    [ST_COMPLIANCE_GET] = "SELECT person_id, week_day, status, required_min, worked_ms, streak"
+                          " FROM compliance_weeks WHERE week_day = $1 ORDER BY person_id"
+                          " LIMIT $2",
+    /* a second server running the ladder for the same week waits here for
+     * the first's transaction, then meets its row (or, past lock_timeout,
+     * gets AH_E_UNAVAILABLE): either way the week runs once */
+    [ST_LADDER_CLAIM] = "INSERT INTO ladder_runs (week_day, ran_at) VALUES ($1, $2)"
+                        " ON CONFLICT DO NOTHING",
+    /* the conflict is on notifications_once, an expression index: no
+     * target. A duplicate still uses up an identity value: ids have gaps */
+    [ST_NOTIFICATION_INSERT] =
+        "INSERT INTO notifications (person_id, kind, subject_id, week_day, body, created_at)"
+        " VALUES ($1, $2, nullif($3::bigint, 0), $4, $5, $6) ON CONFLICT DO NOTHING"
+        " RETURNING id",
+    [ST_NOTIFICATION_LIST] = "SELECT " NOTIFICATION_COLS " FROM notifications"
+                             " WHERE person_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+    [ST_NOTIFICATION_READ] = "UPDATE notifications SET read_at = coalesce(read_at, $3::bigint)"
+                             " WHERE id = $1 AND person_id = $2",
+    [ST_WEBHOOK_INSERT] = "INSERT INTO webhooks (url, secret, active, created_at, created_by)"
+                          " VALUES ($1, $2, 1, $3, nullif($4::bigint, 0)) RETURNING id",
+    [ST_WEBHOOK_LIST] =
+        "SELECT w.id, w.url, w.secret, w.active, w.created_at, coalesce(w.created_by, 0),"
+        " (SELECT count(*) FROM outbox o WHERE o.webhook_id = w.id AND o.delivered_at IS NULL)"
+        " FROM webhooks w WHERE w.active = 1 ORDER BY w.id LIMIT $1",
+    [ST_WEBHOOK_DISABLE] = "UPDATE webhooks SET active = 0 WHERE id = $1 AND active = 1",
+    [ST_OUTBOX_ADD] = "INSERT INTO outbox (webhook_id, event, body, created_at, next_at)"
+                      " SELECT id, $1::text, $2::text, $3::bigint, $3::bigint FROM webhooks"
+                      " WHERE active = 1 ORDER BY id",
+    /* SKIP LOCKED: two servers claiming at once split the due rows; a row
+     * another claimed and committed meanwhile is read again (READ COMMITTED)
+     * and, no longer due, left out. NO KEY UPDATE is the lock the UPDATE
+     * takes anyway. attempts is returned as it was before this one, and the
+     * rows in due order (the UPDATE moved next_at) */
+    [ST_OUTBOX_CLAIM] =
+        "WITH due AS (SELECT o.id, o.next_at, w.url, w.secret"
+        " FROM outbox o JOIN webhooks w ON w.id = o.webhook_id"
+        " WHERE o.delivered_at IS NULL AND o.next_at <= $1 AND w.active = 1"
+        " ORDER BY o.next_at, o.id LIMIT $3 FOR NO KEY UPDATE OF o SKIP LOCKED),"
+        " taken AS (UPDATE outbox o SET next_at = $2, attempts = o.attempts + 1 FROM due"
+        " WHERE o.id = due.id RETURNING o.id, o.webhook_id, o.event, o.body, o.created_at,"
+        " o.attempts)"
+        " SELECT taken.id, taken.webhook_id, due.url, due.secret, taken.event, taken.body,"
+        " taken.created_at, taken.attempts - 1 FROM taken JOIN due ON due.id = taken.id"
+        " ORDER BY due.next_at, due.id",
+    /* a row delivered already stays so: a late retry's outcome is stale */
+    [ST_OUTBOX_SETTLE] = "UPDATE outbox SET delivered_at = nullif($2::bigint, 0), next_at = $3,"
+                         " last_error = $4 WHERE id = $1 AND delivered_at IS NULL",
+    /* the order SQLite's plan gives (messages_created), made explicit */
+    [ST_AUTHORED_LIST] = "SELECT author_id, ticket_id, kind, created_at FROM messages"
+                         " WHERE created_at >= $1 AND created_at < $2 AND author_id IS NOT NULL"
+                         " ORDER BY created_at, id LIMIT $3",
 };
 
 /* ticket_list builds its WHERE from the filters present; each shape is
@@ -1916,6 +1987,249 @@ static enum ah_err pg_activity(struct ah_store *base, int64_t person_id, int64_t
     return rc;
 }
 
+/* ---- the ladder, notifications and webhooks ---- */
+
+static enum ah_err pg_compliance_put(struct ah_store *base, const struct ah_compliance_row *rows,
+                                     size_t n, struct ah_error *err)
+{
+    enum ah_err rc = AH_OK;
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        const struct ah_compliance_row *r = &rows[i];
+        struct args a = {0};
+
+        args_i64s(&a, 6, (int64_t[]){r->person_id, r->week_day, r->status, r->required_min,
+                                     r->worked_ms, r->streak});
+        rc = run_cmd((struct pg *)base, ST_COMPLIANCE_PUT, &a, "compliance", NULL, err);
+    }
+    return rc;
+}
+
+static void compliance_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_compliance_row *c = item;
+
+    (void)a;
+    c->person_id = get_i64(r, row, 0);
+    c->week_day = get_i64(r, row, 1);
+    c->status = (enum ah_week_status)get_int(r, row, 2);
+    c->required_min = get_i64(r, row, 3);
+    c->worked_ms = get_i64(r, row, 4);
+    c->streak = get_i64(r, row, 5);
+}
+
+static enum ah_err pg_compliance_get(struct ah_store *base, int64_t week_day, struct ah_arena *a,
+                                     struct ah_compliance_row **items, size_t *n,
+                                     struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 2, (int64_t[]){week_day, LIST_MAX});
+    return run_list((struct pg *)base, ST_COMPLIANCE_GET, &args, a, sizeof(**items), LIST_MAX,
+                    compliance_read, (void **)items, n, "compliance", err);
+}
+
+static enum ah_err pg_ladder_claim(struct ah_store *base, int64_t week_day, int64_t now,
+                                   bool *claimed, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    args_i64s(&a, 2, (int64_t[]){week_day, now});
+    rc = run_cmd((struct pg *)base, ST_LADDER_CLAIM, &a, "ladder", &n, err);
+    if (!rc)
+        *claimed = n == 1;
+    return rc;
+}
+
+static enum ah_err pg_notification_insert(struct ah_store *base, struct ah_notification *nt,
+                                          bool *inserted, struct ah_error *err)
+{
+    struct args a = {0};
+    PGresult *r;
+    enum ah_err rc;
+
+    arg_i64(&a, nt->person_id);
+    arg_c(&a, nt->kind);
+    args_i64s(&a, 2, (int64_t[]){nt->subject_id, nt->week_day});
+    arg_c(&a, nt->body);
+    arg_i64(&a, nt->created_at);
+    rc = run((struct pg *)base, ST_NOTIFICATION_INSERT, &a, "notification", &r, err);
+    if (rc)
+        return rc;
+    *inserted = changed(r) == 1;
+    if (*inserted)
+        nt->id = get_i64(r, 0, 0);
+    PQclear(r);
+    return AH_OK;
+}
+
+static void notification_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_notification *nt = item;
+
+    nt->id = get_i64(r, row, 0);
+    nt->person_id = get_i64(r, row, 1);
+    nt->kind = get_text0(a, r, row, 2);
+    nt->subject_id = get_i64(r, row, 3);
+    nt->week_day = get_i64(r, row, 4);
+    nt->body = get_text0(a, r, row, 5);
+    nt->created_at = get_i64(r, row, 6);
+    nt->read_at = get_i64(r, row, 7);
+}
+
+static enum ah_err pg_notification_list(struct ah_store *base, int64_t person_id,
+                                        int64_t before_id, int limit, struct ah_arena *a,
+                                        struct ah_notification **items, size_t *n,
+                                        struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){person_id, before_id ? before_id : INT64_MAX, limit});
+    return run_list((struct pg *)base, ST_NOTIFICATION_LIST, &args, a, sizeof(**items),
+                    (size_t)limit, notification_read, (void **)items, n, "notifications", err);
+}
+
+static enum ah_err pg_notification_read(struct ah_store *base, int64_t id, int64_t person_id,
+                                        int64_t at, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    args_i64s(&a, 3, (int64_t[]){id, person_id, at});
+    rc = run_cmd((struct pg *)base, ST_NOTIFICATION_READ, &a, "notification", &n, err);
+    if (!rc && n == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no such notification");
+    return rc;
+}
+
+static enum ah_err pg_webhook_insert(struct ah_store *base, struct ah_webhook *w,
+                                     struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t id = 0;
+    bool missing;
+    enum ah_err rc;
+
+    arg_c(&a, w->url);
+    arg_c(&a, w->secret);
+    args_i64s(&a, 2, (int64_t[]){w->created_at, w->created_by});
+    rc = run_i64((struct pg *)base, ST_WEBHOOK_INSERT, &a, "webhook", &id, &missing, err);
+    if (!rc)
+        w->id = id;
+    return rc;
+}
+
+static void webhook_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_webhook *w = item;
+
+    w->id = get_i64(r, row, 0);
+    w->url = get_text0(a, r, row, 1);
+    w->secret = get_text0(a, r, row, 2);
+    w->active = get_int(r, row, 3) != 0;
+    w->created_at = get_i64(r, row, 4);
+    w->created_by = get_i64(r, row, 5);
+    w->pending = get_i64(r, row, 6);
+}
+
+/* webhooks a company keeps: a handful; the cap bounds a listing */
+#define WEBHOOKS_MAX 1000
+
+static enum ah_err pg_webhook_list(struct ah_store *base, struct ah_arena *a,
+                                   struct ah_webhook **items, size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    arg_i64(&args, WEBHOOKS_MAX);
+    return run_list((struct pg *)base, ST_WEBHOOK_LIST, &args, a, sizeof(**items), WEBHOOKS_MAX,
+                    webhook_read, (void **)items, n, "webhooks", err);
+}
+
+static enum ah_err pg_webhook_disable(struct ah_store *base, int64_t id, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    arg_i64(&a, id);
+    rc = run_cmd((struct pg *)base, ST_WEBHOOK_DISABLE, &a, "webhook", &n, err);
+    if (!rc && n == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no such webhook");
+    return rc;
+}
+
+static enum ah_err pg_outbox_add(struct ah_store *base, const char *event, const char *body,
+                                 int64_t now, struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_c(&a, event);
+    arg_c(&a, body);
+    arg_i64(&a, now);
+    return run_cmd((struct pg *)base, ST_OUTBOX_ADD, &a, "outbox", NULL, err);
+}
+
+static void outbox_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_outbox_item *o = item;
+
+    o->id = get_i64(r, row, 0);
+    o->webhook_id = get_i64(r, row, 1);
+    o->url = get_text0(a, r, row, 2);
+    o->secret = get_text0(a, r, row, 3);
+    o->event = get_text0(a, r, row, 4);
+    o->body = get_text0(a, r, row, 5);
+    o->created_at = get_i64(r, row, 6);
+    o->attempts = get_i64(r, row, 7);
+}
+
+/* One statement picks and marks the rows: see ST_OUTBOX_CLAIM. */
+static enum ah_err pg_outbox_claim(struct ah_store *base, int64_t now, int64_t until, int limit,
+                                   struct ah_arena *a, struct ah_outbox_item **items, size_t *n,
+                                   struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){now, until, limit});
+    return run_list((struct pg *)base, ST_OUTBOX_CLAIM, &args, a, sizeof(**items), (size_t)limit,
+                    outbox_read, (void **)items, n, "outbox", err);
+}
+
+static enum ah_err pg_outbox_settle(struct ah_store *base, int64_t id, int64_t delivered_at,
+                                    int64_t next_at, const char *error, struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 3, (int64_t[]){id, delivered_at, next_at});
+    arg_c(&a, error);
+    return run_cmd((struct pg *)base, ST_OUTBOX_SETTLE, &a, "outbox", NULL, err);
+}
+
+static void authored_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_authored *m = item;
+
+    (void)a;
+    m->author_id = get_i64(r, row, 0);
+    m->ticket_id = get_i64(r, row, 1);
+    m->kind = (enum ah_msg_kind)get_int(r, row, 2);
+    m->created_at = get_i64(r, row, 3);
+}
+
+static enum ah_err pg_authored_list(struct ah_store *base, int64_t from, int64_t to, int limit,
+                                    struct ah_arena *a, struct ah_authored **items, size_t *n,
+                                    struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){from, to, limit});
+    return run_list((struct pg *)base, ST_AUTHORED_LIST, &args, a, sizeof(**items),
+                    (size_t)limit, authored_read, (void **)items, n, "messages", err);
+}
+
 /* ---- audit ---- */
 
 static enum ah_err pg_audit_insert(struct ah_store *base, struct ah_audit_entry *e,
@@ -2341,6 +2655,19 @@ static const struct ah_store_ops pg_ops = {
     .block_delete = pg_block_delete,
     .block_list = pg_block_list,
     .activity = pg_activity,
+    .compliance_put = pg_compliance_put,
+    .compliance_get = pg_compliance_get,
+    .ladder_claim = pg_ladder_claim,
+    .notification_insert = pg_notification_insert,
+    .notification_list = pg_notification_list,
+    .notification_read = pg_notification_read,
+    .webhook_insert = pg_webhook_insert,
+    .webhook_list = pg_webhook_list,
+    .webhook_disable = pg_webhook_disable,
+    .outbox_add = pg_outbox_add,
+    .outbox_claim = pg_outbox_claim,
+    .outbox_settle = pg_outbox_settle,
+    .authored_list = pg_authored_list,
     .audit_insert = pg_audit_insert,
     .audit_list = pg_audit_list,
     .text_index = pg_text_index,

@@ -51,6 +51,8 @@
 #define WORK_COLS \
     "id, person_id, started_at, last_active_at, coalesce(ended_at, 0), source, note"
 #define BLOCK_COLS "id, person_id, start_at, end_at, created_at, updated_at, sequence"
+#define NOTIFICATION_COLS \
+    "id, person_id, kind, coalesce(subject_id, 0), week_day, body, created_at, coalesce(read_at, 0)"
 #define QUEUE_WHERE                                                                      \
     " WHERE t.status < 2 AND t.assignee_id IS NULL AND (t.due_at, t.id) > (?1, ?2)"      \
     " AND t.id <> ?3 AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.person_id = ?4"       \
@@ -130,6 +132,20 @@ enum st {
     ST_BLOCK_LIST,
     ST_BLOCK_LIST_ALL,
     ST_ACTIVITY,
+    ST_COMPLIANCE_PUT,
+    ST_COMPLIANCE_GET,
+    ST_LADDER_CLAIM,
+    ST_NOTIFICATION_INSERT,
+    ST_NOTIFICATION_LIST,
+    ST_NOTIFICATION_READ,
+    ST_WEBHOOK_INSERT,
+    ST_WEBHOOK_LIST,
+    ST_WEBHOOK_DISABLE,
+    ST_OUTBOX_ADD,
+    ST_OUTBOX_DUE,
+    ST_OUTBOX_TAKE,
+    ST_OUTBOX_SETTLE,
+    ST_AUTHORED_LIST,
     ST_COUNT
 };
 
@@ -300,6 +316,42 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_ACTIVITY] = "SELECT count(*) FILTER (WHERE kind = 1), count(DISTINCT ticket_id)"
                     " FROM messages WHERE author_id = ?1 AND created_at >= ?2"
                     " AND created_at < ?3 AND kind IN (1, 2)",
+    [ST_COMPLIANCE_PUT] =
+        "INSERT INTO compliance_weeks (person_id, week_day, status, required_min, worked_ms,"
+        " streak) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (week_day, person_id) DO UPDATE"
+        " SET status = ?3, required_min = ?4, worked_ms = ?5, streak = ?6",
+    [ST_COMPLIANCE_GET] = "SELECT person_id, week_day, status, required_min, worked_ms, streak"
+                          " FROM compliance_weeks WHERE week_day = ?1 ORDER BY person_id"
+                          " LIMIT ?2",
+    [ST_LADDER_CLAIM] = "INSERT INTO ladder_runs (week_day, ran_at) VALUES (?1, ?2)"
+                        " ON CONFLICT DO NOTHING",
+    [ST_NOTIFICATION_INSERT] =
+        "INSERT INTO notifications (person_id, kind, subject_id, week_day, body, created_at)"
+        " VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+    [ST_NOTIFICATION_LIST] = "SELECT " NOTIFICATION_COLS " FROM notifications"
+                             " WHERE person_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
+    [ST_NOTIFICATION_READ] = "UPDATE notifications SET read_at = coalesce(read_at, ?3)"
+                             " WHERE id = ?1 AND person_id = ?2",
+    [ST_WEBHOOK_INSERT] = "INSERT INTO webhooks (url, secret, active, created_at, created_by)"
+                          " VALUES (?1, ?2, 1, ?3, nullif(?4, 0))",
+    [ST_WEBHOOK_LIST] =
+        "SELECT w.id, w.url, w.secret, w.active, w.created_at, coalesce(w.created_by, 0),"
+        " (SELECT count(*) FROM outbox o WHERE o.webhook_id = w.id AND o.delivered_at IS NULL)"
+        " FROM webhooks w WHERE w.active = 1 ORDER BY w.id LIMIT ?1",
+    [ST_WEBHOOK_DISABLE] = "UPDATE webhooks SET active = 0 WHERE id = ?1 AND active = 1",
+    [ST_OUTBOX_ADD] = "INSERT INTO outbox (webhook_id, event, body, created_at, next_at)"
+                      " SELECT id, ?1, ?2, ?3, ?3 FROM webhooks WHERE active = 1 ORDER BY id",
+    [ST_OUTBOX_DUE] =
+        "SELECT o.id, o.webhook_id, w.url, w.secret, o.event, o.body, o.created_at, o.attempts"
+        " FROM outbox o JOIN webhooks w ON w.id = o.webhook_id"
+        " WHERE o.delivered_at IS NULL AND o.next_at <= ?1 AND w.active = 1"
+        " ORDER BY o.next_at, o.id LIMIT ?2",
+    [ST_OUTBOX_TAKE] = "UPDATE outbox SET next_at = ?2, attempts = attempts + 1 WHERE id = ?1",
+    [ST_OUTBOX_SETTLE] = "UPDATE outbox SET delivered_at = nullif(?2, 0), next_at = ?3,"
+                         " last_error = ?4 WHERE id = ?1 AND delivered_at IS NULL",
+    [ST_AUTHORED_LIST] = "SELECT author_id, ticket_id, kind, created_at FROM messages"
+                         " WHERE created_at >= ?1 AND created_at < ?2 AND author_id IS NOT NULL"
+                         " ORDER BY created_at, id LIMIT ?3",
 };
 
 /* ticket_list builds its WHERE from the filters present; each shape is
@@ -1975,6 +2027,293 @@ static enum ah_err sq_activity(struct ah_store *base, int64_t person_id, int64_t
     return AH_OK;
 }
 
+/* ---- the ladder, notifications and webhooks ---- */
+
+static enum ah_err sq_compliance_put(struct ah_store *base, const struct ah_compliance_row *rows,
+                                     size_t n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_COMPLIANCE_PUT, &s, err);
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        const struct ah_compliance_row *r = &rows[i];
+
+        bind_i64s(s, 1, 6, (int64_t[]){r->person_id, r->week_day, r->status, r->required_min,
+                                        r->worked_ms, r->streak});
+        rc = exec_done(q, s, "compliance", err);
+    }
+    return rc;
+}
+
+static void compliance_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_compliance_row *r = item;
+
+    (void)a;
+    r->person_id = sqlite3_column_int64(s, 0);
+    r->week_day = sqlite3_column_int64(s, 1);
+    r->status = (enum ah_week_status)sqlite3_column_int(s, 2);
+    r->required_min = sqlite3_column_int64(s, 3);
+    r->worked_ms = sqlite3_column_int64(s, 4);
+    r->streak = sqlite3_column_int64(s, 5);
+}
+
+static enum ah_err sq_compliance_get(struct ah_store *base, int64_t week_day, struct ah_arena *a,
+                                     struct ah_compliance_row **items, size_t *n,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_COMPLIANCE_GET, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){week_day, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, compliance_reader, (void **)items, n,
+                   "compliance", err);
+}
+
+static enum ah_err sq_ladder_claim(struct ah_store *base, int64_t week_day, int64_t now,
+                                   bool *claimed, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_LADDER_CLAIM, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){week_day, now});
+    rc = exec_done(q, s, "ladder", err);
+    if (!rc)
+        *claimed = sqlite3_changes(q->db) == 1;
+    return rc;
+}
+
+static enum ah_err sq_notification_insert(struct ah_store *base, struct ah_notification *nt,
+                                          bool *inserted, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_NOTIFICATION_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, nt->person_id);
+    bind_c(s, 2, nt->kind);
+    bind_i64s(s, 3, 2, (int64_t[]){nt->subject_id, nt->week_day});
+    bind_c(s, 5, nt->body);
+    sqlite3_bind_int64(s, 6, nt->created_at);
+    rc = exec_done(q, s, "notification", err);
+    if (!rc) {
+        *inserted = sqlite3_changes(q->db) == 1;
+        if (*inserted)
+            nt->id = sqlite3_last_insert_rowid(q->db);
+    }
+    return rc;
+}
+
+static void notification_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_notification *nt = item;
+
+    nt->id = sqlite3_column_int64(s, 0);
+    nt->person_id = sqlite3_column_int64(s, 1);
+    nt->kind = col_text0(a, s, 2);
+    nt->subject_id = sqlite3_column_int64(s, 3);
+    nt->week_day = sqlite3_column_int64(s, 4);
+    nt->body = col_text0(a, s, 5);
+    nt->created_at = sqlite3_column_int64(s, 6);
+    nt->read_at = sqlite3_column_int64(s, 7);
+}
+
+static enum ah_err sq_notification_list(struct ah_store *base, int64_t person_id,
+                                        int64_t before_id, int limit, struct ah_arena *a,
+                                        struct ah_notification **items, size_t *n,
+                                        struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_NOTIFICATION_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){person_id, before_id ? before_id : INT64_MAX, limit});
+    return collect(q, s, a, sizeof(**items), (size_t)limit, notification_reader,
+                   (void **)items, n, "notifications", err);
+}
+
+static enum ah_err sq_notification_read(struct ah_store *base, int64_t id, int64_t person_id,
+                                        int64_t at, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_NOTIFICATION_READ, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){id, person_id, at});
+    rc = exec_done(q, s, "notification", err);
+    if (!rc && sqlite3_changes(q->db) == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no such notification");
+    return rc;
+}
+
+static enum ah_err sq_webhook_insert(struct ah_store *base, struct ah_webhook *w,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_WEBHOOK_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, w->url);
+    bind_c(s, 2, w->secret);
+    bind_i64s(s, 3, 2, (int64_t[]){w->created_at, w->created_by});
+    rc = exec_done(q, s, "webhook", err);
+    if (!rc)
+        w->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static void webhook_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_webhook *w = item;
+
+    w->id = sqlite3_column_int64(s, 0);
+    w->url = col_text0(a, s, 1);
+    w->secret = col_text0(a, s, 2);
+    w->active = sqlite3_column_int(s, 3) != 0;
+    w->created_at = sqlite3_column_int64(s, 4);
+    w->created_by = sqlite3_column_int64(s, 5);
+    w->pending = sqlite3_column_int64(s, 6);
+}
+
+/* webhooks a company keeps: a handful; the cap bounds a listing */
+#define WEBHOOKS_MAX 1000
+
+static enum ah_err sq_webhook_list(struct ah_store *base, struct ah_arena *a,
+                                   struct ah_webhook **items, size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_WEBHOOK_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int(s, 1, WEBHOOKS_MAX);
+    return collect(q, s, a, sizeof(**items), WEBHOOKS_MAX, webhook_reader, (void **)items, n,
+                   "webhooks", err);
+}
+
+static enum ah_err sq_webhook_disable(struct ah_store *base, int64_t id, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_WEBHOOK_DISABLE, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    rc = exec_done(q, s, "webhook", err);
+    if (!rc && sqlite3_changes(q->db) == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no such webhook");
+    return rc;
+}
+
+static enum ah_err sq_outbox_add(struct ah_store *base, const char *event, const char *body,
+                                 int64_t now, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_OUTBOX_ADD, &s, err);
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, event);
+    bind_c(s, 2, body);
+    sqlite3_bind_int64(s, 3, now);
+    return exec_done(q, s, "outbox", err);
+}
+
+static void outbox_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_outbox_item *o = item;
+
+    o->id = sqlite3_column_int64(s, 0);
+    o->webhook_id = sqlite3_column_int64(s, 1);
+    o->url = col_text0(a, s, 2);
+    o->secret = col_text0(a, s, 3);
+    o->event = col_text0(a, s, 4);
+    o->body = col_text0(a, s, 5);
+    o->created_at = sqlite3_column_int64(s, 6);
+    o->attempts = sqlite3_column_int64(s, 7);
+}
+
+/* one writer at a time (the writer lock): reading then marking is atomic */
+static enum ah_err sq_outbox_claim(struct ah_store *base, int64_t now, int64_t until, int limit,
+                                   struct ah_arena *a, struct ah_outbox_item **items, size_t *n,
+                                   struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_OUTBOX_DUE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){now, limit});
+    rc = collect(q, s, a, sizeof(**items), (size_t)limit, outbox_reader, (void **)items, n,
+                 "outbox", err);
+    if (!rc)
+        rc = stmt(q, ST_OUTBOX_TAKE, &s, err);
+    for (size_t i = 0; !rc && i < *n; i++) {
+        bind_i64s(s, 1, 2, (int64_t[]){(*items)[i].id, until});
+        rc = exec_done(q, s, "outbox", err);
+    }
+    return rc;
+}
+
+static enum ah_err sq_outbox_settle(struct ah_store *base, int64_t id, int64_t delivered_at,
+                                    int64_t next_at, const char *error, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_OUTBOX_SETTLE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){id, delivered_at, next_at});
+    bind_c(s, 4, error);
+    return exec_done(q, s, "outbox", err);
+}
+
+static void authored_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_authored *m = item;
+
+    (void)a;
+    m->author_id = sqlite3_column_int64(s, 0);
+    m->ticket_id = sqlite3_column_int64(s, 1);
+    m->kind = (enum ah_msg_kind)sqlite3_column_int(s, 2);
+    m->created_at = sqlite3_column_int64(s, 3);
+}
+
+static enum ah_err sq_authored_list(struct ah_store *base, int64_t from, int64_t to, int limit,
+                                    struct ah_arena *a, struct ah_authored **items, size_t *n,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_AUTHORED_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){from, to, limit});
+    return collect(q, s, a, sizeof(**items), (size_t)limit, authored_reader, (void **)items, n,
+                   "messages", err);
+}
+
 /* ---- copying tables (allhands copy): SQL built from ah_store_tables ---- */
 
 static enum ah_err sq_schema_version(struct ah_store *base, int *version, struct ah_error *err)
@@ -2232,6 +2571,19 @@ static const struct ah_store_ops sqlite_ops = {
     .block_delete = sq_block_delete,
     .block_list = sq_block_list,
     .activity = sq_activity,
+    .compliance_put = sq_compliance_put,
+    .compliance_get = sq_compliance_get,
+    .ladder_claim = sq_ladder_claim,
+    .notification_insert = sq_notification_insert,
+    .notification_list = sq_notification_list,
+    .notification_read = sq_notification_read,
+    .webhook_insert = sq_webhook_insert,
+    .webhook_list = sq_webhook_list,
+    .webhook_disable = sq_webhook_disable,
+    .outbox_add = sq_outbox_add,
+    .outbox_claim = sq_outbox_claim,
+    .outbox_settle = sq_outbox_settle,
+    .authored_list = sq_authored_list,
     .audit_insert = sq_audit_insert,
     .audit_list = sq_audit_list,
     .text_index = sq_text_index,
