@@ -140,7 +140,15 @@ static enum ah_err build(struct ah_ctx *cx, const struct ah_policy *pol,
     enum ah_err rc = AH_OK;
 
     for (size_t i = 0; !rc && i < np; i++) {
-        rc = ah_week_fill(pol, people[i].timezone, week_day, &weeks[i], err);
+        /* a company has a few zones: each week is worked out once per zone */
+        size_t j = i < 8 ? 0 : i - 8;
+
+        while (j < i && strcmp(people[j].timezone, people[i].timezone) != 0)
+            j++;
+        if (j < i)
+            weeks[i] = weeks[j];
+        else
+            rc = ah_week_fill(pol, people[i].timezone, week_day, &weeks[i], err);
         lo = !rc && weeks[i].start_ms < lo ? weeks[i].start_ms : lo;
         hi = !rc && weeks[i].end_ms > hi ? weeks[i].end_ms : hi;
     }
@@ -149,7 +157,7 @@ static enum ah_err build(struct ah_ctx *cx, const struct ah_policy *pol,
     rc = ah_store_exemption_list(cx->store, 0, week_day, week_day + 6, cx->arena, &ex, &nex,
                                  err);
     if (!rc)
-        rc = ah_store_work_list(cx->store, 0, lo, hi, ROWS_MAX, cx->arena, &ws, &nws, err);
+        rc = ah_store_work_spans(cx->store, lo, hi, ROWS_MAX, cx->arena, &ws, &nws, err);
     if (!rc)
         rc = ah_store_block_list(cx->store, 0, lo, hi, ROWS_MAX, cx->arena, &bl, &nbl, err);
     if (!rc)

@@ -405,6 +405,12 @@ struct ah_store_ops {
                              int limit, struct ah_arena *a, struct ah_work_session **items,
                              size_t *n, struct ah_error *err);
 
+    /* Everyone's sessions overlapping [from, to), as person_id, started_at
+     * and last_active_at only (the rest left 0), by start: reports. */
+    enum ah_err (*work_spans)(struct ah_store *s, int64_t from, int64_t to, int limit,
+                              struct ah_arena *a, struct ah_work_session **items, size_t *n,
+                              struct ah_error *err);
+
     enum ah_err (*block_insert)(struct ah_store *s, struct ah_block *b, struct ah_error *err);
     enum ah_err (*block_get)(struct ah_store *s, int64_t id, struct ah_block *out,
                              struct ah_error *err);
@@ -622,6 +628,7 @@ static inline enum ah_err ah_store_work_current(struct ah_store *s, int64_t pers
 static inline enum ah_err ah_store_work_update(struct ah_store *s, const struct ah_work_session *w, struct ah_error *err) { AH_STORE_CALL(work_update, w, err); }
 static inline enum ah_err ah_store_work_close_idle(struct ah_store *s, int64_t before, int64_t *closed, struct ah_error *err) { AH_STORE_CALL(work_close_idle, before, closed, err); }
 static inline enum ah_err ah_store_work_list(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, int limit, struct ah_arena *a, struct ah_work_session **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(work_list, person_id, from, to, limit, a, items, n, err); }
+static inline enum ah_err ah_store_work_spans(struct ah_store *s, int64_t from, int64_t to, int limit, struct ah_arena *a, struct ah_work_session **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(work_spans, from, to, limit, a, items, n, err); }
 static inline enum ah_err ah_store_block_insert(struct ah_store *s, struct ah_block *b, struct ah_error *err) { AH_STORE_CALL(block_insert, b, err); }
 static inline enum ah_err ah_store_block_get(struct ah_store *s, int64_t id, struct ah_block *out, struct ah_error *err) { AH_STORE_CALL(block_get, id, out, err); }
 static inline enum ah_err ah_store_block_update(struct ah_store *s, const struct ah_block *b, struct ah_error *err) { AH_STORE_CALL(block_update, b, err); }

@@ -136,6 +136,7 @@ enum st {
     ST_WORK_CLOSE_IDLE,
     ST_WORK_LIST,
     ST_WORK_LIST_ALL,
+    ST_WORK_SPANS,
     ST_BLOCK_INSERT,
     ST_BLOCK_GET,
     ST_BLOCK_GET_LOCK,
@@ -332,6 +333,9 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_WORK_LIST_ALL] = "SELECT " WORK_COLS " FROM work_sessions WHERE $1::bigint = 0"
                          " AND started_at < $3 AND started_at >= $4 AND last_active_at > $2"
                          " ORDER BY started_at, id LIMIT $5",
+    [ST_WORK_SPANS] = "SELECT person_id, started_at, last_active_at FROM work_sessions"
+                      " WHERE started_at < $2 AND started_at >= $3 AND last_active_at > $1"
+                      " ORDER BY started_at LIMIT $4",
     [ST_BLOCK_INSERT] = "INSERT INTO blocks (person_id, start_at, end_at, created_at,"
                         " updated_at, sequence) VALUES ($1, $2, $3, $4, $4, 0) RETURNING id",
     [ST_BLOCK_GET] = "SELECT " BLOCK_COLS " FROM blocks WHERE id = $1",
@@ -1896,6 +1900,28 @@ static enum ah_err pg_work_list(struct ah_store *base, int64_t person_id, int64_
                     "work sessions", err);
 }
 
+static void span_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_work_session *w = item;
+
+    (void)a;
+    memset(w, 0, sizeof(*w));
+    w->person_id = get_i64(r, row, 0);
+    w->started_at = get_i64(r, row, 1);
+    w->last_active_at = get_i64(r, row, 2);
+}
+
+static enum ah_err pg_work_spans(struct ah_store *base, int64_t from, int64_t to, int limit,
+                                 struct ah_arena *a, struct ah_work_session **items, size_t *n,
+                                 struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 4, (int64_t[]){from, to, from - AH_WORK_SESSION_MAX_MS, limit});
+    return run_list((struct pg *)base, ST_WORK_SPANS, &args, a, sizeof(**items), (size_t)limit,
+                    span_read, (void **)items, n, "work sessions", err);
+}
+
 static void block_read(const PGresult *r, int row, struct ah_arena *a, void *item)
 {
     struct ah_block *b = item;
@@ -2649,6 +2675,7 @@ static const struct ah_store_ops pg_ops = {
     .work_update = pg_work_update,
     .work_close_idle = pg_work_close_idle,
     .work_list = pg_work_list,
+    .work_spans = pg_work_spans,
     .block_insert = pg_block_insert,
     .block_get = pg_block_get,
     .block_update = pg_block_update,

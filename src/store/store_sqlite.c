@@ -125,6 +125,7 @@ enum st {
     ST_WORK_CLOSE_IDLE,
     ST_WORK_LIST,
     ST_WORK_LIST_ALL,
+    ST_WORK_SPANS,
     ST_BLOCK_INSERT,
     ST_BLOCK_GET,
     ST_BLOCK_UPDATE,
@@ -301,6 +302,9 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_WORK_LIST_ALL] = "SELECT " WORK_COLS " FROM work_sessions WHERE ?1 = 0"
                          " AND started_at < ?3 AND started_at >= ?4 AND last_active_at > ?2"
                          " ORDER BY started_at, id LIMIT ?5",
+    [ST_WORK_SPANS] = "SELECT person_id, started_at, last_active_at FROM work_sessions"
+                      " WHERE started_at < ?2 AND started_at >= ?3 AND last_active_at > ?1"
+                      " ORDER BY started_at LIMIT ?4",
     [ST_BLOCK_INSERT] = "INSERT INTO blocks (person_id, start_at, end_at, created_at,"
                         " updated_at, sequence) VALUES (?1, ?2, ?3, ?4, ?4, 0)",
     [ST_BLOCK_GET] = "SELECT " BLOCK_COLS " FROM blocks WHERE id = ?1",
@@ -1922,6 +1926,32 @@ static enum ah_err sq_work_list(struct ah_store *base, int64_t person_id, int64_
                    "work sessions", err);
 }
 
+static void span_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_work_session *w = item;
+
+    (void)a;
+    memset(w, 0, sizeof(*w));
+    w->person_id = sqlite3_column_int64(s, 0);
+    w->started_at = sqlite3_column_int64(s, 1);
+    w->last_active_at = sqlite3_column_int64(s, 2);
+}
+
+static enum ah_err sq_work_spans(struct ah_store *base, int64_t from, int64_t to, int limit,
+                                 struct ah_arena *a, struct ah_work_session **items, size_t *n,
+                                 struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_WORK_SPANS, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 4, (int64_t[]){from, to, from - AH_WORK_SESSION_MAX_MS, limit});
+    return collect(q, s, a, sizeof(**items), (size_t)limit, span_reader, (void **)items, n,
+                   "work sessions", err);
+}
+
 static void block_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
 {
     struct ah_block *b = item;
@@ -2565,6 +2595,7 @@ static const struct ah_store_ops sqlite_ops = {
     .work_update = sq_work_update,
     .work_close_idle = sq_work_close_idle,
     .work_list = sq_work_list,
+    .work_spans = sq_work_spans,
     .block_insert = sq_block_insert,
     .block_get = sq_block_get,
     .block_update = sq_block_update,
