@@ -17,6 +17,7 @@
 #   BACKEND         sqlite (default) or pg
 #   BENCH_TICKETS   tickets to generate (default 1000000)
 #   BENCH_PEOPLE    people in the demo company (default 5000, at least 40)
+#   BENCH_WEEKS     weeks of queue sessions in it (default 104; SQLite)
 #   BENCH_DURATION  wrk duration of each run (default 10s)
 #   BENCH_FLOOR     0 skips the floor (quick runs while developing; no ratios then; SQLite only)
 #   BENCH_DB        an existing demo database to use instead of generating one (it is copied,
@@ -42,6 +43,7 @@ pg)
 *) echo "bench: BACKEND must be sqlite or pg, not $BACKEND" >&2; exit 2 ;;
 esac
 PEOPLE=${BENCH_PEOPLE:-5000}
+WEEKS=${BENCH_WEEKS:-104} # weeks of measured queue time: two years, about 2M sessions
 DURATION=${BENCH_DURATION:-10s}
 THREADS=2      # server worker threads, as the floor's pool
 CLAIMERS=32    # people claiming at once: one wrk thread and one connection each
@@ -584,17 +586,31 @@ if [ -n "${BENCH_DB:-}" ]; then
     # the pages in use (a copied file may carry free pages from whatever was done to it)
     DB_BYTES=$(python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); q=lambda p: c.execute("pragma "+p).fetchone()[0]; print((q("page_count")-q("freelist_count"))*q("page_size"))' "$DB")
 else
-    log "generating $N_TICKETS tickets, $PEOPLE people"
+    log "generating $N_TICKETS tickets, $PEOPLE people, $WEEKS weeks of queue time"
     t0=$(now)
-    "$BIN" demo --db "$DB" --people "$PEOPLE" --tickets "$N_TICKETS" --messages 5 >"$WORK/demo.log"
+    "$BIN" demo --db "$DB" --people "$PEOPLE" --tickets "$N_TICKETS" --messages 5 --weeks "$WEEKS" \
+        >"$WORK/demo.log"
     t1=$(now)
     GEN_S=$(python3 -c "import sys; print(round(float(sys.argv[2]) - float(sys.argv[1]), 2))" "$t0" "$t1")
     log "generated in ${GEN_S}s"
 fi
 [ -n "${DB_BYTES:-}" ] || DB_BYTES=$(($(file_size "$DB") + $(file_size "$DB-wal")))
 
+# the program's figures read the week that ended last (REPORT_WEEK); the ladder for the week
+# before it has run, as a server running all along would have (the report's streaks build on it)
+read -r REPORT_WEEK PREV_WEEK < <(python3 -c '
+import datetime
+m = datetime.date.today() - datetime.timedelta(days=datetime.date.today().weekday() + 7)
+lab = lambda d: "%04d-W%02d" % d.isocalendar()[:2]
+print(lab(m), lab(m - datetime.timedelta(weeks=1)))')
+"$BIN" report week --db "$DB" --week "$PREV_WEEK" >"$WORK/ladder.log" 2>&1 ||
+    die "report week failed: $(tail -3 "$WORK/ladder.log")"
+SESSIONS=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from work_sessions").fetchone()[0])' "$DB")
+
 # ---- 3. credentials: a pro for reads, queue and creation; 32 people for claims ----
 PRO_TOKEN=$(token pro@demo.allhands.test)
+LEAD_AUTH="Authorization:Bearer $(token lead@demo.allhands.test)"
+LEDGER_ID=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select id from people where email = ?", ("person100@demo.allhands.test",)).fetchone()[0])' "$DB")
 AUTH="Authorization:Bearer $PRO_TOKEN"
 : >"$WORK/tokens"
 for i in $(seq "$FIRST_PERSON" $((FIRST_PERSON + CLAIMERS - 1))); do
@@ -641,6 +657,12 @@ READ_R=$(run read -t2 -c32 -s "$FLOOR/get_ticket.lua" "$BASE" -- "$N_TICKETS" /a
 QUEUE_R=$(run queue -t2 -c32 -s "$FLOOR/get_path.lua" "$BASE/api/v1/queue?limit=50" -- "$AUTH")
 CREATE_R=$(run create -t2 -c32 -s "$FLOOR/post_ticket.lua" "$BASE/api/v1/tickets" -- limit "$AUTH")
 CLAIM_R=$(run claim -t"$CLAIMERS" -c"$CLAIMERS" -s "$REPO/bench/claim.lua" "$BASE/api/v1/queue/next" -- "$WORK/tokens")
+# the program: one lead reading the week's compliance report, a person's ledger, and the
+# heartbeat of someone clocked in (what every open "My week" tab sends)
+REPORT_R=$(run report -t1 -c1 -s "$FLOOR/get_path.lua" "$BASE/api/v1/reports/compliance?week=$REPORT_WEEK" -- "$LEAD_AUTH")
+LEDGER_R=$(run ledger -t1 -c1 -s "$FLOOR/get_path.lua" "$BASE/api/v1/people/$LEDGER_ID/ledger" -- "$LEAD_AUTH")
+curl -sf -o /dev/null -X POST -H "${AUTH/:/: }" "$BASE/api/v1/clock/in" || die "clock in failed"
+BEAT_R=$(run heartbeat -t2 -c32 -s "$FLOOR/post_empty.lua" "$BASE/api/v1/clock/heartbeat" -- "$AUTH")
 RSS_KB=$(awk '/^VmHWM/ {print $2}' "/proc/$SPID/status")
 stop_server
 if [ -s "$WORK/server.log" ]; then
@@ -657,7 +679,7 @@ fi
 
 # ---- 7. the report ----
 export LOAD_BEFORE N_TICKETS PEOPLE DURATION THREADS CLAIMERS GEN_S DB_BYTES RSS_KB FLOOR_JSON OUT
-export READ_R QUEUE_R CREATE_R CLAIM_R
+export READ_R QUEUE_R CREATE_R CLAIM_R REPORT_R LEDGER_R BEAT_R SESSIONS REPORT_WEEK
 COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 export COMMIT
 python3 - <<'PY'
@@ -703,6 +725,11 @@ ah = {
     "read": run("READ_R"),
     "queue": run("QUEUE_R"),
     "claim": run("CLAIM_R"),
+    "report": run("REPORT_R"),
+    "ledger": run("LEDGER_R"),
+    "heartbeat": run("BEAT_R"),
+    "sessions": int(E["SESSIONS"]),
+    "report_week": E["REPORT_WEEK"],
     "max_rss_kb": int(E["RSS_KB"]),
     "db_bytes": int(E["DB_BYTES"]),
     "generation_s": None if E["GEN_S"] == "null" else float(E["GEN_S"]),
@@ -726,6 +753,12 @@ rows = [
     ("queue p50 ms", ah["queue"]["p50_ms"], fl(["queue", "p50_ms"]), None, "{:.2f}", None),
     ("queue p99 ms", ah["queue"]["p99_ms"], fl(["queue", "p99_ms"]), ("<=", 20), "{:.2f}", None),
     ("claims/s", ah["claim"]["rps"], fl(["claim", "rps"]), (">=", 6000), "{:.0f}", "claim"),
+    ("report p50 ms", ah["report"]["p50_ms"], None, None, "{:.1f}", None),
+    ("report p99 ms", ah["report"]["p99_ms"], None, ("<=", 100), "{:.1f}", "report"),
+    ("ledger p50 ms", ah["ledger"]["p50_ms"], None, None, "{:.2f}", None),
+    ("ledger p99 ms", ah["ledger"]["p99_ms"], None, ("<=", 5), "{:.2f}", "ledger"),
+    ("heartbeat/s", ah["heartbeat"]["rps"], None, (">=", 5000), "{:.0f}", "heartbeat"),
+    ("work sessions", ah["sessions"], None, None, "{:.0f}", None),
     ("RSS MB", ah["max_rss_kb"] / 1024, (fl(["max_rss_kb"]) or 0) / 1024 or None, ("<=", 64),
      "{:.1f}", None),
     ("db size MB", ah["db_bytes"] / MB, None, None, "{:.1f}", None),
@@ -753,7 +786,8 @@ for name, a, f, target, fmt, run_name in rows:
         "-" if errors is None else (str(errors) if errors == 0 else f"{errors} !"),
     ])
 
-errors_total = sum(ah[r]["errors"] for r in ("create", "read", "queue", "claim"))
+errors_total = sum(ah[r]["errors"] for r in ("create", "read", "queue", "claim", "report",
+                                             "ledger", "heartbeat"))
 targets_met = all(v["met"] for v in figures.values() if v["met"] is not None)
 machine = {
     "nproc": os.cpu_count(),

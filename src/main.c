@@ -99,7 +99,7 @@ static bool config_from_env(void)
 
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_PROXY, OPT_EMAIL, OPT_NAME, OPT_ROLE,
        OPT_DEPT, OPT_LEADER, OPT_PWSTDIN, OPT_PEOPLE, OPT_TICKETS, OPT_MESSAGES, OPT_SEED,
-       OPT_TO, OPT_FROM, OPT_FORCE, OPT_TEST_CLOCK, OPT_WEEK };
+       OPT_TO, OPT_FROM, OPT_FORCE, OPT_TEST_CLOCK, OPT_WEEK, OPT_WEEKS };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -122,6 +122,7 @@ static const struct option long_opts[] = {
     {"force", no_argument, NULL, OPT_FORCE},
     {"test-clock", no_argument, NULL, OPT_TEST_CLOCK},
     {"week", required_argument, NULL, OPT_WEEK},
+    {"weeks", required_argument, NULL, OPT_WEEKS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -129,7 +130,7 @@ static const struct option long_opts[] = {
 struct opts {
     const char *email, *name, *role, *department, *to, *from, *week;
     bool leader, password_stdin, force, help, test_clock;
-    int64_t people, tickets, messages, seed;
+    int64_t people, tickets, messages, seed, weeks;
 };
 
 static bool num(const char *flag, const char *v, int64_t min, int64_t max, int64_t *out)
@@ -165,6 +166,7 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
         case OPT_LEADER: o->leader = true; break;
         case OPT_TEST_CLOCK: o->test_clock = true; break;
         case OPT_WEEK: o->week = optarg; break;
+        case OPT_WEEKS: ok = num("weeks", optarg, 0, 260, &o->weeks); break;
         case OPT_PWSTDIN: o->password_stdin = true; break;
         case OPT_PEOPLE: ok = num("people", optarg, 8, 1000000, &o->people); break;
         case OPT_TICKETS: ok = num("tickets", optarg, 0, 100000000, &o->tickets); break;
@@ -692,7 +694,7 @@ static enum ah_err demo_via_sqlite(struct ah_store *pg, const struct ah_demo_opt
 
 static int cmd_demo(int argc, char **argv)
 {
-    struct opts o = {.people = 60, .tickets = 300, .messages = 3};
+    struct opts o = {.people = 60, .tickets = 300, .messages = 3, .weeks = 8};
     struct ah_demo_options d;
     struct ah_store *st;
     struct ah_error err;
@@ -703,9 +705,10 @@ static int cmd_demo(int argc, char **argv)
         return 2;
     if (o.help) {
         printf("usage: allhands demo [--db PATH] [--people N] [--tickets N] [--messages AVG]\n"
-               "              [--seed S]\n"
+               "              [--weeks N] [--seed S]\n"
                "Fills a new database with a plausible company: departments, managers,\n"
-               "founders, support pros and leads, customers and tickets. On PostgreSQL\n"
+               "founders, support pros and leads, customers and tickets, and N weeks\n"
+               "(default 8) of measured queue time with plans for this week. On PostgreSQL\n"
                "the company is made in a temporary SQLite file under $TMPDIR (or /tmp)\n"
                "and copied in.\n");
         return 0;
@@ -713,7 +716,8 @@ static int cmd_demo(int argc, char **argv)
     if (open_db(true, &st, &err))
         return fail("database", &err);
     d = (struct ah_demo_options){.people = o.people, .tickets = o.tickets,
-                                 .avg_messages = o.messages, .seed = (uint64_t)o.seed,
+                                 .avg_messages = o.messages, .weeks = o.weeks,
+                                 .seed = (uint64_t)o.seed,
                                  .progress = demo_progress};
     if (strstr(app.db, "://") ? demo_via_sqlite(st, &d, &err) : demo_into(st, &d, &err)) {
         rc = fail("demo", &err);

@@ -296,6 +296,84 @@ static enum ah_err add_ticket(struct ah_ctx *cx, struct rng *r, const struct ah_
     return rc;
 }
 
+/* ---- the program: queue time, exemptions, plans ---- */
+
+#define DAY (86400000LL)
+
+/* n sessions adding up to about minutes on the weekdays of the week at
+ * week_ms (a Monday, 00:00 UTC) */
+static enum ah_err add_week(struct ah_ctx *cx, struct rng *r, int64_t person, int64_t week_ms,
+                            int64_t minutes, struct ah_error *err)
+{
+    enum ah_err rc = AH_OK;
+    int64_t left = minutes;
+
+    while (!rc && left > 0) {
+        int64_t len = 20 + (int64_t)pick(r, 70), day = (int64_t)pick(r, 5);
+        int64_t start = week_ms + day * DAY + (7 + (int64_t)pick(r, 9)) * 3600000LL +
+                        (int64_t)pick(r, 4) * 15 * 60000LL;
+        struct ah_work_session w = {.person_id = person, .started_at = start,
+                                    .source = "clock"};
+
+        if (len > left)
+            len = left;
+        w.last_active_at = w.ended_at = start + len * 60000LL;
+        if (w.ended_at > cx->now)
+            break;
+        rc = ah_store_work_insert(cx->store, &w, err);
+        left -= len;
+    }
+    return rc;
+}
+
+static enum ah_err add_program(struct ah_ctx *cx, struct rng *r, const struct ah_demo_options *o,
+                               const int64_t *ids, struct ah_error *err)
+{
+    /* this week's Monday, 00:00 UTC (1970-01-01 was a Thursday) */
+    int64_t today = cx->now / DAY, monday = today - (today + 3) % 7;
+    enum ah_err rc = AH_OK;
+
+    for (int64_t i = 0; !rc && i < o->people; i++) {
+        size_t kind = pick(r, 10); /* 0: never shows up; 1-2: falls behind; else meets it */
+        int64_t start_day = cx->now / DAY - (int64_t)pick(r, 700);
+
+        if (i % 500 == 0)
+            rc = ah_store_begin(cx->store, err);
+        for (int64_t w = o->weeks; !rc && w >= 1 && kind != 0; w--) {
+            int64_t week_day = monday - 7 * w;
+
+            if (week_day >= start_day - 7)
+                rc = add_week(cx, r, ids[i], week_day * DAY,
+                              kind <= 2 ? 60 + (int64_t)pick(r, 300)
+                                        : 480 + (int64_t)pick(r, 60),
+                              err);
+        }
+        /* a few are exempt now; most plan this week and next, a day apart */
+        if (!rc && i != 2 && pick(r, 60) == 0) {
+            struct ah_exemption e = {.person_id = ids[i], .granted_by = ids[2],
+                                     .reason = pick(r, 2) ? "parental leave" : "conference week",
+                                     .starts_on = today - (int64_t)pick(r, 10),
+                                     .created_at = cx->now};
+
+            e.ends_on = e.starts_on + 7 + (int64_t)pick(r, 50);
+            rc = ah_store_exemption_insert(cx->store, &e, err);
+        }
+        for (int64_t k = 0; !rc && kind > 2 && k < 4; k++) {
+            int64_t day = monday + 7 * (k / 2) + (k % 2) * 2 + (int64_t)pick(r, 2);
+            struct ah_block b = {.person_id = ids[i], .created_at = cx->now,
+                                 .updated_at = cx->now};
+
+            b.start_at = day * DAY + (8 + (int64_t)pick(r, 8)) * 3600000LL;
+            b.end_at = b.start_at + (60 + (int64_t)pick(r, 4) * 30) * 60000LL;
+            rc = ah_store_block_insert(cx->store, &b, err);
+        }
+        if (rc || i % 500 == 499 || i == o->people - 1)
+            rc = ah_store_end(cx->store, rc, err);
+        ah_arena_release(cx->arena);
+    }
+    return rc;
+}
+
 static enum ah_err add_tickets(struct ah_ctx *cx, struct rng *r, const struct ah_demo_options *o,
                                const int64_t *ids, struct ah_error *err)
 {
@@ -329,7 +407,8 @@ enum ah_err ah_demo_generate(struct ah_ctx *cx, const struct ah_demo_options *o,
 
     if (o->people < (int64_t)N(seats) || o->people > 1000000)
         return ah_error_set(err, AH_E_INVALID, "people must be from %zu to 1000000", N(seats));
-    if (o->tickets < 0 || o->tickets > 100000000 || o->avg_messages < 1 || o->avg_messages > 20)
+    if (o->tickets < 0 || o->tickets > 100000000 || o->avg_messages < 1 || o->avg_messages > 20 ||
+        o->weeks < 0 || o->weeks > 260)
         return ah_error_set(err, AH_E_INVALID, "tickets or messages out of range");
     rc = ah_store_person_count(cx->store, &count, err);
     if (rc)
@@ -354,6 +433,8 @@ enum ah_err ah_demo_generate(struct ah_ctx *cx, const struct ah_demo_options *o,
         memcpy(keep, ids, sz);
         ah_arena_release(cx->arena);
         rc = add_tickets(cx, &r, o, keep, err);
+        if (!rc && o->weeks > 0)
+            rc = add_program(cx, &r, o, keep, err);
         free(keep);
     }
     if (!rc)
