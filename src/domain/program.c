@@ -929,9 +929,9 @@ int64_t ah_overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
 }
 
 void ah_ledger_fill(const struct ah_person *p, const struct ah_policy *pol,
-                    const struct ah_week *w, const struct ah_exemption *ex, size_t nex,
-                    const struct ah_work_session *ws, size_t nws, const struct ah_block *bl,
-                    size_t nbl, struct ah_ledger_week *out)
+                    const struct ah_week *w, bool booked, const struct ah_exemption *ex,
+                    size_t nex, const struct ah_work_session *ws, size_t nws,
+                    const struct ah_block *bl, size_t nbl, struct ah_ledger_week *out)
 {
     int64_t required_days = 0;
 
@@ -948,10 +948,12 @@ void ah_ledger_fill(const struct ah_person *p, const struct ah_policy *pol,
             required_days += !exempt;
         }
     }
-    /* weekly: the week's hours for the days one was in and not exempt;
-     * a support week a year is planned week by week, so no week requires it */
+    /* the week's hours for the days one was in and not exempt: every week,
+     * or under the weeks-per-year cadence, a week one booked */
     if (pol->cadence == AH_CADENCE_WEEKLY)
         out->required_min = (pol->weekly_minutes * required_days + 3) / 7;
+    else if (booked)
+        out->required_min = (AH_SUPPORT_WEEK_MINUTES * required_days + 3) / 7;
     for (size_t i = 0; i < nws; i++)
         out->worked_ms += ah_overlap(ws[i].started_at, ws[i].last_active_at, w->start_ms, w->end_ms);
     for (size_t i = 0; i < nbl; i++)
@@ -967,11 +969,15 @@ enum ah_err ah_ledger_compute(struct ah_ctx *cx, const struct ah_person *p,
     struct ah_work_session *ws;
     struct ah_block *bl;
     struct ah_activity act = {0};
-    size_t nex = 0, nws = 0, nbl = 0;
+    struct ah_support_week *sw;
+    size_t nex = 0, nws = 0, nbl = 0, nsw = 0;
     enum ah_err rc;
 
     rc = ah_store_exemption_list(cx->store, p->id, w->first_day, w->first_day + 6, cx->arena,
                                  &ex, &nex, err);
+    if (!rc && pol->cadence == AH_CADENCE_YEARLY)
+        rc = ah_store_support_week_list(cx->store, p->id, w->first_day, w->first_day,
+                                        cx->arena, &sw, &nsw, err);
     if (!rc)
         rc = ah_store_work_list(cx->store, p->id, w->start_ms, w->end_ms, MAX_ROWS, cx->arena,
                                 &ws, &nws, err);
@@ -982,7 +988,7 @@ enum ah_err ah_ledger_compute(struct ah_ctx *cx, const struct ah_person *p,
         rc = ah_store_activity(cx->store, p->id, w->start_ms, w->end_ms, &act, err);
     if (rc)
         return rc;
-    ah_ledger_fill(p, pol, w, ex, nex, ws, nws, bl, nbl, out);
+    ah_ledger_fill(p, pol, w, nsw > 0, ex, nex, ws, nws, bl, nbl, out);
     out->replies = act.replies;
     out->tickets = act.tickets;
     return AH_OK;
@@ -1106,4 +1112,123 @@ enum ah_err ah_calendar_feed(struct ah_ctx *cx, struct ah_str secret, struct ah_
                                                       "queue."};
     }
     return ah_ical_write(ah_arena_strdup(cx->arena, p.name), ev, n, out, err);
+}
+
+/* ---- support weeks ---- */
+
+static enum ah_err actor_week(struct ah_ctx *cx, int iso_year, int iso_week, struct ah_week *w,
+                              struct ah_error *err)
+{
+    struct ah_policy pol;
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (!rc && !cx->actor)
+        rc = ah_error_set(err, AH_E_INVALID, "support weeks belong to a person");
+    if (!rc)
+        rc = ah_policy_read(cx, &pol, err);
+    return rc ? rc : ah_week_get(&pol, cx->actor->timezone, iso_year, iso_week, w, err);
+}
+
+enum ah_err ah_support_week_book(struct ah_ctx *cx, int iso_year, int iso_week,
+                                 struct ah_week *out, struct ah_error *err)
+{
+    struct ah_week w;
+    struct ah_support_week sw = {0};
+    enum ah_err rc = actor_week(cx, iso_year, iso_week, &w, err);
+
+    if (!rc && w.end_ms <= cx->now)
+        rc = ah_error_set(err, AH_E_INVALID, "%s has ended: book this week or a later one",
+                          w.label);
+    if (!rc)
+        rc = ah_store_begin(cx->store, err);
+    if (rc)
+        return rc;
+    sw.person_id = cx->actor->id;
+    sw.week_day = w.first_day;
+    sw.created_at = cx->now;
+    rc = ah_store_end(cx->store, ah_store_support_week_add(cx->store, &sw, err), err);
+    if (!rc)
+        *out = w;
+    return rc;
+}
+
+enum ah_err ah_support_week_cancel(struct ah_ctx *cx, int iso_year, int iso_week,
+                                   struct ah_error *err)
+{
+    struct ah_week w;
+    enum ah_err rc = actor_week(cx, iso_year, iso_week, &w, err);
+
+    if (!rc && w.start_ms <= cx->now)
+        rc = ah_error_set(err, AH_E_CONFLICT, "%s has begun: it can no longer be cancelled",
+                          w.label);
+    if (!rc)
+        rc = ah_store_begin(cx->store, err);
+    if (rc)
+        return rc;
+    return ah_store_end(cx->store,
+                        ah_store_support_week_remove(cx->store, cx->actor->id, w.first_day, err),
+                        err);
+}
+
+void ah_support_year_fill(const struct ah_person *p, const struct ah_policy *pol, int year,
+                          const struct ah_support_week *weeks, size_t n,
+                          struct ah_support_year *out)
+{
+    int sy, sm, sd;
+
+    memset(out, 0, sizeof(*out));
+    out->year = year;
+    ah_civil_from_days(p->start_day, &sy, &sm, &sd);
+    out->onboarding = pol->onboarding_week && sy == year;
+    out->onboarding_by = p->start_day + AH_ONBOARDING_DAYS;
+    out->required = pol->weeks_per_year + out->onboarding;
+    for (size_t i = 0; i < n; i++) {
+        int y, m, d;
+
+        ah_civil_from_days(weeks[i].week_day, &y, &m, &d);
+        if (y != year)
+            continue;
+        out->booked++;
+        if (weeks[i].week_day >= p->start_day - 6 && weeks[i].week_day <= out->onboarding_by)
+            out->onboarding_booked = true;
+    }
+}
+
+enum ah_err ah_support_year_get(struct ah_ctx *cx, int64_t person_id, int year,
+                                struct ah_support_year *out, struct ah_error *err)
+{
+    struct ah_person p;
+    struct ah_policy pol;
+    struct ah_support_week *sw;
+    size_t n = 0;
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (!rc)
+        rc = ah_store_person_get(cx->store, person_id, cx->arena, &p, err);
+    if (!rc)
+        rc = may_read(cx, &p, err);
+    if (!rc)
+        rc = ah_policy_read(cx, &pol, err);
+    if (!rc && year == 0) {
+        int64_t today;
+        int m, d;
+
+        rc = ah_today(p.timezone, cx->now, &today, err);
+        if (!rc)
+            ah_civil_from_days(today, &year, &m, &d);
+    }
+    if (!rc && (year < 1970 || year > 9999))
+        rc = ah_error_set(err, AH_E_INVALID, "year must be from 1970 to 9999");
+    /* weeks starting from the last days of the year before to the year's end */
+    if (!rc)
+        rc = ah_store_support_week_list(cx->store, person_id,
+                                        ah_days_from_civil(year, 1, 1) - 6,
+                                        ah_days_from_civil(year, 12, 31), cx->arena, &sw, &n,
+                                        err);
+    if (rc)
+        return rc;
+    ah_support_year_fill(&p, &pol, year, sw, n, out);
+    out->weeks = sw;
+    out->nweeks = n;
+    return AH_OK;
 }

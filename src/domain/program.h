@@ -18,6 +18,11 @@
 /* A work session longer than this is ended and a new one begun, so that no
  * session reaches AH_WORK_SESSION_MAX_MS. */
 #define AH_CLOCK_SPLIT_MS (12 * 3600 * 1000LL)
+/* A support week under the weeks-per-year cadence: five working days in the
+ * queue. */
+#define AH_SUPPORT_WEEK_MINUTES (5 * 8 * 60)
+/* The onboarding support week falls within this many days of the start. */
+#define AH_ONBOARDING_DAYS 30
 /* Weeks a ledger covers at most in one request. */
 #define AH_LEDGER_MAX_WEEKS 106
 
@@ -115,6 +120,36 @@ enum ah_err ah_block_list(struct ah_ctx *cx, int64_t person_id, int64_t from, in
 
 struct ah_week;
 
+/* ---- support weeks (the weeks-per-year cadence) ---- */
+
+/* A person's support weeks in a calendar year, and what the policy asks. */
+struct ah_support_year {
+    int year;
+    int64_t required; /* weeks_per_year, and one more the year someone starts */
+    int64_t booked;
+    bool onboarding;         /* this year holds their onboarding week */
+    int64_t onboarding_by;   /* its last possible first day (start + 30 days) */
+    bool onboarding_booked;  /* a booked week starts between the start and then */
+    struct ah_support_week *weeks;
+    size_t nweeks;
+};
+
+/* The actor books the week labelled year-Www as a support week; a week that
+ * has ended cannot be. AH_E_CONFLICT if booked already. */
+enum ah_err ah_support_week_book(struct ah_ctx *cx, int iso_year, int iso_week,
+                                 struct ah_week *out, struct ah_error *err);
+/* The actor cancels one, until it starts. */
+enum ah_err ah_support_week_cancel(struct ah_ctx *cx, int iso_year, int iso_week,
+                                   struct ah_error *err);
+/* person_id's support weeks of a calendar year (0: this one): theirs, their
+ * manager's and leads' to read. */
+enum ah_err ah_support_year_get(struct ah_ctx *cx, int64_t person_id, int year,
+                                struct ah_support_year *out, struct ah_error *err);
+/* The same from rows already read (reports). */
+void ah_support_year_fill(const struct ah_person *p, const struct ah_policy *pol, int year,
+                          const struct ah_support_week *weeks, size_t n,
+                          struct ah_support_year *out);
+
 /* ---- the calendar feed ---- */
 
 /* Gives the actor a new private feed secret ("ahc_..."), shown this once;
@@ -186,12 +221,13 @@ enum ah_err ah_week_fill(const struct ah_policy *pol, const char *tz, int64_t fi
 /* The length of [a0, a1) within [b0, b1). */
 int64_t ah_overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1);
 /* The ledger arithmetic on rows already read: required (pro-rated by the days
- * p was in and not exempt), planned, worked, met. Replies and tickets are the
- * caller's. */
+ * p was in and not exempt), planned, worked, met. Under the weeks-per-year
+ * cadence only a week p booked (booked) requires anything: a support week.
+ * Replies and tickets are the caller's. */
 void ah_ledger_fill(const struct ah_person *p, const struct ah_policy *pol,
-                    const struct ah_week *w, const struct ah_exemption *ex, size_t nex,
-                    const struct ah_work_session *ws, size_t nws, const struct ah_block *bl,
-                    size_t nbl, struct ah_ledger_week *out);
+                    const struct ah_week *w, bool booked, const struct ah_exemption *ex,
+                    size_t nex, const struct ah_work_session *ws, size_t nws,
+                    const struct ah_block *bl, size_t nbl, struct ah_ledger_week *out);
 /* The same for a person and policy already read, from the store. */
 enum ah_err ah_ledger_compute(struct ah_ctx *cx, const struct ah_person *p,
                               const struct ah_policy *pol, const struct ah_week *w,

@@ -132,9 +132,10 @@ static enum ah_err build(struct ah_ctx *cx, const struct ah_policy *pol,
     struct ah_work_session *ws;
     struct ah_block *bl;
     struct ah_authored *msg;
+    struct ah_support_week *sw = NULL;
     struct ah_week *weeks = ah_arena_alloc(cx->arena, (np ? np : 1) * sizeof(*weeks));
-    size_t nex = 0, nws = 0, nbl = 0, nmsg = 0;
-    struct groups gex, gws, gbl, gmsg;
+    size_t nex = 0, nws = 0, nbl = 0, nmsg = 0, nsw = 0;
+    struct groups gex, gws, gbl, gmsg, gsw;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     bool any_behind = false;
     enum ah_err rc = AH_OK;
@@ -162,8 +163,13 @@ static enum ah_err build(struct ah_ctx *cx, const struct ah_policy *pol,
         rc = ah_store_block_list(cx->store, 0, lo, hi, ROWS_MAX, cx->arena, &bl, &nbl, err);
     if (!rc)
         rc = ah_store_authored_list(cx->store, lo, hi, ROWS_MAX, cx->arena, &msg, &nmsg, err);
+    if (!rc && pol->cadence == AH_CADENCE_YEARLY)
+        rc = ah_store_support_week_list(cx->store, 0, week_day, week_day, cx->arena, &sw, &nsw,
+                                        err);
     if (rc)
         return rc;
+    group(cx->arena, people, np, sw, nsw, sizeof(*sw),
+          offsetof(struct ah_support_week, person_id), &gsw);
     group(cx->arena, people, np, ex, nex, sizeof(*ex), offsetof(struct ah_exemption, person_id),
           &gex);
     group(cx->arena, people, np, ws, nws, sizeof(*ws),
@@ -183,7 +189,8 @@ static enum ah_err build(struct ah_ctx *cx, const struct ah_policy *pol,
 
         memset(r, 0, sizeof(*r));
         r->person = people[i];
-        ah_ledger_fill(&people[i], pol, &weeks[i], pe, k1, pw, k2, pb, k3, &r->ledger);
+        ah_ledger_fill(&people[i], pol, &weeks[i], gsw.first[i + 1] > gsw.first[i], pe, k1, pw,
+                       k2, pb, k3, &r->ledger);
         /* sorted by ticket: distinct tickets are changes of ticket */
         for (size_t j = gmsg.first[i]; j < gmsg.first[i + 1]; j++) {
             const struct ah_authored *m = &msg[gmsg.order[j]];
@@ -330,6 +337,27 @@ enum ah_err ah_report_compliance(struct ah_ctx *cx, int iso_year, int iso_week,
     out->people = ah_arena_alloc(cx->arena, (np ? np : 1) * sizeof(*out->people));
     rc = build(cx, &pol, people, np, out->week.first_day, (int)pol.ladder_report, out->people,
                err);
+    if (!rc && pol.cadence == AH_CADENCE_YEARLY) {
+        /* each person's support weeks of the year: booked against asked */
+        struct ah_support_week *sw;
+        struct groups g;
+        size_t nsw = 0;
+        int y, m, d;
+
+        ah_civil_from_days(out->week.first_day, &y, &m, &d);
+        rc = ah_store_support_week_list(cx->store, 0, ah_days_from_civil(y, 1, 1) - 6,
+                                        ah_days_from_civil(y, 12, 31), cx->arena, &sw, &nsw, err);
+        if (!rc)
+            group(cx->arena, people, np, sw, nsw, sizeof(*sw),
+                  offsetof(struct ah_support_week, person_id), &g);
+        for (size_t i = 0; !rc && i < np; i++) {
+            size_t k;
+            const struct ah_support_week *mine = gather(cx->arena, &g, i, sw, sizeof(*sw), &k);
+
+            out->people[i].yearly = true;
+            ah_support_year_fill(&people[i], &pol, y, mine, k, &out->people[i].support);
+        }
+    }
     if (rc)
         return rc;
     for (size_t i = 0; i < np; i++) {

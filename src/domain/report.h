@@ -23,6 +23,8 @@ struct ah_report_person {
     const struct ah_exemption *exemption; /* one covering the week, or NULL */
     const char *ladder;                /* the step reached: "reminder", "manager",
                                           "leadership_report", or NULL */
+    bool yearly;                        /* the weeks-per-year cadence: support is filled */
+    struct ah_support_year support;     /* their support weeks in the week's year */
 };
 
 struct ah_report_rollup {

@@ -717,6 +717,17 @@ void ah_api_report_compliance(struct ah_req *r)
                        p->ledger.worked_ms / 60000, p->ledger.planned_ms / 60000,
                        p->weeks_behind);
         ah_json_put_str(b, p->ladder);
+        ah_buf_appends(b, ",\"support_weeks\":", NULL);
+        if (p->yearly)
+            ah_buf_appendf(b, NULL,
+                           "{\"year\":%d,\"required\":%" PRId64 ",\"booked\":%" PRId64
+                           ",\"onboarding_booked\":%s}",
+                           p->support.year, p->support.required, p->support.booked,
+                           !p->support.onboarding       ? "null"
+                           : p->support.onboarding_booked ? "true"
+                                                          : "false");
+        else
+            ah_buf_appends(b, "null", NULL);
         ah_buf_appends(b, ",\"exemption\":", NULL);
         if (p->exemption) {
             ah_buf_appends(b, "{\"id\":", NULL);
@@ -899,6 +910,109 @@ void ah_api_webhooks_delete(struct ah_req *r)
     struct ah_error err;
 
     if (ah_webhook_delete(&r->cx, r->id, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_http_reply_empty(r, 204);
+}
+
+/* ---- support weeks ---- */
+
+static void put_support_year(struct ah_buf *b, const struct ah_support_year *y,
+                             const struct ah_policy *pol)
+{
+    ah_buf_appendf(b, NULL, "{\"year\":%d,\"cadence\":", y->year);
+    ah_json_put_str(b, ah_cadence_name(pol->cadence));
+    ah_buf_appendf(b, NULL, ",\"required\":%" PRId64 ",\"booked\":%" PRId64 ",\"onboarding\":",
+                   y->required, y->booked);
+    if (y->onboarding) {
+        ah_buf_appends(b, "{\"by\":", NULL);
+        ah_json_put_day(b, y->onboarding_by);
+        ah_buf_appendf(b, NULL, ",\"booked\":%s}", y->onboarding_booked ? "true" : "false");
+    } else {
+        ah_buf_appends(b, "null", NULL);
+    }
+    ah_buf_appends(b, ",\"items\":[", NULL);
+    for (size_t i = 0; i < y->nweeks; i++) {
+        char label[16];
+        int wy, ww;
+
+        ah_iso_week_of_days(y->weeks[i].week_day + (1 - pol->week_start + 7) % 7, &wy, &ww);
+        ah_iso_week_format(wy, ww, label);
+        ah_buf_appends(b, i ? ",{\"week\":" : "{\"week\":", NULL);
+        ah_json_put_str(b, label);
+        ah_buf_appends(b, ",\"first_day\":", NULL);
+        ah_json_put_day(b, y->weeks[i].week_day);
+        ah_buf_appends(b, "}", NULL);
+    }
+    ah_buf_appends(b, "]}", NULL);
+}
+
+/* ?person_id= (default: one's own) &year= (default: this one) */
+void ah_api_support_weeks_list(struct ah_req *r)
+{
+    struct ah_support_year y;
+    struct ah_policy pol;
+    int64_t person, year;
+    struct ah_error err;
+
+    if (!ah_api_query_int(r, "person_id", 1, INT64_MAX, r->actor.id, &person) ||
+        !ah_api_query_int(r, "year", 1970, 9999, 0, &year))
+        return;
+    if (ah_support_year_get(&r->cx, person, (int)year, &y, &err) ||
+        ah_policy_get(&r->cx, &pol, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    put_support_year(ah_http_body(r), &y, &pol);
+    ah_http_reply_body(r, 200);
+}
+
+enum { S_WEEK, S_N };
+
+const struct ah_json_field ah_api_support_week_fields[] = {
+    [S_WEEK] = {"week", AH_JSON_STRING, true, 8},
+};
+const size_t ah_api_support_week_nfields = S_N;
+
+void ah_api_support_weeks_book(struct ah_req *r)
+{
+    struct ah_json_value v[S_N];
+    struct ah_week w;
+    int year, week;
+    struct ah_error err;
+
+    if (!ah_api_body(r, ah_api_support_week_fields, S_N, v))
+        return;
+    if (!ah_iso_week_parse(v[S_WEEK].s.p, v[S_WEEK].s.len, &year, &week)) {
+        ah_http_reply_fail(r, AH_E_INVALID, "week must be an ISO week like 2026-W50");
+        return;
+    }
+    if (ah_support_week_book(&r->cx, year, week, &w, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_buf_appends(ah_http_body(r), "{\"week\":", NULL);
+    ah_json_put_str(ah_http_body(r), w.label);
+    ah_buf_appends(ah_http_body(r), ",\"first_day\":", NULL);
+    ah_json_put_day(ah_http_body(r), w.first_day);
+    ah_buf_appends(ah_http_body(r), "}", NULL);
+    ah_http_reply_body(r, 201);
+}
+
+/* ?week=YYYY-Www */
+void ah_api_support_weeks_cancel(struct ah_req *r)
+{
+    int year, week;
+    struct ah_error err;
+
+    if (!query_week(r, "week", &year, &week))
+        return;
+    if (!year) {
+        ah_http_reply_fail(r, AH_E_BAD_REQUEST, "say which week: ?week=2026-W50");
+        return;
+    }
+    if (ah_support_week_cancel(&r->cx, year, week, &err)) {
         ah_api_fail(r, &err);
         return;
     }

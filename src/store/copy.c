@@ -68,6 +68,9 @@ static const struct ah_store_column blocks_cols[] = {
     {"id", true}, {"person_id", true}, {"start_at", true}, {"end_at", true},
     {"created_at", true}, {"updated_at", true}, {"sequence", true},
 };
+static const struct ah_store_column support_weeks_cols[] = {
+    {"person_id", true}, {"week_day", true}, {"created_at", true},
+};
 static const struct ah_store_column compliance_weeks_cols[] = {
     {"week_day", true}, {"person_id", true}, {"status", true}, {"required_min", true},
     {"worked_ms", true}, {"streak", true},
@@ -105,6 +108,7 @@ const struct ah_store_table ah_store_tables[] = {
     {"exemptions", COLS(exemptions_cols), 1, true, true, -1},
     {"work_sessions", COLS(work_sessions_cols), 1, true, true, -1},
     {"blocks", COLS(blocks_cols), 1, true, true, -1},
+    {"support_weeks", COLS(support_weeks_cols), 2, true, false, -1},
     {"compliance_weeks", COLS(compliance_weeks_cols), 2, true, false, -1},
     {"ladder_runs", COLS(ladder_runs_cols), 1, true, false, -1},
     {"notifications", COLS(notifications_cols), 1, true, true, -1},

@@ -154,9 +154,19 @@ static const char *const sqlite_migrations[] = {
     " sequence INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX blocks_person ON blocks(person_id, start_at);"
     "CREATE INDEX blocks_start ON blocks(start_at);"
-    /* a person's replies in a week: the ledger */
-    "CREATE INDEX messages_author ON messages(author_id, created_at) WHERE author_id IS NOT NULL;"
-    "CREATE INDEX messages_created ON messages(created_at);"
+    /* what the company's people wrote, covering: a person's week (the ledger)
+     * and everyone's week (the report) are read from these indexes alone */
+    "CREATE INDEX messages_author ON messages(author_id, created_at, kind, ticket_id)"
+    " WHERE author_id IS NOT NULL;"
+    "CREATE INDEX messages_staff ON messages(created_at, author_id, ticket_id, kind)"
+    " WHERE author_id IS NOT NULL;"
+    /* under the weeks-per-year cadence: the support weeks each person booked */
+    "CREATE TABLE support_weeks ("
+    " person_id INTEGER NOT NULL REFERENCES people(id),"
+    " week_day INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " PRIMARY KEY (person_id, week_day)) WITHOUT ROWID;"
+    "CREATE INDEX support_weeks_day ON support_weeks(week_day);"
     /* each person's result for a closed week, written by the ladder's run */
     "CREATE TABLE compliance_weeks ("
     " person_id INTEGER NOT NULL REFERENCES people(id),"

@@ -148,6 +148,14 @@ struct ah_block {
     int64_t sequence; /* bumped on each change: calendar clients update */
 };
 
+/* Under the weeks-per-year cadence: a week a person booked as their
+ * support week. */
+struct ah_support_week {
+    int64_t person_id;
+    int64_t week_day; /* its first day */
+    int64_t created_at;
+};
+
 /* A person's result for a week. */
 enum ah_week_status { AH_WEEK_NOT_REQUIRED, AH_WEEK_MET, AH_WEEK_BEHIND, AH_WEEK_EXEMPT };
 
@@ -422,6 +430,19 @@ struct ah_store_ops {
                               int limit, struct ah_arena *a, struct ah_block **items,
                               size_t *n, struct ah_error *err);
 
+    /* AH_E_CONFLICT if booked already. */
+    enum ah_err (*support_week_add)(struct ah_store *s, const struct ah_support_week *w,
+                                    struct ah_error *err);
+    /* NOT_FOUND if it was not booked. */
+    enum ah_err (*support_week_remove)(struct ah_store *s, int64_t person_id, int64_t week_day,
+                                       struct ah_error *err);
+    /* Support weeks of person_id (0: everyone's) starting in [from_day, to_day],
+     * by person then week. */
+    enum ah_err (*support_week_list)(struct ah_store *s, int64_t person_id, int64_t from_day,
+                                     int64_t to_day, struct ah_arena *a,
+                                     struct ah_support_week **items, size_t *n,
+                                     struct ah_error *err);
+
     /* Replies and tickets person_id wrote on in [from, to). */
     enum ah_err (*activity)(struct ah_store *s, int64_t person_id, int64_t from, int64_t to,
                             struct ah_activity *out, struct ah_error *err);
@@ -634,6 +655,9 @@ static inline enum ah_err ah_store_block_get(struct ah_store *s, int64_t id, str
 static inline enum ah_err ah_store_block_update(struct ah_store *s, const struct ah_block *b, struct ah_error *err) { AH_STORE_CALL(block_update, b, err); }
 static inline enum ah_err ah_store_block_delete(struct ah_store *s, int64_t id, struct ah_error *err) { AH_STORE_CALL(block_delete, id, err); }
 static inline enum ah_err ah_store_block_list(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, int limit, struct ah_arena *a, struct ah_block **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(block_list, person_id, from, to, limit, a, items, n, err); }
+static inline enum ah_err ah_store_support_week_add(struct ah_store *s, const struct ah_support_week *w, struct ah_error *err) { AH_STORE_CALL(support_week_add, w, err); }
+static inline enum ah_err ah_store_support_week_remove(struct ah_store *s, int64_t person_id, int64_t week_day, struct ah_error *err) { AH_STORE_CALL(support_week_remove, person_id, week_day, err); }
+static inline enum ah_err ah_store_support_week_list(struct ah_store *s, int64_t person_id, int64_t from_day, int64_t to_day, struct ah_arena *a, struct ah_support_week **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(support_week_list, person_id, from_day, to_day, a, items, n, err); }
 static inline enum ah_err ah_store_activity(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, struct ah_activity *out, struct ah_error *err) { AH_STORE_CALL(activity, person_id, from, to, out, err); }
 static inline enum ah_err ah_store_compliance_put(struct ah_store *s, const struct ah_compliance_row *rows, size_t n, struct ah_error *err) { AH_STORE_CALL(compliance_put, rows, n, err); }
 static inline enum ah_err ah_store_compliance_get(struct ah_store *s, int64_t week_day, struct ah_arena *a, struct ah_compliance_row **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(compliance_get, week_day, a, items, n, err); }

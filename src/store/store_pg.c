@@ -145,6 +145,10 @@ enum st {
     ST_BLOCK_LIST,
     ST_BLOCK_LIST_ALL,
     ST_ACTIVITY,
+    ST_SUPPORT_ADD,
+    ST_SUPPORT_REMOVE,
+    ST_SUPPORT_LIST,
+    ST_SUPPORT_LIST_ALL,
     ST_COMPLIANCE_PUT,
     ST_COMPLIANCE_GET,
     ST_LADDER_CLAIM,
@@ -349,6 +353,15 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_BLOCK_LIST_ALL] = "SELECT " BLOCK_COLS " FROM blocks WHERE $1::bigint = 0"
                           " AND start_at < $3 AND start_at >= $4 AND end_at > $2"
                           " ORDER BY start_at, id LIMIT $5",
+    [ST_SUPPORT_ADD] = "INSERT INTO support_weeks (person_id, week_day, created_at)"
+                       " VALUES ($1, $2, $3)",
+    [ST_SUPPORT_REMOVE] = "DELETE FROM support_weeks WHERE person_id = $1 AND week_day = $2",
+    [ST_SUPPORT_LIST] = "SELECT person_id, week_day, created_at FROM support_weeks"
+                        " WHERE person_id = $1 AND week_day BETWEEN $2 AND $3"
+                        " ORDER BY week_day LIMIT $4",
+    [ST_SUPPORT_LIST_ALL] = "SELECT person_id, week_day, created_at FROM support_weeks"
+                            " WHERE $1::bigint = 0 AND week_day BETWEEN $2 AND $3"
+                            " ORDER BY person_id, week_day LIMIT $4",
     [ST_ACTIVITY] = "SELECT count(*) FILTER (WHERE kind = 1), count(DISTINCT ticket_id)"
                     " FROM messages WHERE author_id = $1 AND created_at >= $2"
                     " AND created_at < $3 AND kind IN (1, 2)",
@@ -407,7 +420,7 @@ static const char *const sql_text[ST_COUNT] = {
     /* the order SQLite's plan gives (messages_created), made explicit */
     [ST_AUTHORED_LIST] = "SELECT author_id, ticket_id, kind, created_at FROM messages"
                          " WHERE created_at >= $1 AND created_at < $2 AND author_id IS NOT NULL"
-                         " ORDER BY created_at, id LIMIT $3",
+                         " ORDER BY created_at, author_id, ticket_id LIMIT $3",
 };
 
 /* ticket_list builds its WHERE from the filters present; each shape is
@@ -620,7 +633,7 @@ static void quiet(void *arg, const char *message)
 /* Sets up a new or renewed connection; its prepared statements are gone. */
 static enum ah_err session_setup(struct pg *q, struct ah_error *err)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc = AH_OK;
 
     memset(q->prepared, 0, sizeof(q->prepared));
@@ -658,7 +671,7 @@ static enum ah_err ready(struct pg *q, struct ah_error *err)
 static enum ah_err prepare(struct pg *q, const char *name, const char *sql, bool *prepared,
                            struct ah_error *err)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc = AH_OK;
 
     if (*prepared)
@@ -712,7 +725,7 @@ static enum ah_err run(struct pg *q, enum st id, const struct args *a, const cha
 static enum ah_err run_cmd(struct pg *q, enum st id, const struct args *a, const char *what,
                            int64_t *n, struct ah_error *err)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc = run(q, id, a, what, &r, err);
 
     if (rc)
@@ -728,7 +741,7 @@ static enum ah_err run_cmd(struct pg *q, enum st id, const struct args *a, const
 static enum ah_err run_i64(struct pg *q, enum st id, const struct args *a, const char *what,
                            int64_t *v, bool *missing, struct ah_error *err)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc = run(q, id, a, what, &r, err);
 
     if (rc)
@@ -760,7 +773,7 @@ static enum ah_err run_list(struct pg *q, enum st id, const struct args *args,
                             struct ah_arena *a, size_t item_size, size_t max, row_reader read,
                             void **items, size_t *n, const char *what, struct ah_error *err)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc = run(q, id, args, what, &r, err);
 
     if (rc)
@@ -855,7 +868,7 @@ static enum ah_err pg_commit(struct ah_store *base, struct ah_error *err)
 /* Runs a constant script of one or more statements (no parameters). */
 static enum ah_err script(struct pg *q, const char *sql, const char *what, struct ah_error *err)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc = ready(q, err);
     ExecStatusType st;
 
@@ -871,7 +884,7 @@ static enum ah_err script(struct pg *q, const char *sql, const char *what, struc
 
 static enum ah_err schema_version(struct pg *q, int *out, struct ah_error *err)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc = ready(q, err);
 
     if (rc)
@@ -891,7 +904,7 @@ static enum ah_err schema_version(struct pg *q, int *out, struct ah_error *err)
 static enum ah_err set_schema_version(struct pg *q, int v, struct ah_error *err)
 {
     struct args a = {0};
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc = AH_OK;
 
     arg_i64(&a, v);
@@ -1009,7 +1022,7 @@ static enum ah_err pg_person_get(struct ah_store *base, int64_t id, struct ah_ar
 {
     struct pg *q = (struct pg *)base;
     struct args args = {0};
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc;
 
     arg_i64(&args, id);
@@ -1030,7 +1043,7 @@ static enum ah_err pg_person_get_by_email(struct ah_store *base, struct ah_str e
                                           const char **pwhash, struct ah_error *err)
 {
     struct args args = {0};
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc;
 
     arg_str(&args, email);
@@ -1123,7 +1136,7 @@ static enum ah_err pg_cred_lookup(struct ah_store *base, const char *hash, struc
                                   struct ah_error *err)
 {
     struct args args = {0};
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc;
 
     arg_c(&args, hash);
@@ -1234,7 +1247,7 @@ static enum ah_err customer_find(struct pg *q, struct ah_str email, struct ah_ar
                                  struct ah_error *err)
 {
     struct args args = {0};
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc;
 
     arg_str(&args, email);
@@ -1257,7 +1270,7 @@ static enum ah_err pg_customer_upsert(struct ah_store *base, struct ah_str email
 {
     struct pg *q = (struct pg *)base;
     struct args args = {0};
-    PGresult *r;
+    PGresult *r = NULL;
     bool found = false;
     enum ah_err rc = customer_find(q, email, a, id, stored_name, &found, err);
 
@@ -1356,7 +1369,7 @@ static enum ah_err pg_ticket_get(struct ah_store *base, int64_t id, struct ah_ar
 {
     struct pg *q = (struct pg *)base;
     struct args args = {0};
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc;
 
     arg_i64(&args, id);
@@ -1444,7 +1457,7 @@ static enum ah_err pg_ticket_list(struct ah_store *base, const struct ah_ticket_
 {
     struct args args = {0};
     unsigned shape = 0;
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc;
 
     shape |= f->status_mask ? TL_STATUS : 0;
@@ -1680,7 +1693,7 @@ static enum ah_err one_row(struct pg *q, enum st id, const struct args *args, st
                            row_reader read, void *item, const char *what, const char *missing,
                            struct ah_error *err)
 {
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc = run(q, id, args, what, &r, err);
 
     if (rc)
@@ -1992,11 +2005,62 @@ static enum ah_err pg_block_list(struct ah_store *base, int64_t person_id, int64
                     err);
 }
 
+static enum ah_err pg_support_week_add(struct ah_store *base, const struct ah_support_week *w,
+                                       struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    args_i64s(&a, 3, (int64_t[]){w->person_id, w->week_day, w->created_at});
+    rc = run_cmd((struct pg *)base, ST_SUPPORT_ADD, &a, "support week", &n, err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "that week is booked already");
+    return rc;
+}
+
+static enum ah_err pg_support_week_remove(struct ah_store *base, int64_t person_id,
+                                          int64_t week_day, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    args_i64s(&a, 2, (int64_t[]){person_id, week_day});
+    rc = run_cmd((struct pg *)base, ST_SUPPORT_REMOVE, &a, "support week", &n, err);
+    if (!rc && n == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "that week is not booked");
+    return rc;
+}
+
+static void support_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_support_week *w = item;
+
+    (void)a;
+    w->person_id = get_i64(r, row, 0);
+    w->week_day = get_i64(r, row, 1);
+    w->created_at = get_i64(r, row, 2);
+}
+
+static enum ah_err pg_support_week_list(struct ah_store *base, int64_t person_id,
+                                        int64_t from_day, int64_t to_day, struct ah_arena *a,
+                                        struct ah_support_week **items, size_t *n,
+                                        struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 4, (int64_t[]){person_id, from_day, to_day, LIST_MAX});
+    return run_list((struct pg *)base, person_id ? ST_SUPPORT_LIST : ST_SUPPORT_LIST_ALL, &args,
+                    a, sizeof(**items), LIST_MAX, support_read, (void **)items, n,
+                    "support weeks", err);
+}
+
 static enum ah_err pg_activity(struct ah_store *base, int64_t person_id, int64_t from,
                                int64_t to, struct ah_activity *out, struct ah_error *err)
 {
     struct args args = {0};
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc;
 
     args_i64s(&args, 3, (int64_t[]){person_id, from, to});
@@ -2073,7 +2137,7 @@ static enum ah_err pg_notification_insert(struct ah_store *base, struct ah_notif
                                           bool *inserted, struct ah_error *err)
 {
     struct args a = {0};
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc;
 
     arg_i64(&a, nt->person_id);
@@ -2350,7 +2414,7 @@ static enum ah_err exec_text(struct pg *q, const char *sql, int n, const char *c
                              const char *what, PGresult **out, struct ah_error *err)
 {
     enum ah_err rc = ready(q, err);
-    PGresult *r;
+    PGresult *r = NULL;
     ExecStatusType st;
 
     if (rc)
@@ -2372,7 +2436,7 @@ static enum ah_err exec_text(struct pg *q, const char *sql, int n, const char *c
 static enum ah_err pg_schema_version(struct ah_store *base, int *version, struct ah_error *err)
 {
     struct pg *q = (struct pg *)base;
-    PGresult *r;
+    PGresult *r = NULL;
     bool exists;
     enum ah_err rc = exec_text(q, "SELECT to_regclass('schema_version') IS NOT NULL", 0, NULL,
                                "schema version", &r, err);
@@ -2393,7 +2457,7 @@ static enum ah_err pg_table_count(struct ah_store *base, const struct ah_store_t
 {
     struct pg *q = (struct pg *)base;
     struct ah_buf sql;
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc;
 
     ah_buf_init(&sql, COPY_SQL_MAX);
@@ -2464,7 +2528,7 @@ static enum ah_err pg_table_read(struct ah_store *base, const struct ah_store_ta
     char lim[24], off[24];
     bool by_key = t->unique && after;
     int nv = 0;
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc;
 
     assert(limit > 0 && t->nkey <= AH_STORE_MAX_COLS);
@@ -2536,7 +2600,7 @@ static enum ah_err pg_table_write(struct ah_store *base, const struct ah_store_t
 {
     struct pg *q = (struct pg *)base;
     struct ah_buf sql, data;
-    PGresult *r;
+    PGresult *r = NULL;
     enum ah_err rc = ready(q, err);
 
     if (rc || n == 0)
@@ -2682,6 +2746,9 @@ static const struct ah_store_ops pg_ops = {
     .block_delete = pg_block_delete,
     .block_list = pg_block_list,
     .activity = pg_activity,
+    .support_week_add = pg_support_week_add,
+    .support_week_remove = pg_support_week_remove,
+    .support_week_list = pg_support_week_list,
     .compliance_put = pg_compliance_put,
     .compliance_get = pg_compliance_get,
     .ladder_claim = pg_ladder_claim,

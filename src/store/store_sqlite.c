@@ -133,6 +133,10 @@ enum st {
     ST_BLOCK_LIST,
     ST_BLOCK_LIST_ALL,
     ST_ACTIVITY,
+    ST_SUPPORT_ADD,
+    ST_SUPPORT_REMOVE,
+    ST_SUPPORT_LIST,
+    ST_SUPPORT_LIST_ALL,
     ST_COMPLIANCE_PUT,
     ST_COMPLIANCE_GET,
     ST_LADDER_CLAIM,
@@ -320,6 +324,15 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_ACTIVITY] = "SELECT count(*) FILTER (WHERE kind = 1), count(DISTINCT ticket_id)"
                     " FROM messages WHERE author_id = ?1 AND created_at >= ?2"
                     " AND created_at < ?3 AND kind IN (1, 2)",
+    [ST_SUPPORT_ADD] = "INSERT INTO support_weeks (person_id, week_day, created_at)"
+                       " VALUES (?1, ?2, ?3)",
+    [ST_SUPPORT_REMOVE] = "DELETE FROM support_weeks WHERE person_id = ?1 AND week_day = ?2",
+    [ST_SUPPORT_LIST] = "SELECT person_id, week_day, created_at FROM support_weeks"
+                        " WHERE person_id = ?1 AND week_day BETWEEN ?2 AND ?3"
+                        " ORDER BY week_day LIMIT ?4",
+    [ST_SUPPORT_LIST_ALL] = "SELECT person_id, week_day, created_at FROM support_weeks"
+                            " WHERE ?1 = 0 AND week_day BETWEEN ?2 AND ?3"
+                            " ORDER BY person_id, week_day LIMIT ?4",
     [ST_COMPLIANCE_PUT] =
         "INSERT INTO compliance_weeks (person_id, week_day, status, required_min, worked_ms,"
         " streak) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (week_day, person_id) DO UPDATE"
@@ -355,7 +368,7 @@ static const char *const sql_text[ST_COUNT] = {
                          " last_error = ?4 WHERE id = ?1 AND delivered_at IS NULL",
     [ST_AUTHORED_LIST] = "SELECT author_id, ticket_id, kind, created_at FROM messages"
                          " WHERE created_at >= ?1 AND created_at < ?2 AND author_id IS NOT NULL"
-                         " ORDER BY created_at, id LIMIT ?3",
+                         " ORDER BY created_at, author_id, ticket_id LIMIT ?3",
 };
 
 /* ticket_list builds its WHERE from the filters present; each shape is
@@ -2057,6 +2070,66 @@ static enum ah_err sq_activity(struct ah_store *base, int64_t person_id, int64_t
     return AH_OK;
 }
 
+/* ---- support weeks ---- */
+
+static enum ah_err sq_support_week_add(struct ah_store *base, const struct ah_support_week *w,
+                                       struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_SUPPORT_ADD, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){w->person_id, w->week_day, w->created_at});
+    rc = exec_done(q, s, "support week", err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "that week is booked already");
+    return rc;
+}
+
+static enum ah_err sq_support_week_remove(struct ah_store *base, int64_t person_id,
+                                          int64_t week_day, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_SUPPORT_REMOVE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){person_id, week_day});
+    rc = exec_done(q, s, "support week", err);
+    if (!rc && sqlite3_changes(q->db) == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "that week is not booked");
+    return rc;
+}
+
+static void support_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_support_week *w = item;
+
+    (void)a;
+    w->person_id = sqlite3_column_int64(s, 0);
+    w->week_day = sqlite3_column_int64(s, 1);
+    w->created_at = sqlite3_column_int64(s, 2);
+}
+
+static enum ah_err sq_support_week_list(struct ah_store *base, int64_t person_id,
+                                        int64_t from_day, int64_t to_day, struct ah_arena *a,
+                                        struct ah_support_week **items, size_t *n,
+                                        struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, person_id ? ST_SUPPORT_LIST : ST_SUPPORT_LIST_ALL, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 4, (int64_t[]){person_id, from_day, to_day, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, support_reader, (void **)items, n,
+                   "support weeks", err);
+}
+
 /* ---- the ladder, notifications and webhooks ---- */
 
 static enum ah_err sq_compliance_put(struct ah_store *base, const struct ah_compliance_row *rows,
@@ -2602,6 +2675,9 @@ static const struct ah_store_ops sqlite_ops = {
     .block_delete = sq_block_delete,
     .block_list = sq_block_list,
     .activity = sq_activity,
+    .support_week_add = sq_support_week_add,
+    .support_week_remove = sq_support_week_remove,
+    .support_week_list = sq_support_week_list,
     .compliance_put = sq_compliance_put,
     .compliance_get = sq_compliance_get,
     .ladder_claim = sq_ladder_claim,

@@ -344,3 +344,39 @@ def test_ledger_csv_and_activity(clocked):
     assert rows[2].split(",")[5:7] == ["1", "2"] and rows[2].endswith("behind")
     assert_error(c.get(API + "/people/%d/ledger?week=2026-W54" % p["id"]), 400, "bad_request")
     assert_error(c.get(API + "/people/%d/ledger?weeks=500" % p["id"]), 400, "bad_request")
+
+
+def test_weeks_per_year_cadence(clocked):
+    srv, lead, admin = clocked
+    set_clock(admin, MONDAY)
+    ok(lead.patch(API + "/policy", {"cadence": "weeks_per_year", "weeks_per_year": 1,
+                                    "onboarding_week": True}))
+    c, p = person(srv, lead, tz="UTC", start="2026-11-02")  # started this year
+    year = ok(c.get(API + "/support-weeks"))
+    assert year["year"] == 2026 and year["cadence"] == "weeks_per_year"
+    assert (year["required"], year["booked"]) == (2, 0)  # one a year, one for onboarding
+    assert year["onboarding"] == {"by": "2026-12-02", "booked": False}
+    # nothing is asked of a week nobody booked
+    assert ledger(c, p["id"])[0]["required_minutes"] == 0
+    assert ok(c.post(API + "/support-weeks", {"week": "2026-W48"}), 201)["first_day"] == "2026-11-23"
+    assert_error(c.post(API + "/support-weeks", {"week": "2026-W48"}), 409, "conflict")
+    assert_error(c.post(API + "/support-weeks", {"week": "2026-W40"}), 422, "invalid")
+    assert_error(c.post(API + "/support-weeks", {"week": "next"}), 422, "invalid")
+    w48, w49 = ledger(c, p["id"], week="2026-W48", weeks=2)
+    assert w48["required_minutes"] == 2400 and w49["required_minutes"] == 0
+    year = ok(c.get(API + "/support-weeks"))
+    assert year["booked"] == 1 and year["onboarding"]["booked"] is True
+    assert [i["week"] for i in year["items"]] == ["2026-W48"]
+    # a booked week can be cancelled until it begins
+    assert_error(c.delete(API + "/support-weeks?week=2026-W48"), 409, "conflict")
+    ok(c.post(API + "/support-weeks", {"week": "2026-W50"}), 201)
+    assert c.delete(API + "/support-weeks?week=2026-W50").status == 204
+    assert_error(c.delete(API + "/support-weeks?week=2026-W50"), 404, "not_found")
+    # the report shows booked against asked, and the booked week as required
+    rep = ok(lead.get(API + "/reports/compliance?week=2026-W48"))
+    me = [x for x in rep["people"] if x["person_id"] == p["id"]][0]
+    assert me["support_weeks"] == {"year": 2026, "required": 2, "booked": 1,
+                                   "onboarding_booked": True}
+    assert me["status"] == "behind" and me["required_minutes"] == 2400
+    other, _ = person(srv, lead)
+    assert_error(other.get(API + "/support-weeks?person_id=%d" % p["id"]), 403, "forbidden")

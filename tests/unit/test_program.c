@@ -69,16 +69,23 @@ static void test_program_ledger_pro_rates(void **state)
     (void)state;
     ah_policy_default(&pol);
     assert_ok(ah_week_get(&pol, "UTC", 2026, 48, &w, &err));
-    ah_ledger_fill(&p, &pol, &w, NULL, 0, NULL, 0, NULL, 0, &l);
+    ah_ledger_fill(&p, &pol, &w, false, NULL, 0, NULL, 0, NULL, 0, &l);
     assert_int_equal(l.enrolled_days, 5);
     assert_int_equal(l.required_min, (480 * 5 + 3) / 7);
     p.start_day = nov23() - 100;
-    ah_ledger_fill(&p, &pol, &w, &half, 1, NULL, 0, NULL, 0, &l);
+    ah_ledger_fill(&p, &pol, &w, false, &half, 1, NULL, 0, NULL, 0, &l);
     assert_int_equal(l.exempt_days, 3);
     assert_int_equal(l.required_min, (480 * 4 + 3) / 7);
+    /* weeks per year: only a booked week asks anything, five working days */
+    pol.cadence = AH_CADENCE_YEARLY;
+    ah_ledger_fill(&p, &pol, &w, false, NULL, 0, NULL, 0, NULL, 0, &l);
+    assert_int_equal(l.required_min, 0);
+    ah_ledger_fill(&p, &pol, &w, true, NULL, 0, NULL, 0, NULL, 0, &l);
+    assert_int_equal(l.required_min, AH_SUPPORT_WEEK_MINUTES);
+    pol.cadence = AH_CADENCE_WEEKLY;
     /* a deactivated person owes nothing */
     p.active = false;
-    ah_ledger_fill(&p, &pol, &w, NULL, 0, NULL, 0, NULL, 0, &l);
+    ah_ledger_fill(&p, &pol, &w, false, NULL, 0, NULL, 0, NULL, 0, &l);
     assert_int_equal(l.required_min, 0);
 }
 
@@ -98,8 +105,8 @@ static void test_program_session_split_at_the_boundary(void **state)
     assert_int_equal(w1.end_ms, w2.start_ms);
     s.started_at = w1.end_ms - 40 * MINUTE;
     s.last_active_at = w1.end_ms + 20 * MINUTE;
-    ah_ledger_fill(&p, &pol, &w1, NULL, 0, &s, 1, NULL, 0, &l1);
-    ah_ledger_fill(&p, &pol, &w2, NULL, 0, &s, 1, NULL, 0, &l2);
+    ah_ledger_fill(&p, &pol, &w1, false, NULL, 0, &s, 1, NULL, 0, &l1);
+    ah_ledger_fill(&p, &pol, &w2, false, NULL, 0, &s, 1, NULL, 0, &l2);
     assert_int_equal(l1.worked_ms, 40 * MINUTE);
     assert_int_equal(l2.worked_ms, 20 * MINUTE);
     assert_false(l1.met);
