@@ -1,19 +1,42 @@
 // app.js - entry point: session state, hash router (#/login, #/queue,
-// #/tickets/42) and the header. Each screen lives in views/*.js and gets a
-// small context object; it never touches another screen's DOM.
+// #/tickets/42, #/week, #/policy, #/exemptions, #/coverage, #/report) and
+// the header with its navigation and the clock. Each screen lives in
+// views/*.js and gets a small context object; it never touches another
+// screen's DOM.
 
 import { api, setCsrf, setUnauthenticatedHandler, ApiError } from './api.js';
 import { h, replace, announce, clearAnnouncement, loading } from './dom.js';
-import { ROLE_LABEL } from './format.js';
+import { ROLE_LABEL, formatTimeIn } from './format.js';
+import { onClockChange, startClock, stopClock } from './clock.js';
+import { forgetPeople } from './people.js';
 import { renderLogin } from './views/login.js';
 import { renderQueue } from './views/queue.js';
 import { renderTicket } from './views/ticket.js';
+import { renderWeek } from './views/week.js';
+import { renderPolicy } from './views/policy.js';
+import { renderExemptions } from './views/exemptions.js';
+import { renderCoverage } from './views/coverage.js';
+import { renderReport } from './views/report.js';
 
 const state = {
   person: null, // Person of the signed-in user, null when logged out
   afterLogin: '#/queue', // where to go once logged in
   stash: new Map(), // ticket id -> Ticket already fetched (queue/next answer)
 };
+
+/** Screens reached by '#/<name>', with who sees them in the header. */
+const SCREENS = {
+  queue: { label: 'Queue', render: renderQueue, nav: () => true },
+  week: { label: 'My week', render: renderWeek, nav: () => true },
+  coverage: { label: 'Coverage', render: renderCoverage, nav: isLead },
+  report: { label: 'Report', render: renderReport, nav: (p) => isLead(p) || Boolean(p.leader) },
+  exemptions: { label: 'Exemptions', render: renderExemptions, nav: isLead },
+  policy: { label: 'Policy', render: renderPolicy, nav: isLead },
+};
+
+function isLead(p) {
+  return Boolean(p && p.role === 'lead');
+}
 
 let cleanups = [];
 let renderSeq = 0;
@@ -30,7 +53,7 @@ function parseRoute(hash) {
   if (parts[0] === 'tickets' && /^[1-9][0-9]{0,17}$/.test(parts[1] || '')) {
     return { name: 'ticket', id: Number(parts[1]), query };
   }
-  if (parts[0] === 'queue') return { name: 'queue', query };
+  if (parts.length === 1 && Object.hasOwn(SCREENS, parts[0])) return { name: parts[0], query };
   return { name: 'unknown', query };
 }
 
@@ -61,16 +84,42 @@ function runCleanups() {
 function renderHeader() {
   const header = document.getElementById('app-header');
   const who = document.getElementById('who');
+  const nav = document.getElementById('app-nav');
   if (!state.person) {
     header.hidden = true;
     who.replaceChildren();
+    nav.replaceChildren();
     return;
   }
   const p = state.person;
   replace(who,
     h('span', { class: 'who-name', text: p.name || p.email }),
     h('span', { class: 'who-role', text: ROLE_LABEL[p.role] || p.role || '' }));
+  replace(nav, h('ul', null, Object.entries(SCREENS).filter(([, s]) => s.nav(p)).map(([name, s]) =>
+    h('li', null, h('a', { href: `#/${name}`, dataset: { screen: name }, text: s.label })))));
+  markNav(parseRoute(location.hash).name);
   header.hidden = false;
+}
+
+/** aria-current on the header link of the screen shown (a ticket belongs to the queue). */
+function markNav(name) {
+  const current = name === 'ticket' ? 'queue' : name;
+  for (const a of document.querySelectorAll('#app-nav a')) {
+    if (a.dataset.screen === current) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+/** The header's "On the clock" link, and a word when the server ended a session. */
+function showClock(s, why) {
+  const pill = document.getElementById('clock-pill');
+  pill.hidden = !(state.person && s && s.clocked_in);
+  if (why === 'idle' && state.person) {
+    const at = s && s.session && (s.session.ended_at || s.session.last_active_at);
+    const when = at ? ` at ${formatTimeIn(at, state.person.timezone)}` : '';
+    announce(`Your queue session ended${when} after a while without activity — idle time does not count. Clock in again on My week when you are back.`,
+      { tone: 'warn', keep: true });
+  }
 }
 
 /** The context a view receives. */
@@ -95,6 +144,7 @@ function makeContext(seq) {
       state.person = person;
       setCsrf(csrf);
       renderHeader();
+      startClock();
       const next = state.afterLogin || '#/queue';
       state.afterLogin = '#/queue';
       navigate(next, { replaceEntry: true });
@@ -125,17 +175,21 @@ function render() {
   }
   if (route.name === 'login' || route.name === 'unknown') {
     history.replaceState(null, '', '#/queue');
+    markNav('queue');
     renderQueue(ctx, new URLSearchParams());
     return;
   }
+  markNav(route.name);
   if (route.name === 'ticket') renderTicket(ctx, route.id);
-  else renderQueue(ctx, route.query);
+  else SCREENS[route.name].render(ctx, route.query);
 }
 
 function sessionEnded() {
   if (!state.person) return;
   state.person = null;
   setCsrf(null);
+  stopClock();
+  forgetPeople();
   renderHeader();
   announce('Your session has ended. Log in again to continue.', { tone: 'warn', keep: true });
   state.afterLogin = location.hash || '#/queue';
@@ -161,6 +215,8 @@ async function logout(button) {
   state.stash.clear();
   state.afterLogin = '#/queue';
   setCsrf(null);
+  stopClock();
+  forgetPeople();
   renderHeader();
   announce('You are logged out.', { tone: 'success', keep: true });
   navigate('#/login');
@@ -175,6 +231,7 @@ async function start() {
     main().focus();
   });
   window.addEventListener('hashchange', render);
+  onClockChange(showClock);
 
   replace(main(), loading('Loading allhands…'));
   try {
@@ -187,6 +244,7 @@ async function start() {
     }
   }
   renderHeader();
+  if (state.person) startClock();
   render();
 }
 

@@ -73,3 +73,110 @@ export function sentence(msg) {
   s = s[0].toUpperCase() + s.slice(1);
   return /[.!?…]$/.test(s) ? s : `${s}.`;
 }
+
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+const hoursNumber = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+
+/** 480 -> "8 h", 30 -> "0.5 h", 206 -> "3.4 h": the program speaks in hours. */
+export function formatHours(minutes) {
+  return `${hoursNumber.format((Number(minutes) || 0) / 60)} h`;
+}
+
+/** 30 -> "30 min", 120 -> "2 h", 206 -> "3 h 26 min". */
+export function formatMinutes(minutes) {
+  const m = Math.max(0, Math.round(Number(minutes) || 0));
+  if (m < 60) return `${m} min`;
+  return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
+}
+
+/** Seconds of queue time in words: "less than a minute", "30 minutes", "1 h 5 min". */
+export function formatWorked(seconds) {
+  const s = Math.max(0, Number(seconds) || 0);
+  if (s < 60) return 'less than a minute';
+  const m = Math.floor(s / 60);
+  return m < 60 ? plural(m, 'minute') : formatMinutes(m);
+}
+
+const zoned = new Map();
+function zoneFormat(kind, tz) {
+  const key = `${kind}|${tz}`;
+  if (!zoned.has(key)) {
+    const opts = kind === 'time' ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' };
+    try {
+      zoned.set(key, new Intl.DateTimeFormat(undefined, { ...opts, timeZone: tz || undefined }));
+    } catch {
+      zoned.set(key, new Intl.DateTimeFormat(undefined, opts)); // unknown zone: the reader's
+    }
+  }
+  return zoned.get(key);
+}
+
+/** An instant as the wall clock of zone tz (a person's own): "4:10 PM". */
+export function formatTimeIn(iso, tz) {
+  const d = parseTime(iso);
+  return d ? zoneFormat('time', tz).format(d) : '—';
+}
+
+export function formatDateTimeIn(iso, tz) {
+  const d = parseTime(iso);
+  return d ? zoneFormat('datetime', tz).format(d) : '—';
+}
+
+// Days and wall-clock times without a zone ("2026-11-26", "2026-11-26T09:00")
+// are read as UTC and formatted in UTC, so they come out exactly as written.
+const dayShort = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
+const dayMedium = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+const wallTime = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' });
+const wallHour = new Intl.DateTimeFormat(undefined, { hour: 'numeric', timeZone: 'UTC' });
+const weekdayShort = new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone: 'UTC' });
+const weekRange = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+
+/** "2026-11-26" or "2026-11-26T09:00" -> a Date at that wall-clock time in UTC. */
+export function wallDate(s) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(String(s || ''));
+  if (!m) return null;
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0)));
+}
+
+/** "2026-11-26" -> "Thu, Nov 26". */
+export function formatDay(s) {
+  const d = wallDate(s);
+  return d ? dayShort.format(d) : '—';
+}
+
+/** "2026-11-26" -> "Nov 26, 2026". */
+export function formatDate(s) {
+  const d = wallDate(s);
+  return d ? dayMedium.format(d) : '—';
+}
+
+/** "2026-11-26T09:00" -> "9:00 AM". */
+export function formatWallTime(s) {
+  const d = wallDate(s);
+  return d ? wallTime.format(d) : '—';
+}
+
+/** "2026-11-26T09:00" -> "9 AM". */
+export function formatWallHour(s) {
+  const d = wallDate(s);
+  return d ? wallHour.format(d) : '—';
+}
+
+/** "2026-11-26" -> ["Thu", "26"]. */
+export function dayParts(s) {
+  const d = wallDate(s);
+  return d ? [weekdayShort.format(d), String(d.getUTCDate())] : ['—', ''];
+}
+
+/** The seven days from first_day: "Nov 23 – 29, 2026". */
+export function formatWeekRange(firstDay) {
+  const a = wallDate(firstDay);
+  if (!a) return '—';
+  const b = new Date(a.getTime() + 6 * 86400000);
+  return weekRange.formatRange ? weekRange.formatRange(a, b) : `${weekRange.format(a)} – ${weekRange.format(b)}`;
+}
+
+export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

@@ -21,9 +21,10 @@ export function launch() {
 }
 
 // A fetch that gets an error status the app expects and handles (401 on the
-// session probe, 409 on a conflicting reply...) makes Chromium log
-// "Failed to load resource: ... status of 4xx". That is not an app error.
-const EXPECTED_HTTP = /^Failed to load resource: the server responded with a status of (401|404|409|429)\b/;
+// session probe, 409 on a conflicting reply, 400, 403 and 422 whose message
+// the screen shows...) makes Chromium log "Failed to load resource: ... status of
+// 4xx". That is not an app error.
+const EXPECTED_HTTP = /^Failed to load resource: the server responded with a status of (400|401|403|404|409|422|429)\b/;
 
 /**
  * A new context + page (opts: viewport, colorScheme, session). Returns {context, page, problems, dialogs}:

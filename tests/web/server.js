@@ -24,6 +24,7 @@ export const DEMO = {
   member: 'member@demo.allhands.test',
   pro: 'pro@demo.allhands.test',
   lead: 'lead@demo.allhands.test',
+  admin: 'admin@demo.allhands.test',
 };
 
 /** The first lead of an empty database (startServer({empty: true})). */
@@ -73,9 +74,11 @@ function sleep(ms) {
  * Starts a server on a fresh database. Options:
  *   people, tickets: demo size (default 30 people, 40 tickets)
  *   empty: true -> `allhands init` only (one lead, no tickets)
+ *   testClock: true -> `serve --test-clock`: the server's clock stands still
+ *     until an admin moves it (PUT /api/v1/test/clock; see adminToken())
  * Returns {url, db, dir, stop(), log(), cli(args, opts)}.
  */
-export async function startServer({ people = 30, tickets = 40, empty = false } = {}) {
+export async function startServer({ people = 30, tickets = 40, empty = false, testClock = false } = {}) {
   if (!fs.existsSync(BIN)) {
     throw new Error(`allhands binary not found at ${BIN}: run \`make build\` or set ALLHANDS_BIN`);
   }
@@ -96,8 +99,13 @@ export async function startServer({ people = 30, tickets = 40, empty = false } =
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const lines = [];
-  const child = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', WEB],
-    { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', WEB];
+  const env = cleanEnv();
+  if (testClock) {
+    args.push('--test-clock');
+    env.ALLHANDS_ALLOW_TEST_CLOCK = '1';
+  }
+  const child = spawn(BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (chunk) => {
     for (const line of String(chunk).split('\n')) {
       if (!line) continue;
@@ -163,6 +171,11 @@ export async function startServer({ people = 30, tickets = 40, empty = false } =
     log: () => lines.join('\n'),
     cli: (args, opts) => cli([...args, '--db', db], opts),
   };
+}
+
+/** A new API token of the demo admin (`allhands user token`), e.g. to move the test clock. */
+export function adminToken(server, email = DEMO.admin) {
+  return server.cli(['user', 'token', '--email', email, '--name', 'web-test']).trim();
 }
 
 /**
