@@ -360,6 +360,8 @@ enum ah_err ah_report_compliance(struct ah_ctx *cx, int iso_year, int iso_week,
     }
     if (rc)
         return rc;
+    out->in_progress = out->week.end_ms > cx->now;
+    out->timezone = pol.timezone;
     for (size_t i = 0; i < np; i++) {
         struct ah_report_person *r = &out->people[i];
         const char *manager = "(no manager)";
@@ -367,7 +369,9 @@ enum ah_err ah_report_compliance(struct ah_ctx *cx, int iso_year, int iso_week,
 
         if (!r->person.active)
             continue;
-        r->ladder = r->status == AH_WEEK_BEHIND ? ladder_step(&pol, r->weeks_behind) : NULL;
+        r->ladder = r->status == AH_WEEK_BEHIND && !out->in_progress
+                        ? ladder_step(&pol, r->weeks_behind)
+                        : NULL;
         count_into(rollup(cx->arena, &out->departments, &out->ndepartments, &cap_d,
                           r->person.department[0] ? r->person.department : "(none)", 0),
                    r->status);

@@ -42,6 +42,9 @@ struct ah_report {
     struct ah_report_rollup *managers;
     size_t nmanagers;
     int64_t required, met, behind, exempt; /* people required this week and how they did */
+    bool in_progress; /* the week has not ended: "behind" means "not yet", and no step of
+                         the ladder is taken until it ends */
+    const char *timezone; /* the organization's, which the week is in */
 };
 
 /* The compliance report for the week labelled year-Www (iso_year 0: the one

@@ -631,6 +631,7 @@ static void csv_cell(struct ah_buf *b, const char *s)
 static void report_csv(struct ah_req *r, const struct ah_report *rep)
 {
     struct ah_buf b;
+    char disposition[64];
 
     ah_buf_init(&b, AH_MAX_RESPONSE);
     ah_buf_appends(&b, "week,person_id,name,email,department,leader,status,required_minutes,"
@@ -652,7 +653,9 @@ static void report_csv(struct ah_req *r, const struct ah_report *rep)
         csv_cell(&b, p->exemption ? p->exemption->reason : "");
         ah_buf_appends(&b, "\r\n", NULL);
     }
-    ah_http_reply_header(r, "Content-Disposition", "attachment; filename=\"compliance.csv\"");
+    snprintf(disposition, sizeof(disposition), "attachment; filename=\"compliance-%s.csv\"",
+             rep->week.label);
+    ah_http_reply_header(r, "Content-Disposition", ah_arena_strdup(&r->arena, disposition));
     ah_http_reply_text(r, 200, &b, "text/csv; charset=utf-8");
     ah_buf_release(&b);
 }
@@ -682,6 +685,11 @@ void ah_api_report_compliance(struct ah_req *r)
     }
     ah_buf_appends(b, "{\"week\":", NULL);
     ah_json_put_str(b, rep.week.label);
+    ah_buf_appends(b, ",\"first_day\":", NULL);
+    ah_json_put_day(b, rep.week.first_day);
+    ah_buf_appends(b, ",\"timezone\":", NULL);
+    ah_json_put_str(b, rep.timezone);
+    ah_buf_appendf(b, NULL, ",\"in_progress\":%s", rep.in_progress ? "true" : "false");
     ah_buf_appends(b, ",\"start\":", NULL);
     ah_json_put_time(b, rep.week.start_ms);
     ah_buf_appends(b, ",\"end\":", NULL);

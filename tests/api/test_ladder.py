@@ -171,12 +171,20 @@ def test_ladder_steps_once_and_webhooks_arrive_signed(world):
         assert (sales["required"], sales["behind"]) == (1, 1)
         by_boss = [m for m in rep["managers"] if m["manager_id"] == boss["id"]][0]
         assert by_boss["name"] == "Bo Boss" and by_boss["behind"] == 1
+        assert rep["in_progress"] is False and rep["timezone"] == "UTC"
+        assert rep["first_day"] == (WEEK1 + datetime.timedelta(weeks=2)).isoformat()
+        # the week under way: nobody is on a step of the ladder before it ends
+        now = ok(lead.get(API + "/reports/compliance?week=%s"
+                          % label(WEEK1 + datetime.timedelta(weeks=3))))
+        assert now["in_progress"] is True
+        assert all(p["ladder"] is None for p in now["people"])
         # leaders read it, members do not
         ok(f.get(API + "/reports/compliance"))
         assert_error(s.get(API + "/reports/compliance"), 403, "forbidden")
         csv = lead.get(API + "/reports/compliance?format=csv&week=%s"
                        % label(WEEK1 + datetime.timedelta(weeks=2)))
         assert csv.status == 200 and b"Sam Slack" in csv.raw and b"leadership_report" in csv.raw
+        assert "compliance-2030-W04.csv" in csv.headers["Content-Disposition"]
 
         # the event queued while the receiver was down arrives once it is back
         pending = wait_for("a failed attempt", lambda: [
