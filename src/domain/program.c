@@ -698,12 +698,10 @@ static enum ah_err check_span(const char *what, int64_t start, int64_t end,
     return AH_OK;
 }
 
-enum ah_err ah_work_add(struct ah_ctx *cx, int64_t person_id, int64_t start, int64_t end,
-                        struct ah_str reason, struct ah_work_session *out,
-                        struct ah_error *err)
+/* A lead's entry of time worked: checked, then its transaction begun. */
+static enum ah_err begin_entry(struct ah_ctx *cx, struct ah_str reason, int64_t start,
+                               int64_t end, struct ah_error *err)
 {
-    struct ah_person p;
-    struct ah_work_session w = {0};
     enum ah_err rc = ah_perm_require(cx, AH_PERM_PROGRAM, err);
 
     if (!rc)
@@ -712,8 +710,17 @@ enum ah_err ah_work_add(struct ah_ctx *cx, int64_t person_id, int64_t start, int
         rc = check_span("the session", start, end, err);
     if (!rc && end > cx->now)
         rc = ah_error_set(err, AH_E_INVALID, "time worked cannot end in the future");
-    if (!rc)
-        rc = ah_store_begin(cx->store, err);
+    return rc ? rc : ah_store_begin(cx->store, err);
+}
+
+enum ah_err ah_work_add(struct ah_ctx *cx, int64_t person_id, int64_t start, int64_t end,
+                        struct ah_str reason, struct ah_work_session *out,
+                        struct ah_error *err)
+{
+    struct ah_person p;
+    struct ah_work_session w = {0};
+    enum ah_err rc = begin_entry(cx, reason, start, end, err);
+
     if (rc)
         return rc;
     rc = ah_store_person_get(cx->store, person_id, cx->arena, &p, err);
@@ -739,16 +746,8 @@ enum ah_err ah_work_correct(struct ah_ctx *cx, int64_t id, int64_t start, int64_
                             struct ah_error *err)
 {
     struct ah_work_session before, w;
-    enum ah_err rc = ah_perm_require(cx, AH_PERM_PROGRAM, err);
+    enum ah_err rc = begin_entry(cx, reason, start, end, err);
 
-    if (!rc)
-        rc = check_text("reason", reason, err);
-    if (!rc)
-        rc = check_span("the session", start, end, err);
-    if (!rc && end > cx->now)
-        rc = ah_error_set(err, AH_E_INVALID, "time worked cannot end in the future");
-    if (!rc)
-        rc = ah_store_begin(cx->store, err);
     if (rc)
         return rc;
     rc = ah_store_work_get(cx->store, id, cx->arena, &before, err);

@@ -222,28 +222,29 @@ void ah_api_clock_get(struct ah_req *r)
     reply_clock(r, 200);
 }
 
-void ah_api_clock_in(struct ah_req *r)
+/* Clocks in or out with act, then answers the clock's state. */
+static void clock_act(struct ah_req *r,
+                      enum ah_err (*act)(struct ah_ctx *, struct ah_work_session *,
+                                         struct ah_error *))
 {
     struct ah_work_session w;
     struct ah_error err;
 
-    if (ah_clock_in(&r->cx, &w, &err)) {
+    if (act(&r->cx, &w, &err)) {
         ah_api_fail(r, &err);
         return;
     }
     reply_clock(r, 200);
 }
 
+void ah_api_clock_in(struct ah_req *r)
+{
+    clock_act(r, ah_clock_in);
+}
+
 void ah_api_clock_out(struct ah_req *r)
 {
-    struct ah_work_session w;
-    struct ah_error err;
-
-    if (ah_clock_out(&r->cx, &w, &err)) {
-        ah_api_fail(r, &err);
-        return;
-    }
-    reply_clock(r, 200);
+    clock_act(r, ah_clock_out);
 }
 
 /* The request itself was the activity (see ah_access_resolve): answer the state. */

@@ -669,3 +669,33 @@ def drain_queue(workers, created, deadline_s):
     assert not twice, "tickets handed out more than once: %s" % twice[:20]
     assert sorted(handed) == sorted(created), "lost: %s" % sorted(set(created) - set(handed))[:20]
     return claims
+
+
+# ---- a server with a test clock (the program's tests) ----
+
+TEST_CLOCK_ENV = {"ALLHANDS_ALLOW_TEST_CLOCK": "1"}
+
+
+def token_client(server, email):
+    """A client with an API token for email: tokens do not expire when a test
+    clock jumps days, as a cookie session idle for 12 hours does."""
+    c = Client(server, server.token_for(email))
+    c.person = ok(c.get(API + "/session"))["person"]
+    return c
+
+
+def clock_server(workdir):
+    """A started server with a test clock, its lead and an admin (who moves
+    the clock), both as token clients: (server, lead, admin)."""
+    srv = Server(workdir, env=TEST_CLOCK_ENV, args=["--test-clock"])
+    srv.init()
+    srv.add_user("admin@example.com", "Ada Admin", role="admin")
+    srv.start()
+    return srv, token_client(srv, LEAD_EMAIL), token_client(srv, "admin@example.com")
+
+
+def set_clock(admin, when=None, advance=None):
+    """Sets the test clock to when (ISO 8601) or moves it on advance seconds;
+    returns the time it now shows."""
+    body = {"now": when} if when else {"advance_seconds": advance}
+    return ok(admin.request("PUT", API + "/test/clock", body))["now"]

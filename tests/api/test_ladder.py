@@ -18,10 +18,9 @@ import time
 
 import pytest
 
-from ahtest import (API, BIN, LEAD_EMAIL, Client, Server, assert_error, base_env,
-                    create_person, free_port, ok)
+from ahtest import (API, BIN, Client, assert_error, base_env, clock_server, create_person,
+                    free_port, ok, set_clock, token_client)
 
-ALLOW = {"ALLHANDS_ALLOW_TEST_CLOCK": "1"}
 WEEK1 = datetime.date(2030, 1, 7)  # a Monday: ISO 2030-W02
 DEADLINE = 20.0  # seconds for the upkeep (every second) to do something
 
@@ -29,16 +28,6 @@ DEADLINE = 20.0  # seconds for the upkeep (every second) to do something
 def label(d):
     y, w, _ = d.isocalendar()
     return "%04d-W%02d" % (y, w)
-
-
-def token_client(srv, email):
-    c = Client(srv, srv.token_for(email))
-    c.person = ok(c.get(API + "/session"))["person"]
-    return c
-
-
-def set_clock(admin, when):
-    return ok(admin.request("PUT", API + "/test/clock", {"now": when}))["now"]
 
 
 def wait_for(what, check, deadline=DEADLINE):
@@ -89,12 +78,7 @@ class Receiver:
 
 @pytest.fixture
 def world(tmp_path):
-    srv = Server(tmp_path / "ladder", env=ALLOW, args=["--test-clock"])
-    srv.init()
-    srv.add_user("admin@example.com", "Ada Admin", role="admin")
-    srv.start()
-    admin = token_client(srv, "admin@example.com")
-    lead = token_client(srv, LEAD_EMAIL)
+    srv, lead, admin = clock_server(tmp_path / "ladder")
     ok(lead.patch(API + "/policy", {"timezone": "UTC", "week_start": 1}))
     # the lead and the admin join the program after the weeks replayed here
     for c in (lead, admin):

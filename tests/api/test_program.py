@@ -9,37 +9,18 @@ import subprocess
 
 import pytest
 
-from ahtest import (API, BIN, LEAD_EMAIL, Client, Server, assert_error, audit_items, base_env,
-                    create_person, ok, unique_email)
+from ahtest import (API, BIN, Client, assert_error, audit_items, base_env, clock_server,
+                    create_person, ok, set_clock, token_client, unique_email)
 
-ALLOW = {"ALLHANDS_ALLOW_TEST_CLOCK": "1"}
 MONDAY = "2026-11-23T08:00:00Z"  # a Monday: 09:00 in Berlin
-
-
-def token_client(srv, email):
-    """A client with an API token: tokens do not expire when the clock jumps
-    days, as a cookie session idle for 12 hours does."""
-    c = Client(srv, srv.token_for(email))
-    c.person = ok(c.get(API + "/session"))["person"]
-    return c
 
 
 @pytest.fixture
 def clocked(tmp_path):
     """A server with a test clock, its lead, and an admin to move the clock."""
-    srv = Server(tmp_path / "clock", env=ALLOW, args=["--test-clock"])
-    srv.init()
-    srv.add_user("admin@example.com", "Ada Admin", role="admin")
-    srv.start()
-    admin = token_client(srv, "admin@example.com")
-    lead = token_client(srv, LEAD_EMAIL)
+    srv, lead, admin = clock_server(tmp_path / "clock")
     yield srv, lead, admin
     srv.cleanup()
-
-
-def set_clock(admin, when=None, advance=None):
-    body = {"now": when} if when else {"advance_seconds": advance}
-    return ok(admin.request("PUT", API + "/test/clock", body))["now"]
 
 
 def person(srv, lead, tz="Europe/Berlin", start="2026-01-05", **fields):
