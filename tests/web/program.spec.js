@@ -1,6 +1,7 @@
 // program.spec.js - the program's screens: My week (hours, the clock and its
-// heartbeat, planned blocks, the calendar link), the policy, exemptions,
-// coverage and the compliance report. The server runs with --test-clock so
+// heartbeat, planned blocks, the calendar link, support weeks under the
+// weeks-per-year cadence), the policy, exemptions, coverage and the
+// compliance report. The server runs with --test-clock so
 // an admin can move time on: half an hour between clocking in and out.
 
 import assert from 'node:assert/strict';
@@ -44,6 +45,11 @@ async function ledger(client, week) {
 }
 
 const hours = (minutes) => `${Math.round((minutes / 60) * 10) / 10} h`;
+// Days as the pages (locale en-US) write them: "Nov 23 – 29, 2026", "Dec 2, 2026".
+const dayOf = (ymd) => new Date(`${ymd}T00:00:00Z`);
+const rangeFormat = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+const weekRange = (firstDay) => rangeFormat.formatRange(dayOf(firstDay), dayOf(addDays(firstDay, 6)));
+const dateText = (ymd) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(dayOf(ymd));
 const weekTitle = (page) => page.getByRole('heading', { level: 1, name: 'My week' });
 const blockItems = (page) => page.locator('.block-list > li');
 
@@ -283,10 +289,19 @@ test('the compliance report: totality first, leaders first, exemptions and roll-
   const latest = await lead.must('GET', '/reports/compliance');
   assert.match(await page.locator('.week-label').innerText(), new RegExp(`Week ${Number(latest.week.slice(6))}\\b`), 'the week that ended last');
   assert.equal(await page.locator('#totality-figure').innerText(), `${Math.round(latest.totality.share * 100)}%`);
+  assert.equal(latest.in_progress, false);
+  const spaced = (t) => t.replace(/\s+/g, ' '); // ICU's thin spaces around the dash differ between node and Chromium
+  const label = spaced(await page.locator('.week-label').innerText());
+  assert.ok(label.includes(spaced(weekRange(latest.first_day))), `the week’s days, from the report’s first_day: ${label}`);
+  assert.equal(await page.locator('#report-in-progress').count(), 0, 'a week that is over has no in-progress banner');
   await screenshot(page, 'report');
 
   await page.goto(`/#/report?week=${week}`);
   await page.locator('.week-label', { hasText: `Week ${Number(week.slice(6))}` }).waitFor();
+  assert.equal(api.in_progress, true, 'this week is not over');
+  assert.ok(api.people.every((p) => p.ladder === null), 'no step of the ladder while the week is in progress');
+  assert.match(await page.locator('#report-in-progress').innerText(), /This week is not over yet: “Behind” means “not yet”/);
+  assert.match(await page.locator('.week-label').innerText(), /In progress/);
   assert.equal(await page.locator('#totality-figure').innerText(), `${Math.round(api.totality.share * 100)}%`, 'the totality figure');
   const rows = page.locator('#report-people tbody tr');
   assert.equal(await rows.count(), api.people.length, 'everyone is listed');
@@ -309,7 +324,9 @@ test('the compliance report: totality first, leaders first, exemptions and roll-
   await screenshot(page, 'report-this-week');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
-  assert.match(download.suggestedFilename(), /^compliance.*\.csv$/);
+  assert.equal(download.suggestedFilename(), `compliance-${week}.csv`);
+  const served = await fetch(`${server.url}/api/v1/reports/compliance?week=${week}&format=csv`, { headers: { Cookie: lead.cookie } });
+  assert.match(served.headers.get('content-disposition') || '', new RegExp(`filename="compliance-${week}\\.csv"`), 'the server names it the same');
   const csv = await download.createReadStream().then(async (s) => {
     let out = '';
     for await (const chunk of s) out += chunk;
@@ -481,6 +498,158 @@ test('the heartbeat keeps a visible tab counted; idle time ends the session and 
   assert.equal(beats.length, 2, 'no heartbeat once clocked out');
   assertClean(problems, dialogs);
   await context.close();
+});
+
+test('weeks per year: a member books support weeks on My week, cancels one, and the report counts them', { timeout: 90_000 }, async () => {
+  const before = await lead.must('GET', '/policy');
+  const yearWeeks = (client, year) => client.must('GET', `/support-weeks?year=${year}`);
+  try {
+    // A lead switches the cadence on the policy screen.
+    const l = await openPage(browser, server.url, { session: lead });
+    const patches = [];
+    l.page.on('request', (r) => {
+      if (r.method() === 'PATCH' && r.url().endsWith('/api/v1/policy')) patches.push(r.postDataJSON());
+    });
+    await l.page.goto('/#/policy');
+    await l.page.getByRole('heading', { level: 1, name: 'Policy' }).waitFor();
+    await l.page.getByLabel('Every year, a number of whole support weeks').check();
+    await l.page.getByLabel('Support weeks each year').fill('2');
+    await l.page.getByRole('button', { name: 'Save policy' }).click();
+    await eventually(async () => /Policy saved/.test(await statusText(l.page)), 'Policy saved is announced');
+    assert.deepEqual(patches, [{ cadence: 'weeks_per_year', weeks_per_year: 2 }]);
+    const policy = await lead.must('GET', '/policy');
+    assert.equal(policy.cadence, 'weeks_per_year');
+
+    // This week is not one of the member's support weeks: nothing is required.
+    const now = await ledger(member);
+    const year = Number(now.first_day.slice(0, 4));
+    const mine = await yearWeeks(member, year);
+    assert.equal(mine.cadence, 'weeks_per_year');
+    assert.equal(mine.booked, 0, 'the demo member has booked nothing yet');
+    assert.equal(now.required_minutes, 0, 'a week not booked asks nothing');
+    const { context, page, problems, dialogs } = await openPage(browser, server.url, { session: member });
+    await page.goto('/#/week');
+    await weekTitle(page).waitFor();
+    const card = page.locator('#support-weeks');
+    await card.waitFor();
+    assert.match(await page.locator('#week-status').innerText(), /Not one of your support weeks: nothing is required this week\./);
+    assert.ok(await page.locator('#plan-warning').isHidden(), 'no planning warning when nothing is required');
+    assert.match(await page.locator('#stat-required').innerText(), /0 h\s+Not a support week/);
+    assert.match(await page.locator('#support-count').innerText(), new RegExp(`0 of ${mine.required}[\\s\\S]*booked 0 of the ${mine.required} support weeks asked of you in ${year}`));
+    await page.locator('#support-list-empty', { hasText: `No support weeks booked in ${year} yet.` }).waitFor();
+    await screenshot(page, 'week-support-unbooked');
+
+    // She books this week: five working days, 40 h.
+    const n = Number(now.week.slice(6));
+    await card.getByRole('button', { name: `Book week ${n} as a support week` }).click();
+    await eventually(async () => new RegExp(`Week ${n} is booked as one of your support weeks: 40 h`).test(await statusText(page)), 'the booking is announced');
+    await eventually(async () => /40 h\s+Your support week/.test(await page.locator('#stat-required').innerText()), 'Required: 40 h');
+    const booked = await ledger(member);
+    assert.equal(booked.required_minutes, 2400, 'a booked week requires 2,400 minutes');
+    assert.ok(await page.locator('#support-badge').isVisible(), 'the week is marked a support week');
+    assert.equal(await page.locator('#week-progress').getAttribute('max'), '2400');
+    const warning = page.locator('#plan-warning');
+    assert.ok(await warning.isVisible(), 'planned < 40 h: the warning');
+    assert.ok((await warning.innerText()).includes(`${hours(booked.planned_minutes)} of the 40 h your support week asks for`));
+    assert.equal(await card.getByRole('button', { name: /Cancel/ }).count(), 0, 'a week that has begun cannot be cancelled');
+    assert.match(await page.locator('#support-action').innerText(), /It has begun, so it can no longer be cancelled/);
+    assert.match(await page.locator('#support-count').innerText(), new RegExp(`booked 1 of the ${mine.required}`));
+    const items = page.locator('#support-list li');
+    assert.equal(await items.count(), 1);
+    assert.equal(await items.first().getByRole('link').getAttribute('href'), `#/week?week=${now.week}`);
+    assert.equal((await yearWeeks(member, year)).booked, 1);
+    await screenshot(page, 'week-support-booked');
+
+    // A week ahead: booked, then cancelled before it begins.
+    const later = shiftWeek(now.week, 2);
+    const m = Number(later.slice(6));
+    await page.goto(`/#/week?week=${later}`);
+    await page.locator('.week-label', { hasText: `Week ${m}` }).waitFor();
+    await card.getByRole('button', { name: `Book week ${m} as a support week` }).click();
+    const cancel = card.getByRole('button', { name: `Cancel support week ${m}` });
+    await cancel.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'support-cancel', 'the keyboard stays on the card');
+    const laterRow = await ledger(member, later);
+    assert.equal(laterRow.required_minutes, 2400);
+    assert.ok((await yearWeeks(member, Number(laterRow.first_day.slice(0, 4)))).items.some((w) => w.week === later), 'booked on the server');
+    await screenshot(page, 'week-support-future');
+    await cancel.click();
+    await eventually(async () => new RegExp(`Support week ${m} is cancelled`).test(await statusText(page)), 'the cancellation is announced');
+    await card.getByRole('button', { name: `Book week ${m} as a support week` }).waitFor();
+    assert.match(await page.locator('#week-status').innerText(), new RegExp(`Not one of your support weeks: nothing is required in week ${m}\\.`));
+    assert.ok(!(await yearWeeks(member, Number(laterRow.first_day.slice(0, 4)))).items.some((w) => w.week === later), 'cancelled on the server');
+    assert.equal((await ledger(member, later)).required_minutes, 0);
+
+    // The list of booked weeks leads to them.
+    await page.locator('#support-list a', { hasText: `Week ${n} ` }).click();
+    await page.waitForURL(new RegExp(`#/week\\?week=${now.week}$`));
+    await page.locator('#support-badge').waitFor();
+    assertClean(problems, dialogs);
+    await context.close();
+
+    // Someone who started this year has an onboarding week to book.
+    const email = 'new.hire@demo.allhands.test';
+    server.cli(['user', 'add', '--email', email, '--name', 'Noor Newhire', '--role', 'member', '--department', 'Sales', '--password-stdin'],
+      { input: `${DEMO.password}\n` });
+    const hire = await apiLogin(server.url, email);
+    const theirs = await hire.must('GET', '/support-weeks');
+    assert.ok(theirs.onboarding && !theirs.onboarding.booked, 'an onboarding week is due');
+    const nh = await openPage(browser, server.url, { session: hire });
+    await nh.page.goto('/#/week');
+    const note = nh.page.locator('#support-onboarding');
+    await note.waitFor();
+    assert.match(await note.innerText(), new RegExp(`Your onboarding week: book one starting by ${dateText(theirs.onboarding.by)}`));
+    assert.match(await nh.page.locator('#support-count').innerText(), new RegExp(`0 of ${theirs.required}`));
+    await screenshot(nh.page, 'week-support-onboarding');
+    assertClean(nh.problems, nh.dialogs);
+    await nh.context.close();
+
+    // The report: booked of asked, and this week is not over.
+    const week = (await lead.must('GET', '/coverage')).week;
+    const report = await lead.must('GET', `/reports/compliance?week=${week}`);
+    assert.equal(report.in_progress, true);
+    const row = report.people.find((p) => p.person_id === member.person.id);
+    assert.deepEqual({ booked: row.support_weeks.booked, required: row.support_weeks.required }, { booked: 1, required: mine.required });
+    await l.page.goto(`/#/report?week=${week}`);
+    await l.page.locator('#report-people').waitFor();
+    assert.match(await l.page.locator('#report-in-progress').innerText(), /This week is not over yet: “Behind” means “not yet”/);
+    assert.ok(await l.page.locator('#report-people thead th', { hasText: 'Support weeks' }).isVisible());
+    assert.match(await l.page.locator('.list-head > p.muted').innerText(), new RegExp(`booked of those asked in ${row.support_weeks.year}`));
+    const cell = l.page.locator(`#report-people tr[data-person-id="${member.person.id}"] td.col-support`);
+    assert.match(await cell.innerText(), new RegExp(`^1 of ${mine.required}`));
+    const hireRow = report.people.find((p) => p.person_id === hire.person.id);
+    if (hireRow && hireRow.support_weeks.onboarding_booked === false) {
+      assert.match(await l.page.locator(`#report-people tr[data-person-id="${hire.person.id}"] td.col-support`).innerText(), /onboarding not booked/);
+    }
+    await screenshot(l.page, 'report-support-weeks');
+    assert.ok(await l.page.locator('#report-people').evaluate((t) => t.parentElement.scrollWidth <= t.parentElement.clientWidth), 'the table fits without scrolling sideways');
+    assertClean(l.problems, l.dialogs);
+    await l.context.close();
+
+    // On a phone and in the dark.
+    const phone = await openPage(browser, server.url, { session: member, viewport: { width: 390, height: 844 } });
+    await phone.page.goto('/#/week');
+    await phone.page.locator('#support-list').waitFor();
+    await noSidewaysScroll(phone.page, 390);
+    await screenshot(phone.page, 'week-support-mobile');
+    assertClean(phone.problems, phone.dialogs);
+    await phone.context.close();
+    const dark = await openPage(browser, server.url, { session: member, colorScheme: 'dark' });
+    await dark.page.goto('/#/week');
+    await dark.page.locator('#support-list').waitFor();
+    await screenshot(dark.page, 'week-support-dark');
+    assertClean(dark.problems, dark.dialogs);
+    await dark.context.close();
+    const phoneReport = await openPage(browser, server.url, { session: lead, viewport: { width: 390, height: 844 } });
+    await phoneReport.page.goto(`/#/report?week=${week}`);
+    await phoneReport.page.locator('#report-people').waitFor();
+    await noSidewaysScroll(phoneReport.page, 390);
+    await screenshot(phoneReport.page, 'report-support-mobile');
+    assertClean(phoneReport.problems, phoneReport.dialogs);
+    await phoneReport.context.close();
+  } finally { // the other tests are under the weekly cadence
+    await lead.must('PATCH', '/policy', { cadence: before.cadence, weeks_per_year: before.weeks_per_year });
+  }
 });
 
 test('the program’s screens on a phone and in the dark', { timeout: 90_000 }, async () => {

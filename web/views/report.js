@@ -2,19 +2,23 @@
 // totality first (the share of people who owed queue time and worked it),
 // then everyone, leaders and founders first, with their status in words,
 // their exemption (reason and end) and how far up the consequence ladder
-// they are; then the roll-ups by department and by manager, and the CSV.
-// Leads and the company's leaders. #/report?week=2026-W48; without a week,
-// the one that ended last.
+// they are; under the weeks-per-year cadence, their support weeks booked
+// against asked; then the roll-ups by department and by manager, and the
+// CSV. A week not over yet says that "behind" means "not yet" (the server's
+// in_progress). Leads and the company's leaders. #/report?week=2026-W48;
+// without a week, the one that ended last.
 
 import { api, query } from '../api.js';
 import { h, replace, loading } from '../dom.js';
-import { formatDate, formatHours, formatWeekRange, plural, sentence } from '../format.js';
-import { todayIn, weekNumber } from '../weeks.js';
+import { formatDate, formatDay, formatHours, formatWeekRange, plural, sentence } from '../format.js';
+import { addDays, weekNumber } from '../weeks.js';
 import { phaseOf, weekNav } from './weeknav.js';
 
 const STATUS_LABEL = { met: 'Met', behind: 'Behind', exempt: 'Exempt', not_required: 'Not required' };
 const LADDER_LABEL = { reminder: 'reminded', manager: 'manager told', leadership_report: 'on the leadership report' };
 const WEEK_MS = 7 * 86400000;
+// Two-word headers that may break, so that the table fits with the support weeks column.
+const WRAP_HEAD = new Set(['Support weeks', 'Weeks behind']);
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
 
@@ -26,7 +30,16 @@ function statusBadge(status) {
   return h('span', { class: `badge status-${status === 'not_required' ? 'exempt' : status}`, text: STATUS_LABEL[status] || status });
 }
 
-function peopleTable(people) {
+/** Support weeks booked of those asked in the year, and an onboarding week not booked. */
+function supportCell(sw) {
+  if (!sw) return h('span', { class: 'muted', text: '—' });
+  return [
+    String(sw.booked), h('span', { class: 'muted', text: ` of ${sw.required}` }),
+    sw.onboarding_booked === false ? h('span', { class: 'cell-note onboarding-due', text: 'onboarding not booked' }) : null,
+  ];
+}
+
+function peopleTable(people, yearly) {
   const rows = people.map((p) => h('tr', { dataset: { personId: String(p.person_id), status: p.status } },
     h('th', { scope: 'row', 'data-label': 'Person' },
       h('span', { class: 'person-name', text: p.name || p.email }),
@@ -36,6 +49,7 @@ function peopleTable(people) {
     h('td', { class: 'num', 'data-label': 'Worked' },
       formatHours(p.worked_minutes), h('span', { class: 'muted', text: ` of ${formatHours(p.required_minutes)}` })),
     h('td', { class: 'num', 'data-label': 'Planned', text: formatHours(p.planned_minutes) }),
+    yearly ? h('td', { class: 'col-support', 'data-label': 'Support weeks' }, supportCell(p.support_weeks)) : null,
     h('td', { 'data-label': 'Weeks behind' },
       p.weeks_behind ? String(p.weeks_behind) : h('span', { class: 'muted', text: '0' }),
       p.ladder ? h('span', { class: 'cell-note ladder', text: LADDER_LABEL[p.ladder] || p.ladder }) : null),
@@ -44,10 +58,11 @@ function peopleTable(people) {
         ? [h('span', { class: 'exemption-reason', text: p.exemption.reason }),
           h('span', { class: 'cell-note muted', text: `until ${formatDate(p.exemption.ends_on)}` })]
         : h('span', { class: 'muted', text: '—' }))));
-  return h('table', { class: 'data-table report-people', id: 'report-people' },
+  return h('table', { class: `data-table report-people${yearly ? ' has-support' : ''}`, id: 'report-people' },
     h('caption', { class: 'visually-hidden', text: 'Everyone in the program, leaders and founders first' }),
     h('thead', null, h('tr', null,
-      ['Person', 'Department', 'Status', 'Worked', 'Planned', 'Weeks behind', 'Exemption'].map((c) => h('th', { scope: 'col', text: c })))),
+      ['Person', 'Department', 'Status', 'Worked', 'Planned', yearly ? 'Support weeks' : null, 'Weeks behind', 'Exemption']
+        .filter(Boolean).map((c) => h('th', { scope: 'col', class: WRAP_HEAD.has(c) ? 'wrap-head' : null, text: c })))),
     h('tbody', null, rows));
 }
 
@@ -65,23 +80,32 @@ function rollupTable(id, caption, first, items, nameOf) {
       h('td', { class: 'num share', 'data-label': 'Totality', text: share(x) })))));
 }
 
+/** A week not over yet: "Behind" is "not yet", and the ladder waits for the week's end. */
+function progressBanner(r, begun) {
+  return h('div', { class: 'callout warn in-progress', id: 'report-in-progress' },
+    h('p', { class: 'callout-title' }, h('strong', { text: begun
+      ? 'This week is not over yet: “Behind” means “not yet”.'
+      : 'This week has not begun: nobody has worked in it yet.' })),
+    h('p', { text: `People have until the end of ${formatDay(addDays(r.first_day, 6))}, in their own time zone, to work their hours. No reminder or other step of the ladder is taken until the week is over.` }));
+}
+
 export function renderReport(ctx, params) {
   ctx.setTitle('Compliance report');
   const asked = params.get('week') || '';
   replace(ctx.main, loading('Loading the report…'));
 
-  // The policy names the organization's zone, where the report's week begins.
-  Promise.all([
-    api('GET', `/reports/compliance${query({ week: asked })}`),
-    api('GET', '/policy').catch(() => null),
-  ]).then(([r, policy]) => {
+  api('GET', `/reports/compliance${query({ week: asked })}`).then((r) => {
     if (!ctx.isCurrent()) return;
     const t = r.totality || { required: 0, met: 0, behind: 0, exempt: 0, share: 0 };
     const people = r.people || [];
     const phase = phaseOf(r);
     const now = Date.now();
     const latest = phase === 'past' && now - Date.parse(r.end) < WEEK_MS; // what #/report shows
-    const firstDay = todayIn(policy && policy.timezone, Date.parse(r.start));
+    // The server says whether the week is over; the reader's clock only whether it began.
+    const inProgress = r.in_progress ?? phase !== 'past';
+    const begun = phase !== 'future';
+    // Under the weeks-per-year cadence each row has support weeks: the column is named by their year.
+    const yearly = (people.find((p) => p.support_weeks) || {}).support_weeks?.year || null;
     const csv = `/api/v1/reports/compliance${query({ week: r.week, format: 'csv' })}`;
 
     const behindOnly = h('input', { type: 'checkbox', id: 'report-behind-only' });
@@ -89,7 +113,7 @@ export function renderReport(ctx, params) {
     function showPeople() {
       const shown = behindOnly.checked ? people.filter((p) => p.status === 'behind') : people;
       replace(tableRegion, shown.length
-        ? peopleTable(shown)
+        ? peopleTable(shown, yearly)
         : h('div', { class: 'empty-state compact', text: 'Nobody is behind this week.' }));
     }
     behindOnly.addEventListener('change', showPeople);
@@ -98,7 +122,7 @@ export function renderReport(ctx, params) {
       ? h('section', { class: 'card totality', 'aria-labelledby': 'totality-title' },
         h('h2', { id: 'totality-title', class: 'totality-label', text: 'Totality' }),
         h('p', { class: 'totality-figure', id: 'totality-figure', text: share(t) }),
-        h('p', { class: 'totality-words', text: `${t.met} of the ${plural(t.required, 'person', 'people')} who owed queue time ${phase === 'past' ? 'worked it' : 'have worked it so far'}.` }),
+        h('p', { class: 'totality-words', text: `${t.met} of the ${plural(t.required, 'person', 'people')} who owed queue time ${inProgress ? `${t.met === 1 ? 'has' : 'have'} worked it so far` : 'worked it'}.` }),
         h('progress', { max: String(t.required), value: String(t.met), 'aria-label': `Totality ${share(t)}` }),
         h('ul', { class: 'totality-counts' },
           h('li', null, statusBadge('met'), ` ${t.met}`),
@@ -119,7 +143,7 @@ export function renderReport(ctx, params) {
             h('div', { class: 'list-tools' },
               h('div', { class: 'choice' }, behindOnly, h('label', { for: 'report-behind-only', text: 'Show only people behind' })),
               h('a', { class: 'button secondary', href: csv, download: `compliance-${r.week}.csv`, id: 'report-csv' }, 'Download CSV')),
-            h('p', { class: 'muted', text: 'Leaders and founders first, then by department. Status is in words; exemptions show their reason and end.' })),
+            h('p', { class: 'muted', text: `Leaders and founders first, then by department. Status is in words; exemptions show their reason and end.${yearly ? ` Support weeks: booked of those asked in ${yearly}; the onboarding week is the one in a person’s first month.` : ''}` })),
           tableRegion),
         h('div', { class: 'rollups' },
           h('section', { class: 'report-section', 'aria-labelledby': 'departments-title' },
@@ -136,15 +160,11 @@ export function renderReport(ctx, params) {
         h('div', { class: 'page-head' },
           h('div', null,
             h('h1', { id: 'report-title', text: 'Compliance report' }),
-            h('p', { class: 'week-label' }, h('strong', { text: `Week ${weekNumber(r.week)}` }), ` · ${formatWeekRange(firstDay)}`,
-              phase === 'current' ? h('span', { class: 'badge now-badge', text: 'In progress' }) : null),
-            h('p', { class: 'muted', text: 'Everyone works the queue, leaders first. Weeks in the organization’s time zone.' })),
+            h('p', { class: 'week-label' }, h('strong', { text: `Week ${weekNumber(r.week)}` }), ` · ${formatWeekRange(r.first_day)}`,
+              inProgress && begun ? h('span', { class: 'badge now-badge', text: 'In progress' }) : null),
+            h('p', { class: 'muted', text: `Everyone works the queue, leaders first. Weeks in the organization’s time zone${r.timezone ? `, ${r.timezone}` : ''}.` })),
           weekNav(ctx, 'report', r.week, { current: latest, home: 'Latest full week' })),
-        phase !== 'past'
-          ? h('p', { class: 'callout info', text: phase === 'current'
-            ? 'This week is still going: “Behind” here means “not yet”. People have until the week ends to work their hours.'
-            : 'This week has not begun: nobody has worked in it yet.' })
-          : null,
+        inProgress ? progressBanner(r, begun) : null,
         hero,
         body));
     if (people.length) showPeople();

@@ -2,14 +2,16 @@
 // Hours worked against required and planned (GET /people/{me}/ledger), the
 // clock (clock.js: in, out, the heartbeat), the blocks they plan
 // (GET/POST/DELETE /blocks, local times in their own zone) and a private
-// calendar feed of those blocks (POST /calendar). #/week?week=2026-W48
-// picks a week; without it, the current one.
+// calendar feed of those blocks (POST /calendar). Under the weeks-per-year
+// cadence, also the year's support weeks (GET/POST/DELETE /support-weeks):
+// booked against asked, and booking or cancelling the week shown.
+// #/week?week=2026-W48 picks a week; without it, the current one.
 
 import { api, query } from '../api.js';
 import { h, replace, loading } from '../dom.js';
 import {
   formatDateTimeIn, formatDay, formatHours, formatMinutes, formatTimeIn, formatWallTime, formatWeekRange,
-  formatWorked, plural, sentence,
+  formatDate, formatWorked, plural, sentence,
 } from '../format.js';
 import { clockIn, clockOut, clockState, onClockChange, refreshClock } from '../clock.js';
 import { addDays, todayIn, weekNumber } from '../weeks.js';
@@ -28,6 +30,11 @@ function blockWhen(b) {
   return `${formatDay(day)}, ${formatWallTime(b.local_start)} – ${end}`;
 }
 
+/** "Week 48 · Nov 23 – 29, 2026" */
+function weekName(label, firstDay) {
+  return `Week ${weekNumber(label)} · ${formatWeekRange(firstDay)}`;
+}
+
 function stat(label, value, note, id) {
   return h('div', { class: 'stat', id },
     h('dt', { text: label }),
@@ -44,6 +51,7 @@ export function renderWeek(ctx, params) {
 
   let row = null; // this week's ledger row
   let blocks = [];
+  let support = null; // GET /support-weeks for the year of the week shown
   let weekBounds = null; // {start, end} of GET /blocks
   let idleMinutes = null; // from the policy, for the clock's hint
   let lastIdle = false; // the server ended the last session after idle time
@@ -65,11 +73,14 @@ export function renderWeek(ctx, params) {
   const blockIntro = h('p', { class: 'muted' });
   const formRegion = h('div', { class: 'block-form-region' });
   const calendar = calendarSection();
+  const supportBadge = h('span', { class: 'badge support-badge', id: 'support-badge', text: 'Support week', hidden: true });
+  const supportCard = h('section', { class: 'card support-card', id: 'support-weeks', 'aria-labelledby': 'support-title', hidden: true });
 
   const page = h('section', { class: 'week-page', 'aria-labelledby': 'week-title' },
     head,
     warning,
     h('div', { class: 'week-grid' }, clockCard, hoursCard),
+    supportCard,
     h('section', { class: 'blocks-section', 'aria-labelledby': 'blocks-title' },
       h('h2', { id: 'blocks-title', text: 'Planned blocks' }),
       blockIntro,
@@ -85,7 +96,8 @@ export function renderWeek(ctx, params) {
         h('h1', { id: 'week-title', text: 'My week' }),
         h('p', { class: 'week-label' },
           h('strong', { text: `Week ${weekNumber(row.week)}` }), ` · ${formatWeekRange(row.first_day)}`,
-          phase === 'current' ? h('span', { class: 'badge now-badge', text: 'This week' }) : null),
+          phase === 'current' ? h('span', { class: 'badge now-badge', text: 'This week' }) : null,
+          supportBadge),
         h('p', { class: 'muted', text: `Times are in your time zone, ${tz}.` })),
       weekNav(ctx, 'week', row.week, { current: phase === 'current' }));
   }
@@ -96,15 +108,35 @@ export function renderWeek(ctx, params) {
     return phase === 'current' ? 'this week' : `week ${weekNumber(row.week)}`;
   }
 
+  // ---- the weeks-per-year cadence ----
+  /** The policy asks for support weeks a year rather than hours every week. */
+  function yearly() {
+    return Boolean(support && support.cadence === 'weeks_per_year');
+  }
+
+  /** The week shown is one of the person's support weeks. */
+  function booked() {
+    return Boolean(support && (support.items || []).some((w) => w.week === row.week));
+  }
+
+  /** Under the weeks-per-year cadence, a week not booked asks nothing: say so. */
+  function notSupportWeek(phase) {
+    if (phase === 'past') return `Week ${weekNumber(row.week)} was not one of your support weeks: nothing was required.`;
+    return `Not one of your support weeks: nothing is required ${phase === 'current' ? 'this week' : `in ${which(phase)}`}.`;
+  }
+
   function statusLine(phase) {
     const required = row.required_minutes;
     const worked = row.worked_seconds / 60;
     if (required <= 0) {
-      const why = row.exempt_days >= 7 ? `You are exempt for the whole of ${which(phase)}.` : `No queue time is required in ${which(phase)}.`;
+      let why = `No queue time is required in ${which(phase)}.`;
+      if (row.exempt_days >= 7) why = `You are exempt for the whole of ${which(phase)}.`;
+      else if (yearly() && !booked() && row.enrolled_days > 0) why = notSupportWeek(phase);
       return [h('span', { class: 'badge status-exempt', text: 'Nothing required' }), ` ${why}`];
     }
     if (row.met) {
-      return [h('span', { class: 'badge status-met', text: 'Met' }), ` You worked the hours ${which(phase)} asks for. Thank you.`];
+      const what = yearly() ? 'your support week' : which(phase);
+      return [h('span', { class: 'badge status-met', text: 'Met' }), ` You worked the hours ${what} asks for. Thank you.`];
     }
     const left = formatHours(Math.max(0, required - worked));
     if (phase === 'past') return [h('span', { class: 'badge status-behind', text: 'Behind' }), ` ${left} short of the ${formatHours(required)} asked.`];
@@ -113,10 +145,12 @@ export function renderWeek(ctx, params) {
 
   function requiredNote() {
     if (row.enrolled_days === 0) return 'You had not started yet';
+    if (yearly() && !booked()) return 'Not a support week';
     const notes = [];
     if (row.exempt_days > 0) notes.push(`exempt ${plural(row.exempt_days, 'day')}`);
     if (row.enrolled_days < 7) notes.push('pro-rated from your start day');
-    return notes.length ? `Reduced: ${notes.join(', ')}` : 'Set by the policy';
+    if (notes.length) return `Reduced: ${notes.join(', ')}`;
+    return yearly() ? 'Your support week' : 'Set by the policy';
   }
 
   function renderHours() {
@@ -152,8 +186,127 @@ export function renderWeek(ctx, params) {
       replace(warning,
         h('div', null,
           h('p', { class: 'callout-title' }, h('strong', { text: 'Warning: not enough time planned.' })),
-          h('p', { text: `You have planned ${formatHours(row.planned_minutes)} of the ${formatHours(required)} ${which(phase)} asks for. Plan at least ${formatHours(required - row.planned_minutes)} more, so the time is kept free in your calendar.` })),
+          h('p', { text: `You have planned ${formatHours(row.planned_minutes)} of the ${formatHours(required)} ${yearly() ? 'your support week' : which(phase)} asks for. Plan at least ${formatHours(required - row.planned_minutes)} more, so the time is kept free in your calendar.` })),
         plan);
+    }
+  }
+
+  // ---- support weeks (the weeks-per-year cadence) ----
+  /** 'done' | 'now' | 'coming' for a booked week, on the person's calendar. */
+  function weekState(firstDay) {
+    const today = todayIn(tz);
+    if (addDays(firstDay, 6) < today) return 'done';
+    return firstDay <= today ? 'now' : 'coming';
+  }
+
+  function supportSummary() {
+    const { year, required, booked: count } = support;
+    const words = required === 0
+      ? `The policy asks no support weeks of you in ${year}.`
+      : `You have booked ${count} of the ${plural(required, 'support week')} asked of you in ${year}${count >= required ? ': all booked. Thank you.' : '.'}`;
+    return [
+      h('p', { class: 'support-figure', id: 'support-count' },
+        h('span', { class: 'stat-value', text: `${count} of ${required}` }),
+        h('span', { class: 'support-words', text: words })),
+      required > 0
+        ? h('progress', { max: String(required), value: String(Math.min(count, required)), 'aria-label': `Support weeks booked in ${year}: ${count} of ${required}` })
+        : null,
+    ];
+  }
+
+  function onboardingNote() {
+    const ob = support.onboarding;
+    if (!ob) return null;
+    if (ob.booked) return h('p', { class: 'muted', id: 'support-onboarding', text: 'Your onboarding week is booked.' });
+    if (ob.by < todayIn(tz)) {
+      return h('p', { class: 'muted', id: 'support-onboarding',
+        text: `Your onboarding week was to start by ${formatDate(ob.by)}; none was booked then. It still counts among the weeks asked of you this year.` });
+    }
+    return h('p', { class: 'callout warn compact', id: 'support-onboarding' },
+      h('strong', { text: 'Your onboarding week: ' }),
+      `book one starting by ${formatDate(ob.by)}, within your first month. It counts as one of the weeks asked.`);
+  }
+
+  /** What the week shown is, and the button to book or cancel it. */
+  function supportAction(phase) {
+    const n = weekNumber(row.week);
+    const asks = formatHours(5 * 8 * 60);
+    if (booked()) {
+      if (phase === 'future') {
+        const cancel = h('button', { type: 'button', class: 'button secondary', id: 'support-cancel', text: `Cancel support week ${n}` });
+        cancel.addEventListener('click', () => changeBooking('DELETE', cancel));
+        return [h('p', { text: `Week ${n} is one of your support weeks. You can cancel it until it begins on ${formatDay(row.first_day)}.` }), cancel];
+      }
+      return h('p', { text: phase === 'past'
+        ? `Week ${n} was one of your support weeks.`
+        : `This week is one of your support weeks. It has begun, so it can no longer be cancelled.` });
+    }
+    if (phase === 'past') return h('p', { class: 'muted', text: `Week ${n} is over: book this week or a later one.` });
+    const book = h('button', { type: 'button', class: 'button primary', id: 'support-book', text: `Book week ${n} as a support week` });
+    book.addEventListener('click', () => changeBooking('POST', book));
+    return [
+      h('p', { text: `A support week is five working days in the queue: ${asks} of queue time by the end of ${formatDay(addDays(row.first_day, 6))}, less any exempt days.` }),
+      book];
+  }
+
+  function bookedList() {
+    const year = String(support.year);
+    const items = (support.items || []).filter((w) => w.first_day.startsWith(`${year}-`))
+      .sort((a, b) => a.first_day.localeCompare(b.first_day));
+    const title = h('h3', { id: 'support-list-title', text: `Booked in ${year}` });
+    if (items.length === 0) return [title, h('p', { class: 'muted', id: 'support-list-empty', text: `No support weeks booked in ${year} yet.` })];
+    const STATE = { done: 'Done', now: 'This week', coming: 'Coming' };
+    return [title, h('ul', { class: 'support-list', id: 'support-list', 'aria-labelledby': 'support-list-title' },
+      items.map((w) => {
+        const state = weekState(w.first_day);
+        return h('li', { dataset: { week: w.week } },
+          h('a', { href: `#/week?week=${w.week}`, 'aria-current': w.week === row.week ? 'page' : null, text: weekName(w.week, w.first_day) }),
+          h('span', { class: state === 'now' ? 'badge now-badge' : 'muted', text: STATE[state] }));
+      }))];
+  }
+
+  function renderSupport() {
+    const on = yearly();
+    supportCard.hidden = !on;
+    supportBadge.hidden = !(on && booked());
+    if (!on) {
+      replace(supportCard);
+      return;
+    }
+    const phase = phaseOf(row);
+    replace(supportCard,
+      h('h2', { id: 'support-title', tabindex: '-1', text: 'Support weeks' }),
+      h('div', { class: 'support-grid' },
+        h('div', { class: 'support-main' }, supportSummary(), onboardingNote(),
+          h('div', { class: 'support-action', id: 'support-action' }, supportAction(phase))),
+        h('div', { class: 'support-booked' }, bookedList())));
+  }
+
+  /** POST books the week shown, DELETE cancels it; then the week is read again. */
+  async function changeBooking(method, button) {
+    const n = weekNumber(row.week);
+    const label = button.textContent;
+    button.disabled = true;
+    button.textContent = method === 'POST' ? 'Booking…' : 'Cancelling…';
+    ctx.announce('');
+    try {
+      if (method === 'POST') await api('POST', '/support-weeks', { week: row.week });
+      else await api('DELETE', `/support-weeks${query({ week: row.week })}`);
+      if (!ctx.isCurrent()) return;
+      await reload();
+      if (!ctx.isCurrent()) return;
+      ctx.announce(method === 'POST'
+        ? `Week ${n} is booked as one of your support weeks: ${formatHours(row.required_minutes)} of queue time required.`
+        : `Support week ${n} is cancelled: nothing is required in it now.`, { tone: 'success' });
+      (supportCard.querySelector('#support-action button') || supportCard.querySelector('#support-title'))?.focus();
+    } catch (e) {
+      if (!ctx.isCurrent()) return;
+      const what = method === 'POST' ? `book week ${n}` : `cancel support week ${n}`;
+      ctx.announce(`Could not ${what}: ${sentence(e.message)}`, { tone: 'error' });
+      button.disabled = false;
+      button.textContent = label;
+      // ended, begun, booked or cancelled elsewhere: show how things are
+      if ([404, 409, 422].includes(e.status)) reload();
     }
   }
 
@@ -422,22 +575,28 @@ export function renderWeek(ctx, params) {
   }
 
   // ---- loading ----
+  // A support week belongs to the calendar year of its first day.
   async function fetchWeek(week) {
     const ledger = await api('GET', `/people/${me.id}/ledger${query({ week })}`);
     const first = ledger && ledger.weeks && ledger.weeks[0];
     if (!first) throw new Error('the server sent no week');
-    const b = await api('GET', `/blocks${query({ week: first.week })}`);
-    return { first, b };
+    const [b, sw] = await Promise.all([
+      api('GET', `/blocks${query({ week: first.week })}`),
+      api('GET', `/support-weeks${query({ year: first.first_day.slice(0, 4) })}`),
+    ]);
+    return { first, b, sw };
   }
 
   async function reload() {
     try {
-      const { first, b } = await fetchWeek(row.week);
+      const { first, b, sw } = await fetchWeek(row.week);
       if (!ctx.isCurrent()) return;
       row = first;
       blocks = (b && b.items) || [];
       weekBounds = b;
+      support = sw;
       renderHours();
+      renderSupport();
       renderBlocks();
     } catch (e) {
       if (ctx.isCurrent()) ctx.announce(`Could not refresh your week: ${sentence(e.message)}`, { tone: 'error' });
@@ -451,14 +610,16 @@ export function renderWeek(ctx, params) {
   }, () => { /* the hint then says "a while" */ });
   if (!clockState()) refreshClock().catch(() => {});
 
-  fetchWeek(asked).then(({ first, b }) => {
+  fetchWeek(asked).then(({ first, b, sw }) => {
     if (!ctx.isCurrent()) return;
     row = first;
     blocks = (b && b.items) || [];
     weekBounds = b;
+    support = sw;
     replace(ctx.main, page);
     renderHead();
     renderHours();
+    renderSupport();
     renderClock();
     renderBlocks();
     renderForm();
