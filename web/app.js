@@ -1,6 +1,7 @@
 // app.js - entry point: session state, hash router (#/login, #/queue,
-// #/tickets/42, #/week, #/policy, #/exemptions, #/coverage, #/report) and
-// the header with its navigation and the clock. Each screen lives in
+// #/tickets/42, #/week, #/inbox, #/policy, #/exemptions, #/coverage,
+// #/report) and the header with its navigation, the inbox's unread count and
+// the clock. Each screen lives in
 // views/*.js and gets a small context object; it never touches another
 // screen's DOM.
 
@@ -8,6 +9,7 @@ import { api, setCsrf, setUnauthenticatedHandler, ApiError } from './api.js';
 import { h, replace, announce, clearAnnouncement, loading } from './dom.js';
 import { ROLE_LABEL, formatTimeIn } from './format.js';
 import { onClockChange, startClock, stopClock } from './clock.js';
+import { countText, inboxCount, onInboxChange, refreshInbox, startInbox, stopInbox } from './inbox.js';
 import { forgetPeople } from './people.js';
 import { renderLogin } from './views/login.js';
 import { renderQueue } from './views/queue.js';
@@ -17,6 +19,7 @@ import { renderPolicy } from './views/policy.js';
 import { renderExemptions } from './views/exemptions.js';
 import { renderCoverage } from './views/coverage.js';
 import { renderReport } from './views/report.js';
+import { renderInbox } from './views/inbox.js';
 
 const state = {
   person: null, // Person of the signed-in user, null when logged out
@@ -28,6 +31,7 @@ const state = {
 const SCREENS = {
   queue: { label: 'Queue', render: renderQueue, nav: () => true },
   week: { label: 'My week', render: renderWeek, nav: () => true },
+  inbox: { label: 'Inbox', render: renderInbox, nav: () => true },
   coverage: { label: 'Coverage', render: renderCoverage, nav: isLead },
   report: { label: 'Report', render: renderReport, nav: (p) => isLead(p) || Boolean(p.leader) },
   exemptions: { label: 'Exemptions', render: renderExemptions, nav: isLead },
@@ -97,8 +101,23 @@ function renderHeader() {
     h('span', { class: 'who-role', text: ROLE_LABEL[p.role] || p.role || '' }));
   replace(nav, h('ul', null, Object.entries(SCREENS).filter(([, s]) => s.nav(p)).map(([name, s]) =>
     h('li', null, h('a', { href: `#/${name}`, dataset: { screen: name }, text: s.label })))));
+  showInboxCount(inboxCount());
   markNav(parseRoute(location.hash).name);
   header.hidden = false;
+}
+
+/** The header's "Inbox 2": the number is text, and a screen reader hears "Inbox, 2 unread". */
+function showInboxCount(c) {
+  const link = document.querySelector('#app-nav a[data-screen="inbox"]');
+  if (!link) return;
+  if (!c || !c.unread) {
+    link.removeAttribute('aria-label');
+    replace(link, SCREENS.inbox.label);
+    return;
+  }
+  const n = countText(c);
+  link.setAttribute('aria-label', `${SCREENS.inbox.label}, ${n} unread`);
+  replace(link, SCREENS.inbox.label, ' ', h('span', { class: 'nav-count', id: 'inbox-unread', text: n }));
 }
 
 /** aria-current on the header link of the screen shown (a ticket belongs to the queue). */
@@ -145,6 +164,7 @@ function makeContext(seq) {
       setCsrf(csrf);
       renderHeader();
       startClock();
+      startInbox();
       const next = state.afterLogin || '#/queue';
       state.afterLogin = '#/queue';
       navigate(next, { replaceEntry: true });
@@ -176,10 +196,12 @@ function render() {
   if (route.name === 'login' || route.name === 'unknown') {
     history.replaceState(null, '', '#/queue');
     markNav('queue');
+    refreshInbox();
     renderQueue(ctx, new URLSearchParams());
     return;
   }
   markNav(route.name);
+  refreshInbox(); // the inbox view shares this request for its first page
   if (route.name === 'ticket') renderTicket(ctx, route.id);
   else SCREENS[route.name].render(ctx, route.query);
 }
@@ -189,6 +211,7 @@ function sessionEnded() {
   state.person = null;
   setCsrf(null);
   stopClock();
+  stopInbox();
   forgetPeople();
   renderHeader();
   announce('Your session has ended. Log in again to continue.', { tone: 'warn', keep: true });
@@ -216,6 +239,7 @@ async function logout(button) {
   state.afterLogin = '#/queue';
   setCsrf(null);
   stopClock();
+  stopInbox();
   forgetPeople();
   renderHeader();
   announce('You are logged out.', { tone: 'success', keep: true });
@@ -232,6 +256,7 @@ async function start() {
   });
   window.addEventListener('hashchange', render);
   onClockChange(showClock);
+  onInboxChange(showInboxCount);
 
   replace(main(), loading('Loading allhands…'));
   try {
@@ -244,7 +269,10 @@ async function start() {
     }
   }
   renderHeader();
-  if (state.person) startClock();
+  if (state.person) {
+    startClock();
+    startInbox();
+  }
   render();
 }
 

@@ -35,6 +35,18 @@ function mondayOf(label) {
   return new Date(week1Monday + (w.week - 1) * 7 * DAY_MS);
 }
 
+/**
+ * The label of the week that begins on firstDay ("2026-11-16" -> "2026-W47"):
+ * the ISO week of the Monday in it, whatever day the policy starts weeks on.
+ */
+export function weekOfFirstDay(firstDay) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(firstDay || ''));
+  if (!m) return null;
+  const day = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  const toMonday = (8 - day.getUTCDay()) % 7; // 0 when it is a Monday
+  return labelOf(new Date(day.getTime() + toMonday * DAY_MS));
+}
+
 /** "2026-W48", -1 -> "2026-W47"; across years too ("2026-W53"... as the calendar has them). */
 export function shiftWeek(label, delta) {
   const monday = mondayOf(label);
