@@ -394,6 +394,13 @@ enum ah_err ah_report_compliance(struct ah_ctx *cx, int iso_year, int iso_week,
 
 /* ---- the ladder ---- */
 
+/* The first week of r's run of weeks behind: what a step of the ladder is
+ * kept once for. */
+static int64_t streak_start(const struct ah_week *w, const struct ah_report_person *r)
+{
+    return w->first_day - 7 * (r->weeks_behind > 1 ? r->weeks_behind - 1 : 0);
+}
+
 static const char *event_json(struct ah_ctx *cx, const char *type, const struct ah_week *w,
                               const struct ah_report_person *r, int64_t notification_id)
 {
@@ -401,7 +408,8 @@ static const char *event_json(struct ah_ctx *cx, const char *type, const struct 
     const char *out;
     char id[96];
 
-    snprintf(id, sizeof(id), "evt_%s_%" PRId64 "_%" PRId64, type, w->first_day, r->person.id);
+    snprintf(id, sizeof(id), "evt_%s_%" PRId64 "_%" PRId64, type, streak_start(w, r),
+             r->person.id);
     ah_buf_init(&b, 8192);
     ah_jsonw_str(&b, "id", id, NULL);
     ah_jsonw_str(&b, "type", type, NULL);
@@ -421,13 +429,14 @@ static const char *event_json(struct ah_ctx *cx, const char *type, const struct 
     return out;
 }
 
-/* One step of the ladder for r: a notification to whom, once, and its event. */
+/* One step of the ladder for r: a notification to whom, once per run of
+ * weeks behind (keyed by its first week), and its event. */
 static enum ah_err notify(struct ah_ctx *cx, const struct ah_week *w,
                           const struct ah_report_person *r, const char *kind, int64_t to,
                           const char *body, int64_t *notified, struct ah_error *err)
 {
     struct ah_notification n = {.person_id = to, .kind = kind, .subject_id = r->person.id,
-                                .week_day = w->first_day, .body = body,
+                                .week_day = streak_start(w, r), .body = body,
                                 .created_at = cx->now};
     bool inserted = false;
     enum ah_err rc = ah_store_notification_insert(cx->store, &n, &inserted, err);
@@ -465,19 +474,22 @@ static enum ah_err climb(struct ah_ctx *cx, const struct ah_policy *pol, const s
     enum ah_err rc = AH_OK;
     int64_t s = r->weeks_behind;
 
-    /* each step once: when the streak reaches it, not every week after */
-    if (s == pol->ladder_remind)
+    /* each step once per run of weeks behind: the week it is reached, or the
+     * first run of the ladder that finds it passed (a company that starts
+     * the program with people long behind); the notification's key makes a
+     * step already taken a no-op */
+    if (s >= pol->ladder_remind)
         rc = notify(cx, w, r, "ladder.remind", r->person.id,
                     say(cx, "%s: you are behind on queue time (%" PRId64 " week(s) in a row, "
                             "%s: %" PRId64 " of %" PRId64 " minutes). Plan your blocks for "
                             "this week.", SAY_ARGS(r, w)),
                     notified, err);
-    if (!rc && s == pol->ladder_manager && r->person.manager_id)
+    if (!rc && s >= pol->ladder_manager && r->person.manager_id)
         rc = notify(cx, w, r, "ladder.manager", r->person.manager_id,
                     say(cx, "%s has been behind on queue time %" PRId64 " weeks in a row "
                             "(%s: %" PRId64 " of %" PRId64 " minutes).", SAY_ARGS(r, w)),
                     notified, err);
-    if (!rc && s == pol->ladder_report)
+    if (!rc && s >= pol->ladder_report)
         rc = notify(cx, w, r, "ladder.report", r->person.id,
                     say(cx, "%s: after %" PRId64 " weeks behind you are listed on the "
                             "leadership report (%s: %" PRId64 " of %" PRId64 " minutes).",

@@ -236,3 +236,30 @@ def test_coverage_counts_people_per_hour(world):
     assert by["2030-01-07T09:00"] == 1 and by["2030-01-07T10:00"] == 2
     assert by["2030-01-07T11:00"] == 0 and by["2030-01-07T08:00"] == 0
     assert_error(a.get(API + "/coverage"), 403, "forbidden")
+
+
+def test_ladder_started_late_takes_each_step_once(world):
+    """A company that turns the program on with someone long behind: the
+    first run finds every step passed and takes each once; the next week's
+    run adds nothing, because the run of weeks behind is the same."""
+    srv, lead, admin = world
+    boss = create_person(lead, timezone="UTC", start_date="2030-01-07")
+    late = create_person(lead, timezone="UTC", start_date="2030-01-07",
+                         manager_id=boss["id"])
+    c, b = token_client(srv, late["email"]), token_client(srv, boss["email"])
+    set_clock(admin, "2030-02-04T00:30:00Z")  # four weeks on: the ladder runs for 2030-W05
+    wait_for("three steps", lambda: len([n for n in inbox(c)
+                                         if n["subject_id"] == late["id"]]) == 2)
+    wait_for("the manager told", lambda: [n for n in inbox(b)
+                                          if n["subject_id"] == late["id"]])
+    set_clock(admin, "2030-02-11T00:30:00Z")  # a week later: the same run of weeks behind
+
+    def fifth():
+        rep = ok(lead.get(API + "/reports/compliance?week=2030-W06"))
+        return [p for p in rep["people"] if p["person_id"] == late["id"]
+                and p["weeks_behind"] == 5]
+    wait_for("the week's run", fifth)
+    time.sleep(2.5)  # the run is one transaction; two more rounds of the upkeep besides
+    mine = sorted(n["kind"] for n in inbox(c) if n["subject_id"] == late["id"])
+    assert mine == ["ladder.remind", "ladder.report"]
+    assert [n["kind"] for n in inbox(b) if n["subject_id"] == late["id"]] == ["ladder.manager"]
