@@ -5,20 +5,17 @@
 // and a failed load.
 //
 // The notifications come from the ladder, run with the CLI (`allhands report
-// week`) as the server runs it each week. The demo's people who are behind
-// have been for longer than the ladder's steps, and each step is taken once,
-// when a streak reaches it; so the ladder runs for a week three weeks back
-// (storing everyone's streak), the policy's steps are moved to that streak
-// plus one, and the ladder runs for the next week: those still behind reach
-// every step at once. A demo login who is behind gets the reminder and the
-// leadership report; made the manager of a few others who are behind, word of
-// them too.
+// week`) as the server runs it each week. Each step is taken once per run of
+// weeks behind, however late the ladder first sees it; the demo's people who
+// are behind have been for weeks, so a run for a week the server has not run
+// yet gives a demo login who is behind the reminder and the leadership report,
+// and, made the manager of a few others who are behind, word of them too.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DEMO, apiLogin, startServer } from './server.js';
 import { assertClean, eventually, launch, openPage, screenshot, statusText } from './browser.js';
-import { shiftWeek, weekNumber } from '../../web/weeks.js';
+import { shiftWeek, weekNumber, weekOfFirstDay } from '../../web/weeks.js';
 
 const TITLES = {
   'ladder.remind': 'Reminder: you are behind on queue time',
@@ -33,39 +30,25 @@ let browser;
 let lead;
 let behind; // apiLogin of the demo login with notifications
 let quiet; // apiLogin of a demo login without any
-let week; // the week the notifications are about, "2026-W46"
 
-/** Runs the ladder as described above; returns the week the notifications are about. */
+/** Runs the ladder as described above, for a week the server has not run. */
 async function makeNotifications() {
   const thisWeek = (await lead.must('GET', '/coverage')).week;
   const first = shiftWeek(thisWeek, -3);
-  const second = shiftWeek(thisWeek, -2);
-  const [r1, r2] = await Promise.all([first, second].map((w) => lead.must('GET', `/reports/compliance?week=${w}`)));
-  const behindIn2 = new Set(r2.people.filter((p) => p.status === 'behind').map((p) => p.person_id));
-  const still = r1.people.filter((p) => p.status === 'behind' && behindIn2.has(p.person_id));
+  const r1 = await lead.must('GET', `/reports/compliance?week=${first}`);
+  const still = r1.people.filter((p) => p.status === 'behind');
   const logins = [DEMO.member, DEMO.pro, DEMO.lead, DEMO.admin];
   const who = still.find((p) => logins.includes(p.email));
-  assert.ok(who, `a demo login is behind in ${first} and ${second}: ${still.map((p) => p.email).join(', ')}`);
-  const streak = who.weeks_behind + 1; // in `second`, once `first` is stored
-  const reports = still.filter((p) => p.person_id !== who.person_id && p.weeks_behind === who.weeks_behind
-    && !logins.includes(p.email)).slice(0, MANAGED);
-  assert.ok(reports.length > 0, 'others behind as long, to be managed by the login');
+  assert.ok(who, `a demo login is behind in ${first}: ${still.map((p) => p.email).join(', ')}`);
+  const reports = still.filter((p) => p.person_id !== who.person_id && !logins.includes(p.email))
+    .slice(0, MANAGED);
+  assert.ok(reports.length > 0, 'others behind, to be managed by the login');
   for (const p of reports) await lead.must('PATCH', `/people/${p.person_id}`, { manager_id: who.person_id });
-
-  const policy = await lead.must('GET', '/policy');
-  server.cli(['report', 'week', '--week', first]);
-  await lead.must('PATCH', '/policy', { ladder_remind_weeks: streak, ladder_manager_weeks: streak, ladder_report_weeks: streak });
-  try {
-    const out = server.cli(['report', 'week', '--week', second]);
-    assert.match(out, /ladder: ran now, [1-9]\d* notification/, out);
-  } finally {
-    await lead.must('PATCH', '/policy', {
-      ladder_remind_weeks: policy.ladder_remind_weeks,
-      ladder_manager_weeks: policy.ladder_manager_weeks,
-      ladder_report_weeks: policy.ladder_report_weeks,
-    });
-  }
+  const out = server.cli(['report', 'week', '--week', first]);
+  assert.match(out, /ladder: ran now, [1-9]\d* notification/, out);
   behind = await apiLogin(server.url, who.email);
+  const mine = (await behind.must('GET', '/notifications?limit=200')).items;
+  assert.ok(mine.some((n) => n.kind === 'ladder.manager'), 'word of the people the login manages');
   for (const email of logins) {
     if (email === who.email) continue;
     const c = email === DEMO.lead ? lead : await apiLogin(server.url, email);
@@ -75,14 +58,13 @@ async function makeNotifications() {
     }
   }
   assert.ok(quiet, 'a demo login has an empty inbox');
-  return second;
 }
 
 before(async () => {
   server = await startServer();
   browser = await launch();
   lead = await apiLogin(server.url, DEMO.lead);
-  week = await makeNotifications();
+  await makeNotifications();
 });
 
 after(async () => {
@@ -147,6 +129,7 @@ test('the header counts the unread notifications, and the inbox lists them newes
     assert.equal(await li.locator('h2').innerText(), TITLES[n.kind], `item ${n.id} is titled by its kind`);
     assert.ok(text.includes(n.body), `item ${n.id} shows the body`);
     assert.ok(text.includes('New'), `item ${n.id} says it is new`);
+    const week = weekOfFirstDay(n.week_first_day); // the first week of the run of weeks behind
     assert.ok(text.includes(`Week ${weekNumber(week)}`), `item ${n.id} names its week`);
     const weekLink = li.getByRole('link', { name: new RegExp(`^Week ${weekNumber(week)} · `) });
     if (n.kind === 'ladder.manager') assert.equal(await weekLink.count(), 0, 'someone else’s week is not a link to My week');
@@ -333,7 +316,9 @@ test('an empty inbox says what would arrive there', { timeout: 60_000 }, async (
 test('a reminder’s week opens My week at that week', { timeout: 60_000 }, async () => {
   const { context, page, problems, dialogs } = await openPage(browser, server.url, { session: behind });
   await page.goto('/#/inbox');
-  const reminder = page.locator('#inbox-list > li[data-kind="ladder.remind"]');
+  const mine = (await inbox()).find((n) => n.kind === 'ladder.remind');
+  const week = weekOfFirstDay(mine.week_first_day);
+  const reminder = page.locator(`#inbox-list > li[data-notification-id="${mine.id}"]`);
   await reminder.getByRole('link', { name: new RegExp(`^Week ${weekNumber(week)} · `) }).click();
   await page.waitForURL(new RegExp(`#/week\\?week=${week}$`));
   await page.locator('.week-label', { hasText: `Week ${weekNumber(week)}` }).waitFor();
