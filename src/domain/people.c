@@ -77,28 +77,9 @@ static enum ah_err check_label(const char *field, struct ah_str s, bool required
     return AH_OK;
 }
 
-/* IANA names: Area/Location with letters, digits, '_', '-', '+' and '/'. */
 static enum ah_err check_timezone(struct ah_str s, struct ah_error *err)
 {
-    if (!s.p)
-        return AH_OK;
-    if (s.len == 0 || s.len > 64)
-        goto bad;
-    for (size_t i = 0; i < s.len; i++) {
-        char c = s.p[i];
-
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '+' || c == '/'))
-            goto bad;
-    }
-    if (s.p[0] == '/' || memchr(s.p, '.', s.len))
-        goto bad;
-    if (!ah_time_zone_known(s))
-        return ah_error_set(err, AH_E_INVALID, "timezone '%.*s' is not in the time zone database",
-                            (int)s.len, s.p);
-    return AH_OK;
-bad:
-    return ah_error_set(err, AH_E_INVALID, "timezone must be an IANA name like Europe/Berlin");
+    return s.p ? ah_zone_check(s, err) : AH_OK;
 }
 
 static enum ah_err check_password(struct ah_str s, struct ah_error *err)

@@ -96,17 +96,17 @@ static enum ah_err check_range(const char *field, int64_t v, int64_t lo, int64_t
     return AH_OK;
 }
 
-static enum ah_err check_zone(struct ah_str tz, struct ah_error *err)
+enum ah_err ah_zone_check(struct ah_str tz, struct ah_error *err)
 {
     char name[AH_TZ_NAME_MAX + 1];
 
-    /* ah_time_zone_known turns away the database's files that are no zone
-     * (localtime, posixrules, Factory...) */
-    if (!ah_tz_valid_name(tz.p, tz.len) || !ah_time_zone_known(tz))
+    if (!ah_tz_valid_name(tz.p, tz.len))
         return ah_error_set(err, AH_E_INVALID, "timezone must be an IANA name like Europe/Berlin");
     memcpy(name, tz.p, tz.len);
     name[tz.len] = '\0';
-    if (!ah_tz_get(name, err))
+    /* ah_time_zone_known turns away the database's files that are no zone
+     * (localtime, posixrules, Factory...); ah_tz_get proves the rest readable */
+    if (!ah_time_zone_known(tz) || !ah_tz_get(name, err))
         return ah_error_set(err, AH_E_INVALID,
                             "timezone '%s' is not in the time zone database", name);
     return AH_OK;
@@ -164,7 +164,7 @@ static enum ah_err policy_apply(struct ah_ctx *cx, const struct ah_policy_input 
     if (in->onboarding_week >= 0)
         p->onboarding_week = in->onboarding_week == 1;
     if (!rc && in->timezone.p) {
-        rc = check_zone(in->timezone, err);
+        rc = ah_zone_check(in->timezone, err);
         p->timezone = ah_arena_strndup(cx->arena, in->timezone.p, in->timezone.len);
     }
     if (!rc && in->week_start >= 0)

@@ -26,6 +26,10 @@
 /* Weeks a ledger covers at most in one request. */
 #define AH_LEDGER_MAX_WEEKS 106
 
+/* AH_OK when tz names a zone of the tz database that can be read: the one
+ * check for every time zone a person or the policy gives. */
+enum ah_err ah_zone_check(struct ah_str tz, struct ah_error *err);
+
 /* ---- policy ---- */
 
 /* allhands' defaults: 8 hours a week, Monday weeks in UTC, 10 minutes idle,
