@@ -1,7 +1,7 @@
 # allhands - the two commands a new user needs are `make run` and `make test`.
 # Everything else here is what they are made of.
 .PHONY: run test build deps deps-test test-unit test-api test-sqlite test-pg test-web test-asan \
-	test-fuzz fuzz bench clean
+	test-asan-pg test-fuzz fuzz bench clean
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -67,6 +67,14 @@ test-asan: $(ASAN_BUILD)/build.ninja
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  AH_PWHASH_FAST=1 ALLHANDS_BIN=$(CURDIR)/$(ASAN_BUILD)/allhands AH_SANITIZED=1 \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/api
+
+# the API suite on PostgreSQL under the sanitizers: the PostgreSQL store's code
+# runs only there
+test-asan-pg: $(ASAN_BUILD)/build.ninja
+	@scripts/deps.sh test
+	ninja -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 AH_SANITIZED=1 \
+	  scripts/test-pg.sh $(PYTHON) $(CURDIR)/$(ASAN_BUILD)/allhands
 
 test-fuzz: $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD)
