@@ -8,7 +8,7 @@
 #include "core/err.h"
 
 /* How long one delivery may take, connecting included. */
-#define AH_HTTPC_TIMEOUT_MS 10000
+#define AH_HTTPC_TIMEOUT_MS 5000
 /* Headers a POST carries besides Content-Type. */
 #define AH_HTTPC_MAX_HEADERS 8
 

@@ -27,7 +27,10 @@
 #define PEOPLE_MAX 1000000
 /* a delivery in flight is not taken again for this long */
 #define DELIVERY_LEASE_MS (60 * 1000)
-#define DELIVERIES_PER_ROUND 20
+/* the upkeep sends a few a round, and stops a round at a receiver that hangs:
+ * it also expires leases and ends idle sessions, which must not wait long */
+#define DELIVERIES_PER_ROUND 8
+#define SLOW_FAILURE_US (2 * 1000 * 1000)
 #define BACKOFF_FIRST_MS (10 * 1000)
 #define BACKOFF_MAX_MS (3600 * 1000)
 
@@ -752,6 +755,7 @@ enum ah_err ah_webhook_deliver(struct ah_ctx *cx, int64_t *sent, int64_t *failed
 {
     struct ah_outbox_item *items;
     size_t n = 0;
+    bool stalled = false;
     enum ah_err rc = ah_store_begin(cx->store, err);
 
     *sent = *failed = 0;
@@ -764,24 +768,32 @@ enum ah_err ah_webhook_deliver(struct ah_ctx *cx, int64_t *sent, int64_t *failed
     for (size_t i = 0; !rc && i < n; i++) {
         struct ah_error e;
         long status = 0;
-        enum ah_err sr = send_one(&items[i], &status, &e);
+        int64_t t0 = ah_time_mono_us();
+        bool tried = !stalled;
+        enum ah_err sr = tried ? send_one(&items[i], &status, &e) : AH_E_UNAVAILABLE;
         bool ok = !sr && status >= 200 && status < 300;
+        int64_t next = cx->now + backoff(items[i].attempts + 1);
         char why[160];
 
-        if (!ok && sr)
+        if (!tried) {
+            /* a receiver before it hung: this one is due again at once */
+            snprintf(why, sizeof(why), "not tried: a receiver before it did not answer in time");
+            next = cx->now;
+        } else if (!ok && sr) {
             snprintf(why, sizeof(why), "%.150s", e.msg);
-        else if (!ok)
+        } else if (!ok) {
             snprintf(why, sizeof(why), "the receiver answered %ld", status);
+        }
+        if (tried && !ok && ah_time_mono_us() - t0 >= SLOW_FAILURE_US)
+            stalled = true;
         rc = ah_store_begin(cx->store, err);
         if (!rc)
             rc = ah_store_end(cx->store,
                               ah_store_outbox_settle(cx->store, items[i].id, ok ? cx->now : 0,
-                                                     ok ? cx->now
-                                                        : cx->now + backoff(items[i].attempts + 1),
-                                                     ok ? NULL : why, err),
+                                                     ok ? cx->now : next, ok ? NULL : why, err),
                               err);
         *sent += ok;
-        *failed += !ok;
+        *failed += tried && !ok;
     }
     return rc;
 }
