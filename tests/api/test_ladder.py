@@ -48,12 +48,18 @@ class Receiver:
         self.port = port or free_port()
         self.got = []
         self.up = True
+        self.hang = 0.0  # seconds to sit on a request before answering it
+        self.hung = 0    # requests sat on
         rec = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 n = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(n)
+                if rec.hang:
+                    rec.hung += 1
+                    time.sleep(rec.hang)
+                    return  # no answer: the sender gives up
                 if rec.up:
                     rec.got.append((dict(self.headers), body))
                 self.send_response(200 if rec.up else 503)
@@ -263,3 +269,43 @@ def test_ladder_started_late_takes_each_step_once(world):
     mine = sorted(n["kind"] for n in inbox(c) if n["subject_id"] == late["id"])
     assert mine == ["ladder.remind", "ladder.report"]
     assert [n["kind"] for n in inbox(b) if n["subject_id"] == late["id"]] == ["ladder.manager"]
+
+
+def test_a_receiver_that_hangs_holds_nothing_up(world):
+    """A receiver that takes requests and never answers: each delivery gives
+    up after 5 s, the rest of that round waits for the next, the upkeep goes
+    on with its other work meanwhile, and once the receiver answers again
+    every event arrives, once."""
+    srv, lead, admin = world
+    receiver = Receiver()
+    receiver.hang = 8.0
+    try:
+        ok(admin.post(API + "/webhooks", {"url": receiver.url}), 201)
+        people = [create_person(lead, timezone="UTC", start_date="2030-01-07")
+                  for _ in range(3)]
+        worker = token_client(srv, people[0]["email"])
+        set_clock(admin, "2030-01-13T12:00:00Z")
+        ok(worker.post(API + "/clock/in"))
+        set_clock(admin, "2030-01-14T00:30:00Z")  # the ladder runs for 2030-W02: 3 reminders
+        wait_for("a hung delivery", lambda: receiver.hung >= 1)
+        # the upkeep is not stuck behind it: it ends the idle session meanwhile (the
+        # lead's reads do not touch the worker's session; only the upkeep can)
+        def ended():
+            items = ok(lead.get(API + "/people/%d/sessions?week=2030-W02"
+                                % people[0]["id"]))["items"]
+            return items and items[0]["ended_at"]
+        wait_for("the idle cut", ended, deadline=12.0)
+        receiver.hang = 0.0
+        for _ in range(20):  # past the backoff of the one that timed out
+            if len(receiver.got) >= 3:
+                break
+            set_clock(admin, advance=60)
+            time.sleep(1.0)
+        got = wait_for("three reminders", lambda: receiver.got if len(receiver.got) >= 3 else None)
+        ids = sorted(json.loads(b)["person_id"] for _, b in got)
+        assert ids == sorted(p["id"] for p in people)
+        time.sleep(1.5)
+        assert len(receiver.got) == 3  # none twice
+    finally:
+        receiver.hang = 0.0
+        receiver.stop()
