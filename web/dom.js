@@ -41,6 +41,20 @@ export function replace(el, ...children) {
 }
 
 /** True when a key press belongs to a text field, not to a shortcut. */
+/**
+ * What a screen shows when it cannot load: a card saying what happened
+ * (title), why (detail, announced), and where to go instead (link: {href,
+ * text}); focus moves to its heading.
+ */
+export function showProblem(ctx, title, detail, link) {
+  replace(ctx.main,
+    h('section', { class: 'card problem' },
+      h('h1', { text: title }),
+      h('p', { role: 'alert', text: detail }),
+      h('p', null, h('a', link))));
+  ctx.focusHeading();
+}
+
 export function isTyping(target) {
   if (!(target instanceof Element)) return false;
   if (target.isContentEditable) return true;

@@ -5,7 +5,7 @@
 // on its own. Leads; #/coverage?week=2026-W48.
 
 import { api, query } from '../api.js';
-import { h, replace, loading } from '../dom.js';
+import { h, replace, loading, showProblem } from '../dom.js';
 import { dayParts, formatDay, formatWallHour, formatWallTime, formatWeekRange, plural, sentence } from '../format.js';
 import { weekNumber } from '../weeks.js';
 import { phaseOf, weekNav } from './weeknav.js';
@@ -118,13 +118,8 @@ export function renderCoverage(ctx, params) {
   }, (e) => {
     if (!ctx.isCurrent()) return;
     const title = e.status === 403 ? 'Coverage is for support leads' : `Could not load coverage${asked ? ` for ${asked}` : ''}`;
-    replace(ctx.main,
-      h('section', { class: 'card problem' },
-        h('h1', { text: title }),
-        h('p', { role: 'alert', text: sentence(e.message) }),
-        h('p', null, e.status === 403
-          ? h('a', { href: '#/week', text: 'Go to my week' })
-          : h('a', { href: '#/coverage', text: 'Go to this week’s coverage' }))));
-    ctx.focusHeading();
+    showProblem(ctx, title, sentence(e.message), e.status === 403
+      ? { href: '#/week', text: 'Go to my week' }
+      : { href: '#/coverage', text: 'Go to this week’s coverage' });
   });
 }

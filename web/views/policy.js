@@ -5,7 +5,7 @@
 // Weekly time is shown in hours and the idle timeout in minutes.
 
 import { api } from '../api.js';
-import { h, replace, loading } from '../dom.js';
+import { h, replace, loading, showProblem } from '../dom.js';
 import { WEEKDAYS, formatDateTime, plural, sentence } from '../format.js';
 import { nameOf, person } from '../people.js';
 
@@ -274,11 +274,7 @@ export function renderPolicy(ctx) {
     ctx.focusHeading();
   }, (e) => {
     if (!ctx.isCurrent()) return;
-    replace(ctx.main,
-      h('section', { class: 'card problem' },
-        h('h1', { text: 'Could not load the policy' }),
-        h('p', { role: 'alert', text: sentence(e.message) }),
-        h('p', null, h('a', { href: '#/week', text: '← Back to my week' }))));
-    ctx.focusHeading();
+    showProblem(ctx, 'Could not load the policy', sentence(e.message),
+      { href: '#/week', text: '← Back to my week' });
   });
 }

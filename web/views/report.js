@@ -9,7 +9,7 @@
 // without a week, the one that ended last.
 
 import { api, query } from '../api.js';
-import { h, replace, loading } from '../dom.js';
+import { h, replace, loading, showProblem } from '../dom.js';
 import { formatDate, formatDay, formatHours, formatWeekRange, plural, sentence } from '../format.js';
 import { addDays, weekNumber } from '../weeks.js';
 import { phaseOf, weekNav } from './weeknav.js';
@@ -173,13 +173,8 @@ export function renderReport(ctx, params) {
   }, (e) => {
     if (!ctx.isCurrent()) return;
     const title = e.status === 403 ? 'The compliance report is for leads and leaders' : `Could not load the report${asked ? ` for ${asked}` : ''}`;
-    replace(ctx.main,
-      h('section', { class: 'card problem' },
-        h('h1', { text: title }),
-        h('p', { role: 'alert', text: sentence(e.message) }),
-        h('p', null, e.status === 403
-          ? h('a', { href: '#/week', text: 'Go to my week' })
-          : h('a', { href: '#/report', text: 'Go to the latest report' }))));
-    ctx.focusHeading();
+    showProblem(ctx, title, sentence(e.message), e.status === 403
+      ? { href: '#/week', text: 'Go to my week' }
+      : { href: '#/report', text: 'Go to the latest report' });
   });
 }

@@ -4,7 +4,7 @@
 // which we show, and the writer sends again after reading them.
 
 import { api } from '../api.js';
-import { h, replace, isTyping, loading } from '../dom.js';
+import { h, replace, isTyping, loading, showProblem } from '../dom.js';
 import {
   KIND_LABEL, SOURCE_LABEL, capitalize, formatDateTime, formatDue, formatRelative, formatTime, tierLabel, sentence,
 } from '../format.js';
@@ -296,11 +296,6 @@ export function renderTicket(ctx, id) {
     const detail = e.status === 404
       ? 'It may not exist, or it is a tier-2 ticket that only the support pros can open.'
       : sentence(e.message);
-    replace(ctx.main,
-      h('section', { class: 'card problem' },
-        h('h1', { text: title }),
-        h('p', { role: 'alert', text: detail }),
-        h('p', null, h('a', { href: '#/queue', text: '← Back to the queue' }))));
-    ctx.focusHeading();
+    showProblem(ctx, title, detail, { href: '#/queue', text: '← Back to the queue' });
   });
 }

@@ -8,7 +8,7 @@
 // #/week?week=2026-W48 picks a week; without it, the current one.
 
 import { api, query } from '../api.js';
-import { h, replace, loading } from '../dom.js';
+import { h, replace, loading, showProblem } from '../dom.js';
 import {
   formatDateTimeIn, formatDay, formatHours, formatMinutes, formatTimeIn, formatWallTime, formatWeekRange,
   formatDate, formatWorked, plural, sentence,
@@ -627,11 +627,8 @@ export function renderWeek(ctx, params) {
     ctx.focusHeading();
   }, (e) => {
     if (!ctx.isCurrent()) return;
-    replace(ctx.main,
-      h('section', { class: 'card problem' },
-        h('h1', { text: asked ? `Could not load week ${asked}` : 'Could not load your week' }),
-        h('p', { role: 'alert', text: sentence(e.message) }),
-        h('p', null, asked ? h('a', { href: '#/week', text: 'Go to this week' }) : h('a', { href: '#/queue', text: '← Back to the queue' }))));
-    ctx.focusHeading();
+    showProblem(ctx, asked ? `Could not load week ${asked}` : 'Could not load your week',
+      sentence(e.message),
+      asked ? { href: '#/week', text: 'Go to this week' } : { href: '#/queue', text: '← Back to the queue' });
   });
 }
