@@ -354,6 +354,13 @@ static int monday_offset(int week_start)
     return (1 - week_start + 7) % 7;
 }
 
+/* The ISO label of the week that starts on first_day (see struct ah_week). */
+static void week_name(int week_start, int64_t first_day, struct ah_week *out)
+{
+    ah_iso_week_of_days(first_day + monday_offset(week_start), &out->iso_year, &out->iso_week);
+    ah_iso_week_format(out->iso_year, out->iso_week, out->label);
+}
+
 enum ah_err ah_week_fill(const struct ah_policy *pol, const char *tz, int64_t first_day,
                          struct ah_week *out, struct ah_error *err)
 {
@@ -362,9 +369,7 @@ enum ah_err ah_week_fill(const struct ah_policy *pol, const char *tz, int64_t fi
     if (!z)
         return AH_E_INTERNAL;
     out->first_day = first_day;
-    ah_iso_week_of_days(first_day + monday_offset(pol->week_start), &out->iso_year,
-                        &out->iso_week);
-    ah_iso_week_format(out->iso_year, out->iso_week, out->label);
+    week_name(pol->week_start, first_day, out);
     out->start_ms = day_start(z, first_day);
     out->end_ms = day_start(z, first_day + 7);
     return AH_OK;
@@ -1177,6 +1182,8 @@ void ah_support_year_fill(const struct ah_person *p, const struct ah_policy *pol
 
     memset(out, 0, sizeof(*out));
     out->year = year;
+    out->cadence = pol->cadence;
+    out->week_start = pol->week_start;
     ah_civil_from_days(p->start_day, &sy, &sm, &sd);
     out->onboarding = pol->onboarding_week && sy == year;
     out->onboarding_by = p->start_day + AH_ONBOARDING_DAYS;
@@ -1191,6 +1198,14 @@ void ah_support_year_fill(const struct ah_person *p, const struct ah_policy *pol
         if (weeks[i].week_day >= p->start_day - 6 && weeks[i].week_day <= out->onboarding_by)
             out->onboarding_booked = true;
     }
+}
+
+void ah_support_week_label(const struct ah_support_year *y, size_t i, char out[16])
+{
+    struct ah_week w;
+
+    week_name(y->week_start, y->weeks[i].week_day, &w);
+    memcpy(out, w.label, sizeof(w.label));
 }
 
 enum ah_err ah_support_year_get(struct ah_ctx *cx, int64_t person_id, int year,

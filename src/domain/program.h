@@ -129,6 +129,8 @@ struct ah_week;
 /* A person's support weeks in a calendar year, and what the policy asks. */
 struct ah_support_year {
     int year;
+    enum ah_cadence cadence; /* the policy's, which says whether any of this asks anything */
+    int week_start;
     int64_t required; /* weeks_per_year, and one more the year someone starts */
     int64_t booked;
     bool onboarding;         /* this year holds their onboarding week */
@@ -149,6 +151,8 @@ enum ah_err ah_support_week_cancel(struct ah_ctx *cx, int iso_year, int iso_week
  * manager's and leads' to read. */
 enum ah_err ah_support_year_get(struct ah_ctx *cx, int64_t person_id, int year,
                                 struct ah_support_year *out, struct ah_error *err);
+/* "2026-W48": the label of weeks[i] of y. */
+void ah_support_week_label(const struct ah_support_year *y, size_t i, char out[16]);
 /* The same from rows already read (reports). */
 void ah_support_year_fill(const struct ah_person *p, const struct ah_policy *pol, int year,
                           const struct ah_support_week *weeks, size_t n,

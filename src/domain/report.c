@@ -581,7 +581,8 @@ static int by_person(const void *x, const void *y)
 }
 
 enum ah_err ah_coverage(struct ah_ctx *cx, int iso_year, int iso_week, struct ah_week *w,
-                        int64_t counts[AH_WEEK_HOURS_MAX], int *nhours, struct ah_error *err)
+                        const char **timezone, int64_t counts[AH_WEEK_HOURS_MAX], int *nhours,
+                        struct ah_error *err)
 {
     struct ah_policy pol;
     struct ah_block *bl;
@@ -599,6 +600,7 @@ enum ah_err ah_coverage(struct ah_ctx *cx, int iso_year, int iso_week, struct ah
                                  &n, err);
     if (rc)
         return rc;
+    *timezone = pol.timezone;
     *nhours = (int)((w->end_ms - w->start_ms + HOUR_MS - 1) / HOUR_MS);
     if (*nhours > AH_WEEK_HOURS_MAX)
         *nhours = AH_WEEK_HOURS_MAX;

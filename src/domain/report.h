@@ -64,9 +64,11 @@ enum ah_err ah_ladder_run(struct ah_ctx *cx, int64_t week_day, bool *ran, int64_
 enum ah_err ah_ladder_due(struct ah_ctx *cx, int64_t *last, struct ah_error *err);
 
 /* People planned for each hour of the organization's week labelled
- * year-Www (0: the current one): counts[h] for h below *nhours. Leads. */
+ * year-Www (0: the current one): counts[h] for h below *nhours; *timezone
+ * (in cx->arena) is the organization's zone the week is in. Leads. */
 enum ah_err ah_coverage(struct ah_ctx *cx, int iso_year, int iso_week, struct ah_week *w,
-                        int64_t counts[AH_WEEK_HOURS_MAX], int *nhours, struct ah_error *err);
+                        const char **timezone, int64_t counts[AH_WEEK_HOURS_MAX], int *nhours,
+                        struct ah_error *err);
 
 /* The actor's inbox, newest first, and marking one read. */
 enum ah_err ah_notification_list(struct ah_ctx *cx, int64_t before_id, int limit,

@@ -357,7 +357,13 @@ static bool body_span(struct ah_req *r, const struct ah_json_value *start,
     return true;
 }
 
-void ah_api_work_add(struct ah_req *r)
+/* A lead's time entry: added to person {id} (act is ah_work_add) or
+ * correcting session {id} (ah_work_correct), answered with status. */
+static void work_entry(struct ah_req *r,
+                       enum ah_err (*act)(struct ah_ctx *, int64_t, int64_t, int64_t,
+                                          struct ah_str, struct ah_work_session *,
+                                          struct ah_error *),
+                       int status)
 {
     struct ah_json_value v[W_N];
     struct ah_work_session w;
@@ -367,30 +373,22 @@ void ah_api_work_add(struct ah_req *r)
     if (!ah_api_body(r, ah_api_work_fields, W_N, v) ||
         !body_span(r, &v[W_START], &v[W_END], &s, &e))
         return;
-    if (ah_work_add(&r->cx, r->id, s, e, v[W_REASON].s, &w, &err)) {
+    if (act(&r->cx, r->id, s, e, v[W_REASON].s, &w, &err)) {
         ah_api_fail(r, &err);
         return;
     }
     ah_json_put_work_session(ah_http_body(r), &w);
-    ah_http_reply_body(r, 201);
+    ah_http_reply_body(r, status);
+}
+
+void ah_api_work_add(struct ah_req *r)
+{
+    work_entry(r, ah_work_add, 201);
 }
 
 void ah_api_work_correct(struct ah_req *r)
 {
-    struct ah_json_value v[W_N];
-    struct ah_work_session w;
-    int64_t s, e;
-    struct ah_error err;
-
-    if (!ah_api_body(r, ah_api_work_fields, W_N, v) ||
-        !body_span(r, &v[W_START], &v[W_END], &s, &e))
-        return;
-    if (ah_work_correct(&r->cx, r->id, s, e, v[W_REASON].s, &w, &err)) {
-        ah_api_fail(r, &err);
-        return;
-    }
-    ah_json_put_work_session(ah_http_body(r), &w);
-    ah_http_reply_body(r, 200);
+    work_entry(r, ah_work_correct, 200);
 }
 
 /* ---- blocks ---- */
@@ -761,24 +759,23 @@ void ah_api_coverage(struct ah_req *r)
 {
     int64_t counts[AH_WEEK_HOURS_MAX];
     struct ah_week w;
-    struct ah_policy pol;
     struct ah_buf *b = ah_http_body(r);
     const struct ah_tz *z;
+    const char *timezone = NULL;
     int year, week, nhours = 0;
     struct ah_error err;
 
     if (!query_week(r, "week", &year, &week))
         return;
-    if (ah_coverage(&r->cx, year, week, &w, counts, &nhours, &err) ||
-        ah_policy_get(&r->cx, &pol, &err)) {
+    if (ah_coverage(&r->cx, year, week, &w, &timezone, counts, &nhours, &err)) {
         ah_api_fail(r, &err);
         return;
     }
-    z = ah_tz_get(pol.timezone, &err);
+    z = ah_tz_get(timezone, &err);
     ah_buf_appends(b, "{\"week\":", NULL);
     ah_json_put_str(b, w.label);
     ah_buf_appends(b, ",\"timezone\":", NULL);
-    ah_json_put_str(b, pol.timezone);
+    ah_json_put_str(b, timezone);
     ah_buf_appends(b, ",\"start\":", NULL);
     ah_json_put_time(b, w.start_ms);
     ah_buf_appends(b, ",\"end\":", NULL);
@@ -927,11 +924,10 @@ void ah_api_webhooks_delete(struct ah_req *r)
 
 /* ---- support weeks ---- */
 
-static void put_support_year(struct ah_buf *b, const struct ah_support_year *y,
-                             const struct ah_policy *pol)
+static void put_support_year(struct ah_buf *b, const struct ah_support_year *y)
 {
     ah_buf_appendf(b, NULL, "{\"year\":%d,\"cadence\":", y->year);
-    ah_json_put_str(b, ah_cadence_name(pol->cadence));
+    ah_json_put_str(b, ah_cadence_name(y->cadence));
     ah_buf_appendf(b, NULL, ",\"required\":%" PRId64 ",\"booked\":%" PRId64 ",\"onboarding\":",
                    y->required, y->booked);
     if (y->onboarding) {
@@ -944,10 +940,8 @@ static void put_support_year(struct ah_buf *b, const struct ah_support_year *y,
     ah_buf_appends(b, ",\"items\":[", NULL);
     for (size_t i = 0; i < y->nweeks; i++) {
         char label[16];
-        int wy, ww;
 
-        ah_iso_week_of_days(y->weeks[i].week_day + (1 - pol->week_start + 7) % 7, &wy, &ww);
-        ah_iso_week_format(wy, ww, label);
+        ah_support_week_label(y, i, label);
         ah_buf_appends(b, i ? ",{\"week\":" : "{\"week\":", NULL);
         ah_json_put_str(b, label);
         ah_buf_appends(b, ",\"first_day\":", NULL);
@@ -961,19 +955,17 @@ static void put_support_year(struct ah_buf *b, const struct ah_support_year *y,
 void ah_api_support_weeks_list(struct ah_req *r)
 {
     struct ah_support_year y;
-    struct ah_policy pol;
     int64_t person, year;
     struct ah_error err;
 
     if (!ah_api_query_int(r, "person_id", 1, INT64_MAX, r->actor.id, &person) ||
         !ah_api_query_int(r, "year", 1970, 9999, 0, &year))
         return;
-    if (ah_support_year_get(&r->cx, person, (int)year, &y, &err) ||
-        ah_policy_get(&r->cx, &pol, &err)) {
+    if (ah_support_year_get(&r->cx, person, (int)year, &y, &err)) {
         ah_api_fail(r, &err);
         return;
     }
-    put_support_year(ah_http_body(r), &y, &pol);
+    put_support_year(ah_http_body(r), &y);
     ah_http_reply_body(r, 200);
 }
 
