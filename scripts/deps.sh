@@ -4,7 +4,8 @@
 # no time. usage: scripts/deps.sh [run|test|bench]   (BACKEND=pg ... bench: also postgresql, haproxy)
 set -euo pipefail
 want=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev
-      libsqlite3-dev libsodium-dev libpq-dev libical-dev libcurl4-openssl-dev tzdata)
+      libsqlite3-dev libsodium-dev libpq-dev libical-dev libcurl4-openssl-dev tzdata
+      libpcre2-dev libcmark-dev libutf8proc-dev)
 case "${1:-run}" in
 test)  want+=(postgresql haproxy libcmocka-dev python3 python3-pytest python3-yaml chromium fonts-liberation
               fonts-dejavu-core clang

@@ -18,7 +18,7 @@ static const struct ah_store_column people_cols[] = {
     {"id", true}, {"email", false}, {"name", false}, {"department", false},
     {"manager_id", true}, {"role", true}, {"leader", true}, {"timezone", false},
     {"active", true}, {"password_hash", false}, {"created_at", true}, {"updated_at", true},
-    {"start_day", true},
+    {"start_day", true}, {"level", true},
 };
 static const struct ah_store_column credentials_cols[] = {
     {"id", true}, {"person_id", true}, {"kind", true}, {"hash", false}, {"name", false},
@@ -53,7 +53,9 @@ static const struct ah_store_column policy_cols[] = {
     {"onboarding_week", true}, {"timezone", false}, {"week_start", true},
     {"idle_timeout_s", true}, {"ladder_remind", true}, {"ladder_manager", true},
     {"ladder_report", true}, {"max_exemption_weeks", true}, {"updated_at", true},
-    {"updated_by", true},
+    {"updated_by", true}, {"default_tier", true}, {"reserve_on", true},
+    {"reserve_age_s", true}, {"review_first", true}, {"review_rate", true},
+    {"promote_approved", true}, {"promote_clean_days", true},
 };
 static const struct ah_store_column exemptions_cols[] = {
     {"id", true}, {"person_id", true}, {"granted_by", true}, {"reason", false},
@@ -94,6 +96,50 @@ static const struct ah_store_column outbox_cols[] = {
 static const struct ah_store_column login_failures_cols[] = {
     {"client", false}, {"at", true},
 };
+static const struct ah_store_column rule_versions_cols[] = {
+    {"name", false}, {"version", true},
+};
+static const struct ah_store_column routing_rules_cols[] = {
+    {"id", true}, {"position", true}, {"name", false}, {"match_kind", true},
+    {"pattern", false}, {"match_in", true}, {"if_tag", false}, {"if_source", false},
+    {"if_domain", false}, {"if_priority", true}, {"set_tier", true}, {"set_priority", true},
+    {"add_tags", false}, {"stop", true}, {"enabled", true}, {"created_at", true},
+    {"updated_at", true}, {"updated_by", true},
+};
+static const struct ah_store_column style_rules_cols[] = {
+    {"id", true}, {"name", false}, {"kind", true}, {"pattern", false}, {"severity", true},
+    {"why", false}, {"better", false}, {"levels", false}, {"roles", false}, {"tags", false},
+    {"lifted_tags", false}, {"enabled", true}, {"created_at", true}, {"updated_at", true},
+    {"updated_by", true}, {"deleted_at", true},
+};
+static const struct ah_store_column style_hits_cols[] = {
+    {"day", true}, {"rule_id", true}, {"person_id", true}, {"hits", true},
+    {"overrides", true},
+};
+static const struct ah_store_column reviews_cols[] = {
+    {"id", true}, {"ticket_id", true}, {"author_id", true}, {"body", false},
+    {"status", true}, {"reviewer_id", true}, {"final_body", false}, {"comment", false},
+    {"message_id", true}, {"created_at", true}, {"decided_at", true},
+};
+static const struct ah_store_column escalations_cols[] = {
+    {"id", true}, {"ticket_id", true}, {"person_id", true}, {"note", false},
+    {"created_at", true},
+};
+static const struct ah_store_column modules_cols[] = {
+    {"id", true}, {"title", false}, {"body", false}, {"position", true}, {"level", true},
+    {"created_at", true}, {"updated_at", true}, {"retired_at", true},
+};
+static const struct ah_store_column completions_cols[] = {
+    {"person_id", true}, {"module_id", true}, {"completed_at", true},
+};
+static const struct ah_store_column pairings_cols[] = {
+    {"id", true}, {"pro_id", true}, {"member_id", true}, {"started_at", true},
+    {"minutes", true}, {"notes", false}, {"work_session_id", true}, {"created_at", true},
+};
+static const struct ah_store_column macros_cols[] = {
+    {"id", true}, {"owner_id", true}, {"name", false}, {"body", false},
+    {"created_at", true}, {"updated_at", true},
+};
 
 const struct ah_store_table ah_store_tables[] = {
     {"people", COLS(people_cols), 1, true, true, 4},
@@ -116,6 +162,17 @@ const struct ah_store_table ah_store_tables[] = {
     {"outbox", COLS(outbox_cols), 1, true, true, -1},
     /* no key: two failures of one client in one millisecond are two rows */
     {"login_failures", COLS(login_failures_cols), 2, false, false, -1},
+    /* the migration fills it: see migration_filled */
+    {"rule_versions", COLS(rule_versions_cols), 1, true, false, -1},
+    {"routing_rules", COLS(routing_rules_cols), 1, true, true, -1},
+    {"style_rules", COLS(style_rules_cols), 1, true, true, -1},
+    {"style_hits", COLS(style_hits_cols), 3, true, false, -1},
+    {"reviews", COLS(reviews_cols), 1, true, true, -1},
+    {"escalations", COLS(escalations_cols), 1, true, true, -1},
+    {"modules", COLS(modules_cols), 1, true, true, -1},
+    {"completions", COLS(completions_cols), 2, true, false, -1},
+    {"pairings", COLS(pairings_cols), 1, true, true, -1},
+    {"macros", COLS(macros_cols), 1, true, true, -1},
 };
 const size_t ah_store_ntables = sizeof(ah_store_tables) / sizeof(ah_store_tables[0]);
 
@@ -180,12 +237,51 @@ static enum ah_err check_source(struct ah_store *src, struct ah_error *err)
     return AH_OK;
 }
 
-static enum ah_err check_empty(struct ah_store *dst, struct ah_error *err)
+/* rule_versions holds no company data, only a number per rule set that
+ * moves with each change to it, and the migration that makes it also fills
+ * it (every set at version 1). So a new destination counts as empty with
+ * those rows in it, and the copy does not insert over them (table_write
+ * refuses a taken key, and no store operation overwrites a row) but raises
+ * each to the source's version with rules_bump: a version only grows. */
+static bool migration_filled(const struct ah_store_table *t)
+{
+    return strcmp(t->name, "rule_versions") == 0;
+}
+
+/* The schema version that made each table past the foundation's (1): a
+ * destination at an older version has none of them to count before it is
+ * migrated. */
+static const struct {
+    const char *table;
+    int version;
+} made_in[] = {
+    {"policy", 2}, {"exemptions", 2}, {"work_sessions", 2}, {"blocks", 2},
+    {"support_weeks", 2}, {"compliance_weeks", 2}, {"ladder_runs", 2},
+    {"notifications", 2}, {"webhooks", 2}, {"outbox", 2},
+    {"rule_versions", 3}, {"routing_rules", 3}, {"style_rules", 3}, {"style_hits", 3},
+    {"reviews", 3}, {"escalations", 3}, {"modules", 3}, {"completions", 3},
+    {"pairings", 3}, {"macros", 3},
+};
+
+static int table_version(const struct ah_store_table *t)
+{
+    for (size_t i = 0; i < sizeof(made_in) / sizeof(made_in[0]); i++)
+        if (strcmp(made_in[i].table, t->name) == 0)
+            return made_in[i].version;
+    return 1;
+}
+
+/* AH_OK when dst, at schema version v, holds no row of a company: a table
+ * a later migration makes is not there yet to count. */
+static enum ah_err check_empty(struct ah_store *dst, int v, struct ah_error *err)
 {
     for (size_t i = 0; i < ah_store_ntables; i++) {
         int64_t n = 0;
-        enum ah_err rc = ah_store_table_count(dst, &ah_store_tables[i], &n, err);
+        enum ah_err rc;
 
+        if (migration_filled(&ah_store_tables[i]) || table_version(&ah_store_tables[i]) > v)
+            continue;
+        rc = ah_store_table_count(dst, &ah_store_tables[i], &n, err);
         if (rc)
             return rc;
         if (n)
@@ -213,14 +309,14 @@ static enum ah_err prepare_destination(struct ah_store *dst, struct ah_error *er
                             "allhands (%d)",
                             v, ah_store_schema_version());
     if (v > 0) {
-        rc = check_empty(dst, err);
+        rc = check_empty(dst, v, err);
         if (rc)
             return rc;
     }
     rc = ah_store_migrate(dst, &from, &to, err);
     if (rc)
         return rc;
-    return check_empty(dst, err);
+    return check_empty(dst, to, err);
 }
 
 /* The self-references of a batch, held until the whole table is written. */
@@ -281,6 +377,55 @@ static enum ah_err write_links(struct ah_store *dst, const struct ah_store_table
     return rc;
 }
 
+/* Brings one row (name, version) of rule_versions into dst, inside a
+ * transaction: see migration_filled. */
+static enum ah_err raise_version(struct ah_store *dst, const struct ah_store_table *t,
+                                 const char *const *row, struct ah_error *err)
+{
+    int64_t want = 0, have = 0;
+    enum ah_err rc = ah_parse_i64(ah_str_c(row[1]), 0, INT64_MAX, &want, err);
+
+    if (rc)
+        return rc;
+    rc = ah_store_rules_version(dst, row[0], &have, err);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_store_table_write(dst, t, row, 1, err);
+    if (!rc && have > want)
+        return ah_error_set(err, AH_E_CONFLICT,
+                            "the destination's %s rules are at version %" PRId64
+                            ", past the source's %" PRId64, row[0], have, want);
+    for (; !rc && have < want; have++)
+        rc = ah_store_rules_bump(dst, row[0], err);
+    return rc;
+}
+
+static enum ah_err copy_versions(struct ah_store *src, struct ah_store *dst,
+                                 const struct ah_store_table *t, struct ah_error *err)
+{
+    struct reader r;
+    enum ah_err rc;
+
+    reader_init(&r, src, t);
+    for (;;) {
+        const char **rows;
+        size_t n;
+
+        rc = reader_next(&r, &rows, &n, err);
+        if (rc || n == 0)
+            break;
+        rc = ah_store_begin(dst, err);
+        if (rc)
+            break;
+        for (size_t i = 0; !rc && i < n; i++)
+            rc = raise_version(dst, t, rows + i * (size_t)t->ncols, err);
+        rc = ah_store_end(dst, rc, err);
+        if (rc)
+            break;
+    }
+    reader_release(&r);
+    return rc;
+}
+
 static enum ah_err copy_table(struct ah_store *src, struct ah_store *dst,
                               const struct ah_store_table *t,
                               void (*progress)(void *, const char *, int64_t, int64_t),
@@ -293,6 +438,12 @@ static enum ah_err copy_table(struct ah_store *src, struct ah_store *dst,
 
     if (rc)
         return rc;
+    if (migration_filled(t)) {
+        rc = copy_versions(src, dst, t, err);
+        if (!rc && progress)
+            progress(arg, t->name, total, total);
+        return rc;
+    }
     reader_init(&r, src, t);
     ah_arena_init(&l.arena);
     for (;;) {

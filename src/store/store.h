@@ -25,6 +25,9 @@ enum ah_status { AH_STATUS_NEW, AH_STATUS_OPEN, AH_STATUS_PENDING, AH_STATUS_SOL
 enum ah_priority { AH_PRIO_URGENT, AH_PRIO_HIGH, AH_PRIO_NORMAL, AH_PRIO_LOW };
 enum ah_msg_kind { AH_MSG_CUSTOMER, AH_MSG_REPLY, AH_MSG_NOTE };
 enum ah_cred_kind { AH_CRED_SESSION, AH_CRED_TOKEN, AH_CRED_CALENDAR };
+/* A member's level: trainee (onboarding, every reply reviewed), junior (a
+ * sample reviewed), tier1 (independent on tier-1 tickets). */
+enum ah_level { AH_LEVEL_TRAINEE, AH_LEVEL_JUNIOR, AH_LEVEL_TIER1 };
 
 struct ah_person {
     int64_t id;
@@ -37,6 +40,7 @@ struct ah_person {
     const char *timezone;
     bool active;
     int64_t start_day; /* first day in the program: days since 1970-01-01 */
+    enum ah_level level;
     int64_t created_at;
     int64_t updated_at;
 };
@@ -61,6 +65,7 @@ struct ah_ticket {
     int64_t updated_at;
     int64_t last_message_id;
     int64_t message_count;
+    bool in_review; /* a reply on it is held for review: set by ah_ticket_get, not the store */
 };
 
 struct ah_message {
@@ -105,6 +110,13 @@ struct ah_policy {
     int64_t ladder_manager;       /* ... their manager is told */
     int64_t ladder_report;        /* ... listed on the leadership report */
     int64_t max_exemption_weeks;
+    int default_tier;             /* a new ticket no rule classified */
+    bool reserve_on;              /* young tier-1 tickets wait for members */
+    int64_t reserve_age_s;        /* ... this long */
+    int64_t review_first;         /* a junior's first replies all reviewed */
+    int64_t review_rate;          /* then this percentage of them */
+    int64_t promote_approved;     /* suggested for tier1: approved replies */
+    int64_t promote_clean_days;   /* ... and none returned in this many days */
     int64_t updated_at;
     int64_t updated_by;
 };
@@ -217,6 +229,161 @@ struct ah_activity {
     int64_t tickets; /* distinct tickets replied to or noted on */
 };
 
+/* ---- deference: routing, the style guide, review, training ---- */
+
+enum ah_match_kind { AH_MATCH_NONE, AH_MATCH_PHRASE, AH_MATCH_REGEX };
+enum ah_match_in { AH_IN_SUBJECT = 1, AH_IN_BODY = 2, AH_IN_BOTH = 3 };
+
+/* Evaluated in position order on every arriving ticket: when every
+ * condition set holds, the actions apply (a later rule overrides an earlier
+ * one's tier and priority; tags add up), and stop ends the evaluation. */
+struct ah_route_rule {
+    int64_t id;
+    int64_t position;
+    const char *name;
+    enum ah_match_kind match_kind; /* NONE: no text condition */
+    const char *pattern;
+    int match_in;            /* enum ah_match_in */
+    const char *if_tag;      /* "": any */
+    const char *if_source;   /* "": any */
+    const char *if_domain;   /* requester's email domain, lower case; "": any */
+    int if_priority;         /* -1: any */
+    int set_tier;            /* 0: leave */
+    int set_priority;        /* -1: leave */
+    const char *add_tags;    /* "a b" */
+    bool stop;
+    bool enabled;
+    int64_t created_at;
+    int64_t updated_at;
+    int64_t updated_by;
+};
+
+enum ah_severity { AH_SEV_BLOCK, AH_SEV_WARN, AH_SEV_TIP };
+
+struct ah_style_rule {
+    int64_t id;
+    const char *name;        /* unique among live rules: "no-just" */
+    enum ah_match_kind kind; /* PHRASE or REGEX */
+    const char *pattern;
+    enum ah_severity severity;
+    const char *why;
+    const char *better;
+    const char *levels;      /* "trainee junior tier1"; "": every level */
+    const char *roles;       /* "member pro lead admin"; "": every role */
+    const char *tags;        /* applies only to tickets with one; "": all */
+    const char *lifted_tags; /* lifted for tickets with one */
+    bool enabled;
+    int64_t created_at;
+    int64_t updated_at;
+    int64_t updated_by;
+    int64_t deleted_at; /* 0: live */
+};
+
+/* Hits of one rule by one person, summed over a span of days. */
+struct ah_style_hit_row {
+    int64_t rule_id;
+    int64_t person_id;
+    int64_t hits;
+    int64_t overrides; /* sent anyway by a pro, with a reason */
+};
+
+/* A reply of a trainee or junior: held for review, or passed by the sample. */
+enum ah_review_status { AH_REVIEW_HELD, AH_REVIEW_APPROVED, AH_REVIEW_RETURNED, AH_REVIEW_PASSED };
+
+struct ah_review {
+    int64_t id;
+    int64_t ticket_id;
+    int64_t author_id;
+    const char *body;       /* as the member wrote it */
+    enum ah_review_status status;
+    int64_t reviewer_id;    /* 0: not decided */
+    const char *final_body; /* the reviewer's edit; NULL: sent as written */
+    const char *comment;    /* the coaching comment of a return */
+    int64_t message_id;     /* the message it became; 0: none yet */
+    int64_t created_at;
+    int64_t decided_at;
+    /* filled by review_list and review_get */
+    const char *ticket_subject;
+    const char *author_name;
+};
+
+struct ah_review_filter {
+    int status;          /* -1: any */
+    int64_t author_id;   /* 0: anyone */
+    int64_t ticket_id;   /* 0: any */
+    int64_t before_id;   /* newest first below this; 0: from the newest */
+    bool oldest_first;   /* the review queue: oldest held first (before_id unused) */
+    int limit;
+};
+
+/* What one author's reviewed replies came to, over all time. */
+struct ah_review_stats {
+    int64_t author_id;
+    int64_t total;    /* every reply reviewed or sampled */
+    int64_t approved;
+    int64_t returned;
+    int64_t last_returned_at; /* 0: never */
+};
+
+/* Review work over a span: as the reviewer and as the author. */
+struct ah_review_counts {
+    int64_t given;    /* decided by the person */
+    int64_t held;     /* the person's replies held */
+    int64_t approved; /* the person's replies approved */
+    int64_t returned; /* the person's replies returned */
+};
+
+struct ah_escalation {
+    int64_t id;
+    int64_t ticket_id;
+    int64_t person_id;
+    const char *note;
+    int64_t created_at;
+};
+
+/* A person's count of something over a span (escalations). */
+struct ah_person_count {
+    int64_t person_id;
+    int64_t n;
+};
+
+struct ah_module {
+    int64_t id;
+    const char *title;
+    const char *body; /* Markdown */
+    int64_t position;
+    enum ah_level level; /* required while at this level, before promotion */
+    int64_t created_at;
+    int64_t updated_at;
+    int64_t retired_at; /* 0: live */
+};
+
+struct ah_completion {
+    int64_t person_id;
+    int64_t module_id;
+    int64_t completed_at;
+};
+
+struct ah_pairing {
+    int64_t id;
+    int64_t pro_id;
+    int64_t member_id;
+    int64_t started_at;
+    int64_t minutes;
+    const char *notes;
+    int64_t work_session_id;
+    int64_t created_at;
+};
+
+struct ah_macro {
+    int64_t id;
+    int64_t owner_id;
+    const char *name;
+    const char *body;
+    int64_t created_at;
+    int64_t updated_at;
+};
+
 struct ah_audit_entry {
     int64_t id;
     int64_t at;
@@ -247,6 +414,7 @@ struct ah_queue_filter {
     int64_t exclude_id; /* a ticket to pass over this time; 0: none */
     int64_t after_due;  /* cursor for lists: (due, id) after these; id 0: from the top */
     int64_t after_id;
+    int64_t young_after; /* the reserve: tier-1 tickets created after this are left out; 0: none */
     int limit;
 };
 
@@ -495,6 +663,116 @@ struct ah_store_ops {
                                  struct ah_arena *a, struct ah_authored **items, size_t *n,
                                  struct ah_error *err);
 
+    /* ---- deference ---- */
+    /* The version of rule set name ("routing", "style"): it moves with
+     * every change, so a server knows when to recompile. */
+    enum ah_err (*rules_version)(struct ah_store *s, const char *name, int64_t *version,
+                                 struct ah_error *err);
+    enum ah_err (*rules_bump)(struct ah_store *s, const char *name, struct ah_error *err);
+
+    /* Routing rules by position then id. */
+    enum ah_err (*route_rule_list)(struct ah_store *s, struct ah_arena *a,
+                                   struct ah_route_rule **items, size_t *n,
+                                   struct ah_error *err);
+    enum ah_err (*route_rule_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                                  struct ah_route_rule *out, struct ah_error *err);
+    /* Inserts r (sets r->id). */
+    enum ah_err (*route_rule_insert)(struct ah_store *s, struct ah_route_rule *r,
+                                     struct ah_error *err);
+    /* Writes every field but id and created_at; NOT_FOUND if there is none. */
+    enum ah_err (*route_rule_update)(struct ah_store *s, const struct ah_route_rule *r,
+                                     struct ah_error *err);
+    enum ah_err (*route_rule_delete)(struct ah_store *s, int64_t id, struct ah_error *err);
+
+    /* Style rules by id; deleted ones only when with_deleted. */
+    enum ah_err (*style_rule_list)(struct ah_store *s, bool with_deleted, struct ah_arena *a,
+                                   struct ah_style_rule **items, size_t *n,
+                                   struct ah_error *err);
+    enum ah_err (*style_rule_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                                  struct ah_style_rule *out, struct ah_error *err);
+    /* Inserts r (sets r->id); AH_E_CONFLICT when a live rule has its name. */
+    enum ah_err (*style_rule_insert)(struct ah_store *s, struct ah_style_rule *r,
+                                     struct ah_error *err);
+    /* Writes every field but id and created_at (deleted_at too);
+     * AH_E_CONFLICT for a name taken, NOT_FOUND for no such rule. */
+    enum ah_err (*style_rule_update)(struct ah_store *s, const struct ah_style_rule *r,
+                                     struct ah_error *err);
+    /* Adds hits and overrides to (rule, person, day). */
+    enum ah_err (*style_hits_add)(struct ah_store *s, int64_t rule_id, int64_t person_id,
+                                  int64_t day, int64_t hits, int64_t overrides,
+                                  struct ah_error *err);
+    /* Hits summed per (rule, person) over days [from_day, to_day], by rule then person. */
+    enum ah_err (*style_hits_sum)(struct ah_store *s, int64_t from_day, int64_t to_day,
+                                  struct ah_arena *a, struct ah_style_hit_row **items,
+                                  size_t *n, struct ah_error *err);
+
+    /* Inserts r (sets r->id). */
+    enum ah_err (*review_insert)(struct ah_store *s, struct ah_review *r, struct ah_error *err);
+    enum ah_err (*review_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                              struct ah_review *out, struct ah_error *err);
+    /* Writes status, reviewer, final body, comment, message and decided_at. */
+    enum ah_err (*review_update)(struct ah_store *s, const struct ah_review *r,
+                                 struct ah_error *err);
+    enum ah_err (*review_list)(struct ah_store *s, const struct ah_review_filter *f,
+                               struct ah_arena *a, struct ah_review **items, size_t *n,
+                               struct ah_error *err);
+    /* Per author with at least one review row; author_id 0: every author. */
+    enum ah_err (*review_stats)(struct ah_store *s, int64_t author_id, struct ah_arena *a,
+                                struct ah_review_stats **items, size_t *n,
+                                struct ah_error *err);
+    /* person_id's review work in [from, to): decisions given (by decided_at),
+     * their replies held (by created_at), approved and returned (by decided_at). */
+    enum ah_err (*review_counts)(struct ah_store *s, int64_t person_id, int64_t from,
+                                 int64_t to, struct ah_review_counts *out,
+                                 struct ah_error *err);
+
+    enum ah_err (*escalation_insert)(struct ah_store *s, struct ah_escalation *e,
+                                     struct ah_error *err);
+    /* Escalations per person in [from, to), by person; person_id 0: everyone. */
+    enum ah_err (*escalation_counts)(struct ah_store *s, int64_t person_id, int64_t from,
+                                     int64_t to, struct ah_arena *a,
+                                     struct ah_person_count **items, size_t *n,
+                                     struct ah_error *err);
+
+    /* Modules by position then id; retired ones only when with_retired. */
+    enum ah_err (*module_list)(struct ah_store *s, bool with_retired, struct ah_arena *a,
+                               struct ah_module **items, size_t *n, struct ah_error *err);
+    enum ah_err (*module_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                              struct ah_module *out, struct ah_error *err);
+    enum ah_err (*module_insert)(struct ah_store *s, struct ah_module *m, struct ah_error *err);
+    /* Writes title, body, position, level, updated_at and retired_at. */
+    enum ah_err (*module_update)(struct ah_store *s, const struct ah_module *m,
+                                 struct ah_error *err);
+    /* Records that person completed module at; *inserted false when done already. */
+    enum ah_err (*completion_add)(struct ah_store *s, const struct ah_completion *c,
+                                  bool *inserted, struct ah_error *err);
+    /* person_id's completions (0: everyone's), by person then module. */
+    enum ah_err (*completion_list)(struct ah_store *s, int64_t person_id, struct ah_arena *a,
+                                   struct ah_completion **items, size_t *n,
+                                   struct ah_error *err);
+
+    enum ah_err (*pairing_insert)(struct ah_store *s, struct ah_pairing *p,
+                                  struct ah_error *err);
+    /* Pairings where person_id is the member or the pro (0: all) started in
+     * [from, to), by start. */
+    enum ah_err (*pairing_list)(struct ah_store *s, int64_t person_id, int64_t from, int64_t to,
+                                int limit, struct ah_arena *a, struct ah_pairing **items,
+                                size_t *n, struct ah_error *err);
+
+    /* Macros by name then id. */
+    enum ah_err (*macro_list)(struct ah_store *s, struct ah_arena *a, struct ah_macro **items,
+                              size_t *n, struct ah_error *err);
+    enum ah_err (*macro_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                             struct ah_macro *out, struct ah_error *err);
+    enum ah_err (*macro_insert)(struct ah_store *s, struct ah_macro *m, struct ah_error *err);
+    /* Writes name, body and updated_at. */
+    enum ah_err (*macro_update)(struct ah_store *s, const struct ah_macro *m,
+                                struct ah_error *err);
+    enum ah_err (*macro_delete)(struct ah_store *s, int64_t id, struct ah_error *err);
+
+    /* Active members (role member) with an open work session. */
+    enum ah_err (*members_clocked_in)(struct ah_store *s, int64_t *n, struct ah_error *err);
+
     enum ah_err (*audit_insert)(struct ah_store *s, struct ah_audit_entry *e,
                                 struct ah_error *err);
     enum ah_err (*audit_list)(struct ah_store *s, int64_t before_id, int limit,
@@ -672,6 +950,41 @@ static inline enum ah_err ah_store_outbox_add(struct ah_store *s, const char *ev
 static inline enum ah_err ah_store_outbox_claim(struct ah_store *s, int64_t now, int64_t until, int limit, struct ah_arena *a, struct ah_outbox_item **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(outbox_claim, now, until, limit, a, items, n, err); }
 static inline enum ah_err ah_store_outbox_settle(struct ah_store *s, int64_t id, int64_t delivered_at, int64_t next_at, const char *error, struct ah_error *err) { AH_STORE_CALL(outbox_settle, id, delivered_at, next_at, error, err); }
 static inline enum ah_err ah_store_authored_list(struct ah_store *s, int64_t from, int64_t to, int limit, struct ah_arena *a, struct ah_authored **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(authored_list, from, to, limit, a, items, n, err); }
+static inline enum ah_err ah_store_rules_version(struct ah_store *s, const char *name, int64_t *version, struct ah_error *err) { AH_STORE_CALL(rules_version, name, version, err); }
+static inline enum ah_err ah_store_rules_bump(struct ah_store *s, const char *name, struct ah_error *err) { AH_STORE_CALL(rules_bump, name, err); }
+static inline enum ah_err ah_store_route_rule_list(struct ah_store *s, struct ah_arena *a, struct ah_route_rule **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(route_rule_list, a, items, n, err); }
+static inline enum ah_err ah_store_route_rule_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_route_rule *out, struct ah_error *err) { AH_STORE_CALL(route_rule_get, id, a, out, err); }
+static inline enum ah_err ah_store_route_rule_insert(struct ah_store *s, struct ah_route_rule *r, struct ah_error *err) { AH_STORE_CALL(route_rule_insert, r, err); }
+static inline enum ah_err ah_store_route_rule_update(struct ah_store *s, const struct ah_route_rule *r, struct ah_error *err) { AH_STORE_CALL(route_rule_update, r, err); }
+static inline enum ah_err ah_store_route_rule_delete(struct ah_store *s, int64_t id, struct ah_error *err) { AH_STORE_CALL(route_rule_delete, id, err); }
+static inline enum ah_err ah_store_style_rule_list(struct ah_store *s, bool with_deleted, struct ah_arena *a, struct ah_style_rule **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(style_rule_list, with_deleted, a, items, n, err); }
+static inline enum ah_err ah_store_style_rule_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_style_rule *out, struct ah_error *err) { AH_STORE_CALL(style_rule_get, id, a, out, err); }
+static inline enum ah_err ah_store_style_rule_insert(struct ah_store *s, struct ah_style_rule *r, struct ah_error *err) { AH_STORE_CALL(style_rule_insert, r, err); }
+static inline enum ah_err ah_store_style_rule_update(struct ah_store *s, const struct ah_style_rule *r, struct ah_error *err) { AH_STORE_CALL(style_rule_update, r, err); }
+static inline enum ah_err ah_store_style_hits_add(struct ah_store *s, int64_t rule_id, int64_t person_id, int64_t day, int64_t hits, int64_t overrides, struct ah_error *err) { AH_STORE_CALL(style_hits_add, rule_id, person_id, day, hits, overrides, err); }
+static inline enum ah_err ah_store_style_hits_sum(struct ah_store *s, int64_t from_day, int64_t to_day, struct ah_arena *a, struct ah_style_hit_row **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(style_hits_sum, from_day, to_day, a, items, n, err); }
+static inline enum ah_err ah_store_review_insert(struct ah_store *s, struct ah_review *r, struct ah_error *err) { AH_STORE_CALL(review_insert, r, err); }
+static inline enum ah_err ah_store_review_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_review *out, struct ah_error *err) { AH_STORE_CALL(review_get, id, a, out, err); }
+static inline enum ah_err ah_store_review_update(struct ah_store *s, const struct ah_review *r, struct ah_error *err) { AH_STORE_CALL(review_update, r, err); }
+static inline enum ah_err ah_store_review_list(struct ah_store *s, const struct ah_review_filter *f, struct ah_arena *a, struct ah_review **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(review_list, f, a, items, n, err); }
+static inline enum ah_err ah_store_review_stats(struct ah_store *s, int64_t author_id, struct ah_arena *a, struct ah_review_stats **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(review_stats, author_id, a, items, n, err); }
+static inline enum ah_err ah_store_review_counts(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, struct ah_review_counts *out, struct ah_error *err) { AH_STORE_CALL(review_counts, person_id, from, to, out, err); }
+static inline enum ah_err ah_store_escalation_insert(struct ah_store *s, struct ah_escalation *e, struct ah_error *err) { AH_STORE_CALL(escalation_insert, e, err); }
+static inline enum ah_err ah_store_escalation_counts(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, struct ah_arena *a, struct ah_person_count **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(escalation_counts, person_id, from, to, a, items, n, err); }
+static inline enum ah_err ah_store_module_list(struct ah_store *s, bool with_retired, struct ah_arena *a, struct ah_module **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(module_list, with_retired, a, items, n, err); }
+static inline enum ah_err ah_store_module_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_module *out, struct ah_error *err) { AH_STORE_CALL(module_get, id, a, out, err); }
+static inline enum ah_err ah_store_module_insert(struct ah_store *s, struct ah_module *m, struct ah_error *err) { AH_STORE_CALL(module_insert, m, err); }
+static inline enum ah_err ah_store_module_update(struct ah_store *s, const struct ah_module *m, struct ah_error *err) { AH_STORE_CALL(module_update, m, err); }
+static inline enum ah_err ah_store_completion_add(struct ah_store *s, const struct ah_completion *c, bool *inserted, struct ah_error *err) { AH_STORE_CALL(completion_add, c, inserted, err); }
+static inline enum ah_err ah_store_completion_list(struct ah_store *s, int64_t person_id, struct ah_arena *a, struct ah_completion **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(completion_list, person_id, a, items, n, err); }
+static inline enum ah_err ah_store_pairing_insert(struct ah_store *s, struct ah_pairing *p, struct ah_error *err) { AH_STORE_CALL(pairing_insert, p, err); }
+static inline enum ah_err ah_store_pairing_list(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, int limit, struct ah_arena *a, struct ah_pairing **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(pairing_list, person_id, from, to, limit, a, items, n, err); }
+static inline enum ah_err ah_store_macro_list(struct ah_store *s, struct ah_arena *a, struct ah_macro **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(macro_list, a, items, n, err); }
+static inline enum ah_err ah_store_macro_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_macro *out, struct ah_error *err) { AH_STORE_CALL(macro_get, id, a, out, err); }
+static inline enum ah_err ah_store_macro_insert(struct ah_store *s, struct ah_macro *m, struct ah_error *err) { AH_STORE_CALL(macro_insert, m, err); }
+static inline enum ah_err ah_store_macro_update(struct ah_store *s, const struct ah_macro *m, struct ah_error *err) { AH_STORE_CALL(macro_update, m, err); }
+static inline enum ah_err ah_store_macro_delete(struct ah_store *s, int64_t id, struct ah_error *err) { AH_STORE_CALL(macro_delete, id, err); }
+static inline enum ah_err ah_store_members_clocked_in(struct ah_store *s, int64_t *n, struct ah_error *err) { AH_STORE_CALL(members_clocked_in, n, err); }
 static inline enum ah_err ah_store_audit_insert(struct ah_store *s, struct ah_audit_entry *e, struct ah_error *err) { AH_STORE_CALL(audit_insert, e, err); }
 static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before_id, int limit, struct ah_arena *a, struct ah_audit_entry **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(audit_list, before_id, limit, a, items, n, err); }
 

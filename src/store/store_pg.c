@@ -22,8 +22,8 @@
 /* "allhands" in ASCII: the advisory lock migrate takes, the same in every
  * server so that only one migrates at a time */
 #define MIGRATE_LOCK_KEY "7020105114730783859"
-/* the most parameters a statement here takes */
-#define MAX_ARGS 16
+/* the most parameters a statement here takes: policy_put's 20 */
+#define MAX_ARGS 24
 /* a list statement's SQL; the longest is about 2 KB */
 #define LIST_SQL_MAX 8192
 /* a copy statement's SQL: names from ah_store_tables, well under 1 KB */
@@ -37,7 +37,7 @@ static const char session_setup_sql[] =
 
 #define PERSON_COLS                                                                      \
     "p.id, p.email, p.name, p.department, coalesce(p.manager_id, 0), p.role, p.leader, " \
-    "p.timezone, p.active, p.created_at, p.updated_at, p.start_day"
+    "p.timezone, p.active, p.created_at, p.updated_at, p.start_day, p.level"
 #define TICKET_COLS                                                                      \
     "t.id, t.subject, t.requester_id, c.email, c.name, t.status, t.priority, t.tier, "   \
     "t.tags, t.source, coalesce(t.assignee_id, 0), coalesce(t.claim_until, 0), t.due_at, " \
@@ -47,7 +47,8 @@ static const char session_setup_sql[] =
 #define POLICY_COLS                                                                      \
     "cadence, weekly_minutes, weeks_per_year, onboarding_week, timezone, week_start, "   \
     "idle_timeout_s, ladder_remind, ladder_manager, ladder_report, max_exemption_weeks, " \
-    "updated_at, coalesce(updated_by, 0)"
+    "updated_at, coalesce(updated_by, 0), default_tier, reserve_on, reserve_age_s, "     \
+    "review_first, review_rate, promote_approved, promote_clean_days"
 #define EXEMPTION_COLS                                                                   \
     "id, person_id, granted_by, reason, starts_on, ends_on, created_at, "                \
     "coalesce(ended_at, 0), coalesce(ended_by, 0)"
@@ -56,18 +57,39 @@ static const char session_setup_sql[] =
 #define BLOCK_COLS "id, person_id, start_at, end_at, created_at, updated_at, sequence"
 #define NOTIFICATION_COLS \
     "id, person_id, kind, coalesce(subject_id, 0), week_day, body, created_at, coalesce(read_at, 0)"
+/* $5 is the reserve's young_after (no reserve: the largest bigint, after
+ * every ticket) */
 #define QUEUE_WHERE                                                                      \
     " WHERE t.status < 2 AND t.assignee_id IS NULL"                                      \
     " AND (t.due_at, t.id) > ($1::bigint, $2::bigint) AND t.id <> $3::bigint"            \
     " AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.person_id = $4::bigint"              \
-    " AND k.ticket_id = t.id)"
+    " AND k.ticket_id = t.id) AND NOT (t.tier = 1 AND t.created_at > $5::bigint)"
 /* members' variant: the literal "tier = 1" lets the planner use tickets_queue_t1 */
 #define QUEUE_WHERE_T1 QUEUE_WHERE " AND t.tier = 1"
+#define ROUTE_COLS                                                                       \
+    "id, position, name, match_kind, pattern, match_in, if_tag, if_source, if_domain, "  \
+    "if_priority, set_tier, set_priority, add_tags, stop, enabled, created_at, "         \
+    "updated_at, coalesce(updated_by, 0)"
+#define STYLE_COLS                                                                       \
+    "id, name, kind, pattern, severity, why, better, levels, roles, tags, lifted_tags, " \
+    "enabled, created_at, updated_at, coalesce(updated_by, 0), coalesce(deleted_at, 0)"
+#define REVIEW_COLS                                                                      \
+    "r.id, r.ticket_id, r.author_id, r.body, r.status, coalesce(r.reviewer_id, 0), "     \
+    "r.final_body, r.comment, coalesce(r.message_id, 0), r.created_at, "                 \
+    "coalesce(r.decided_at, 0), t.subject, p.name"
+#define REVIEW_FROM \
+    " FROM reviews r JOIN tickets t ON t.id = r.ticket_id JOIN people p ON p.id = r.author_id"
+#define MODULE_COLS \
+    "id, title, body, position, level, created_at, updated_at, coalesce(retired_at, 0)"
+#define PAIRING_COLS                                                                     \
+    "id, pro_id, member_id, started_at, minutes, notes, coalesce(work_session_id, 0), "  \
+    "created_at"
+#define MACRO_COLS "id, owner_id, name, body, created_at, updated_at"
 /* NO KEY UPDATE, the lock an UPDATE of non-key columns takes anyway: it
  * keeps other claimers off the row (SKIP LOCKED passes over it) without
  * blocking the foreign-key checks of messages written to the ticket */
 #define QUEUE_CLAIM(where)                                                               \
-    "UPDATE tickets SET assignee_id = $4::bigint, claim_until = $5, updated_at = $6"     \
+    "UPDATE tickets SET assignee_id = $4::bigint, claim_until = $6, updated_at = $7"     \
     " WHERE id = (SELECT t.id FROM tickets t" where " ORDER BY t.due_at, t.id LIMIT 1"   \
     " FOR NO KEY UPDATE OF t SKIP LOCKED) AND assignee_id IS NULL RETURNING id"
 
@@ -162,6 +184,51 @@ enum st {
     ST_OUTBOX_CLAIM,
     ST_OUTBOX_SETTLE,
     ST_AUTHORED_LIST,
+    ST_RULES_VERSION,
+    ST_RULES_BUMP,
+    ST_ROUTE_LIST,
+    ST_ROUTE_GET,
+    ST_ROUTE_GET_LOCK,
+    ST_ROUTE_INSERT,
+    ST_ROUTE_UPDATE,
+    ST_ROUTE_DELETE,
+    ST_STYLE_LIST,
+    ST_STYLE_LIST_ALL,
+    ST_STYLE_GET,
+    ST_STYLE_GET_LOCK,
+    ST_STYLE_INSERT,
+    ST_STYLE_UPDATE,
+    ST_HITS_ADD,
+    ST_HITS_SUM,
+    ST_REVIEW_INSERT,
+    ST_REVIEW_GET,
+    ST_REVIEW_GET_LOCK,
+    ST_REVIEW_UPDATE,
+    ST_REVIEW_STATS,
+    ST_REVIEW_STATS_ALL,
+    ST_REVIEW_COUNTS,
+    ST_ESCALATION_INSERT,
+    ST_ESCALATION_COUNTS,
+    ST_ESCALATION_COUNTS_ALL,
+    ST_MODULE_LIST,
+    ST_MODULE_LIST_ALL,
+    ST_MODULE_GET,
+    ST_MODULE_GET_LOCK,
+    ST_MODULE_INSERT,
+    ST_MODULE_UPDATE,
+    ST_COMPLETION_ADD,
+    ST_COMPLETION_LIST,
+    ST_COMPLETION_LIST_ALL,
+    ST_PAIRING_INSERT,
+    ST_PAIRING_LIST,
+    ST_PAIRING_LIST_ALL,
+    ST_MACRO_LIST,
+    ST_MACRO_GET,
+    ST_MACRO_GET_LOCK,
+    ST_MACRO_INSERT,
+    ST_MACRO_UPDATE,
+    ST_MACRO_DELETE,
+    ST_MEMBERS_CLOCKED_IN,
     ST_COUNT
 };
 
@@ -175,12 +242,12 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_TRY_LEAD] = "SELECT CASE WHEN pg_try_advisory_xact_lock(129125698594160) THEN 1 ELSE 0 END",
     [ST_PERSON_INSERT] =
         "INSERT INTO people (email, name, department, manager_id, role, leader, timezone,"
-        " active, password_hash, created_at, updated_at, start_day) VALUES ($1, $2, $3,"
-        " nullif($4::bigint, 0), $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id",
+        " active, password_hash, created_at, updated_at, start_day, level) VALUES ($1, $2, $3,"
+        " nullif($4::bigint, 0), $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING id",
     [ST_PERSON_UPDATE] =
         "UPDATE people SET name = $2, department = $3, manager_id = nullif($4::bigint, 0),"
-        " role = $5, leader = $6, timezone = $7, active = $8, updated_at = $9, start_day = $10"
-        " WHERE id = $1",
+        " role = $5, leader = $6, timezone = $7, active = $8, updated_at = $9, start_day = $10,"
+        " level = $11 WHERE id = $1",
     [ST_PERSON_PASSWORD] = "UPDATE people SET password_hash = $2 WHERE id = $1",
     [ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM people p WHERE p.id = $1",
     [ST_PERSON_GET_LOCK] =
@@ -266,9 +333,9 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_QUEUE_CLAIM] = QUEUE_CLAIM(QUEUE_WHERE),
     [ST_QUEUE_CLAIM_T1] = QUEUE_CLAIM(QUEUE_WHERE_T1),
     [ST_QUEUE_LIST] =
-        "SELECT " TICKET_COLS TICKET_FROM QUEUE_WHERE " ORDER BY t.due_at, t.id LIMIT $5",
+        "SELECT " TICKET_COLS TICKET_FROM QUEUE_WHERE " ORDER BY t.due_at, t.id LIMIT $6",
     [ST_QUEUE_LIST_T1] =
-        "SELECT " TICKET_COLS TICKET_FROM QUEUE_WHERE_T1 " ORDER BY t.due_at, t.id LIMIT $5",
+        "SELECT " TICKET_COLS TICKET_FROM QUEUE_WHERE_T1 " ORDER BY t.due_at, t.id LIMIT $6",
     [ST_QUEUE_RENEW] =
         "UPDATE tickets SET claim_until = $3 WHERE assignee_id = $1"
         " AND claim_until IS NOT NULL AND claim_until > $2",
@@ -286,15 +353,21 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_POLICY_PUT] =
         "INSERT INTO policy (id, cadence, weekly_minutes, weeks_per_year, onboarding_week,"
         " timezone, week_start, idle_timeout_s, ladder_remind, ladder_manager, ladder_report,"
-        " max_exemption_weeks, updated_at, updated_by) VALUES (1, $1, $2, $3, $4, $5, $6, $7,"
-        " $8, $9, $10, $11, $12, nullif($13::bigint, 0)) ON CONFLICT (id) DO UPDATE SET"
+        " max_exemption_weeks, updated_at, updated_by, default_tier, reserve_on, reserve_age_s,"
+        " review_first, review_rate, promote_approved, promote_clean_days) VALUES (1, $1, $2,"
+        " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, nullif($13::bigint, 0), $14, $15, $16,"
+        " $17, $18, $19, $20) ON CONFLICT (id) DO UPDATE SET"
         " cadence = excluded.cadence, weekly_minutes = excluded.weekly_minutes,"
         " weeks_per_year = excluded.weeks_per_year, onboarding_week = excluded.onboarding_week,"
         " timezone = excluded.timezone, week_start = excluded.week_start,"
         " idle_timeout_s = excluded.idle_timeout_s, ladder_remind = excluded.ladder_remind,"
         " ladder_manager = excluded.ladder_manager, ladder_report = excluded.ladder_report,"
         " max_exemption_weeks = excluded.max_exemption_weeks, updated_at = excluded.updated_at,"
-        " updated_by = excluded.updated_by",
+        " updated_by = excluded.updated_by, default_tier = excluded.default_tier,"
+        " reserve_on = excluded.reserve_on, reserve_age_s = excluded.reserve_age_s,"
+        " review_first = excluded.review_first, review_rate = excluded.review_rate,"
+        " promote_approved = excluded.promote_approved,"
+        " promote_clean_days = excluded.promote_clean_days",
     [ST_EXEMPTION_INSERT] =
         "INSERT INTO exemptions (person_id, granted_by, reason, starts_on, ends_on, created_at)"
         " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -421,6 +494,136 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_AUTHORED_LIST] = "SELECT author_id, ticket_id, kind, created_at FROM messages"
                          " WHERE created_at >= $1 AND created_at < $2 AND author_id IS NOT NULL"
                          " ORDER BY created_at, author_id, ticket_id LIMIT $3",
+    [ST_RULES_VERSION] = "SELECT version FROM rule_versions WHERE name = $1",
+    /* the row lock also orders two leads changing one rule set: the second
+     * waits, and each change gets its own number */
+    [ST_RULES_BUMP] = "UPDATE rule_versions SET version = version + 1 WHERE name = $1",
+    [ST_ROUTE_LIST] = "SELECT " ROUTE_COLS " FROM routing_rules ORDER BY position, id LIMIT $1",
+    [ST_ROUTE_GET] = "SELECT " ROUTE_COLS " FROM routing_rules WHERE id = $1",
+    [ST_ROUTE_GET_LOCK] =
+        "SELECT " ROUTE_COLS " FROM routing_rules WHERE id = $1 FOR NO KEY UPDATE",
+    /* a new row's updated_at is its created_at unless given (as below) */
+    [ST_ROUTE_INSERT] =
+        "INSERT INTO routing_rules (position, name, match_kind, pattern, match_in, if_tag,"
+        " if_source, if_domain, if_priority, set_tier, set_priority, add_tags, stop, enabled,"
+        " created_at, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+        " $11, $12, $13, $14, $15, coalesce(nullif($16::bigint, 0), $15),"
+        " nullif($17::bigint, 0)) RETURNING id",
+    [ST_ROUTE_UPDATE] =
+        "UPDATE routing_rules SET position = $2, name = $3, match_kind = $4, pattern = $5,"
+        " match_in = $6, if_tag = $7, if_source = $8, if_domain = $9, if_priority = $10,"
+        " set_tier = $11, set_priority = $12, add_tags = $13, stop = $14, enabled = $15,"
+        " updated_at = $16, updated_by = nullif($17::bigint, 0) WHERE id = $1",
+    [ST_ROUTE_DELETE] = "DELETE FROM routing_rules WHERE id = $1",
+    [ST_STYLE_LIST] = "SELECT " STYLE_COLS " FROM style_rules WHERE deleted_at IS NULL"
+                      " ORDER BY id LIMIT $1",
+    [ST_STYLE_LIST_ALL] = "SELECT " STYLE_COLS " FROM style_rules ORDER BY id LIMIT $1",
+    [ST_STYLE_GET] = "SELECT " STYLE_COLS " FROM style_rules WHERE id = $1",
+    [ST_STYLE_GET_LOCK] =
+        "SELECT " STYLE_COLS " FROM style_rules WHERE id = $1 FOR NO KEY UPDATE",
+    /* a live rule's name taken violates style_rules_name (23505) */
+    [ST_STYLE_INSERT] =
+        "INSERT INTO style_rules (name, kind, pattern, severity, why, better, levels, roles,"
+        " tags, lifted_tags, enabled, created_at, updated_at, updated_by, deleted_at) VALUES"
+        " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+        " coalesce(nullif($13::bigint, 0), $12), nullif($14::bigint, 0),"
+        " nullif($15::bigint, 0)) RETURNING id",
+    [ST_STYLE_UPDATE] =
+        "UPDATE style_rules SET name = $2, kind = $3, pattern = $4, severity = $5, why = $6,"
+        " better = $7, levels = $8, roles = $9, tags = $10, lifted_tags = $11, enabled = $12,"
+        " updated_at = $13, updated_by = nullif($14::bigint, 0),"
+        " deleted_at = nullif($15::bigint, 0) WHERE id = $1",
+    /* two servers adding to one day's row at once: the second waits for the
+     * first's row and adds to it */
+    [ST_HITS_ADD] =
+        "INSERT INTO style_hits (rule_id, person_id, day, hits, overrides)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (day, rule_id, person_id) DO UPDATE"
+        " SET hits = style_hits.hits + excluded.hits,"
+        " overrides = style_hits.overrides + excluded.overrides",
+    [ST_HITS_SUM] = "SELECT rule_id, person_id, sum(hits)::bigint, sum(overrides)::bigint"
+                    " FROM style_hits WHERE day BETWEEN $1 AND $2"
+                    " GROUP BY rule_id, person_id ORDER BY rule_id, person_id LIMIT $3",
+    [ST_REVIEW_INSERT] =
+        "INSERT INTO reviews (ticket_id, author_id, body, status, reviewer_id, final_body,"
+        " comment, message_id, created_at, decided_at) VALUES ($1, $2, $3, $4,"
+        " nullif($5::bigint, 0), $6, $7, nullif($8::bigint, 0), $9, nullif($10::bigint, 0))"
+        " RETURNING id",
+    [ST_REVIEW_GET] = "SELECT " REVIEW_COLS REVIEW_FROM " WHERE r.id = $1",
+    [ST_REVIEW_GET_LOCK] =
+        "SELECT " REVIEW_COLS REVIEW_FROM " WHERE r.id = $1 FOR NO KEY UPDATE OF r",
+    [ST_REVIEW_UPDATE] =
+        "UPDATE reviews SET status = $2, reviewer_id = nullif($3::bigint, 0), final_body = $4,"
+        " comment = $5, message_id = nullif($6::bigint, 0), decided_at = nullif($7::bigint, 0)"
+        " WHERE id = $1",
+    [ST_REVIEW_STATS] =
+        "SELECT author_id, count(*), count(*) FILTER (WHERE status = 1),"
+        " count(*) FILTER (WHERE status = 2),"
+        " coalesce(max(decided_at) FILTER (WHERE status = 2), 0) FROM reviews"
+        " WHERE author_id = $1 GROUP BY author_id ORDER BY author_id LIMIT $2",
+    [ST_REVIEW_STATS_ALL] =
+        "SELECT author_id, count(*), count(*) FILTER (WHERE status = 1),"
+        " count(*) FILTER (WHERE status = 2),"
+        " coalesce(max(decided_at) FILTER (WHERE status = 2), 0) FROM reviews"
+        " WHERE $1::bigint = 0 GROUP BY author_id ORDER BY author_id LIMIT $2",
+    /* given through reviews_reviewer, the rest through reviews_author; held
+     * leaves out the replies the sample passed (status 3) */
+    [ST_REVIEW_COUNTS] =
+        "SELECT (SELECT count(*) FROM reviews WHERE reviewer_id = $1 AND decided_at >= $2"
+        " AND decided_at < $3),"
+        " count(*) FILTER (WHERE created_at >= $2 AND created_at < $3 AND status <> 3),"
+        " count(*) FILTER (WHERE status = 1 AND decided_at >= $2 AND decided_at < $3),"
+        " count(*) FILTER (WHERE status = 2 AND decided_at >= $2 AND decided_at < $3)"
+        " FROM reviews WHERE author_id = $1",
+    [ST_ESCALATION_INSERT] = "INSERT INTO escalations (ticket_id, person_id, note, created_at)"
+                             " VALUES ($1, $2, $3, $4) RETURNING id",
+    [ST_ESCALATION_COUNTS] =
+        "SELECT person_id, count(*) FROM escalations WHERE person_id = $1"
+        " AND created_at >= $2 AND created_at < $3 GROUP BY person_id ORDER BY person_id"
+        " LIMIT $4",
+    [ST_ESCALATION_COUNTS_ALL] =
+        "SELECT person_id, count(*) FROM escalations WHERE $1::bigint = 0"
+        " AND created_at >= $2 AND created_at < $3 GROUP BY person_id ORDER BY person_id"
+        " LIMIT $4",
+    [ST_MODULE_LIST] = "SELECT " MODULE_COLS " FROM modules WHERE retired_at IS NULL"
+                       " ORDER BY position, id LIMIT $1",
+    [ST_MODULE_LIST_ALL] = "SELECT " MODULE_COLS " FROM modules ORDER BY position, id LIMIT $1",
+    [ST_MODULE_GET] = "SELECT " MODULE_COLS " FROM modules WHERE id = $1",
+    [ST_MODULE_GET_LOCK] = "SELECT " MODULE_COLS " FROM modules WHERE id = $1 FOR NO KEY UPDATE",
+    [ST_MODULE_INSERT] =
+        "INSERT INTO modules (title, body, position, level, created_at, updated_at, retired_at)"
+        " VALUES ($1, $2, $3, $4, $5, coalesce(nullif($6::bigint, 0), $5),"
+        " nullif($7::bigint, 0)) RETURNING id",
+    [ST_MODULE_UPDATE] = "UPDATE modules SET title = $2, body = $3, position = $4, level = $5,"
+                         " updated_at = $6, retired_at = nullif($7::bigint, 0) WHERE id = $1",
+    [ST_COMPLETION_ADD] = "INSERT INTO completions (person_id, module_id, completed_at)"
+                          " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    [ST_COMPLETION_LIST] = "SELECT person_id, module_id, completed_at FROM completions"
+                           " WHERE person_id = $1 ORDER BY module_id LIMIT $2",
+    [ST_COMPLETION_LIST_ALL] = "SELECT person_id, module_id, completed_at FROM completions"
+                               " WHERE $1::bigint = 0 ORDER BY person_id, module_id LIMIT $2",
+    [ST_PAIRING_INSERT] =
+        "INSERT INTO pairings (pro_id, member_id, started_at, minutes, notes, work_session_id,"
+        " created_at) VALUES ($1, $2, $3, $4, $5, nullif($6::bigint, 0), $7) RETURNING id",
+    /* the OR becomes a BitmapOr of pairings_member and pairings_pro */
+    [ST_PAIRING_LIST] = "SELECT " PAIRING_COLS " FROM pairings"
+                        " WHERE (member_id = $1 OR pro_id = $1) AND started_at >= $2"
+                        " AND started_at < $3 ORDER BY started_at, id LIMIT $4",
+    [ST_PAIRING_LIST_ALL] = "SELECT " PAIRING_COLS " FROM pairings WHERE $1::bigint = 0"
+                            " AND started_at >= $2 AND started_at < $3"
+                            " ORDER BY started_at, id LIMIT $4",
+    /* names bytewise, as SQLite's BINARY orders them */
+    [ST_MACRO_LIST] =
+        "SELECT " MACRO_COLS " FROM macros ORDER BY name COLLATE \"C\", id LIMIT $1",
+    [ST_MACRO_GET] = "SELECT " MACRO_COLS " FROM macros WHERE id = $1",
+    [ST_MACRO_GET_LOCK] = "SELECT " MACRO_COLS " FROM macros WHERE id = $1 FOR NO KEY UPDATE",
+    [ST_MACRO_INSERT] = "INSERT INTO macros (owner_id, name, body, created_at, updated_at)"
+                        " VALUES ($1, $2, $3, $4, coalesce(nullif($5::bigint, 0), $4))"
+                        " RETURNING id",
+    [ST_MACRO_UPDATE] = "UPDATE macros SET name = $2, body = $3, updated_at = $4 WHERE id = $1",
+    [ST_MACRO_DELETE] = "DELETE FROM macros WHERE id = $1",
+    [ST_MEMBERS_CLOCKED_IN] =
+        "SELECT count(*) FROM work_sessions w JOIN people p ON p.id = w.person_id"
+        " WHERE w.ended_at IS NULL AND p.role = 0 AND p.active = 1",
 };
 
 /* ticket_list builds its WHERE from the filters present; each shape is
@@ -433,6 +636,18 @@ enum {
     TL_TAG = 16,
     TL_QUERY = 32,
     TL_SHAPES = 64
+};
+
+/* review_list's shapes, likewise. RL_HELD writes the literal status = 0
+ * that lets the planner use reviews_held (the review queue); RL_STATUS is
+ * any other status, a parameter. */
+enum {
+    RL_HELD = 1,
+    RL_STATUS = 2,
+    RL_AUTHOR = 4,
+    RL_TICKET = 8,
+    RL_OLDEST = 16,
+    RL_SHAPES = 32
 };
 
 /* The tsquery for the domain's search text, an FTS5 query of quoted terms
@@ -454,6 +669,7 @@ struct pg {
     bool raced; /* the last transaction lost a race (40001, 40P01): see should_retry */
     bool prepared[ST_COUNT];
     bool list_prepared[TL_SHAPES];
+    bool review_prepared[RL_SHAPES];
 };
 
 /* The parameters of one statement: numbers as text, strings in binary
@@ -546,7 +762,8 @@ static int person_read(const PGresult *r, int row, int c, struct ah_arena *a,
     p->created_at = get_i64(r, row, c + 9);
     p->updated_at = get_i64(r, row, c + 10);
     p->start_day = get_i64(r, row, c + 11);
-    return c + 12;
+    p->level = (enum ah_level)get_int(r, row, c + 12);
+    return c + 13;
 }
 
 static void ticket_read(const PGresult *r, int row, struct ah_arena *a, struct ah_ticket *t)
@@ -570,6 +787,7 @@ static void ticket_read(const PGresult *r, int row, struct ah_arena *a, struct a
     t->updated_at = get_i64(r, row, 16);
     t->last_message_id = get_i64(r, row, 17);
     t->message_count = get_i64(r, row, 18);
+    t->in_review = false; /* the domain's to set: see store.h */
 }
 
 /* ---- errors and the connection ---- */
@@ -638,6 +856,7 @@ static enum ah_err session_setup(struct pg *q, struct ah_error *err)
 
     memset(q->prepared, 0, sizeof(q->prepared));
     memset(q->list_prepared, 0, sizeof(q->list_prepared));
+    memset(q->review_prepared, 0, sizeof(q->review_prepared));
     PQsetNoticeProcessor(q->conn, quiet, NULL);
     r = PQexec(q->conn, session_setup_sql);
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
@@ -808,13 +1027,15 @@ static void pg_close(struct ah_store *base)
  * writing lock the row they decide on: ticket_get and person_get read FOR NO
  * KEY UPDATE there (the ticket or person about to be rewritten whole), as do
  * work_get, work_current, block_get and exemption_get (the session a clock
- * or a touch moves, the block or exemption a lead edits); queue_held and
- * cred_list lock the person first (one claimed ticket per person, the token
- * cap). A second writer of the same row waits for the
- * first and then reads its committed result, as under SQLite; writers of
- * other rows do not wait at all. REPEATABLE READ would instead fail the
- * second writer (40001) and fail claims whenever another server claimed a
- * row after the snapshot: a storm of retries under the queue's load. */
+ * or a touch moves, the block or exemption a lead edits), review_get (the
+ * reply a reviewer decides: it is sent once), route_rule_get, style_rule_get,
+ * module_get and macro_get (the row a lead edits); queue_held and cred_list
+ * lock the person first (one claimed ticket per person, the token cap). A
+ * second writer of the same row waits for the first and then reads its
+ * committed result, as under SQLite; writers of other rows do not wait at
+ * all. REPEATABLE READ would instead fail the second writer (40001) and fail
+ * claims whenever another server claimed a row after the snapshot: a storm
+ * of retries under the queue's load. */
 static enum ah_err pg_begin(struct ah_store *base, struct ah_error *err)
 {
     struct pg *q = (struct pg *)base;
@@ -986,6 +1207,7 @@ static enum ah_err pg_person_insert(struct ah_store *base, struct ah_person *p,
     arg_c(&a, pwhash);
     arg_i64(&a, p->created_at);
     arg_i64(&a, p->start_day);
+    arg_i64(&a, (int64_t)p->level);
     rc = run_i64((struct pg *)base, ST_PERSON_INSERT, &a, "person", &id, &missing, err);
     if (rc == AH_E_CONFLICT)
         return ah_error_set(err, AH_E_CONFLICT, "a person with email %s already exists",
@@ -1004,6 +1226,7 @@ static enum ah_err pg_person_update(struct ah_store *base, const struct ah_perso
     args_person(&a, p);
     arg_i64(&a, p->updated_at);
     arg_i64(&a, p->start_day);
+    arg_i64(&a, (int64_t)p->level);
     return run_cmd((struct pg *)base, ST_PERSON_UPDATE, &a, "person", NULL, err);
 }
 
@@ -1429,26 +1652,37 @@ static enum ah_err list_sql(unsigned shape, struct ah_buf *sql, struct ah_error 
     return AH_OK;
 }
 
+typedef enum ah_err (*shape_sql)(unsigned shape, struct ah_buf *sql, struct ah_error *err);
+
+/* Runs statement shape of the family build writes the SQL of, named prefix
+ * and shape, with a; prepared on first use (*prepared says it is). */
+static enum ah_err shape_run(struct pg *q, char prefix, unsigned shape, shape_sql build,
+                             bool *prepared, const struct args *a, const char *what,
+                             PGresult **out, struct ah_error *err)
+{
+    char name[16];
+    struct ah_buf sql;
+    enum ah_err rc = ready(q, err); /* a renewed connection forgets *prepared */
+
+    if (rc)
+        return rc;
+    snprintf(name, sizeof(name), "%c%u", prefix, shape);
+    ah_buf_init(&sql, LIST_SQL_MAX);
+    if (!*prepared)
+        rc = build(shape, &sql, err);
+    if (!rc)
+        rc = prepare(q, name, ah_buf_cstr(&sql), prepared, err);
+    ah_buf_release(&sql);
+    if (rc)
+        return rc;
+    return exec_prepared(q, name, a, what, out, err);
+}
+
 /* Runs the statement of shape with a, prepared on first use. */
 static enum ah_err list_run(struct pg *q, unsigned shape, const struct args *a, PGresult **out,
                             struct ah_error *err)
 {
-    char name[16];
-    struct ah_buf sql;
-    enum ah_err rc = ready(q, err);
-
-    if (rc)
-        return rc;
-    snprintf(name, sizeof(name), "l%u", shape);
-    ah_buf_init(&sql, LIST_SQL_MAX);
-    if (!q->list_prepared[shape])
-        rc = list_sql(shape, &sql, err);
-    if (!rc)
-        rc = prepare(q, name, ah_buf_cstr(&sql), &q->list_prepared[shape], err);
-    ah_buf_release(&sql);
-    if (rc)
-        return rc;
-    return exec_prepared(q, name, a, "tickets", out, err);
+    return shape_run(q, 'l', shape, list_sql, &q->list_prepared[shape], a, "tickets", out, err);
 }
 
 static enum ah_err pg_ticket_list(struct ah_store *base, const struct ah_ticket_filter *f,
@@ -1604,6 +1838,7 @@ static void args_queue(struct args *a, const struct ah_queue_filter *f)
     arg_i64(a, f->after_id);
     arg_i64(a, f->exclude_id);
     arg_i64(a, f->person_id);
+    arg_i64(a, f->young_after ? f->young_after : INT64_MAX);
 }
 
 /* One statement picks and claims: SKIP LOCKED passes over the tickets other
@@ -1723,6 +1958,13 @@ static void policy_read(const PGresult *r, int row, struct ah_arena *a, void *it
     p->max_exemption_weeks = get_i64(r, row, 10);
     p->updated_at = get_i64(r, row, 11);
     p->updated_by = get_i64(r, row, 12);
+    p->default_tier = get_int(r, row, 13);
+    p->reserve_on = get_int(r, row, 14) != 0;
+    p->reserve_age_s = get_i64(r, row, 15);
+    p->review_first = get_i64(r, row, 16);
+    p->review_rate = get_i64(r, row, 17);
+    p->promote_approved = get_i64(r, row, 18);
+    p->promote_clean_days = get_i64(r, row, 19);
 }
 
 static enum ah_err pg_policy_get(struct ah_store *base, struct ah_arena *a,
@@ -1745,6 +1987,9 @@ static enum ah_err pg_policy_put(struct ah_store *base, const struct ah_policy *
     args_i64s(&a, 8, (int64_t[]){p->week_start, p->idle_timeout_s, p->ladder_remind,
                                  p->ladder_manager, p->ladder_report, p->max_exemption_weeks,
                                  p->updated_at, p->updated_by});
+    args_i64s(&a, 7, (int64_t[]){p->default_tier, p->reserve_on, p->reserve_age_s,
+                                 p->review_first, p->review_rate, p->promote_approved,
+                                 p->promote_clean_days});
     return run_cmd((struct pg *)base, ST_POLICY_PUT, &a, "policy", NULL, err);
 }
 
@@ -2320,6 +2565,711 @@ static enum ah_err pg_authored_list(struct ah_store *base, int64_t from, int64_t
                     (size_t)limit, authored_read, (void **)items, n, "messages", err);
 }
 
+/* ---- deference: routing, the style guide, review, training ---- */
+
+/* A text column that defaults to '': NULL writes it empty. */
+static void arg_c0(struct args *a, const char *v)
+{
+    arg_c(a, v ? v : "");
+}
+
+/* Runs statement id, which returns one row of one number, into *v. */
+static enum ah_err count_one(struct pg *q, enum st id, const struct args *a, const char *what,
+                             int64_t *v, struct ah_error *err)
+{
+    int64_t got = 0;
+    bool missing = true;
+    enum ah_err rc = run_i64(q, id, a, what, &got, &missing, err);
+
+    if (!rc && missing)
+        return ah_error_set(err, AH_E_INTERNAL, "%s: no row", what);
+    if (!rc)
+        *v = got;
+    return rc;
+}
+
+/* Runs statement id, an UPDATE or DELETE of one row by id: NOT_FOUND,
+ * saying "<what> <id> does not exist", when it changed none. */
+static enum ah_err change_one(struct pg *q, enum st id, const struct args *a, const char *what,
+                              int64_t row_id, struct ah_error *err)
+{
+    int64_t n = 0;
+    enum ah_err rc = run_cmd(q, id, a, what, &n, err);
+
+    if (!rc && n == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "%s %" PRId64 " does not exist", what, row_id);
+    return rc;
+}
+
+/* Runs statement id, an INSERT ... RETURNING id, into *row_id. */
+static enum ah_err insert_one(struct pg *q, enum st id, const struct args *a, const char *what,
+                              int64_t *row_id, struct ah_error *err)
+{
+    int64_t v = 0;
+    bool missing = true;
+    enum ah_err rc = run_i64(q, id, a, what, &v, &missing, err);
+
+    if (!rc && missing)
+        return ah_error_set(err, AH_E_INTERNAL, "%s: no id returned", what);
+    if (!rc)
+        *row_id = v;
+    return rc;
+}
+
+static enum ah_err pg_rules_version(struct ah_store *base, const char *name, int64_t *version,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t v = 0;
+    bool missing = true;
+    enum ah_err rc;
+
+    arg_c(&a, name);
+    rc = run_i64((struct pg *)base, ST_RULES_VERSION, &a, "rules version", &v, &missing, err);
+    if (!rc && missing)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no rule set named %s", name);
+    if (!rc)
+        *version = v;
+    return rc;
+}
+
+static enum ah_err pg_rules_bump(struct ah_store *base, const char *name, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    arg_c(&a, name);
+    rc = run_cmd((struct pg *)base, ST_RULES_BUMP, &a, "rules version", &n, err);
+    if (!rc && n == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no rule set named %s", name);
+    return rc;
+}
+
+static void route_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_route_rule *u = item;
+
+    u->id = get_i64(r, row, 0);
+    u->position = get_i64(r, row, 1);
+    u->name = get_text0(a, r, row, 2);
+    u->match_kind = (enum ah_match_kind)get_int(r, row, 3);
+    u->pattern = get_text0(a, r, row, 4);
+    u->match_in = get_int(r, row, 5);
+    u->if_tag = get_text0(a, r, row, 6);
+    u->if_source = get_text0(a, r, row, 7);
+    u->if_domain = get_text0(a, r, row, 8);
+    u->if_priority = get_int(r, row, 9);
+    u->set_tier = get_int(r, row, 10);
+    u->set_priority = get_int(r, row, 11);
+    u->add_tags = get_text0(a, r, row, 12);
+    u->stop = get_int(r, row, 13) != 0;
+    u->enabled = get_int(r, row, 14) != 0;
+    u->created_at = get_i64(r, row, 15);
+    u->updated_at = get_i64(r, row, 16);
+    u->updated_by = get_i64(r, row, 17);
+}
+
+/* The columns insert and update both write, position to enabled. */
+static void args_route(struct args *a, const struct ah_route_rule *u)
+{
+    arg_i64(a, u->position);
+    arg_c(a, u->name);
+    arg_i64(a, (int64_t)u->match_kind);
+    arg_c0(a, u->pattern);
+    arg_i64(a, u->match_in);
+    arg_c0(a, u->if_tag);
+    arg_c0(a, u->if_source);
+    arg_c0(a, u->if_domain);
+    args_i64s(a, 3, (int64_t[]){u->if_priority, u->set_tier, u->set_priority});
+    arg_c0(a, u->add_tags);
+    args_i64s(a, 2, (int64_t[]){u->stop, u->enabled});
+}
+
+/* rule sets a company keeps: tens of rules; the cap bounds a listing */
+#define RULES_MAX 10000
+
+static enum ah_err pg_route_rule_list(struct ah_store *base, struct ah_arena *a,
+                                      struct ah_route_rule **items, size_t *n,
+                                      struct ah_error *err)
+{
+    struct args args = {0};
+
+    arg_i64(&args, RULES_MAX);
+    return run_list((struct pg *)base, ST_ROUTE_LIST, &args, a, sizeof(**items), RULES_MAX,
+                    route_read, (void **)items, n, "routing rules", err);
+}
+
+static enum ah_err pg_route_rule_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                     struct ah_route_rule *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+
+    arg_i64(&args, id);
+    /* in a transaction a lead reads it to change it: see pg_begin */
+    return one_row(q, q->in_tx ? ST_ROUTE_GET_LOCK : ST_ROUTE_GET, &args, a, route_read, out,
+                   "routing rule", "no such routing rule", err);
+}
+
+static enum ah_err pg_route_rule_insert(struct ah_store *base, struct ah_route_rule *u,
+                                        struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_route(&a, u);
+    args_i64s(&a, 3, (int64_t[]){u->created_at, u->updated_at, u->updated_by});
+    return insert_one((struct pg *)base, ST_ROUTE_INSERT, &a, "routing rule", &u->id, err);
+}
+
+static enum ah_err pg_route_rule_update(struct ah_store *base, const struct ah_route_rule *u,
+                                        struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, u->id);
+    args_route(&a, u);
+    args_i64s(&a, 2, (int64_t[]){u->updated_at, u->updated_by});
+    return change_one((struct pg *)base, ST_ROUTE_UPDATE, &a, "routing rule", u->id, err);
+}
+
+static enum ah_err pg_route_rule_delete(struct ah_store *base, int64_t id, struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, id);
+    return change_one((struct pg *)base, ST_ROUTE_DELETE, &a, "routing rule", id, err);
+}
+
+static void style_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_style_rule *u = item;
+
+    u->id = get_i64(r, row, 0);
+    u->name = get_text0(a, r, row, 1);
+    u->kind = (enum ah_match_kind)get_int(r, row, 2);
+    u->pattern = get_text0(a, r, row, 3);
+    u->severity = (enum ah_severity)get_int(r, row, 4);
+    u->why = get_text0(a, r, row, 5);
+    u->better = get_text0(a, r, row, 6);
+    u->levels = get_text0(a, r, row, 7);
+    u->roles = get_text0(a, r, row, 8);
+    u->tags = get_text0(a, r, row, 9);
+    u->lifted_tags = get_text0(a, r, row, 10);
+    u->enabled = get_int(r, row, 11) != 0;
+    u->created_at = get_i64(r, row, 12);
+    u->updated_at = get_i64(r, row, 13);
+    u->updated_by = get_i64(r, row, 14);
+    u->deleted_at = get_i64(r, row, 15);
+}
+
+/* The columns insert and update both write, name to enabled. */
+static void args_style(struct args *a, const struct ah_style_rule *u)
+{
+    arg_c(a, u->name);
+    arg_i64(a, (int64_t)u->kind);
+    arg_c(a, u->pattern);
+    arg_i64(a, (int64_t)u->severity);
+    arg_c(a, u->why);
+    arg_c0(a, u->better);
+    arg_c0(a, u->levels);
+    arg_c0(a, u->roles);
+    arg_c0(a, u->tags);
+    arg_c0(a, u->lifted_tags);
+    arg_i64(a, u->enabled);
+}
+
+static enum ah_err style_taken(enum ah_err rc, const struct ah_style_rule *u,
+                               struct ah_error *err)
+{
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "a style rule named %s exists already", u->name);
+    return rc;
+}
+
+static enum ah_err pg_style_rule_list(struct ah_store *base, bool with_deleted,
+                                      struct ah_arena *a, struct ah_style_rule **items,
+                                      size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    arg_i64(&args, RULES_MAX);
+    return run_list((struct pg *)base, with_deleted ? ST_STYLE_LIST_ALL : ST_STYLE_LIST, &args,
+                    a, sizeof(**items), RULES_MAX, style_read, (void **)items, n,
+                    "style rules", err);
+}
+
+static enum ah_err pg_style_rule_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                     struct ah_style_rule *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+
+    arg_i64(&args, id);
+    /* in a transaction a lead reads it to change it: see pg_begin */
+    return one_row(q, q->in_tx ? ST_STYLE_GET_LOCK : ST_STYLE_GET, &args, a, style_read, out,
+                   "style rule", "no such style rule", err);
+}
+
+static enum ah_err pg_style_rule_insert(struct ah_store *base, struct ah_style_rule *u,
+                                        struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_style(&a, u);
+    args_i64s(&a, 4, (int64_t[]){u->created_at, u->updated_at, u->updated_by, u->deleted_at});
+    return style_taken(insert_one((struct pg *)base, ST_STYLE_INSERT, &a, "style rule", &u->id,
+                                  err),
+                       u, err);
+}
+
+static enum ah_err pg_style_rule_update(struct ah_store *base, const struct ah_style_rule *u,
+                                        struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, u->id);
+    args_style(&a, u);
+    args_i64s(&a, 3, (int64_t[]){u->updated_at, u->updated_by, u->deleted_at});
+    return style_taken(change_one((struct pg *)base, ST_STYLE_UPDATE, &a, "style rule", u->id,
+                                  err),
+                       u, err);
+}
+
+static enum ah_err pg_style_hits_add(struct ah_store *base, int64_t rule_id, int64_t person_id,
+                                     int64_t day, int64_t hits, int64_t overrides,
+                                     struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 5, (int64_t[]){rule_id, person_id, day, hits, overrides});
+    return run_cmd((struct pg *)base, ST_HITS_ADD, &a, "style hits", NULL, err);
+}
+
+static void hit_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_style_hit_row *h = item;
+
+    (void)a;
+    h->rule_id = get_i64(r, row, 0);
+    h->person_id = get_i64(r, row, 1);
+    h->hits = get_i64(r, row, 2);
+    h->overrides = get_i64(r, row, 3);
+}
+
+static enum ah_err pg_style_hits_sum(struct ah_store *base, int64_t from_day, int64_t to_day,
+                                     struct ah_arena *a, struct ah_style_hit_row **items,
+                                     size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){from_day, to_day, LIST_MAX});
+    return run_list((struct pg *)base, ST_HITS_SUM, &args, a, sizeof(**items), LIST_MAX,
+                    hit_read, (void **)items, n, "style hits", err);
+}
+
+static void review_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_review *v = item;
+
+    v->id = get_i64(r, row, 0);
+    v->ticket_id = get_i64(r, row, 1);
+    v->author_id = get_i64(r, row, 2);
+    v->body = get_text0(a, r, row, 3);
+    v->status = (enum ah_review_status)get_int(r, row, 4);
+    v->reviewer_id = get_i64(r, row, 5);
+    v->final_body = get_text(a, r, row, 6);
+    v->comment = get_text(a, r, row, 7);
+    v->message_id = get_i64(r, row, 8);
+    v->created_at = get_i64(r, row, 9);
+    v->decided_at = get_i64(r, row, 10);
+    v->ticket_subject = get_text0(a, r, row, 11);
+    v->author_name = get_text0(a, r, row, 12);
+}
+
+static enum ah_err pg_review_insert(struct ah_store *base, struct ah_review *v,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 2, (int64_t[]){v->ticket_id, v->author_id});
+    arg_c(&a, v->body);
+    args_i64s(&a, 2, (int64_t[]){v->status, v->reviewer_id});
+    arg_c(&a, v->final_body);
+    arg_c(&a, v->comment);
+    args_i64s(&a, 3, (int64_t[]){v->message_id, v->created_at, v->decided_at});
+    return insert_one((struct pg *)base, ST_REVIEW_INSERT, &a, "review", &v->id, err);
+}
+
+static enum ah_err pg_review_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                 struct ah_review *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+
+    arg_i64(&args, id);
+    /* in a transaction it is read to be decided: two reviewers deciding one
+     * reply at once take turns, and the second finds it decided (pg_begin) */
+    return one_row(q, q->in_tx ? ST_REVIEW_GET_LOCK : ST_REVIEW_GET, &args, a, review_read, out,
+                   "review", "no such review", err);
+}
+
+static enum ah_err pg_review_update(struct ah_store *base, const struct ah_review *v,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 3, (int64_t[]){v->id, v->status, v->reviewer_id});
+    arg_c(&a, v->final_body);
+    arg_c(&a, v->comment);
+    args_i64s(&a, 2, (int64_t[]){v->message_id, v->decided_at});
+    return change_one((struct pg *)base, ST_REVIEW_UPDATE, &a, "review", v->id, err);
+}
+
+/* The SQL of one review_list shape: parameters numbered in the order
+ * pg_review_list adds them. */
+static enum ah_err review_sql(unsigned shape, struct ah_buf *sql, struct ah_error *err)
+{
+    int n = 1;
+
+    ah_buf_appends(sql, "SELECT " REVIEW_COLS REVIEW_FROM " WHERE r.id < $1", NULL);
+    if (shape & RL_HELD)
+        ah_buf_appends(sql, " AND r.status = 0", NULL);
+    if (shape & RL_STATUS)
+        ah_buf_appendf(sql, NULL, " AND r.status = $%d", ++n);
+    if (shape & RL_AUTHOR)
+        ah_buf_appendf(sql, NULL, " AND r.author_id = $%d", ++n);
+    if (shape & RL_TICKET)
+        ah_buf_appendf(sql, NULL, " AND r.ticket_id = $%d", ++n);
+    ah_buf_appends(sql, shape & RL_OLDEST ? " ORDER BY r.created_at, r.id" : " ORDER BY r.id DESC",
+                   NULL);
+    ah_buf_appendf(sql, NULL, " LIMIT $%d", ++n);
+    if (sql->full)
+        return ah_error_set(err, AH_E_INTERNAL, "review list: SQL longer than %d bytes",
+                            LIST_SQL_MAX);
+    return AH_OK;
+}
+
+static enum ah_err pg_review_list(struct ah_store *base, const struct ah_review_filter *f,
+                                  struct ah_arena *a, struct ah_review **items, size_t *n,
+                                  struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+    unsigned shape = 0;
+    PGresult *r = NULL;
+    enum ah_err rc;
+
+    shape |= f->status == AH_REVIEW_HELD ? RL_HELD : 0;
+    shape |= f->status > AH_REVIEW_HELD ? RL_STATUS : 0;
+    shape |= f->author_id ? RL_AUTHOR : 0;
+    shape |= f->ticket_id ? RL_TICKET : 0;
+    shape |= f->oldest_first ? RL_OLDEST : 0;
+    arg_i64(&args, !f->oldest_first && f->before_id ? f->before_id : INT64_MAX);
+    if (shape & RL_STATUS)
+        arg_i64(&args, f->status);
+    if (shape & RL_AUTHOR)
+        arg_i64(&args, f->author_id);
+    if (shape & RL_TICKET)
+        arg_i64(&args, f->ticket_id);
+    arg_i64(&args, f->limit);
+    rc = shape_run(q, 'r', shape, review_sql, &q->review_prepared[shape], &args, "reviews", &r,
+                   err);
+    if (rc)
+        return rc;
+    collect(r, a, sizeof(**items), (size_t)f->limit, review_read, (void **)items, n);
+    return AH_OK;
+}
+
+static void review_stats_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_review_stats *v = item;
+
+    (void)a;
+    v->author_id = get_i64(r, row, 0);
+    v->total = get_i64(r, row, 1);
+    v->approved = get_i64(r, row, 2);
+    v->returned = get_i64(r, row, 3);
+    v->last_returned_at = get_i64(r, row, 4);
+}
+
+static enum ah_err pg_review_stats(struct ah_store *base, int64_t author_id, struct ah_arena *a,
+                                   struct ah_review_stats **items, size_t *n,
+                                   struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 2, (int64_t[]){author_id, LIST_MAX});
+    return run_list((struct pg *)base, author_id ? ST_REVIEW_STATS : ST_REVIEW_STATS_ALL, &args,
+                    a, sizeof(**items), LIST_MAX, review_stats_read, (void **)items, n,
+                    "review stats", err);
+}
+
+static enum ah_err pg_review_counts(struct ah_store *base, int64_t person_id, int64_t from,
+                                    int64_t to, struct ah_review_counts *out,
+                                    struct ah_error *err)
+{
+    struct args args = {0};
+    PGresult *r = NULL;
+    enum ah_err rc;
+
+    args_i64s(&args, 3, (int64_t[]){person_id, from, to});
+    rc = run((struct pg *)base, ST_REVIEW_COUNTS, &args, "review counts", &r, err);
+    if (rc)
+        return rc;
+    if (PQntuples(r) == 1) {
+        out->given = get_i64(r, 0, 0);
+        out->held = get_i64(r, 0, 1);
+        out->approved = get_i64(r, 0, 2);
+        out->returned = get_i64(r, 0, 3);
+    } else {
+        rc = ah_error_set(err, AH_E_INTERNAL, "review counts: %d rows", PQntuples(r));
+    }
+    PQclear(r);
+    return rc;
+}
+
+static enum ah_err pg_escalation_insert(struct ah_store *base, struct ah_escalation *e,
+                                        struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 2, (int64_t[]){e->ticket_id, e->person_id});
+    arg_c0(&a, e->note);
+    arg_i64(&a, e->created_at);
+    return insert_one((struct pg *)base, ST_ESCALATION_INSERT, &a, "escalation", &e->id, err);
+}
+
+static void person_count_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_person_count *c = item;
+
+    (void)a;
+    c->person_id = get_i64(r, row, 0);
+    c->n = get_i64(r, row, 1);
+}
+
+static enum ah_err pg_escalation_counts(struct ah_store *base, int64_t person_id, int64_t from,
+                                        int64_t to, struct ah_arena *a,
+                                        struct ah_person_count **items, size_t *n,
+                                        struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 4, (int64_t[]){person_id, from, to, LIST_MAX});
+    return run_list((struct pg *)base, person_id ? ST_ESCALATION_COUNTS : ST_ESCALATION_COUNTS_ALL,
+                    &args, a, sizeof(**items), LIST_MAX, person_count_read, (void **)items, n,
+                    "escalations", err);
+}
+
+static void module_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_module *m = item;
+
+    m->id = get_i64(r, row, 0);
+    m->title = get_text0(a, r, row, 1);
+    m->body = get_text0(a, r, row, 2);
+    m->position = get_i64(r, row, 3);
+    m->level = (enum ah_level)get_int(r, row, 4);
+    m->created_at = get_i64(r, row, 5);
+    m->updated_at = get_i64(r, row, 6);
+    m->retired_at = get_i64(r, row, 7);
+}
+
+static enum ah_err pg_module_list(struct ah_store *base, bool with_retired, struct ah_arena *a,
+                                  struct ah_module **items, size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    arg_i64(&args, RULES_MAX);
+    return run_list((struct pg *)base, with_retired ? ST_MODULE_LIST_ALL : ST_MODULE_LIST, &args,
+                    a, sizeof(**items), RULES_MAX, module_read, (void **)items, n, "modules",
+                    err);
+}
+
+static enum ah_err pg_module_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                 struct ah_module *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+
+    arg_i64(&args, id);
+    /* in a transaction a lead reads it to change it: see pg_begin */
+    return one_row(q, q->in_tx ? ST_MODULE_GET_LOCK : ST_MODULE_GET, &args, a, module_read, out,
+                   "module", "no such module", err);
+}
+
+static enum ah_err pg_module_insert(struct ah_store *base, struct ah_module *m,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_c(&a, m->title);
+    arg_c(&a, m->body);
+    args_i64s(&a, 5, (int64_t[]){m->position, m->level, m->created_at, m->updated_at,
+                                 m->retired_at});
+    return insert_one((struct pg *)base, ST_MODULE_INSERT, &a, "module", &m->id, err);
+}
+
+static enum ah_err pg_module_update(struct ah_store *base, const struct ah_module *m,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, m->id);
+    arg_c(&a, m->title);
+    arg_c(&a, m->body);
+    args_i64s(&a, 4, (int64_t[]){m->position, m->level, m->updated_at, m->retired_at});
+    return change_one((struct pg *)base, ST_MODULE_UPDATE, &a, "module", m->id, err);
+}
+
+static enum ah_err pg_completion_add(struct ah_store *base, const struct ah_completion *c,
+                                     bool *inserted, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    args_i64s(&a, 3, (int64_t[]){c->person_id, c->module_id, c->completed_at});
+    rc = run_cmd((struct pg *)base, ST_COMPLETION_ADD, &a, "completion", &n, err);
+    if (!rc)
+        *inserted = n == 1;
+    return rc;
+}
+
+static void completion_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_completion *c = item;
+
+    (void)a;
+    c->person_id = get_i64(r, row, 0);
+    c->module_id = get_i64(r, row, 1);
+    c->completed_at = get_i64(r, row, 2);
+}
+
+static enum ah_err pg_completion_list(struct ah_store *base, int64_t person_id,
+                                      struct ah_arena *a, struct ah_completion **items,
+                                      size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 2, (int64_t[]){person_id, LIST_MAX});
+    return run_list((struct pg *)base, person_id ? ST_COMPLETION_LIST : ST_COMPLETION_LIST_ALL,
+                    &args, a, sizeof(**items), LIST_MAX, completion_read, (void **)items, n,
+                    "completions", err);
+}
+
+static enum ah_err pg_pairing_insert(struct ah_store *base, struct ah_pairing *p,
+                                     struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 4, (int64_t[]){p->pro_id, p->member_id, p->started_at, p->minutes});
+    arg_c0(&a, p->notes);
+    args_i64s(&a, 2, (int64_t[]){p->work_session_id, p->created_at});
+    return insert_one((struct pg *)base, ST_PAIRING_INSERT, &a, "pairing", &p->id, err);
+}
+
+static void pairing_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_pairing *p = item;
+
+    p->id = get_i64(r, row, 0);
+    p->pro_id = get_i64(r, row, 1);
+    p->member_id = get_i64(r, row, 2);
+    p->started_at = get_i64(r, row, 3);
+    p->minutes = get_i64(r, row, 4);
+    p->notes = get_text0(a, r, row, 5);
+    p->work_session_id = get_i64(r, row, 6);
+    p->created_at = get_i64(r, row, 7);
+}
+
+static enum ah_err pg_pairing_list(struct ah_store *base, int64_t person_id, int64_t from,
+                                   int64_t to, int limit, struct ah_arena *a,
+                                   struct ah_pairing **items, size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 4, (int64_t[]){person_id, from, to, limit});
+    return run_list((struct pg *)base, person_id ? ST_PAIRING_LIST : ST_PAIRING_LIST_ALL, &args,
+                    a, sizeof(**items), (size_t)limit, pairing_read, (void **)items, n,
+                    "pairings", err);
+}
+
+static void macro_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_macro *m = item;
+
+    m->id = get_i64(r, row, 0);
+    m->owner_id = get_i64(r, row, 1);
+    m->name = get_text0(a, r, row, 2);
+    m->body = get_text0(a, r, row, 3);
+    m->created_at = get_i64(r, row, 4);
+    m->updated_at = get_i64(r, row, 5);
+}
+
+static enum ah_err pg_macro_list(struct ah_store *base, struct ah_arena *a,
+                                 struct ah_macro **items, size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    arg_i64(&args, RULES_MAX);
+    return run_list((struct pg *)base, ST_MACRO_LIST, &args, a, sizeof(**items), RULES_MAX,
+                    macro_read, (void **)items, n, "macros", err);
+}
+
+static enum ah_err pg_macro_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                struct ah_macro *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+
+    arg_i64(&args, id);
+    /* in a transaction it is read to be changed: see pg_begin */
+    return one_row(q, q->in_tx ? ST_MACRO_GET_LOCK : ST_MACRO_GET, &args, a, macro_read, out,
+                   "macro", "no such macro", err);
+}
+
+static enum ah_err pg_macro_insert(struct ah_store *base, struct ah_macro *m,
+                                   struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, m->owner_id);
+    arg_c(&a, m->name);
+    arg_c(&a, m->body);
+    args_i64s(&a, 2, (int64_t[]){m->created_at, m->updated_at});
+    return insert_one((struct pg *)base, ST_MACRO_INSERT, &a, "macro", &m->id, err);
+}
+
+static enum ah_err pg_macro_update(struct ah_store *base, const struct ah_macro *m,
+                                   struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, m->id);
+    arg_c(&a, m->name);
+    arg_c(&a, m->body);
+    arg_i64(&a, m->updated_at);
+    return change_one((struct pg *)base, ST_MACRO_UPDATE, &a, "macro", m->id, err);
+}
+
+static enum ah_err pg_macro_delete(struct ah_store *base, int64_t id, struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, id);
+    return change_one((struct pg *)base, ST_MACRO_DELETE, &a, "macro", id, err);
+}
+
+static enum ah_err pg_members_clocked_in(struct ah_store *base, int64_t *n,
+                                         struct ah_error *err)
+{
+    struct args a = {0};
+
+    return count_one((struct pg *)base, ST_MEMBERS_CLOCKED_IN, &a, "members clocked in", n, err);
+}
+
 /* ---- audit ---- */
 
 static enum ah_err pg_audit_insert(struct ah_store *base, struct ah_audit_entry *e,
@@ -2762,6 +3712,41 @@ static const struct ah_store_ops pg_ops = {
     .outbox_claim = pg_outbox_claim,
     .outbox_settle = pg_outbox_settle,
     .authored_list = pg_authored_list,
+    .rules_version = pg_rules_version,
+    .rules_bump = pg_rules_bump,
+    .route_rule_list = pg_route_rule_list,
+    .route_rule_get = pg_route_rule_get,
+    .route_rule_insert = pg_route_rule_insert,
+    .route_rule_update = pg_route_rule_update,
+    .route_rule_delete = pg_route_rule_delete,
+    .style_rule_list = pg_style_rule_list,
+    .style_rule_get = pg_style_rule_get,
+    .style_rule_insert = pg_style_rule_insert,
+    .style_rule_update = pg_style_rule_update,
+    .style_hits_add = pg_style_hits_add,
+    .style_hits_sum = pg_style_hits_sum,
+    .review_insert = pg_review_insert,
+    .review_get = pg_review_get,
+    .review_update = pg_review_update,
+    .review_list = pg_review_list,
+    .review_stats = pg_review_stats,
+    .review_counts = pg_review_counts,
+    .escalation_insert = pg_escalation_insert,
+    .escalation_counts = pg_escalation_counts,
+    .module_list = pg_module_list,
+    .module_get = pg_module_get,
+    .module_insert = pg_module_insert,
+    .module_update = pg_module_update,
+    .completion_add = pg_completion_add,
+    .completion_list = pg_completion_list,
+    .pairing_insert = pg_pairing_insert,
+    .pairing_list = pg_pairing_list,
+    .macro_list = pg_macro_list,
+    .macro_get = pg_macro_get,
+    .macro_insert = pg_macro_insert,
+    .macro_update = pg_macro_update,
+    .macro_delete = pg_macro_delete,
+    .members_clocked_in = pg_members_clocked_in,
     .audit_insert = pg_audit_insert,
     .audit_list = pg_audit_list,
     .text_index = pg_text_index,

@@ -34,7 +34,7 @@
 
 #define PERSON_COLS                                                                      \
     "p.id, p.email, p.name, p.department, coalesce(p.manager_id, 0), p.role, p.leader, " \
-    "p.timezone, p.active, p.created_at, p.updated_at, p.start_day"
+    "p.timezone, p.active, p.created_at, p.updated_at, p.start_day, p.level"
 #define TICKET_COLS                                                                      \
     "t.id, t.subject, t.requester_id, c.email, c.name, t.status, t.priority, t.tier, "   \
     "t.tags, t.source, coalesce(t.assignee_id, 0), coalesce(t.claim_until, 0), t.due_at, " \
@@ -44,7 +44,8 @@
 #define POLICY_COLS                                                                      \
     "cadence, weekly_minutes, weeks_per_year, onboarding_week, timezone, week_start, "   \
     "idle_timeout_s, ladder_remind, ladder_manager, ladder_report, max_exemption_weeks, " \
-    "updated_at, coalesce(updated_by, 0)"
+    "updated_at, coalesce(updated_by, 0), default_tier, reserve_on, reserve_age_s, "     \
+    "review_first, review_rate, promote_approved, promote_clean_days"
 #define EXEMPTION_COLS                                                                   \
     "id, person_id, granted_by, reason, starts_on, ends_on, created_at, "                \
     "coalesce(ended_at, 0), coalesce(ended_by, 0)"
@@ -53,10 +54,32 @@
 #define BLOCK_COLS "id, person_id, start_at, end_at, created_at, updated_at, sequence"
 #define NOTIFICATION_COLS \
     "id, person_id, kind, coalesce(subject_id, 0), week_day, body, created_at, coalesce(read_at, 0)"
+#define ROUTE_COLS                                                                       \
+    "id, position, name, match_kind, pattern, match_in, if_tag, if_source, if_domain, "  \
+    "if_priority, set_tier, set_priority, add_tags, stop, enabled, created_at, "         \
+    "updated_at, coalesce(updated_by, 0)"
+#define STYLE_COLS                                                                       \
+    "id, name, kind, pattern, severity, why, better, levels, roles, tags, lifted_tags, " \
+    "enabled, created_at, updated_at, coalesce(updated_by, 0), coalesce(deleted_at, 0)"
+#define REVIEW_COLS                                                                      \
+    "r.id, r.ticket_id, r.author_id, r.body, r.status, coalesce(r.reviewer_id, 0), "     \
+    "r.final_body, r.comment, coalesce(r.message_id, 0), r.created_at, "                 \
+    "coalesce(r.decided_at, 0), t.subject, p.name"
+#define REVIEW_FROM \
+    " FROM reviews r JOIN tickets t ON t.id = r.ticket_id JOIN people p ON p.id = r.author_id"
+#define REVIEW_STATS_COLS                                                                \
+    "author_id, count(*), count(*) FILTER (WHERE status = 1), "                          \
+    "count(*) FILTER (WHERE status = 2), coalesce(max(decided_at) FILTER (WHERE status = 2), 0)"
+#define MODULE_COLS \
+    "id, title, body, position, level, created_at, updated_at, coalesce(retired_at, 0)"
+#define PAIRING_COLS                                                                     \
+    "id, pro_id, member_id, started_at, minutes, notes, coalesce(work_session_id, 0), "  \
+    "created_at"
+#define MACRO_COLS "id, owner_id, name, body, created_at, updated_at"
 #define QUEUE_WHERE                                                                      \
     " WHERE t.status < 2 AND t.assignee_id IS NULL AND (t.due_at, t.id) > (?1, ?2)"      \
     " AND t.id <> ?3 AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.person_id = ?4"       \
-    " AND k.ticket_id = t.id)"
+    " AND k.ticket_id = t.id) AND (t.tier <> 1 OR t.created_at <= ?6)"
 /* members' variant: the literal "tier = 1" lets SQLite use tickets_queue_t1 */
 #define QUEUE_WHERE_T1 QUEUE_WHERE " AND t.tier = 1"
 
@@ -151,6 +174,48 @@ enum st {
     ST_OUTBOX_TAKE,
     ST_OUTBOX_SETTLE,
     ST_AUTHORED_LIST,
+    ST_RULES_VERSION,
+    ST_RULES_BUMP,
+    ST_ROUTE_LIST,
+    ST_ROUTE_GET,
+    ST_ROUTE_INSERT,
+    ST_ROUTE_UPDATE,
+    ST_ROUTE_DELETE,
+    ST_STYLE_LIST,
+    ST_STYLE_LIST_ALL,
+    ST_STYLE_GET,
+    ST_STYLE_INSERT,
+    ST_STYLE_UPDATE,
+    ST_HITS_ADD,
+    ST_HITS_SUM,
+    ST_REVIEW_INSERT,
+    ST_REVIEW_GET,
+    ST_REVIEW_UPDATE,
+    ST_REVIEW_STATS,
+    ST_REVIEW_STATS_ALL,
+    ST_REVIEW_GIVEN,
+    ST_REVIEW_HELD,
+    ST_REVIEW_DECIDED,
+    ST_ESCALATION_INSERT,
+    ST_ESCALATION_COUNTS,
+    ST_ESCALATION_COUNTS_ALL,
+    ST_MODULE_LIST,
+    ST_MODULE_LIST_ALL,
+    ST_MODULE_GET,
+    ST_MODULE_INSERT,
+    ST_MODULE_UPDATE,
+    ST_COMPLETION_ADD,
+    ST_COMPLETION_LIST,
+    ST_COMPLETION_LIST_ALL,
+    ST_PAIRING_INSERT,
+    ST_PAIRING_LIST,
+    ST_PAIRING_LIST_ALL,
+    ST_MACRO_LIST,
+    ST_MACRO_GET,
+    ST_MACRO_INSERT,
+    ST_MACRO_UPDATE,
+    ST_MACRO_DELETE,
+    ST_MEMBERS_CLOCKED_IN,
     ST_COUNT
 };
 
@@ -161,11 +226,12 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_PING] = "SELECT count(*) FROM sqlite_schema",
     [ST_PERSON_INSERT] =
         "INSERT INTO people (email, name, department, manager_id, role, leader, timezone,"
-        " active, password_hash, created_at, updated_at, start_day)"
-        " VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
+        " active, password_hash, created_at, updated_at, start_day, level)"
+        " VALUES (?1, ?2, ?3, nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
     [ST_PERSON_UPDATE] =
         "UPDATE people SET name = ?2, department = ?3, manager_id = nullif(?4, 0), role = ?5,"
-        " leader = ?6, timezone = ?7, active = ?8, updated_at = ?9, start_day = ?10 WHERE id = ?1",
+        " leader = ?6, timezone = ?7, active = ?8, updated_at = ?9, start_day = ?10,"
+        " level = ?11 WHERE id = ?1",
     [ST_PERSON_PASSWORD] = "UPDATE people SET password_hash = ?2 WHERE id = ?1",
     [ST_PERSON_GET] = "SELECT " PERSON_COLS " FROM people p WHERE p.id = ?1",
     [ST_PERSON_BY_EMAIL] =
@@ -271,12 +337,16 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_POLICY_PUT] =
         "INSERT INTO policy (id, cadence, weekly_minutes, weeks_per_year, onboarding_week,"
         " timezone, week_start, idle_timeout_s, ladder_remind, ladder_manager, ladder_report,"
-        " max_exemption_weeks, updated_at, updated_by) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-        " ?8, ?9, ?10, ?11, ?12, nullif(?13, 0)) ON CONFLICT (id) DO UPDATE SET"
+        " max_exemption_weeks, updated_at, updated_by, default_tier, reserve_on, reserve_age_s,"
+        " review_first, review_rate, promote_approved, promote_clean_days) VALUES (1, ?1, ?2,"
+        " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, nullif(?13, 0), ?14, ?15, ?16, ?17, ?18,"
+        " ?19, ?20) ON CONFLICT (id) DO UPDATE SET"
         " cadence = ?1, weekly_minutes = ?2, weeks_per_year = ?3, onboarding_week = ?4,"
         " timezone = ?5, week_start = ?6, idle_timeout_s = ?7, ladder_remind = ?8,"
         " ladder_manager = ?9, ladder_report = ?10, max_exemption_weeks = ?11,"
-        " updated_at = ?12, updated_by = nullif(?13, 0)",
+        " updated_at = ?12, updated_by = nullif(?13, 0), default_tier = ?14, reserve_on = ?15,"
+        " reserve_age_s = ?16, review_first = ?17, review_rate = ?18, promote_approved = ?19,"
+        " promote_clean_days = ?20",
     [ST_EXEMPTION_INSERT] =
         "INSERT INTO exemptions (person_id, granted_by, reason, starts_on, ends_on, created_at)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -369,6 +439,104 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_AUTHORED_LIST] = "SELECT author_id, ticket_id, kind, created_at FROM messages"
                          " WHERE created_at >= ?1 AND created_at < ?2 AND author_id IS NOT NULL"
                          " ORDER BY created_at, author_id, ticket_id LIMIT ?3",
+    [ST_RULES_VERSION] = "SELECT version FROM rule_versions WHERE name = ?1",
+    [ST_RULES_BUMP] = "UPDATE rule_versions SET version = version + 1 WHERE name = ?1",
+    [ST_ROUTE_LIST] = "SELECT " ROUTE_COLS " FROM routing_rules ORDER BY position, id LIMIT ?1",
+    [ST_ROUTE_GET] = "SELECT " ROUTE_COLS " FROM routing_rules WHERE id = ?1",
+    [ST_ROUTE_INSERT] =
+        "INSERT INTO routing_rules (position, name, match_kind, pattern, match_in, if_tag,"
+        " if_source, if_domain, if_priority, set_tier, set_priority, add_tags, stop, enabled,"
+        " created_at, updated_at, updated_by) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+        " ?12, ?13, ?14, ?15, ?16, ?17, nullif(?18, 0))",
+    [ST_ROUTE_UPDATE] =
+        "UPDATE routing_rules SET position = ?2, name = ?3, match_kind = ?4, pattern = ?5,"
+        " match_in = ?6, if_tag = ?7, if_source = ?8, if_domain = ?9, if_priority = ?10,"
+        " set_tier = ?11, set_priority = ?12, add_tags = ?13, stop = ?14, enabled = ?15,"
+        " updated_at = ?17, updated_by = nullif(?18, 0) WHERE id = ?1",
+    [ST_ROUTE_DELETE] = "DELETE FROM routing_rules WHERE id = ?1",
+    [ST_STYLE_LIST] = "SELECT " STYLE_COLS " FROM style_rules WHERE deleted_at IS NULL"
+                      " ORDER BY id LIMIT ?1",
+    [ST_STYLE_LIST_ALL] = "SELECT " STYLE_COLS " FROM style_rules ORDER BY id LIMIT ?1",
+    [ST_STYLE_GET] = "SELECT " STYLE_COLS " FROM style_rules WHERE id = ?1",
+    [ST_STYLE_INSERT] =
+        "INSERT INTO style_rules (name, kind, pattern, severity, why, better, levels, roles,"
+        " tags, lifted_tags, enabled, created_at, updated_at, updated_by, deleted_at) VALUES"
+        " (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, nullif(?15, 0),"
+        " nullif(?16, 0))",
+    [ST_STYLE_UPDATE] =
+        "UPDATE style_rules SET name = ?2, kind = ?3, pattern = ?4, severity = ?5, why = ?6,"
+        " better = ?7, levels = ?8, roles = ?9, tags = ?10, lifted_tags = ?11, enabled = ?12,"
+        " updated_at = ?14, updated_by = nullif(?15, 0), deleted_at = nullif(?16, 0)"
+        " WHERE id = ?1",
+    [ST_HITS_ADD] =
+        "INSERT INTO style_hits (rule_id, person_id, day, hits, overrides)"
+        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (day, rule_id, person_id) DO UPDATE"
+        " SET hits = hits + excluded.hits, overrides = overrides + excluded.overrides",
+    [ST_HITS_SUM] = "SELECT rule_id, person_id, sum(hits), sum(overrides) FROM style_hits"
+                    " WHERE day BETWEEN ?1 AND ?2 GROUP BY rule_id, person_id"
+                    " ORDER BY rule_id, person_id LIMIT ?3",
+    [ST_REVIEW_INSERT] =
+        "INSERT INTO reviews (ticket_id, author_id, body, status, reviewer_id, final_body,"
+        " comment, message_id, created_at, decided_at) VALUES (?1, ?2, ?3, ?4, nullif(?5, 0),"
+        " ?6, ?7, nullif(?8, 0), ?9, nullif(?10, 0))",
+    [ST_REVIEW_GET] = "SELECT " REVIEW_COLS REVIEW_FROM " WHERE r.id = ?1",
+    [ST_REVIEW_UPDATE] =
+        "UPDATE reviews SET status = ?2, reviewer_id = nullif(?3, 0), final_body = ?4,"
+        " comment = ?5, message_id = nullif(?6, 0), decided_at = nullif(?7, 0) WHERE id = ?1",
+    [ST_REVIEW_STATS] = "SELECT " REVIEW_STATS_COLS " FROM reviews WHERE author_id = ?1"
+                        " GROUP BY author_id ORDER BY author_id LIMIT ?2",
+    [ST_REVIEW_STATS_ALL] = "SELECT " REVIEW_STATS_COLS " FROM reviews WHERE ?1 = 0"
+                            " GROUP BY author_id ORDER BY author_id LIMIT ?2",
+    [ST_REVIEW_GIVEN] = "SELECT count(*) FROM reviews WHERE reviewer_id = ?1"
+                        " AND decided_at >= ?2 AND decided_at < ?3",
+    [ST_REVIEW_HELD] = "SELECT count(*) FROM reviews WHERE author_id = ?1"
+                       " AND created_at >= ?2 AND created_at < ?3 AND status <> 3",
+    [ST_REVIEW_DECIDED] = "SELECT count(*) FILTER (WHERE status = 1),"
+                          " count(*) FILTER (WHERE status = 2) FROM reviews"
+                          " WHERE author_id = ?1 AND decided_at >= ?2 AND decided_at < ?3",
+    [ST_ESCALATION_INSERT] = "INSERT INTO escalations (ticket_id, person_id, note, created_at)"
+                             " VALUES (?1, ?2, ?3, ?4)",
+    [ST_ESCALATION_COUNTS] = "SELECT person_id, count(*) FROM escalations"
+                             " WHERE created_at >= ?2 AND created_at < ?3 AND person_id = ?1"
+                             " GROUP BY person_id ORDER BY person_id LIMIT ?4",
+    [ST_ESCALATION_COUNTS_ALL] = "SELECT person_id, count(*) FROM escalations"
+                                 " WHERE created_at >= ?2 AND created_at < ?3 AND ?1 = 0"
+                                 " GROUP BY person_id ORDER BY person_id LIMIT ?4",
+    [ST_MODULE_LIST] = "SELECT " MODULE_COLS " FROM modules WHERE retired_at IS NULL"
+                       " ORDER BY position, id LIMIT ?1",
+    [ST_MODULE_LIST_ALL] = "SELECT " MODULE_COLS " FROM modules ORDER BY position, id LIMIT ?1",
+    [ST_MODULE_GET] = "SELECT " MODULE_COLS " FROM modules WHERE id = ?1",
+    [ST_MODULE_INSERT] = "INSERT INTO modules (title, body, position, level, created_at,"
+                         " updated_at, retired_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7,"
+                         " nullif(?8, 0))",
+    [ST_MODULE_UPDATE] = "UPDATE modules SET title = ?2, body = ?3, position = ?4, level = ?5,"
+                         " updated_at = ?7, retired_at = nullif(?8, 0) WHERE id = ?1",
+    [ST_COMPLETION_ADD] = "INSERT INTO completions (person_id, module_id, completed_at)"
+                          " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    [ST_COMPLETION_LIST] = "SELECT person_id, module_id, completed_at FROM completions"
+                           " WHERE person_id = ?1 ORDER BY module_id LIMIT ?2",
+    [ST_COMPLETION_LIST_ALL] = "SELECT person_id, module_id, completed_at FROM completions"
+                               " WHERE ?1 = 0 ORDER BY person_id, module_id LIMIT ?2",
+    [ST_PAIRING_INSERT] =
+        "INSERT INTO pairings (pro_id, member_id, started_at, minutes, notes, work_session_id,"
+        " created_at) VALUES (?2, ?3, ?4, ?5, ?6, nullif(?7, 0), ?8)",
+    /* the two indexes by person answer the OR between them */
+    [ST_PAIRING_LIST] = "SELECT " PAIRING_COLS " FROM pairings"
+                        " WHERE (member_id = ?1 OR pro_id = ?1) AND started_at >= ?2"
+                        " AND started_at < ?3 ORDER BY started_at, id LIMIT ?4",
+    [ST_PAIRING_LIST_ALL] = "SELECT " PAIRING_COLS " FROM pairings WHERE ?1 = 0"
+                            " AND started_at >= ?2 AND started_at < ?3"
+                            " ORDER BY started_at, id LIMIT ?4",
+    [ST_MACRO_LIST] = "SELECT " MACRO_COLS " FROM macros ORDER BY name, id LIMIT ?1",
+    [ST_MACRO_GET] = "SELECT " MACRO_COLS " FROM macros WHERE id = ?1",
+    [ST_MACRO_INSERT] = "INSERT INTO macros (owner_id, name, body, created_at, updated_at)"
+                        " VALUES (?2, ?3, ?4, ?5, ?6)",
+    [ST_MACRO_UPDATE] = "UPDATE macros SET name = ?3, body = ?4, updated_at = ?6"
+                        " WHERE id = ?1",
+    [ST_MACRO_DELETE] = "DELETE FROM macros WHERE id = ?1",
+    [ST_MEMBERS_CLOCKED_IN] =
+        "SELECT count(*) FROM work_sessions w JOIN people p ON p.id = w.person_id"
+        " WHERE w.ended_at IS NULL AND p.active = 1 AND p.role = 0",
 };
 
 /* ticket_list builds its WHERE from the filters present; each shape is
@@ -381,6 +549,17 @@ enum {
     TL_TAG = 16,
     TL_QUERY = 32,
     TL_SHAPES = 64
+};
+
+/* review_list likewise: the review queue (held, oldest first) must say
+ * "status = 0" literally for SQLite to use the partial index reviews_held. */
+enum {
+    RL_STATUS = 1,
+    RL_HELD = 2,
+    RL_AUTHOR = 4,
+    RL_TICKET = 8,
+    RL_OLDEST = 16,
+    RL_SHAPES = 32
 };
 
 /* Writers in this process take turns here before BEGIN IMMEDIATE. SQLite
@@ -396,6 +575,7 @@ struct sq {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     sqlite3_stmt *list[TL_SHAPES];
+    sqlite3_stmt *reviews[RL_SHAPES];
     sqlite3_stmt *copy_insert[COPY_TABLES_MAX]; /* table_write's, by table */
 };
 
@@ -503,7 +683,8 @@ static int person_read(sqlite3_stmt *s, int c, struct ah_arena *a, struct ah_per
     p->created_at = sqlite3_column_int64(s, c + 9);
     p->updated_at = sqlite3_column_int64(s, c + 10);
     p->start_day = sqlite3_column_int64(s, c + 11);
-    return c + 12;
+    p->level = (enum ah_level)sqlite3_column_int(s, c + 12);
+    return c + 13;
 }
 
 static void ticket_read(sqlite3_stmt *s, struct ah_arena *a, struct ah_ticket *t)
@@ -592,6 +773,8 @@ static void sq_close(struct ah_store *base)
         sqlite3_finalize(q->st[i]);
     for (int i = 0; i < TL_SHAPES; i++)
         sqlite3_finalize(q->list[i]);
+    for (int i = 0; i < RL_SHAPES; i++)
+        sqlite3_finalize(q->reviews[i]);
     for (int i = 0; i < COPY_TABLES_MAX; i++)
         sqlite3_finalize(q->copy_insert[i]);
     sqlite3_close_v2(q->db);
@@ -760,6 +943,7 @@ static enum ah_err sq_person_insert(struct ah_store *base, struct ah_person *p,
     bind_c(s, 9, pwhash);
     sqlite3_bind_int64(s, 10, p->created_at);
     sqlite3_bind_int64(s, 11, p->start_day);
+    sqlite3_bind_int(s, 12, (int)p->level);
     rc = exec_done(q, s, "person", err);
     if (rc == AH_E_CONFLICT)
         return ah_error_set(err, AH_E_CONFLICT, "a person with email %s already exists",
@@ -782,6 +966,7 @@ static enum ah_err sq_person_update(struct ah_store *base, const struct ah_perso
     bind_person(s, p);
     sqlite3_bind_int64(s, 9, p->updated_at);
     sqlite3_bind_int64(s, 10, p->start_day);
+    sqlite3_bind_int(s, 11, (int)p->level);
     return exec_done(q, s, "person", err);
 }
 
@@ -1406,6 +1591,8 @@ static void bind_queue(sqlite3_stmt *s, const struct ah_queue_filter *f)
     sqlite3_bind_int64(s, 2, f->after_id);
     sqlite3_bind_int64(s, 3, f->exclude_id);
     sqlite3_bind_int64(s, 4, f->person_id);
+    /* the reserve: 0 leaves no young ticket out */
+    sqlite3_bind_int64(s, 6, f->young_after ? f->young_after : INT64_MAX);
 }
 
 static enum ah_err sq_queue_claim_next(struct ah_store *base, const struct ah_queue_filter *f,
@@ -1721,6 +1908,13 @@ static void policy_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
     p->max_exemption_weeks = sqlite3_column_int64(s, 10);
     p->updated_at = sqlite3_column_int64(s, 11);
     p->updated_by = sqlite3_column_int64(s, 12);
+    p->default_tier = sqlite3_column_int(s, 13);
+    p->reserve_on = sqlite3_column_int(s, 14) != 0;
+    p->reserve_age_s = sqlite3_column_int64(s, 15);
+    p->review_first = sqlite3_column_int64(s, 16);
+    p->review_rate = sqlite3_column_int64(s, 17);
+    p->promote_approved = sqlite3_column_int64(s, 18);
+    p->promote_clean_days = sqlite3_column_int64(s, 19);
 }
 
 static enum ah_err sq_policy_get(struct ah_store *base, struct ah_arena *a,
@@ -1750,6 +1944,9 @@ static enum ah_err sq_policy_put(struct ah_store *base, const struct ah_policy *
     bind_i64s(s, 6, 8, (int64_t[]){p->week_start, p->idle_timeout_s, p->ladder_remind,
                                     p->ladder_manager, p->ladder_report,
                                     p->max_exemption_weeks, p->updated_at, p->updated_by});
+    bind_i64s(s, 14, 7, (int64_t[]){p->default_tier, p->reserve_on, p->reserve_age_s,
+                                    p->review_first, p->review_rate, p->promote_approved,
+                                    p->promote_clean_days});
     return exec_done(q, s, "policy", err);
 }
 
@@ -2417,6 +2614,833 @@ static enum ah_err sq_authored_list(struct ah_store *base, int64_t from, int64_t
                    "messages", err);
 }
 
+/* ---- deference: rule sets, review, training, escalations, macros ---- */
+
+/* rule sets, modules and macros: a company keeps hundreds; the cap bounds a listing */
+#define SET_MAX 10000
+
+/* Binds v, or "" for NULL: a text column with a default of ''. */
+static void bind_s0(sqlite3_stmt *s, int i, const char *v)
+{
+    bind_c(s, i, v ? v : "");
+}
+
+static void i64_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    (void)a;
+    *(int64_t *)item = sqlite3_column_int64(s, 0);
+}
+
+/* Steps s for its one row and reads its first n integers into out. */
+static enum ah_err row_ints(struct sq *q, sqlite3_stmt *s, int n, int64_t *out,
+                            const char *what, struct ah_error *err)
+{
+    int r = sqlite3_step(s);
+
+    if (r == SQLITE_ROW)
+        for (int i = 0; i < n; i++)
+            out[i] = sqlite3_column_int64(s, i);
+    done(s);
+    if (r != SQLITE_ROW)
+        return db_error(q, r, what, err);
+    return AH_OK;
+}
+
+/* Runs s (bound) that writes the row what id: NOT_FOUND when it changed none. */
+static enum ah_err exec_one(struct sq *q, sqlite3_stmt *s, const char *what, int64_t id,
+                            struct ah_error *err)
+{
+    enum ah_err rc = exec_done(q, s, what, err);
+
+    if (!rc && sqlite3_changes(q->db) == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "%s %" PRId64 " does not exist", what, id);
+    return rc;
+}
+
+/* Reads the row with id (?1 of st) into out; NOT_FOUND naming what and id. */
+static enum ah_err get_by_id(struct sq *q, enum st st, int64_t id, struct ah_arena *a,
+                             row_reader read, void *out, const char *what, struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, st, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    rc = one_row(q, s, a, read, out, what, "", err);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_error_set(err, AH_E_NOT_FOUND, "%s %" PRId64 " does not exist", what, id);
+    return rc;
+}
+
+/* Deletes the row with id (?1 of st); NOT_FOUND naming what and id. */
+static enum ah_err delete_by_id(struct sq *q, enum st st, int64_t id, const char *what,
+                                struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, st, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    return exec_one(q, s, what, id, err);
+}
+
+/* Every row of a rule set, module list or macro list (st's ?1 is the cap). */
+static enum ah_err list_set(struct sq *q, enum st st, struct ah_arena *a, size_t item_size,
+                            row_reader read, void **items, size_t *n, const char *what,
+                            struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, st, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int(s, 1, SET_MAX);
+    return collect(q, s, a, item_size, SET_MAX, read, items, n, what, err);
+}
+
+static enum ah_err sq_rules_version(struct ah_store *base, const char *name, int64_t *version,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    int64_t v = 0;
+    enum ah_err rc = stmt(q, ST_RULES_VERSION, &s, err);
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, name);
+    rc = one_row(q, s, NULL, i64_reader, &v, "rule version", "", err);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no rule set %s", name);
+    if (!rc)
+        *version = v;
+    return rc;
+}
+
+static enum ah_err sq_rules_bump(struct ah_store *base, const char *name, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_RULES_BUMP, &s, err);
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, name);
+    rc = exec_done(q, s, "rule version", err);
+    if (!rc && sqlite3_changes(q->db) == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no rule set %s", name);
+    return rc;
+}
+
+/* ---- routing rules ---- */
+
+static void route_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_route_rule *r = item;
+
+    r->id = sqlite3_column_int64(s, 0);
+    r->position = sqlite3_column_int64(s, 1);
+    r->name = col_text0(a, s, 2);
+    r->match_kind = (enum ah_match_kind)sqlite3_column_int(s, 3);
+    r->pattern = col_text0(a, s, 4);
+    r->match_in = sqlite3_column_int(s, 5);
+    r->if_tag = col_text0(a, s, 6);
+    r->if_source = col_text0(a, s, 7);
+    r->if_domain = col_text0(a, s, 8);
+    r->if_priority = sqlite3_column_int(s, 9);
+    r->set_tier = sqlite3_column_int(s, 10);
+    r->set_priority = sqlite3_column_int(s, 11);
+    r->add_tags = col_text0(a, s, 12);
+    r->stop = sqlite3_column_int(s, 13) != 0;
+    r->enabled = sqlite3_column_int(s, 14) != 0;
+    r->created_at = sqlite3_column_int64(s, 15);
+    r->updated_at = sqlite3_column_int64(s, 16);
+    r->updated_by = sqlite3_column_int64(s, 17);
+}
+
+/* ?1 id ... ?18 updated_by, in ROUTE_COLS order: insert and update share it */
+static void bind_route(sqlite3_stmt *s, const struct ah_route_rule *r)
+{
+    bind_i64s(s, 1, 2, (int64_t[]){r->id, r->position});
+    bind_c(s, 3, r->name);
+    sqlite3_bind_int(s, 4, (int)r->match_kind);
+    bind_s0(s, 5, r->pattern);
+    sqlite3_bind_int(s, 6, r->match_in);
+    bind_s0(s, 7, r->if_tag);
+    bind_s0(s, 8, r->if_source);
+    bind_s0(s, 9, r->if_domain);
+    bind_i64s(s, 10, 3, (int64_t[]){r->if_priority, r->set_tier, r->set_priority});
+    bind_s0(s, 13, r->add_tags);
+    bind_i64s(s, 14, 5, (int64_t[]){r->stop, r->enabled, r->created_at, r->updated_at,
+                                    r->updated_by});
+}
+
+static enum ah_err sq_route_rule_list(struct ah_store *base, struct ah_arena *a,
+                                      struct ah_route_rule **items, size_t *n,
+                                      struct ah_error *err)
+{
+    return list_set((struct sq *)base, ST_ROUTE_LIST, a, sizeof(**items), route_reader,
+                    (void **)items, n, "routing rules", err);
+}
+
+static enum ah_err sq_route_rule_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                     struct ah_route_rule *out, struct ah_error *err)
+{
+    return get_by_id((struct sq *)base, ST_ROUTE_GET, id, a, route_reader, out, "routing rule",
+                     err);
+}
+
+static enum ah_err sq_route_rule_insert(struct ah_store *base, struct ah_route_rule *r,
+                                        struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_ROUTE_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_route(s, r);
+    rc = exec_done(q, s, "routing rule", err);
+    if (!rc)
+        r->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_route_rule_update(struct ah_store *base, const struct ah_route_rule *r,
+                                        struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_ROUTE_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_route(s, r);
+    return exec_one(q, s, "routing rule", r->id, err);
+}
+
+static enum ah_err sq_route_rule_delete(struct ah_store *base, int64_t id, struct ah_error *err)
+{
+    return delete_by_id((struct sq *)base, ST_ROUTE_DELETE, id, "routing rule", err);
+}
+
+/* ---- the style guide ---- */
+
+static void style_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_style_rule *r = item;
+
+    r->id = sqlite3_column_int64(s, 0);
+    r->name = col_text0(a, s, 1);
+    r->kind = (enum ah_match_kind)sqlite3_column_int(s, 2);
+    r->pattern = col_text0(a, s, 3);
+    r->severity = (enum ah_severity)sqlite3_column_int(s, 4);
+    r->why = col_text0(a, s, 5);
+    r->better = col_text0(a, s, 6);
+    r->levels = col_text0(a, s, 7);
+    r->roles = col_text0(a, s, 8);
+    r->tags = col_text0(a, s, 9);
+    r->lifted_tags = col_text0(a, s, 10);
+    r->enabled = sqlite3_column_int(s, 11) != 0;
+    r->created_at = sqlite3_column_int64(s, 12);
+    r->updated_at = sqlite3_column_int64(s, 13);
+    r->updated_by = sqlite3_column_int64(s, 14);
+    r->deleted_at = sqlite3_column_int64(s, 15);
+}
+
+/* ?1 id ... ?16 deleted_at, in STYLE_COLS order: insert and update share it */
+static void bind_style(sqlite3_stmt *s, const struct ah_style_rule *r)
+{
+    sqlite3_bind_int64(s, 1, r->id);
+    bind_c(s, 2, r->name);
+    sqlite3_bind_int(s, 3, (int)r->kind);
+    bind_c(s, 4, r->pattern);
+    sqlite3_bind_int(s, 5, (int)r->severity);
+    bind_c(s, 6, r->why);
+    bind_s0(s, 7, r->better);
+    bind_s0(s, 8, r->levels);
+    bind_s0(s, 9, r->roles);
+    bind_s0(s, 10, r->tags);
+    bind_s0(s, 11, r->lifted_tags);
+    bind_i64s(s, 12, 5, (int64_t[]){r->enabled, r->created_at, r->updated_at, r->updated_by,
+                                    r->deleted_at});
+}
+
+static enum ah_err sq_style_rule_list(struct ah_store *base, bool with_deleted,
+                                      struct ah_arena *a, struct ah_style_rule **items,
+                                      size_t *n, struct ah_error *err)
+{
+    return list_set((struct sq *)base, with_deleted ? ST_STYLE_LIST_ALL : ST_STYLE_LIST, a,
+                    sizeof(**items), style_reader, (void **)items, n, "style rules", err);
+}
+
+static enum ah_err sq_style_rule_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                     struct ah_style_rule *out, struct ah_error *err)
+{
+    return get_by_id((struct sq *)base, ST_STYLE_GET, id, a, style_reader, out, "style rule",
+                     err);
+}
+
+static enum ah_err sq_style_rule_insert(struct ah_store *base, struct ah_style_rule *r,
+                                        struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_STYLE_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_style(s, r);
+    rc = exec_done(q, s, "style rule", err);
+    if (rc == AH_E_CONFLICT) /* style_rules_name: the only unique key but the id */
+        return ah_error_set(err, AH_E_CONFLICT, "a style rule named %s exists already", r->name);
+    if (!rc)
+        r->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_style_rule_update(struct ah_store *base, const struct ah_style_rule *r,
+                                        struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_STYLE_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_style(s, r);
+    rc = exec_one(q, s, "style rule", r->id, err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "a style rule named %s exists already", r->name);
+    return rc;
+}
+
+static enum ah_err sq_style_hits_add(struct ah_store *base, int64_t rule_id, int64_t person_id,
+                                     int64_t day, int64_t hits, int64_t overrides,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_HITS_ADD, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 5, (int64_t[]){rule_id, person_id, day, hits, overrides});
+    return exec_done(q, s, "style hits", err);
+}
+
+static void hit_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_style_hit_row *h = item;
+
+    (void)a;
+    h->rule_id = sqlite3_column_int64(s, 0);
+    h->person_id = sqlite3_column_int64(s, 1);
+    h->hits = sqlite3_column_int64(s, 2);
+    h->overrides = sqlite3_column_int64(s, 3);
+}
+
+static enum ah_err sq_style_hits_sum(struct ah_store *base, int64_t from_day, int64_t to_day,
+                                     struct ah_arena *a, struct ah_style_hit_row **items,
+                                     size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_HITS_SUM, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){from_day, to_day, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, hit_reader, (void **)items, n,
+                   "style hits", err);
+}
+
+/* ---- reply review ---- */
+
+static void review_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_review *r = item;
+
+    r->id = sqlite3_column_int64(s, 0);
+    r->ticket_id = sqlite3_column_int64(s, 1);
+    r->author_id = sqlite3_column_int64(s, 2);
+    r->body = col_text0(a, s, 3);
+    r->status = (enum ah_review_status)sqlite3_column_int(s, 4);
+    r->reviewer_id = sqlite3_column_int64(s, 5);
+    r->final_body = col_text(a, s, 6);
+    r->comment = col_text(a, s, 7);
+    r->message_id = sqlite3_column_int64(s, 8);
+    r->created_at = sqlite3_column_int64(s, 9);
+    r->decided_at = sqlite3_column_int64(s, 10);
+    r->ticket_subject = col_text0(a, s, 11);
+    r->author_name = col_text0(a, s, 12);
+}
+
+static enum ah_err sq_review_insert(struct ah_store *base, struct ah_review *r,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_REVIEW_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){r->ticket_id, r->author_id});
+    bind_c(s, 3, r->body);
+    bind_i64s(s, 4, 2, (int64_t[]){r->status, r->reviewer_id});
+    bind_c(s, 6, r->final_body);
+    bind_c(s, 7, r->comment);
+    bind_i64s(s, 8, 3, (int64_t[]){r->message_id, r->created_at, r->decided_at});
+    rc = exec_done(q, s, "review", err);
+    if (!rc)
+        r->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_review_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                 struct ah_review *out, struct ah_error *err)
+{
+    return get_by_id((struct sq *)base, ST_REVIEW_GET, id, a, review_reader, out, "review", err);
+}
+
+static enum ah_err sq_review_update(struct ah_store *base, const struct ah_review *r,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_REVIEW_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){r->id, r->status, r->reviewer_id});
+    bind_c(s, 4, r->final_body);
+    bind_c(s, 5, r->comment);
+    bind_i64s(s, 6, 2, (int64_t[]){r->message_id, r->decided_at});
+    return exec_one(q, s, "review", r->id, err);
+}
+
+/* The cached review_list statement of shape (RL_ bits): ?1 status, ?2
+ * author, ?3 ticket, ?4 before_id, ?5 limit. */
+static enum ah_err review_list_stmt(struct sq *q, unsigned shape, sqlite3_stmt **out,
+                                    struct ah_error *err)
+{
+    static const struct {
+        unsigned bit;
+        const char *sql;
+    } conds[] = {{RL_STATUS, "r.status = ?1"},
+                 {RL_HELD, "r.status = 0"},
+                 {RL_AUTHOR, "r.author_id = ?2"},
+                 {RL_TICKET, "r.ticket_id = ?3"}};
+    const char *sep = " WHERE ";
+    struct ah_buf sql;
+    enum ah_err rc;
+
+    if (q->reviews[shape]) {
+        *out = q->reviews[shape];
+        return AH_OK;
+    }
+    ah_buf_init(&sql, 4096);
+    rc = ah_buf_appends(&sql, "SELECT " REVIEW_COLS REVIEW_FROM, err);
+    for (size_t i = 0; !rc && i < sizeof(conds) / sizeof(conds[0]); i++) {
+        if (shape & conds[i].bit) {
+            rc = ah_buf_appendf(&sql, err, "%s%s", sep, conds[i].sql);
+            sep = " AND ";
+        }
+    }
+    if (!rc && !(shape & RL_OLDEST))
+        rc = ah_buf_appendf(&sql, err, "%sr.id < ?4 ORDER BY r.id DESC LIMIT ?5", sep);
+    if (!rc && (shape & RL_OLDEST))
+        rc = ah_buf_appends(&sql, " ORDER BY r.created_at, r.id LIMIT ?5", err);
+    if (!rc)
+        rc = prep_sql(q, ah_buf_cstr(&sql), &q->reviews[shape], err);
+    ah_buf_release(&sql);
+    if (!rc)
+        *out = q->reviews[shape];
+    return rc;
+}
+
+static enum ah_err sq_review_list(struct ah_store *base, const struct ah_review_filter *f,
+                                  struct ah_arena *a, struct ah_review **items, size_t *n,
+                                  struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    unsigned shape = 0;
+    sqlite3_stmt *s;
+    enum ah_err rc;
+
+    if (f->status == AH_REVIEW_HELD)
+        shape |= RL_HELD;
+    else if (f->status >= 0)
+        shape |= RL_STATUS;
+    if (f->author_id)
+        shape |= RL_AUTHOR;
+    if (f->ticket_id)
+        shape |= RL_TICKET;
+    if (f->oldest_first)
+        shape |= RL_OLDEST;
+    rc = review_list_stmt(q, shape, &s, err);
+    if (rc)
+        return rc;
+    if (shape & RL_STATUS)
+        sqlite3_bind_int(s, 1, f->status);
+    if (shape & RL_AUTHOR)
+        sqlite3_bind_int64(s, 2, f->author_id);
+    if (shape & RL_TICKET)
+        sqlite3_bind_int64(s, 3, f->ticket_id);
+    if (!(shape & RL_OLDEST))
+        sqlite3_bind_int64(s, 4, f->before_id ? f->before_id : INT64_MAX);
+    sqlite3_bind_int(s, 5, f->limit);
+    return collect(q, s, a, sizeof(**items), (size_t)f->limit, review_reader, (void **)items, n,
+                   "reviews", err);
+}
+
+static void review_stats_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_review_stats *r = item;
+
+    (void)a;
+    r->author_id = sqlite3_column_int64(s, 0);
+    r->total = sqlite3_column_int64(s, 1);
+    r->approved = sqlite3_column_int64(s, 2);
+    r->returned = sqlite3_column_int64(s, 3);
+    r->last_returned_at = sqlite3_column_int64(s, 4);
+}
+
+static enum ah_err sq_review_stats(struct ah_store *base, int64_t author_id, struct ah_arena *a,
+                                   struct ah_review_stats **items, size_t *n,
+                                   struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, author_id ? ST_REVIEW_STATS : ST_REVIEW_STATS_ALL, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){author_id, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, review_stats_reader, (void **)items, n,
+                   "review stats", err);
+}
+
+/* Counts with st, bound to (person_id, from, to), into the n values at out. */
+static enum ah_err review_count(struct sq *q, enum st st, int64_t person_id, int64_t from,
+                                int64_t to, int n, int64_t *out, struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, st, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){person_id, from, to});
+    return row_ints(q, s, n, out, "review counts", err);
+}
+
+static enum ah_err sq_review_counts(struct ah_store *base, int64_t person_id, int64_t from,
+                                    int64_t to, struct ah_review_counts *out,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    int64_t decided[2] = {0, 0};
+    struct ah_review_counts c = {0};
+    enum ah_err rc = review_count(q, ST_REVIEW_GIVEN, person_id, from, to, 1, &c.given, err);
+
+    if (!rc)
+        rc = review_count(q, ST_REVIEW_HELD, person_id, from, to, 1, &c.held, err);
+    if (!rc)
+        rc = review_count(q, ST_REVIEW_DECIDED, person_id, from, to, 2, decided, err);
+    if (rc)
+        return rc;
+    c.approved = decided[0];
+    c.returned = decided[1];
+    *out = c;
+    return AH_OK;
+}
+
+/* ---- escalations ---- */
+
+static enum ah_err sq_escalation_insert(struct ah_store *base, struct ah_escalation *e,
+                                        struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_ESCALATION_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){e->ticket_id, e->person_id});
+    bind_c(s, 3, e->note);
+    sqlite3_bind_int64(s, 4, e->created_at);
+    rc = exec_done(q, s, "escalation", err);
+    if (!rc)
+        e->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static void person_count_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_person_count *c = item;
+
+    (void)a;
+    c->person_id = sqlite3_column_int64(s, 0);
+    c->n = sqlite3_column_int64(s, 1);
+}
+
+static enum ah_err sq_escalation_counts(struct ah_store *base, int64_t person_id, int64_t from,
+                                        int64_t to, struct ah_arena *a,
+                                        struct ah_person_count **items, size_t *n,
+                                        struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc =
+        stmt(q, person_id ? ST_ESCALATION_COUNTS : ST_ESCALATION_COUNTS_ALL, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 4, (int64_t[]){person_id, from, to, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, person_count_reader, (void **)items, n,
+                   "escalations", err);
+}
+
+/* ---- training: modules, completions, pairings ---- */
+
+static void module_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_module *m = item;
+
+    m->id = sqlite3_column_int64(s, 0);
+    m->title = col_text0(a, s, 1);
+    m->body = col_text0(a, s, 2);
+    m->position = sqlite3_column_int64(s, 3);
+    m->level = (enum ah_level)sqlite3_column_int(s, 4);
+    m->created_at = sqlite3_column_int64(s, 5);
+    m->updated_at = sqlite3_column_int64(s, 6);
+    m->retired_at = sqlite3_column_int64(s, 7);
+}
+
+/* ?1 id ... ?8 retired_at, in MODULE_COLS order: insert and update share it */
+static void bind_module(sqlite3_stmt *s, const struct ah_module *m)
+{
+    sqlite3_bind_int64(s, 1, m->id);
+    bind_c(s, 2, m->title);
+    bind_c(s, 3, m->body);
+    bind_i64s(s, 4, 5, (int64_t[]){m->position, m->level, m->created_at, m->updated_at,
+                                   m->retired_at});
+}
+
+static enum ah_err sq_module_list(struct ah_store *base, bool with_retired, struct ah_arena *a,
+                                  struct ah_module **items, size_t *n, struct ah_error *err)
+{
+    return list_set((struct sq *)base, with_retired ? ST_MODULE_LIST_ALL : ST_MODULE_LIST, a,
+                    sizeof(**items), module_reader, (void **)items, n, "modules", err);
+}
+
+static enum ah_err sq_module_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                 struct ah_module *out, struct ah_error *err)
+{
+    return get_by_id((struct sq *)base, ST_MODULE_GET, id, a, module_reader, out, "module", err);
+}
+
+static enum ah_err sq_module_insert(struct ah_store *base, struct ah_module *m,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MODULE_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_module(s, m);
+    rc = exec_done(q, s, "module", err);
+    if (!rc)
+        m->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_module_update(struct ah_store *base, const struct ah_module *m,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MODULE_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_module(s, m);
+    return exec_one(q, s, "module", m->id, err);
+}
+
+static enum ah_err sq_completion_add(struct ah_store *base, const struct ah_completion *c,
+                                     bool *inserted, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_COMPLETION_ADD, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){c->person_id, c->module_id, c->completed_at});
+    rc = exec_done(q, s, "completion", err);
+    if (!rc)
+        *inserted = sqlite3_changes(q->db) == 1;
+    return rc;
+}
+
+static void completion_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_completion *c = item;
+
+    (void)a;
+    c->person_id = sqlite3_column_int64(s, 0);
+    c->module_id = sqlite3_column_int64(s, 1);
+    c->completed_at = sqlite3_column_int64(s, 2);
+}
+
+static enum ah_err sq_completion_list(struct ah_store *base, int64_t person_id,
+                                      struct ah_arena *a, struct ah_completion **items,
+                                      size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, person_id ? ST_COMPLETION_LIST : ST_COMPLETION_LIST_ALL, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){person_id, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, completion_reader, (void **)items, n,
+                   "completions", err);
+}
+
+static enum ah_err sq_pairing_insert(struct ah_store *base, struct ah_pairing *p,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_PAIRING_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 2, 4, (int64_t[]){p->pro_id, p->member_id, p->started_at, p->minutes});
+    bind_s0(s, 6, p->notes);
+    bind_i64s(s, 7, 2, (int64_t[]){p->work_session_id, p->created_at});
+    rc = exec_done(q, s, "pairing", err);
+    if (!rc)
+        p->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static void pairing_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_pairing *p = item;
+
+    p->id = sqlite3_column_int64(s, 0);
+    p->pro_id = sqlite3_column_int64(s, 1);
+    p->member_id = sqlite3_column_int64(s, 2);
+    p->started_at = sqlite3_column_int64(s, 3);
+    p->minutes = sqlite3_column_int64(s, 4);
+    p->notes = col_text0(a, s, 5);
+    p->work_session_id = sqlite3_column_int64(s, 6);
+    p->created_at = sqlite3_column_int64(s, 7);
+}
+
+static enum ah_err sq_pairing_list(struct ah_store *base, int64_t person_id, int64_t from,
+                                   int64_t to, int limit, struct ah_arena *a,
+                                   struct ah_pairing **items, size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, person_id ? ST_PAIRING_LIST : ST_PAIRING_LIST_ALL, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 4, (int64_t[]){person_id, from, to, limit});
+    return collect(q, s, a, sizeof(**items), (size_t)limit, pairing_reader, (void **)items, n,
+                   "pairings", err);
+}
+
+/* ---- macros: saved replies ---- */
+
+static void macro_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_macro *m = item;
+
+    m->id = sqlite3_column_int64(s, 0);
+    m->owner_id = sqlite3_column_int64(s, 1);
+    m->name = col_text0(a, s, 2);
+    m->body = col_text0(a, s, 3);
+    m->created_at = sqlite3_column_int64(s, 4);
+    m->updated_at = sqlite3_column_int64(s, 5);
+}
+
+/* ?1 id ... ?6 updated_at, in MACRO_COLS order: insert and update share it */
+static void bind_macro(sqlite3_stmt *s, const struct ah_macro *m)
+{
+    bind_i64s(s, 1, 2, (int64_t[]){m->id, m->owner_id});
+    bind_c(s, 3, m->name);
+    bind_c(s, 4, m->body);
+    bind_i64s(s, 5, 2, (int64_t[]){m->created_at, m->updated_at});
+}
+
+static enum ah_err sq_macro_list(struct ah_store *base, struct ah_arena *a,
+                                 struct ah_macro **items, size_t *n, struct ah_error *err)
+{
+    return list_set((struct sq *)base, ST_MACRO_LIST, a, sizeof(**items), macro_reader,
+                    (void **)items, n, "macros", err);
+}
+
+static enum ah_err sq_macro_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                struct ah_macro *out, struct ah_error *err)
+{
+    return get_by_id((struct sq *)base, ST_MACRO_GET, id, a, macro_reader, out, "macro", err);
+}
+
+static enum ah_err sq_macro_insert(struct ah_store *base, struct ah_macro *m,
+                                   struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MACRO_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_macro(s, m);
+    rc = exec_done(q, s, "macro", err);
+    if (!rc)
+        m->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_macro_update(struct ah_store *base, const struct ah_macro *m,
+                                   struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MACRO_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_macro(s, m);
+    return exec_one(q, s, "macro", m->id, err);
+}
+
+static enum ah_err sq_macro_delete(struct ah_store *base, int64_t id, struct ah_error *err)
+{
+    return delete_by_id((struct sq *)base, ST_MACRO_DELETE, id, "macro", err);
+}
+
+static enum ah_err sq_members_clocked_in(struct ah_store *base, int64_t *n,
+                                         struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MEMBERS_CLOCKED_IN, &s, err);
+
+    if (rc)
+        return rc;
+    return row_ints(q, s, 1, n, "members clocked in", err);
+}
+
 /* ---- copying tables (allhands copy): SQL built from ah_store_tables ---- */
 
 static enum ah_err sq_schema_version(struct ah_store *base, int *version, struct ah_error *err)
@@ -2691,6 +3715,41 @@ static const struct ah_store_ops sqlite_ops = {
     .outbox_claim = sq_outbox_claim,
     .outbox_settle = sq_outbox_settle,
     .authored_list = sq_authored_list,
+    .rules_version = sq_rules_version,
+    .rules_bump = sq_rules_bump,
+    .route_rule_list = sq_route_rule_list,
+    .route_rule_get = sq_route_rule_get,
+    .route_rule_insert = sq_route_rule_insert,
+    .route_rule_update = sq_route_rule_update,
+    .route_rule_delete = sq_route_rule_delete,
+    .style_rule_list = sq_style_rule_list,
+    .style_rule_get = sq_style_rule_get,
+    .style_rule_insert = sq_style_rule_insert,
+    .style_rule_update = sq_style_rule_update,
+    .style_hits_add = sq_style_hits_add,
+    .style_hits_sum = sq_style_hits_sum,
+    .review_insert = sq_review_insert,
+    .review_get = sq_review_get,
+    .review_update = sq_review_update,
+    .review_list = sq_review_list,
+    .review_stats = sq_review_stats,
+    .review_counts = sq_review_counts,
+    .escalation_insert = sq_escalation_insert,
+    .escalation_counts = sq_escalation_counts,
+    .module_list = sq_module_list,
+    .module_get = sq_module_get,
+    .module_insert = sq_module_insert,
+    .module_update = sq_module_update,
+    .completion_add = sq_completion_add,
+    .completion_list = sq_completion_list,
+    .pairing_insert = sq_pairing_insert,
+    .pairing_list = sq_pairing_list,
+    .macro_list = sq_macro_list,
+    .macro_get = sq_macro_get,
+    .macro_insert = sq_macro_insert,
+    .macro_update = sq_macro_update,
+    .macro_delete = sq_macro_delete,
+    .members_clocked_in = sq_members_clocked_in,
     .audit_insert = sq_audit_insert,
     .audit_list = sq_audit_list,
     .text_index = sq_text_index,

@@ -1,7 +1,8 @@
 /* test_store.c - src/store/store_sqlite.c through store.h, on a fresh SQLite
  * file per test: migrations, people, tickets and their filters, messages,
  * credentials, the audit log, the error codes a real database gives
- * (constraint, read-only, failed write, busy), and backup and restore. */
+ * (constraint, read-only, failed write, busy), backup and restore, and
+ * deference: levels, the reserve, rule sets, review, training, macros. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -294,6 +295,63 @@ static void test_store_migrate_from_version_1(void **state)
     ah_store_close(st);
     ah_arena_release(&a);
     unlink(path);
+}
+
+/* Migration 3 on a database version 2 wrote: people already there become
+ * tier1 (they worked every ticket before levels), the policy row gets the
+ * new defaults without losing what a lead set, and both rule sets start at
+ * version 1. */
+static void test_store_migrate_from_version_2(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct ah_store *st = NULL;
+    struct ah_person p;
+    struct ah_policy pol;
+    struct ah_arena a;
+    char path[4200];
+    sqlite3 *db;
+    int from = -1, to = -1;
+    int64_t v = -1;
+
+    snprintf(path, sizeof(path), "%s.v2", f->path);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sqlite_migrations[0], NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sqlite_migrations[1], NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "PRAGMA user_version = 2;"
+                                  "INSERT INTO people (email, name, role, created_at, updated_at)"
+                                  " VALUES ('old@example.com', 'Old Timer', 0, 1764000000000,"
+                                  " 1764000000000);"
+                                  "INSERT INTO policy (id, weekly_minutes) VALUES (1, 300)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    ah_arena_init(&a);
+    assert_ok(ah_store_open(path, false, &st, &err));
+    assert_ok(ah_store_migrate(st, &from, &to, &err));
+    assert_int_equal(from, 2);
+    assert_int_equal(to, 3);
+    assert_ok(ah_store_person_get(st, 1, &a, &p, &err));
+    assert_string_equal(p.email, "old@example.com");
+    assert_int_equal(p.level, AH_LEVEL_TIER1);
+    assert_ok(ah_store_policy_get(st, &a, &pol, &err));
+    assert_int_equal(pol.weekly_minutes, 300);
+    assert_int_equal(pol.default_tier, 2);
+    assert_false(pol.reserve_on);
+    assert_int_equal(pol.reserve_age_s, 1800);
+    assert_int_equal(pol.review_first, 20);
+    assert_int_equal(pol.review_rate, 25);
+    assert_int_equal(pol.promote_approved, 20);
+    assert_int_equal(pol.promote_clean_days, 14);
+    assert_ok(ah_store_rules_version(st, "routing", &v, &err));
+    assert_int_equal(v, 1);
+    v = -1;
+    assert_ok(ah_store_rules_version(st, "style", &v, &err));
+    assert_int_equal(v, 1);
+    ah_store_close(st);
+    ah_arena_release(&a);
+    fx_remove_db(path);
 }
 
 static void test_store_open_missing_without_create(void **state)
@@ -1191,6 +1249,908 @@ static void test_store_restore_refuses_bad_backups(void **state)
     fx_remove_db(newer);
 }
 
+/* ---- levels, the policy's new fields and the reserve ---- */
+
+static void test_store_person_level_round_trip(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct ah_person p = {.email = "lev@example.com",
+                          .name = "Lev",
+                          .role = AH_ROLE_MEMBER,
+                          .active = true,
+                          .level = AH_LEVEL_JUNIOR,
+                          .created_at = T0,
+                          .updated_at = T0};
+    struct ah_person t = {.email = "tia@example.com",
+                          .name = "Tia",
+                          .role = AH_ROLE_MEMBER,
+                          .active = true,
+                          .level = AH_LEVEL_TRAINEE,
+                          .created_at = T0,
+                          .updated_at = T0};
+    struct ah_credential c = {.kind = AH_CRED_TOKEN, .name = "t", .created_at = T0};
+    struct ah_person got, *items;
+    struct ah_credential cred;
+    size_t n;
+
+    assert_ok(ah_store_person_insert(f->store, &p, NULL, &err));
+    /* the caller's level, not the column's default (tier1) */
+    assert_ok(ah_store_person_insert(f->store, &t, NULL, &err));
+    assert_ok(ah_store_person_get(f->store, t.id, &f->arena, &got, &err));
+    assert_int_equal(got.level, AH_LEVEL_TRAINEE);
+    assert_ok(ah_store_person_get(f->store, p.id, &f->arena, &got, &err));
+    assert_int_equal(got.level, AH_LEVEL_JUNIOR);
+    got.level = AH_LEVEL_TIER1;
+    got.updated_at = T0 + 1;
+    assert_ok(ah_store_person_update(f->store, &got, &err));
+    assert_ok(ah_store_person_get_by_email(f->store, AH_STR_LIT("lev@example.com"), &f->arena,
+                                           &got, NULL, &err));
+    assert_int_equal(got.level, AH_LEVEL_TIER1);
+    assert_ok(ah_store_person_list(f->store, 0, 10, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(items[0].level, AH_LEVEL_TIER1);
+    assert_int_equal(items[1].level, AH_LEVEL_TRAINEE);
+    c.person_id = t.id;
+    assert_ok(ah_store_cred_insert(f->store, &c, "hash-lev", &err));
+    assert_ok(ah_store_cred_lookup(f->store, "hash-lev", &f->arena, &cred, &got, &err));
+    assert_int_equal(got.id, t.id);
+    assert_int_equal(got.level, AH_LEVEL_TRAINEE);
+    assert_int_equal(got.start_day, 0);
+}
+
+static void test_store_policy_new_fields_round_trip(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t lead = add_person(f, "lead@example.com", "Lead", AH_ROLE_LEAD);
+    struct ah_policy p = {.cadence = AH_CADENCE_WEEKLY,
+                          .weekly_minutes = 240,
+                          .weeks_per_year = 2,
+                          .timezone = "Europe/Paris",
+                          .week_start = 1,
+                          .idle_timeout_s = 900,
+                          .ladder_remind = 1,
+                          .ladder_manager = 2,
+                          .ladder_report = 3,
+                          .max_exemption_weeks = 8,
+                          .default_tier = 1,
+                          .reserve_on = true,
+                          .reserve_age_s = 600,
+                          .review_first = 10,
+                          .review_rate = 40,
+                          .promote_approved = 30,
+                          .promote_clean_days = 21,
+                          .updated_at = T0,
+                          .updated_by = lead};
+    struct ah_policy got;
+
+    assert_ok(ah_store_policy_put(f->store, &p, &err));
+    assert_ok(ah_store_policy_get(f->store, &f->arena, &got, &err));
+    assert_int_equal(got.weekly_minutes, 240);
+    assert_string_equal(got.timezone, "Europe/Paris");
+    assert_int_equal(got.default_tier, 1);
+    assert_true(got.reserve_on);
+    assert_int_equal(got.reserve_age_s, 600);
+    assert_int_equal(got.review_first, 10);
+    assert_int_equal(got.review_rate, 40);
+    assert_int_equal(got.promote_approved, 30);
+    assert_int_equal(got.promote_clean_days, 21);
+    assert_int_equal(got.updated_by, lead);
+    /* the second put updates the row */
+    p.default_tier = 2;
+    p.reserve_on = false;
+    p.reserve_age_s = 3600;
+    p.review_rate = 0;
+    p.promote_clean_days = 7;
+    assert_ok(ah_store_policy_put(f->store, &p, &err));
+    assert_ok(ah_store_policy_get(f->store, &f->arena, &got, &err));
+    assert_int_equal(got.default_tier, 2);
+    assert_false(got.reserve_on);
+    assert_int_equal(got.reserve_age_s, 3600);
+    assert_int_equal(got.review_first, 10);
+    assert_int_equal(got.review_rate, 0);
+    assert_int_equal(got.promote_clean_days, 7);
+}
+
+static int64_t add_queued(struct fx *f, int64_t cust, int tier, int64_t due, int64_t created)
+{
+    struct ah_error err = {0};
+    struct ah_ticket t = {.subject = "q",
+                          .requester_id = cust,
+                          .status = AH_STATUS_NEW,
+                          .priority = AH_PRIO_NORMAL,
+                          .tier = tier,
+                          .source = "api",
+                          .due_at = due,
+                          .resolve_due_at = due + 1000,
+                          .created_at = created,
+                          .updated_at = created};
+
+    assert_ok(ah_store_ticket_insert(f->store, &t, &err));
+    return t.id;
+}
+
+/* Lists the queue with fl and checks the ids, in queue order. */
+static void expect_queue(struct fx *f, const struct ah_queue_filter *fl, const int64_t *want,
+                         size_t nwant, const char *what)
+{
+    struct ah_error err = {0};
+    struct ah_ticket *items = NULL;
+    size_t n = 99;
+
+    assert_ok(ah_store_queue_list(f->store, fl, &f->arena, &items, &n, &err));
+    if (n != nwant)
+        fail_msg("%s: %zu tickets, want %zu", what, n, nwant);
+    for (size_t i = 0; i < n; i++)
+        if (items[i].id != want[i])
+            fail_msg("%s: item %zu is ticket %lld, want %lld", what, i, (long long)items[i].id,
+                     (long long)want[i]);
+}
+
+#define EXPECT_QUEUE(f, fl, what, ...)                                              \
+    do {                                                                            \
+        const int64_t want_[] = {__VA_ARGS__};                                      \
+        expect_queue(f, fl, want_ + 1, sizeof(want_) / sizeof(want_[0]) - 1, what); \
+    } while (0)
+
+/* young tier-1 tickets wait for members: pros' queue leaves them out while
+ * young_after says so; a ticket created exactly then is old enough */
+static void test_store_queue_reserve_leaves_out_young_tier1(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t pro = add_person(f, "pro@example.com", "Pro", AH_ROLE_PRO);
+    int64_t pro2 = add_person(f, "pro2@example.com", "Pro Two", AH_ROLE_PRO);
+    int64_t cust = add_customer(f, "cust@example.com", "Cust");
+    int64_t young1 = add_queued(f, cust, 1, T0 + 1000, T0);
+    int64_t young2 = add_queued(f, cust, 2, T0 + 2000, T0);
+    int64_t old1 = add_queued(f, cust, 1, T0 + 3000, T0 - 120 * MINUTE);
+    struct ah_queue_filter fl = {.max_tier = 2, .person_id = pro, .limit = 10};
+    int64_t id = 0;
+
+    EXPECT_QUEUE(f, &fl, "no reserve", 0, young1, young2, old1);
+    fl.young_after = T0 - 30 * MINUTE;
+    EXPECT_QUEUE(f, &fl, "pros, reserve", 0, young2, old1);
+    fl.young_after = T0;
+    EXPECT_QUEUE(f, &fl, "created at the bound", 0, young1, young2, old1);
+    fl.max_tier = 1;
+    fl.young_after = 0;
+    EXPECT_QUEUE(f, &fl, "members", 0, young1, old1);
+    fl.young_after = T0 - 30 * MINUTE;
+    EXPECT_QUEUE(f, &fl, "members' statement obeys it too", 0, old1);
+
+    fl = (struct ah_queue_filter){
+        .max_tier = 2, .person_id = pro, .young_after = T0 - 30 * MINUTE, .limit = 10};
+    assert_ok(ah_store_queue_claim_next(f->store, &fl, T0 + 60000, T0, &id, &err));
+    assert_int_equal(id, young2);
+    fl.person_id = pro2;
+    assert_ok(ah_store_queue_claim_next(f->store, &fl, T0 + 60000, T0, &id, &err));
+    assert_int_equal(id, old1);
+    /* only the young tier-1 ticket is left, and it waits */
+    assert_code(AH_E_NOT_FOUND, ah_store_queue_claim_next(f->store, &fl, T0 + 60000, T0, &id,
+                                                          &err));
+    fl.young_after = 0;
+    assert_ok(ah_store_queue_claim_next(f->store, &fl, T0 + 60000, T0, &id, &err));
+    assert_int_equal(id, young1);
+}
+
+/* ---- rule sets ---- */
+
+static void test_store_rules_version_bump(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t v = 0;
+
+    assert_ok(ah_store_rules_bump(f->store, "routing", &err));
+    assert_ok(ah_store_rules_bump(f->store, "routing", &err));
+    assert_ok(ah_store_rules_version(f->store, "routing", &v, &err));
+    assert_int_equal(v, 3);
+    assert_ok(ah_store_rules_version(f->store, "style", &v, &err));
+    assert_int_equal(v, 1);
+    assert_code(AH_E_NOT_FOUND, ah_store_rules_version(f->store, "nope", &v, &err));
+    assert_non_null(strstr(err.msg, "nope"));
+    assert_code(AH_E_NOT_FOUND, ah_store_rules_bump(f->store, "nope", &err));
+}
+
+static int64_t add_route(struct fx *f, const char *name, int64_t position)
+{
+    struct ah_error err = {0};
+    struct ah_route_rule r = {.position = position,
+                              .name = name,
+                              .match_kind = AH_MATCH_NONE,
+                              .match_in = AH_IN_BOTH,
+                              .if_priority = -1,
+                              .set_priority = -1,
+                              .enabled = true,
+                              .created_at = T0,
+                              .updated_at = T0};
+
+    assert_ok(ah_store_route_rule_insert(f->store, &r, &err));
+    assert_true(r.id > 0);
+    return r.id;
+}
+
+static void expect_routes(struct fx *f, const int64_t *want, size_t nwant)
+{
+    struct ah_error err = {0};
+    struct ah_route_rule *items = NULL;
+    size_t n = 99;
+
+    assert_ok(ah_store_route_rule_list(f->store, &f->arena, &items, &n, &err));
+    assert_int_equal(n, nwant);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(items[i].id, want[i]);
+}
+
+static void test_store_route_rules_crud_and_order(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t lead = add_person(f, "lead@example.com", "Lead", AH_ROLE_LEAD);
+    struct ah_route_rule r = {.position = 2,
+                              .name = "refunds",
+                              .match_kind = AH_MATCH_REGEX,
+                              .pattern = "refund|chargeback",
+                              .match_in = AH_IN_SUBJECT,
+                              .if_tag = "billing",
+                              .if_source = "mail",
+                              .if_domain = "example.com",
+                              .if_priority = AH_PRIO_HIGH,
+                              .set_tier = 2,
+                              .set_priority = AH_PRIO_URGENT,
+                              .add_tags = "money vip",
+                              .stop = true,
+                              .enabled = false,
+                              .created_at = T0,
+                              .updated_at = T0 + 1,
+                              .updated_by = lead};
+    struct ah_route_rule got;
+    int64_t b, c;
+
+    assert_ok(ah_store_route_rule_insert(f->store, &r, &err));
+    b = add_route(f, "b", 1);
+    c = add_route(f, "c", 1);
+    expect_routes(f, (int64_t[]){b, c, r.id}, 3);
+
+    assert_ok(ah_store_route_rule_get(f->store, r.id, &f->arena, &got, &err));
+    assert_string_equal(got.name, "refunds");
+    assert_int_equal(got.match_kind, AH_MATCH_REGEX);
+    assert_string_equal(got.pattern, "refund|chargeback");
+    assert_int_equal(got.match_in, AH_IN_SUBJECT);
+    assert_string_equal(got.if_tag, "billing");
+    assert_string_equal(got.if_source, "mail");
+    assert_string_equal(got.if_domain, "example.com");
+    assert_int_equal(got.if_priority, AH_PRIO_HIGH);
+    assert_int_equal(got.set_tier, 2);
+    assert_int_equal(got.set_priority, AH_PRIO_URGENT);
+    assert_string_equal(got.add_tags, "money vip");
+    assert_true(got.stop);
+    assert_false(got.enabled);
+    assert_int_equal(got.created_at, T0);
+    assert_int_equal(got.updated_at, T0 + 1);
+    assert_int_equal(got.updated_by, lead);
+    assert_ok(ah_store_route_rule_get(f->store, b, &f->arena, &got, &err));
+    assert_string_equal(got.pattern, "");
+    assert_string_equal(got.if_tag, "");
+    assert_int_equal(got.if_priority, -1);
+    assert_int_equal(got.updated_by, 0);
+
+    /* an update moves it first and writes every field but id and created_at */
+    r.position = 0;
+    r.name = "refunds first";
+    r.enabled = true;
+    r.if_tag = NULL;
+    r.created_at = T0 + 99;
+    r.updated_at = T0 + 5;
+    r.updated_by = 0;
+    assert_ok(ah_store_route_rule_update(f->store, &r, &err));
+    expect_routes(f, (int64_t[]){r.id, b, c}, 3);
+    assert_ok(ah_store_route_rule_get(f->store, r.id, &f->arena, &got, &err));
+    assert_string_equal(got.name, "refunds first");
+    assert_true(got.enabled);
+    assert_string_equal(got.if_tag, "");
+    assert_int_equal(got.created_at, T0);
+    assert_int_equal(got.updated_at, T0 + 5);
+    assert_int_equal(got.updated_by, 0);
+
+    r.id = 9999;
+    assert_code(AH_E_NOT_FOUND, ah_store_route_rule_update(f->store, &r, &err));
+    assert_non_null(strstr(err.msg, "9999"));
+    assert_ok(ah_store_route_rule_delete(f->store, b, &err));
+    expect_routes(f, (int64_t[]){got.id, c}, 2);
+    assert_code(AH_E_NOT_FOUND, ah_store_route_rule_delete(f->store, b, &err));
+    assert_code(AH_E_NOT_FOUND, ah_store_route_rule_get(f->store, b, &f->arena, &got, &err));
+}
+
+static struct ah_style_rule style_rule(const char *name)
+{
+    struct ah_style_rule r = {.name = name,
+                              .kind = AH_MATCH_PHRASE,
+                              .pattern = "just",
+                              .severity = AH_SEV_WARN,
+                              .why = "it minimizes",
+                              .enabled = true,
+                              .created_at = T0,
+                              .updated_at = T0};
+
+    return r;
+}
+
+static void test_store_style_rules_conflict_and_soft_delete(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t lead = add_person(f, "lead@example.com", "Lead", AH_ROLE_LEAD);
+    struct ah_style_rule a = style_rule("no-just"), b = style_rule("no-sorry"), dup = a, again;
+    struct ah_style_rule got, *items;
+    size_t n;
+
+    a.better = "say what you will do";
+    a.levels = "trainee junior";
+    a.roles = "member";
+    a.tags = "vip";
+    a.lifted_tags = "internal";
+    a.severity = AH_SEV_BLOCK;
+    a.kind = AH_MATCH_REGEX;
+    a.updated_by = lead;
+    assert_ok(ah_store_style_rule_insert(f->store, &a, &err));
+    assert_ok(ah_store_style_rule_insert(f->store, &b, &err));
+    assert_code(AH_E_CONFLICT, ah_store_style_rule_insert(f->store, &dup, &err));
+    assert_non_null(strstr(err.msg, "no-just"));
+
+    assert_ok(ah_store_style_rule_get(f->store, a.id, &f->arena, &got, &err));
+    assert_string_equal(got.name, "no-just");
+    assert_int_equal(got.kind, AH_MATCH_REGEX);
+    assert_string_equal(got.pattern, "just");
+    assert_int_equal(got.severity, AH_SEV_BLOCK);
+    assert_string_equal(got.why, "it minimizes");
+    assert_string_equal(got.better, "say what you will do");
+    assert_string_equal(got.levels, "trainee junior");
+    assert_string_equal(got.roles, "member");
+    assert_string_equal(got.tags, "vip");
+    assert_string_equal(got.lifted_tags, "internal");
+    assert_true(got.enabled);
+    assert_int_equal(got.updated_by, lead);
+    assert_int_equal(got.deleted_at, 0);
+    assert_ok(ah_store_style_rule_get(f->store, b.id, &f->arena, &got, &err));
+    assert_string_equal(got.better, "");
+    assert_string_equal(got.levels, "");
+
+    /* renaming onto a live name is a conflict, and changes nothing */
+    b.name = "no-just";
+    assert_code(AH_E_CONFLICT, ah_store_style_rule_update(f->store, &b, &err));
+    assert_ok(ah_store_style_rule_get(f->store, b.id, &f->arena, &got, &err));
+    assert_string_equal(got.name, "no-sorry");
+    b.name = "no-sorry";
+
+    /* a deleted rule keeps its row, and frees its name */
+    a.deleted_at = T0 + 10;
+    a.updated_at = T0 + 10;
+    assert_ok(ah_store_style_rule_update(f->store, &a, &err));
+    assert_ok(ah_store_style_rule_list(f->store, false, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, b.id);
+    assert_ok(ah_store_style_rule_list(f->store, true, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(items[0].id, a.id);
+    assert_int_equal(items[0].deleted_at, T0 + 10);
+    assert_int_equal(items[1].id, b.id);
+    again = style_rule("no-just");
+    assert_ok(ah_store_style_rule_insert(f->store, &again, &err));
+    assert_true(again.id > b.id);
+
+    a.id = 9999;
+    assert_code(AH_E_NOT_FOUND, ah_store_style_rule_update(f->store, &a, &err));
+    assert_code(AH_E_NOT_FOUND, ah_store_style_rule_get(f->store, 9999, &f->arena, &got, &err));
+}
+
+static void test_store_style_hits_add_and_sum(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t p1 = add_person(f, "p1@example.com", "P1", AH_ROLE_MEMBER);
+    int64_t p2 = add_person(f, "p2@example.com", "P2", AH_ROLE_PRO);
+    struct ah_style_rule r1 = style_rule("r1"), r2 = style_rule("r2");
+    struct ah_style_hit_row *rows;
+    size_t n;
+
+    assert_ok(ah_store_style_rule_insert(f->store, &r1, &err));
+    assert_ok(ah_store_style_rule_insert(f->store, &r2, &err));
+    assert_ok(ah_store_style_hits_add(f->store, r1.id, p1, 100, 2, 0, &err));
+    assert_ok(ah_store_style_hits_add(f->store, r1.id, p1, 100, 1, 1, &err)); /* adds up */
+    assert_ok(ah_store_style_hits_add(f->store, r1.id, p1, 101, 3, 0, &err));
+    assert_ok(ah_store_style_hits_add(f->store, r2.id, p1, 100, 1, 0, &err));
+    assert_ok(ah_store_style_hits_add(f->store, r1.id, p2, 101, 5, 2, &err));
+    assert_ok(ah_store_style_hits_add(f->store, r1.id, p1, 102, 9, 9, &err)); /* outside */
+    assert_ok(ah_store_style_hits_add(f->store, r2.id, p2, 99, 9, 9, &err));  /* outside */
+
+    assert_ok(ah_store_style_hits_sum(f->store, 100, 101, &f->arena, &rows, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(rows[0].rule_id, r1.id);
+    assert_int_equal(rows[0].person_id, p1);
+    assert_int_equal(rows[0].hits, 6);
+    assert_int_equal(rows[0].overrides, 1);
+    assert_int_equal(rows[1].rule_id, r1.id);
+    assert_int_equal(rows[1].person_id, p2);
+    assert_int_equal(rows[1].hits, 5);
+    assert_int_equal(rows[1].overrides, 2);
+    assert_int_equal(rows[2].rule_id, r2.id);
+    assert_int_equal(rows[2].person_id, p1);
+    assert_int_equal(rows[2].hits, 1);
+    assert_int_equal(rows[2].overrides, 0);
+    assert_ok(ah_store_style_hits_sum(f->store, 200, 300, &f->arena, &rows, &n, &err));
+    assert_int_equal(n, 0);
+}
+
+/* ---- reply review ---- */
+
+static int64_t add_review(struct fx *f, int64_t ticket, int64_t author, int64_t created,
+                          enum ah_review_status status)
+{
+    struct ah_error err = {0};
+    struct ah_review r = {.ticket_id = ticket,
+                          .author_id = author,
+                          .body = "Hello, we refunded you.",
+                          .status = status,
+                          .created_at = created};
+
+    assert_ok(ah_store_review_insert(f->store, &r, &err));
+    assert_true(r.id > 0);
+    return r.id;
+}
+
+/* Lists reviews with fl and checks the ids against want[0..n). */
+static void expect_reviews(struct fx *f, const struct ah_review_filter *fl, const int64_t *want,
+                           size_t nwant, const char *what)
+{
+    struct ah_error err = {0};
+    struct ah_review *items = NULL;
+    size_t n = 99;
+
+    assert_ok(ah_store_review_list(f->store, fl, &f->arena, &items, &n, &err));
+    if (n != nwant)
+        fail_msg("%s: %zu reviews, want %zu", what, n, nwant);
+    for (size_t i = 0; i < n; i++)
+        if (items[i].id != want[i])
+            fail_msg("%s: item %zu is review %lld, want %lld", what, i, (long long)items[i].id,
+                     (long long)want[i]);
+}
+
+#define EXPECT_REVIEWS(f, fl, what, ...)                                              \
+    do {                                                                              \
+        const int64_t want_[] = {__VA_ARGS__};                                        \
+        expect_reviews(f, fl, want_ + 1, sizeof(want_) / sizeof(want_[0]) - 1, what); \
+    } while (0)
+
+static void test_store_reviews_insert_get_update_list(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t tia = add_person(f, "tia@example.com", "Tia Trainee", AH_ROLE_MEMBER);
+    int64_t jo = add_person(f, "jo@example.com", "Jo Junior", AH_ROLE_MEMBER);
+    int64_t pro = add_person(f, "pro@example.com", "Pat Pro", AH_ROLE_PRO);
+    int64_t cust = add_customer(f, "cust@example.com", "Cust");
+    int64_t t1 = add_ticket(f, cust, "Refund please", AH_STATUS_OPEN, 1, "", 0);
+    int64_t t2 = add_ticket(f, cust, "Login broken", AH_STATUS_OPEN, 1, "", 0);
+    int64_t r1 = add_review(f, t1, tia, T0 + 10, AH_REVIEW_HELD);
+    int64_t r2 = add_review(f, t2, jo, T0 + 5, AH_REVIEW_HELD);
+    int64_t r3 = add_review(f, t1, tia, T0 + 20, AH_REVIEW_PASSED);
+    int64_t r4 = add_review(f, t2, tia, T0 + 1, AH_REVIEW_HELD);
+    int64_t msg = add_message(f, t1, pro, "Hello, we refunded you today.", T0 + 30);
+    struct ah_review_filter fl = {.status = -1, .limit = 10};
+    struct ah_review got;
+
+    assert_ok(ah_store_review_get(f->store, r1, &f->arena, &got, &err));
+    assert_int_equal(got.ticket_id, t1);
+    assert_int_equal(got.author_id, tia);
+    assert_string_equal(got.body, "Hello, we refunded you.");
+    assert_int_equal(got.status, AH_REVIEW_HELD);
+    assert_int_equal(got.reviewer_id, 0);
+    assert_null(got.final_body);
+    assert_null(got.comment);
+    assert_int_equal(got.message_id, 0);
+    assert_int_equal(got.created_at, T0 + 10);
+    assert_int_equal(got.decided_at, 0);
+    assert_string_equal(got.ticket_subject, "Refund please");
+    assert_string_equal(got.author_name, "Tia Trainee");
+    assert_code(AH_E_NOT_FOUND, ah_store_review_get(f->store, 9999, &f->arena, &got, &err));
+
+    got.status = AH_REVIEW_APPROVED;
+    got.reviewer_id = pro;
+    got.final_body = "Hello, we refunded you today.";
+    got.comment = "good";
+    got.message_id = msg;
+    got.decided_at = T0 + 30;
+    assert_ok(ah_store_review_update(f->store, &got, &err));
+    assert_ok(ah_store_review_get(f->store, r1, &f->arena, &got, &err));
+    assert_int_equal(got.status, AH_REVIEW_APPROVED);
+    assert_int_equal(got.reviewer_id, pro);
+    assert_string_equal(got.final_body, "Hello, we refunded you today.");
+    assert_string_equal(got.comment, "good");
+    assert_int_equal(got.message_id, msg);
+    assert_int_equal(got.decided_at, T0 + 30);
+    got.id = 9999;
+    assert_code(AH_E_NOT_FOUND, ah_store_review_update(f->store, &got, &err));
+
+    /* newest first, by id, paged with before_id */
+    EXPECT_REVIEWS(f, &fl, "all", 0, r4, r3, r2, r1);
+    fl.before_id = r3;
+    EXPECT_REVIEWS(f, &fl, "before r3", 0, r2, r1);
+    fl.before_id = 0;
+    fl.limit = 1;
+    EXPECT_REVIEWS(f, &fl, "limit", 0, r4);
+    fl.limit = 10;
+    /* the review queue: held, oldest first; before_id does not apply */
+    fl.status = AH_REVIEW_HELD;
+    fl.oldest_first = true;
+    fl.before_id = 1;
+    EXPECT_REVIEWS(f, &fl, "queue", 0, r4, r2);
+    fl.oldest_first = false;
+    fl.before_id = 0;
+    EXPECT_REVIEWS(f, &fl, "held, newest first", 0, r4, r2);
+    fl.status = AH_REVIEW_APPROVED;
+    EXPECT_REVIEWS(f, &fl, "approved", 0, r1);
+    fl.status = -1;
+    fl.author_id = tia;
+    EXPECT_REVIEWS(f, &fl, "tia's", 0, r4, r3, r1);
+    fl.oldest_first = true;
+    EXPECT_REVIEWS(f, &fl, "tia's, oldest first", 0, r4, r1, r3);
+    fl.ticket_id = t1;
+    EXPECT_REVIEWS(f, &fl, "tia's on t1", 0, r1, r3);
+    fl.author_id = 0;
+    fl.oldest_first = false;
+    fl.status = AH_REVIEW_PASSED;
+    EXPECT_REVIEWS(f, &fl, "passed on t1", 0, r3);
+    fl.ticket_id = t2;
+    EXPECT_REVIEWS(f, &fl, "passed on t2", 0);
+}
+
+/* Adds a review of author's decided by reviewer as status at decided. */
+static void add_decided(struct fx *f, int64_t ticket, int64_t author, int64_t created,
+                        enum ah_review_status status, int64_t reviewer, int64_t decided)
+{
+    struct ah_error err = {0};
+    struct ah_review r = {.ticket_id = ticket,
+                          .author_id = author,
+                          .body = "b",
+                          .status = status,
+                          .reviewer_id = reviewer,
+                          .comment = status == AH_REVIEW_RETURNED ? "too curt" : NULL,
+                          .created_at = created,
+                          .decided_at = decided};
+
+    assert_ok(ah_store_review_insert(f->store, &r, &err));
+}
+
+static void test_store_review_stats_and_counts(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t tia = add_person(f, "tia@example.com", "Tia", AH_ROLE_MEMBER);
+    int64_t jo = add_person(f, "jo@example.com", "Jo", AH_ROLE_MEMBER);
+    int64_t pro = add_person(f, "pro@example.com", "Pro", AH_ROLE_PRO);
+    int64_t cust = add_customer(f, "cust@example.com", "Cust");
+    int64_t t = add_ticket(f, cust, "Help", AH_STATUS_OPEN, 1, "", 0);
+    struct ah_review_stats *st;
+    struct ah_review_counts c;
+    size_t n;
+
+    add_decided(f, t, tia, T0 + 1, AH_REVIEW_APPROVED, pro, T0 + 30);
+    add_decided(f, t, tia, T0 + 2, AH_REVIEW_RETURNED, pro, T0 + 40);
+    add_decided(f, t, tia, T0 + 3, AH_REVIEW_RETURNED, pro, T0 + 50);
+    add_decided(f, t, tia, T0 + 4, AH_REVIEW_PASSED, 0, 0);
+    add_decided(f, t, tia, T0 + 100, AH_REVIEW_HELD, 0, 0);
+    add_decided(f, t, jo, T0 + 5, AH_REVIEW_HELD, 0, 0);
+
+    assert_ok(ah_store_review_stats(f->store, 0, &f->arena, &st, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(st[0].author_id, tia);
+    assert_int_equal(st[0].total, 5);
+    assert_int_equal(st[0].approved, 1);
+    assert_int_equal(st[0].returned, 2);
+    assert_int_equal(st[0].last_returned_at, T0 + 50);
+    assert_int_equal(st[1].author_id, jo);
+    assert_int_equal(st[1].total, 1);
+    assert_int_equal(st[1].approved, 0);
+    assert_int_equal(st[1].returned, 0);
+    assert_int_equal(st[1].last_returned_at, 0);
+    assert_ok(ah_store_review_stats(f->store, jo, &f->arena, &st, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(st[0].author_id, jo);
+    assert_ok(ah_store_review_stats(f->store, pro, &f->arena, &st, &n, &err));
+    assert_int_equal(n, 0);
+
+    /* [T0, T0 + 45): the return at T0 + 50 and the hold at T0 + 100 fall outside */
+    assert_ok(ah_store_review_counts(f->store, pro, T0, T0 + 45, &c, &err));
+    assert_int_equal(c.given, 2);
+    assert_int_equal(c.held, 0);
+    assert_int_equal(c.approved, 0);
+    assert_int_equal(c.returned, 0);
+    assert_ok(ah_store_review_counts(f->store, tia, T0, T0 + 45, &c, &err));
+    assert_int_equal(c.given, 0);
+    assert_int_equal(c.held, 3); /* the sampled pass was never held */
+    assert_int_equal(c.approved, 1);
+    assert_int_equal(c.returned, 1);
+    assert_ok(ah_store_review_counts(f->store, tia, T0, T0 + 1000, &c, &err));
+    assert_int_equal(c.held, 4);
+    assert_int_equal(c.returned, 2);
+}
+
+/* ---- escalations, training, pairing, macros ---- */
+
+static void test_store_escalations_count_per_person(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t p1 = add_person(f, "p1@example.com", "P1", AH_ROLE_MEMBER);
+    int64_t p2 = add_person(f, "p2@example.com", "P2", AH_ROLE_MEMBER);
+    int64_t cust = add_customer(f, "cust@example.com", "Cust");
+    int64_t t = add_ticket(f, cust, "Help", AH_STATUS_OPEN, 1, "", 0);
+    const struct {
+        int64_t who, at;
+    } seed[] = {{p2, T0 + 5}, {p1, T0}, {p1, T0 + 10}, {p1, T0 + 100}};
+    struct ah_person_count *items;
+    size_t n;
+
+    for (size_t i = 0; i < sizeof(seed) / sizeof(seed[0]); i++) {
+        struct ah_escalation e = {
+            .ticket_id = t, .person_id = seed[i].who, .note = "billing", .created_at = seed[i].at};
+
+        assert_ok(ah_store_escalation_insert(f->store, &e, &err));
+        assert_true(e.id > 0);
+    }
+    assert_ok(ah_store_escalation_counts(f->store, 0, T0, T0 + 50, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(items[0].person_id, p1);
+    assert_int_equal(items[0].n, 2);
+    assert_int_equal(items[1].person_id, p2);
+    assert_int_equal(items[1].n, 1);
+    assert_ok(ah_store_escalation_counts(f->store, p2, T0, T0 + 50, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].person_id, p2);
+    assert_ok(ah_store_escalation_counts(f->store, p1, T0 + 1, T0 + 10, &f->arena, &items, &n,
+                                         &err));
+    assert_int_equal(n, 0);
+}
+
+static int64_t add_module(struct fx *f, const char *title, int64_t position)
+{
+    struct ah_error err = {0};
+    struct ah_module m = {.title = title,
+                          .body = "# Tone\nBe kind.",
+                          .position = position,
+                          .level = AH_LEVEL_TRAINEE,
+                          .created_at = T0,
+                          .updated_at = T0};
+
+    assert_ok(ah_store_module_insert(f->store, &m, &err));
+    assert_true(m.id > 0);
+    return m.id;
+}
+
+static void test_store_modules_and_completions(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t p1 = add_person(f, "p1@example.com", "P1", AH_ROLE_MEMBER);
+    int64_t p2 = add_person(f, "p2@example.com", "P2", AH_ROLE_MEMBER);
+    int64_t m1 = add_module(f, "Refunds", 2);
+    int64_t m2 = add_module(f, "Tone", 1);
+    int64_t m3 = add_module(f, "Tags", 1);
+    struct ah_module got, *mods;
+    struct ah_completion c = {.person_id = p1, .module_id = m1, .completed_at = T0 + 1};
+    struct ah_completion *done;
+    bool inserted = false;
+    size_t n;
+
+    assert_ok(ah_store_module_list(f->store, false, &f->arena, &mods, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(mods[0].id, m2);
+    assert_int_equal(mods[1].id, m3);
+    assert_int_equal(mods[2].id, m1);
+
+    assert_ok(ah_store_module_get(f->store, m1, &f->arena, &got, &err));
+    assert_string_equal(got.title, "Refunds");
+    assert_string_equal(got.body, "# Tone\nBe kind.");
+    assert_int_equal(got.level, AH_LEVEL_TRAINEE);
+    assert_int_equal(got.retired_at, 0);
+    got.title = "Refunds, revised";
+    got.level = AH_LEVEL_JUNIOR;
+    got.position = 0;
+    got.updated_at = T0 + 7;
+    got.retired_at = T0 + 8;
+    assert_ok(ah_store_module_update(f->store, &got, &err));
+    assert_ok(ah_store_module_get(f->store, m1, &f->arena, &got, &err));
+    assert_string_equal(got.title, "Refunds, revised");
+    assert_int_equal(got.level, AH_LEVEL_JUNIOR);
+    assert_int_equal(got.updated_at, T0 + 7);
+    assert_int_equal(got.retired_at, T0 + 8);
+    assert_int_equal(got.created_at, T0);
+    assert_ok(ah_store_module_list(f->store, false, &f->arena, &mods, &n, &err));
+    assert_int_equal(n, 2);
+    assert_ok(ah_store_module_list(f->store, true, &f->arena, &mods, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(mods[0].id, m1);
+    got.id = 9999;
+    assert_code(AH_E_NOT_FOUND, ah_store_module_update(f->store, &got, &err));
+    assert_code(AH_E_NOT_FOUND, ah_store_module_get(f->store, 9999, &f->arena, &got, &err));
+
+    assert_ok(ah_store_completion_add(f->store, &c, &inserted, &err));
+    assert_true(inserted);
+    c.completed_at = T0 + 2;
+    assert_ok(ah_store_completion_add(f->store, &c, &inserted, &err));
+    assert_false(inserted);
+    c = (struct ah_completion){.person_id = p2, .module_id = m1, .completed_at = T0 + 3};
+    assert_ok(ah_store_completion_add(f->store, &c, &inserted, &err));
+    c = (struct ah_completion){.person_id = p1, .module_id = m2, .completed_at = T0 + 4};
+    assert_ok(ah_store_completion_add(f->store, &c, &inserted, &err));
+    assert_true(inserted);
+    assert_ok(ah_store_completion_list(f->store, p1, &f->arena, &done, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(done[0].module_id, m1);
+    assert_int_equal(done[0].completed_at, T0 + 1); /* the first completion stands */
+    assert_int_equal(done[1].module_id, m2);
+    assert_ok(ah_store_completion_list(f->store, 0, &f->arena, &done, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(done[0].person_id, p1);
+    assert_int_equal(done[1].person_id, p1);
+    assert_int_equal(done[2].person_id, p2);
+}
+
+static int64_t add_pairing(struct fx *f, int64_t pro, int64_t member, int64_t start,
+                           int64_t session)
+{
+    struct ah_error err = {0};
+    struct ah_pairing p = {.pro_id = pro,
+                           .member_id = member,
+                           .started_at = start,
+                           .minutes = 30,
+                           .notes = session ? "refund flow" : NULL,
+                           .work_session_id = session,
+                           .created_at = T0};
+
+    assert_ok(ah_store_pairing_insert(f->store, &p, &err));
+    assert_true(p.id > 0);
+    return p.id;
+}
+
+static void test_store_pairings_by_person_and_span(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t pro = add_person(f, "pro@example.com", "Pro", AH_ROLE_PRO);
+    int64_t m1 = add_person(f, "m1@example.com", "M1", AH_ROLE_MEMBER);
+    int64_t m2 = add_person(f, "m2@example.com", "M2", AH_ROLE_MEMBER);
+    struct ah_work_session w = {.person_id = m1,
+                                .started_at = T0 + 10,
+                                .last_active_at = T0 + 10 + 30 * MINUTE,
+                                .ended_at = T0 + 10 + 30 * MINUTE,
+                                .source = "manual"};
+    struct ah_pairing *items;
+    size_t n;
+    int64_t pa, pb, pc;
+
+    assert_ok(ah_store_work_insert(f->store, &w, &err));
+    pa = add_pairing(f, pro, m1, T0 + 10, w.id);
+    pb = add_pairing(f, pro, m2, T0, 0);
+    pc = add_pairing(f, pro, m1, T0 + 1000, 0);
+
+    assert_ok(ah_store_pairing_list(f->store, m1, T0, T0 + 500, 10, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, pa);
+    assert_int_equal(items[0].pro_id, pro);
+    assert_int_equal(items[0].member_id, m1);
+    assert_int_equal(items[0].started_at, T0 + 10);
+    assert_int_equal(items[0].minutes, 30);
+    assert_string_equal(items[0].notes, "refund flow");
+    assert_int_equal(items[0].work_session_id, w.id);
+    assert_int_equal(items[0].created_at, T0);
+    assert_ok(ah_store_pairing_list(f->store, pro, T0, T0 + 500, 10, &f->arena, &items, &n,
+                                    &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(items[0].id, pb);
+    assert_string_equal(items[0].notes, "");
+    assert_int_equal(items[0].work_session_id, 0);
+    assert_int_equal(items[1].id, pa);
+    assert_ok(ah_store_pairing_list(f->store, 0, T0, T0 + 2000, 10, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(items[2].id, pc);
+    assert_ok(ah_store_pairing_list(f->store, 0, T0, T0 + 2000, 1, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, pb);
+}
+
+static int64_t add_macro(struct fx *f, int64_t owner, const char *name)
+{
+    struct ah_error err = {0};
+    struct ah_macro m = {
+        .owner_id = owner, .name = name, .body = "Thanks for writing in.", .created_at = T0,
+        .updated_at = T0};
+
+    assert_ok(ah_store_macro_insert(f->store, &m, &err));
+    assert_true(m.id > 0);
+    return m.id;
+}
+
+static void test_store_macros_crud_by_name(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t pro = add_person(f, "pro@example.com", "Pro", AH_ROLE_PRO);
+    int64_t a = add_macro(f, pro, "refund");
+    int64_t b = add_macro(f, pro, "greeting");
+    int64_t c = add_macro(f, pro, "greeting");
+    struct ah_macro got, *items;
+    size_t n;
+
+    assert_ok(ah_store_macro_list(f->store, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(items[0].id, b);
+    assert_int_equal(items[1].id, c);
+    assert_int_equal(items[2].id, a);
+    assert_ok(ah_store_macro_get(f->store, a, &f->arena, &got, &err));
+    assert_int_equal(got.owner_id, pro);
+    assert_string_equal(got.name, "refund");
+    assert_string_equal(got.body, "Thanks for writing in.");
+    got.name = "a refund";
+    got.body = "We refunded you.";
+    got.updated_at = T0 + 3;
+    assert_ok(ah_store_macro_update(f->store, &got, &err));
+    assert_ok(ah_store_macro_get(f->store, a, &f->arena, &got, &err));
+    assert_string_equal(got.name, "a refund");
+    assert_string_equal(got.body, "We refunded you.");
+    assert_int_equal(got.created_at, T0);
+    assert_int_equal(got.updated_at, T0 + 3);
+    assert_ok(ah_store_macro_list(f->store, &f->arena, &items, &n, &err));
+    assert_int_equal(items[0].id, a);
+    got.id = 9999;
+    assert_code(AH_E_NOT_FOUND, ah_store_macro_update(f->store, &got, &err));
+    assert_ok(ah_store_macro_delete(f->store, b, &err));
+    assert_code(AH_E_NOT_FOUND, ah_store_macro_delete(f->store, b, &err));
+    assert_code(AH_E_NOT_FOUND, ah_store_macro_get(f->store, b, &f->arena, &got, &err));
+    assert_ok(ah_store_macro_list(f->store, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 2);
+}
+
+static void clock_in(struct fx *f, int64_t who, int64_t ended_at)
+{
+    struct ah_error err = {0};
+    struct ah_work_session w = {
+        .person_id = who, .started_at = T0, .last_active_at = T0, .ended_at = ended_at};
+
+    assert_ok(ah_store_work_insert(f->store, &w, &err));
+}
+
+static void test_store_members_clocked_in(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t m1 = add_person(f, "m1@example.com", "M1", AH_ROLE_MEMBER);
+    int64_t gone = add_person(f, "gone@example.com", "Gone", AH_ROLE_MEMBER);
+    int64_t m3 = add_person(f, "m3@example.com", "M3", AH_ROLE_MEMBER);
+    int64_t pro = add_person(f, "pro@example.com", "Pro", AH_ROLE_PRO);
+    struct ah_person p;
+    int64_t n = -1;
+
+    add_person(f, "m4@example.com", "M4", AH_ROLE_MEMBER); /* never clocked in */
+    assert_ok(ah_store_members_clocked_in(f->store, &n, &err));
+    assert_int_equal(n, 0);
+    clock_in(f, m1, 0);
+    clock_in(f, gone, 0);
+    clock_in(f, m3, T0 + 1); /* clocked out */
+    clock_in(f, pro, 0);     /* not a member */
+    assert_ok(ah_store_person_get(f->store, gone, &f->arena, &p, &err));
+    p.active = false;
+    assert_ok(ah_store_person_update(f->store, &p, &err));
+    assert_ok(ah_store_members_clocked_in(f->store, &n, &err));
+    assert_int_equal(n, 1);
+    clock_in(f, m3, 0);
+    assert_ok(ah_store_members_clocked_in(f->store, &n, &err));
+    assert_int_equal(n, 2);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1200,6 +2160,7 @@ int main(void)
         T(test_store_migrate_idempotent),
         T(test_store_migrate_refuses_newer_schema),
         T(test_store_migrate_from_version_1),
+        T(test_store_migrate_from_version_2),
         T(test_store_open_missing_without_create),
         T(test_store_person_duplicate_email_conflict),
         T(test_store_person_round_trip),
@@ -1231,6 +2192,20 @@ int main(void)
         T(test_store_restore_replaces_under_an_open_connection),
         T(test_store_restore_to_a_new_path),
         T(test_store_restore_refuses_bad_backups),
+        T(test_store_person_level_round_trip),
+        T(test_store_policy_new_fields_round_trip),
+        T(test_store_queue_reserve_leaves_out_young_tier1),
+        T(test_store_rules_version_bump),
+        T(test_store_route_rules_crud_and_order),
+        T(test_store_style_rules_conflict_and_soft_delete),
+        T(test_store_style_hits_add_and_sum),
+        T(test_store_reviews_insert_get_update_list),
+        T(test_store_review_stats_and_counts),
+        T(test_store_escalations_count_per_person),
+        T(test_store_modules_and_completions),
+        T(test_store_pairings_by_person_and_span),
+        T(test_store_macros_crud_by_name),
+        T(test_store_members_clocked_in),
     };
 
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
