@@ -24,6 +24,7 @@
 #include "domain/people.h"
 #include "domain/program.h"
 #include "domain/report.h"
+#include "domain/rules.h"
 #include "http/server.h"
 #include "store/copy.h"
 
@@ -99,7 +100,8 @@ static bool config_from_env(void)
 
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_PROXY, OPT_EMAIL, OPT_NAME, OPT_ROLE,
        OPT_DEPT, OPT_LEADER, OPT_PWSTDIN, OPT_PEOPLE, OPT_TICKETS, OPT_MESSAGES, OPT_SEED,
-       OPT_TO, OPT_FROM, OPT_FORCE, OPT_TEST_CLOCK, OPT_WEEK, OPT_WEEKS };
+       OPT_TO, OPT_FROM, OPT_FORCE, OPT_TEST_CLOCK, OPT_WEEK, OPT_WEEKS, OPT_LEVEL,
+       OPT_DEFAULT_TIER };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -123,14 +125,16 @@ static const struct option long_opts[] = {
     {"test-clock", no_argument, NULL, OPT_TEST_CLOCK},
     {"week", required_argument, NULL, OPT_WEEK},
     {"weeks", required_argument, NULL, OPT_WEEKS},
+    {"level", required_argument, NULL, OPT_LEVEL},
+    {"default-tier", required_argument, NULL, OPT_DEFAULT_TIER},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
 struct opts {
-    const char *email, *name, *role, *department, *to, *from, *week;
+    const char *email, *name, *role, *department, *to, *from, *week, *level;
     bool leader, password_stdin, force, help, test_clock;
-    int64_t people, tickets, messages, seed, weeks;
+    int64_t people, tickets, messages, seed, weeks, default_tier;
 };
 
 static bool num(const char *flag, const char *v, int64_t min, int64_t max, int64_t *out)
@@ -167,6 +171,8 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
         case OPT_TEST_CLOCK: o->test_clock = true; break;
         case OPT_WEEK: o->week = optarg; break;
         case OPT_WEEKS: ok = num("weeks", optarg, 0, 260, &o->weeks); break;
+        case OPT_LEVEL: o->level = optarg; break;
+        case OPT_DEFAULT_TIER: ok = num("default-tier", optarg, 1, 2, &o->default_tier); break;
         case OPT_PWSTDIN: o->password_stdin = true; break;
         case OPT_PEOPLE: ok = num("people", optarg, 8, 1000000, &o->people); break;
         case OPT_TICKETS: ok = num("tickets", optarg, 0, 100000000, &o->tickets); break;
@@ -562,7 +568,7 @@ cleanup:
     return rc;
 }
 
-static int add_person(struct opts *o, enum ah_role role, const char *password)
+static int add_person(struct opts *o, enum ah_role role, const char *password, bool first)
 {
     struct ah_store *st;
     struct ah_arena a;
@@ -582,11 +588,39 @@ static int add_person(struct opts *o, enum ah_role role, const char *password)
     in.role = (int)role;
     in.leader = o->leader;
     in.password = ah_str_c(password);
+    if (o->level) {
+        enum ah_level l;
+
+        if (!ah_level_parse(o->level, strlen(o->level), &l)) {
+            fprintf(stderr, "allhands: --level must be trainee, junior or tier1\n");
+            rc = 2;
+            goto done;
+        }
+        in.level = (int)l;
+    }
     if (ah_people_create(&cx, &in, &p, &err))
         rc = fail("user", &err);
     else
         printf("added %s <%s> as %s (id %" PRId64 ")\n", p.name, p.email,
                ah_people_role_name(p.role), p.id);
+    /* a new company starts with the starter style guide, and a policy when
+     * the first tier is chosen at init */
+    if (!rc && first) {
+        int64_t added = 0;
+
+        if (ah_style_load_starter(&cx, &added, &err))
+            rc = fail("style guide", &err);
+        if (!rc && o->default_tier) {
+            struct ah_policy_input pi;
+            struct ah_policy pol;
+
+            ah_policy_input_init(&pi);
+            pi.default_tier = (int)o->default_tier;
+            if (ah_policy_update(&cx, &pi, &pol, &err))
+                rc = fail("policy", &err);
+        }
+    }
+done:
     ah_arena_release(&a);
     ah_store_close(st);
     return rc;
@@ -601,9 +635,11 @@ static int cmd_init(int argc, char **argv)
     if (!parse_opts(argc, argv, &o))
         return 2;
     if (o.help || !o.email || !o.name) {
-        printf("usage: allhands init [--db PATH] --email E --name N\n"
-               "Creates a new database and its first lead. The password is read from\n"
-               "standard input (a prompt on a terminal), never from an argument.\n");
+        printf("usage: allhands init [--db PATH] --email E --name N [--default-tier 1|2]\n"
+               "Creates a new database, its first lead and the starter style guide. The\n"
+               "password is read from standard input (a prompt on a terminal), never\n"
+               "from an argument. --default-tier sets the tier of a ticket no routing\n"
+               "rule classifies (default 2: pros only, until a rule or a pro says 1).\n");
         return o.help ? 0 : 2;
     }
     if (db_has_people()) {
@@ -614,7 +650,7 @@ static int cmd_init(int argc, char **argv)
         fprintf(stderr, "allhands: init: no password given on standard input\n");
         return 2;
     }
-    rc = add_person(&o, AH_ROLE_LEAD, pw);
+    rc = add_person(&o, AH_ROLE_LEAD, pw, true);
     ah_crypto_wipe(pw, sizeof(pw));
     return rc;
 }
@@ -831,7 +867,8 @@ static int cmd_user(int argc, char **argv)
         return 2;
     if (o.help || !*sub || strcmp(sub, "--help") == 0) {
         printf("usage: allhands user add --email E --name N --role member|pro|lead|admin\n"
-               "                         [--department D] [--leader] --password-stdin\n"
+               "                         [--department D] [--leader] [--level L] --password-stdin\n"
+               "         (--level trainee|junior|tier1; a new person starts as a trainee)\n"
                "       allhands user list\n"
                "       allhands user set-role --email E --role R\n"
                "       allhands user token --email E [--name LABEL]   (prints a new API token)\n"
@@ -866,7 +903,7 @@ static int cmd_user(int argc, char **argv)
         fprintf(stderr, "allhands: user add: no password on standard input\n");
         return 2;
     }
-    rc = add_person(&o, role, o.password_stdin ? pw : NULL);
+    rc = add_person(&o, role, o.password_stdin ? pw : NULL, false);
     ah_crypto_wipe(pw, sizeof(pw));
     return rc;
 }

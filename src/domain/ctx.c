@@ -30,5 +30,4 @@ void ah_settings_default(struct ah_settings *s)
         s->sla_first_ms[i] = first[i];
         s->sla_resolve_ms[i] = resolve[i];
     }
-    s->default_tier = 1;
 }

@@ -15,13 +15,13 @@ struct ah_settings {
     int64_t session_idle_ms;   /* a session ends after this long unused */
     int64_t sla_first_ms[4];   /* first response target per priority */
     int64_t sla_resolve_ms[4]; /* resolution target per priority */
-    int default_tier;          /* tier of a new ticket nobody classified */
 };
 
 /* Fills s with allhands' defaults (15-minute lease, 12-hour sessions, ...). */
 void ah_settings_default(struct ah_settings *s);
 
 struct ah_ctx;
+struct ah_rules_cache;
 
 /* AH_OK when cx's store answers (for health checks). */
 enum ah_err ah_ctx_ping(struct ah_ctx *cx, struct ah_error *err);
@@ -39,6 +39,7 @@ struct ah_ctx {
     bool system;                   /* the command line: the machine's operator */
     int64_t now;                   /* milliseconds since the epoch */
     const struct ah_settings *settings;
+    struct ah_rules_cache *rules;  /* compiled rule sets; NULL: compiled for each use */
 };
 
 #endif

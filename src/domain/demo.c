@@ -2,6 +2,7 @@
  * benchmark can be reproduced. Writes through the store in large
  * transactions: this is the bulk path, not the per-request one. */
 #include "domain/demo.h"
+#include "domain/rules.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -194,6 +195,11 @@ static enum ah_err add_people(struct ah_ctx *cx, struct rng *r, const struct ah_
             if (i == (int64_t)N(seats))
                 p.manager_id = ids[7];
         }
+        /* most have done their onboarding; a few are still in it (by index,
+         * not the generator: the rest of the company stays as it was) */
+        p.level = AH_LEVEL_TIER1;
+        if ((size_t)i >= N(seats) && p.role == AH_ROLE_MEMBER)
+            p.level = i % 20 == 0 ? AH_LEVEL_TRAINEE : i % 20 < 3 ? AH_LEVEL_JUNIOR : AH_LEVEL_TIER1;
         p.timezone = zones[pick(r, N(zones))];
         p.active = true;
         p.created_at = p.updated_at = cx->now - (int64_t)pick(r, 700) * 86400000LL;
@@ -436,6 +442,11 @@ enum ah_err ah_demo_generate(struct ah_ctx *cx, const struct ah_demo_options *o,
         if (!rc && o->weeks > 0)
             rc = add_program(cx, &r, o, keep, err);
         free(keep);
+    }
+    if (!rc) {
+        int64_t added;
+
+        rc = ah_style_load_starter(cx, &added, err);
     }
     if (!rc)
         rc = ah_ticket_index_text(cx, err);

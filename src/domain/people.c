@@ -13,6 +13,8 @@
 #include "core/time.h"
 #include "domain/audit.h"
 #include "domain/perm.h"
+#include "domain/style.h"
+#include "domain/training.h"
 
 static const char *const role_names[] = {"member", "pro", "lead", "admin"};
 
@@ -38,6 +40,7 @@ void ah_person_input_init(struct ah_person_input *in)
     in->leader = -1;
     in->active = -1;
     in->start_day = INT64_MIN;
+    in->level = -1;
 }
 
 enum ah_err ah_people_check_email(struct ah_str s, struct ah_error *err)
@@ -140,6 +143,8 @@ static const char *person_json(struct ah_ctx *cx, const struct ah_person *p,
         ah_jsonw_bool(&b, "active", p->active, NULL);
     if (DIFF(start_day))
         ah_jsonw_int(&b, "start_day", p->start_day, NULL);
+    if (DIFF(level))
+        ah_jsonw_str(&b, "level", ah_level_name(p->level), NULL);
     ah_jsonw_end(&b, NULL);
     out = ah_arena_strdup(cx->arena, ah_buf_cstr(&b));
     ah_buf_release(&b);
@@ -187,6 +192,7 @@ enum ah_err ah_people_create(struct ah_ctx *cx, const struct ah_person_input *in
     p.role = in->role >= 0 ? (enum ah_role)in->role : AH_ROLE_MEMBER;
     p.leader = in->leader == 1;
     p.active = in->active != 0;
+    p.level = in->level >= 0 ? (enum ah_level)in->level : AH_LEVEL_TRAINEE;
     p.created_at = p.updated_at = cx->now;
     p.start_day = in->start_day;
     if (p.start_day == INT64_MIN)
@@ -236,16 +242,25 @@ static void apply(struct ah_ctx *cx, struct ah_person *p, const struct ah_person
         p->active = in->active == 1;
     if (in->start_day != INT64_MIN)
         p->start_day = in->start_day;
+    if (in->level >= 0)
+        p->level = (enum ah_level)in->level;
     p->updated_at = cx->now;
 }
 
-enum ah_err ah_people_update(struct ah_ctx *cx, int64_t id, const struct ah_person_input *in,
-                             struct ah_person *out, struct ah_error *err)
+enum ah_err ah_people_update_ex(struct ah_ctx *cx, int64_t id,
+                                const struct ah_person_input *in, struct ah_person *out,
+                                int64_t **missing, size_t *nmissing, struct ah_error *err)
 {
     struct ah_person before, after;
     bool in_tx = false;
-    enum ah_err rc = ah_perm_require(cx, AH_PERM_PEOPLE_WRITE, err);
+    bool level_only = in->level >= 0 && !in->email.p && !in->name.p && !in->department.p &&
+                      !in->timezone.p && !in->password.p && !in->has_manager && in->role < 0 &&
+                      in->leader < 0 && in->active < 0 && in->start_day == INT64_MIN;
+    enum ah_err rc = level_only ? AH_OK : ah_perm_require(cx, AH_PERM_PEOPLE_WRITE, err);
 
+    /* levels are the support team's call: pros and leads */
+    if (!rc && in->level >= 0)
+        rc = ah_perm_require(cx, AH_PERM_COACH, err);
     if (!rc && in->email.p)
         rc = ah_error_set(err, AH_E_INVALID, "email cannot be changed");
     if (!rc && in->password.p)
@@ -271,6 +286,8 @@ enum ah_err ah_people_update(struct ah_ctx *cx, int64_t id, const struct ah_pers
         rc = ah_error_set(err, AH_E_FORBIDDEN, "you cannot change your own role: ask another lead");
     if (!rc && in->has_manager)
         rc = check_manager(cx, id, after.manager_id, err);
+    if (!rc && after.level > before.level)
+        rc = ah_training_check_promotion(cx, &before, after.level, missing, nmissing, err);
     if (!rc)
         rc = ah_store_person_update(cx->store, &after, err);
     if (!rc)

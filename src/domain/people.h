@@ -20,6 +20,7 @@ struct ah_person_input {
     int active;         /* 0/1, -1: not given */
     int64_t start_day;  /* first day in the program (days since 1970-01-01);
                            INT64_MIN: not given (a new person starts today) */
+    int level;          /* enum ah_level, -1: not given (a new person is a trainee) */
 };
 
 /* Fills in as "nothing given". */
@@ -30,9 +31,19 @@ void ah_person_input_init(struct ah_person_input *in);
  * when the email is taken. out's strings live in cx->arena. */
 enum ah_err ah_people_create(struct ah_ctx *cx, const struct ah_person_input *in,
                              struct ah_person *out, struct ah_error *err);
-/* Changes the given fields of person id. Audited with before and after. */
-enum ah_err ah_people_update(struct ah_ctx *cx, int64_t id, const struct ah_person_input *in,
-                             struct ah_person *out, struct ah_error *err);
+/* Changes the given fields of person id. Audited with before and after. A
+ * level is changed by pros and leads (the other fields by leads and admins);
+ * moving a member up past a level takes that level's modules done:
+ * AH_E_INVALID otherwise, with their ids in *missing (when not NULL). */
+enum ah_err ah_people_update_ex(struct ah_ctx *cx, int64_t id,
+                                const struct ah_person_input *in, struct ah_person *out,
+                                int64_t **missing, size_t *nmissing, struct ah_error *err);
+static inline enum ah_err ah_people_update(struct ah_ctx *cx, int64_t id,
+                                           const struct ah_person_input *in,
+                                           struct ah_person *out, struct ah_error *err)
+{
+    return ah_people_update_ex(cx, id, in, out, NULL, NULL, err);
+}
 enum ah_err ah_people_get(struct ah_ctx *cx, int64_t id, struct ah_person *out,
                           struct ah_error *err);
 /* A page of people by id, after after_id. */

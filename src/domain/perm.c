@@ -15,6 +15,7 @@ static bool role_has(enum ah_role r, enum ah_perm p)
     case AH_PERM_TICKET_REASSIGN:
     case AH_PERM_TICKET_TIER:
     case AH_PERM_SEE_TIER2:
+    case AH_PERM_COACH:
         return r == AH_ROLE_PRO || r == AH_ROLE_LEAD;
     case AH_PERM_PROGRAM:
         return r == AH_ROLE_LEAD;
@@ -40,7 +41,10 @@ static const char *perm_name(enum ah_perm p)
     case AH_PERM_SEE_TIER2:
         return "work tier-2 tickets (pros and leads)";
     case AH_PERM_PROGRAM:
-        return "run the program: policy, exemptions and time corrections (leads)";
+        return "run the program: policy, exemptions, time corrections, rules and "
+               "the curriculum (leads)";
+    case AH_PERM_COACH:
+        return "coach: review replies, change levels, log pairing (pros and leads)";
     }
     return "do that";
 }

@@ -17,7 +17,10 @@ enum ah_perm {
     AH_PERM_TICKET_TIER,     /* classify tickets as tier 1 or 2 */
     AH_PERM_SEE_TIER2,       /* see and work tier-2 tickets */
     AH_PERM_PROGRAM,         /* own the program: policy, exemptions, time corrections,
-                                anyone's ledger (leads) */
+                                anyone's ledger, routing rules, the style guide and the
+                                curriculum (leads) */
+    AH_PERM_COACH,           /* review replies, change levels, log pairing, write saved
+                                replies (pros and leads) */
 };
 
 /* AH_OK if cx's actor holds p; AH_E_UNAUTHENTICATED without an actor,

@@ -41,6 +41,13 @@ void ah_policy_default(struct ah_policy *p)
     p->ladder_manager = 2;
     p->ladder_report = 3;
     p->max_exemption_weeks = 12;
+    p->default_tier = 2;
+    p->reserve_on = false;
+    p->reserve_age_s = 30 * 60;
+    p->review_first = 20;
+    p->review_rate = 25;
+    p->promote_approved = 20;
+    p->promote_clean_days = 14;
 }
 
 const char *ah_cadence_name(enum ah_cadence c)
@@ -85,6 +92,9 @@ void ah_policy_input_init(struct ah_policy_input *in)
     in->weekly_minutes = in->weeks_per_year = in->idle_timeout_s = -1;
     in->ladder_remind = in->ladder_manager = in->ladder_report = -1;
     in->max_exemption_weeks = -1;
+    in->default_tier = in->reserve_on = -1;
+    in->reserve_age_s = in->review_first = in->review_rate = -1;
+    in->promote_approved = in->promote_clean_days = -1;
 }
 
 static enum ah_err check_range(const char *field, int64_t v, int64_t lo, int64_t hi,
@@ -142,6 +152,20 @@ static const char *policy_json(struct ah_ctx *cx, const struct ah_policy *p,
         ah_jsonw_int(&b, "ladder_report_weeks", p->ladder_report, NULL);
     if (PDIFF(max_exemption_weeks))
         ah_jsonw_int(&b, "max_exemption_weeks", p->max_exemption_weeks, NULL);
+    if (PDIFF(default_tier))
+        ah_jsonw_int(&b, "default_tier", p->default_tier, NULL);
+    if (PDIFF(reserve_on))
+        ah_jsonw_bool(&b, "reserve_on", p->reserve_on, NULL);
+    if (PDIFF(reserve_age_s))
+        ah_jsonw_int(&b, "reserve_age_minutes", p->reserve_age_s / 60, NULL);
+    if (PDIFF(review_first))
+        ah_jsonw_int(&b, "review_first", p->review_first, NULL);
+    if (PDIFF(review_rate))
+        ah_jsonw_int(&b, "review_rate_percent", p->review_rate, NULL);
+    if (PDIFF(promote_approved))
+        ah_jsonw_int(&b, "promote_approved", p->promote_approved, NULL);
+    if (PDIFF(promote_clean_days))
+        ah_jsonw_int(&b, "promote_clean_days", p->promote_clean_days, NULL);
 #undef PDIFF
     ah_jsonw_end(&b, NULL);
     out = ah_arena_strdup(cx->arena, ah_buf_cstr(&b));
@@ -184,6 +208,23 @@ static enum ah_err policy_apply(struct ah_ctx *cx, const struct ah_policy_input 
     if (!rc && in->max_exemption_weeks >= 0)
         rc = check_range("max_exemption_weeks", p->max_exemption_weeks = in->max_exemption_weeks,
                          1, 104, err);
+    if (!rc && in->default_tier >= 0)
+        rc = check_range("default_tier", p->default_tier = in->default_tier, 1, 2, err);
+    if (in->reserve_on >= 0)
+        p->reserve_on = in->reserve_on == 1;
+    if (!rc && in->reserve_age_s >= 0)
+        rc = check_range("reserve_age_minutes", (p->reserve_age_s = in->reserve_age_s) / 60, 1,
+                         24 * 60, err);
+    if (!rc && in->review_first >= 0)
+        rc = check_range("review_first", p->review_first = in->review_first, 0, 1000, err);
+    if (!rc && in->review_rate >= 0)
+        rc = check_range("review_rate_percent", p->review_rate = in->review_rate, 0, 100, err);
+    if (!rc && in->promote_approved >= 0)
+        rc = check_range("promote_approved", p->promote_approved = in->promote_approved, 1,
+                         10000, err);
+    if (!rc && in->promote_clean_days >= 0)
+        rc = check_range("promote_clean_days", p->promote_clean_days = in->promote_clean_days,
+                         0, 365, err);
     if (!rc && !(p->ladder_remind <= p->ladder_manager && p->ladder_manager <= p->ladder_report))
         rc = ah_error_set(err, AH_E_INVALID,
                           "the ladder's steps must not go down: ladder_remind_weeks <= "
@@ -995,7 +1036,17 @@ enum ah_err ah_ledger_compute(struct ah_ctx *cx, const struct ah_person *p,
     ah_ledger_fill(p, pol, w, nsw > 0, ex, nex, ws, nws, bl, nbl, out);
     out->replies = act.replies;
     out->tickets = act.tickets;
-    return AH_OK;
+    {
+        struct ah_person_count *esc;
+        size_t nesc = 0;
+
+        rc = ah_store_escalation_counts(cx->store, p->id, w->start_ms, w->end_ms, cx->arena, &esc,
+                                        &nesc, err);
+        out->escalations = !rc && nesc ? esc[0].n : 0;
+    }
+    if (!rc)
+        rc = ah_store_review_counts(cx->store, p->id, w->start_ms, w->end_ms, &out->reviews, err);
+    return rc;
 }
 
 enum ah_err ah_ledger(struct ah_ctx *cx, int64_t person_id, int iso_year, int iso_week,

@@ -51,6 +51,13 @@ struct ah_policy_input {
     int64_t ladder_manager;
     int64_t ladder_report;
     int64_t max_exemption_weeks;
+    int default_tier;
+    int reserve_on;
+    int64_t reserve_age_s;
+    int64_t review_first;
+    int64_t review_rate;
+    int64_t promote_approved;
+    int64_t promote_clean_days;
 };
 void ah_policy_input_init(struct ah_policy_input *in);
 /* Leads only. Checks every value, writes the policy and an audit row with
@@ -213,6 +220,8 @@ struct ah_ledger_week {
     int64_t worked_ms;
     int64_t tickets;
     int64_t replies;
+    int64_t escalations;            /* tickets handed to the pros: a good sign */
+    struct ah_review_counts reviews; /* reviews given, and of their replies */
     bool met; /* worked covers required */
 };
 

@@ -7,12 +7,30 @@
 
 #include "core/limits.h"
 #include "domain/perm.h"
+#include "domain/program.h"
 #include "domain/ticket.h"
 
 /* Puts ticket id, claimed by the actor, back in the queue. */
 static enum ah_err unclaim(struct ah_ctx *cx, int64_t id, struct ah_error *err)
 {
     return ah_store_queue_unclaim(cx->store, id, cx->now, err);
+}
+
+/* The reserve: while a member is clocked in, tier-1 tickets younger than the
+ * policy's age are theirs, so a pro's "next" passes over them; older ones
+ * go to anyone, so no customer waits on the program. */
+static enum ah_err reserve(struct ah_ctx *cx, struct ah_queue_filter *f, struct ah_error *err)
+{
+    struct ah_policy pol;
+    int64_t members = 0;
+    enum ah_err rc = ah_policy_read(cx, &pol, err);
+
+    if (rc || !pol.reserve_on)
+        return rc;
+    rc = ah_store_members_clocked_in(cx->store, &members, err);
+    if (!rc && members > 0)
+        f->young_after = cx->now - pol.reserve_age_s * 1000;
+    return rc;
 }
 
 static enum ah_err claim(struct ah_ctx *cx, int64_t done, int64_t *id, bool *found,
@@ -40,6 +58,8 @@ static enum ah_err claim(struct ah_ctx *cx, int64_t done, int64_t *id, bool *fou
         rc = unclaim(cx, held, err);
         f.exclude_id = held;
     }
+    if (!rc && f.max_tier == 2)
+        rc = reserve(cx, &f, err);
     if (!rc)
         rc = ah_store_queue_claim_next(cx->store, &f, cx->now + cx->settings->lease_ms, cx->now,
                                        id, err);

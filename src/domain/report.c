@@ -137,7 +137,9 @@ static enum ah_err build(struct ah_ctx *cx, const struct ah_policy *pol,
     struct ah_authored *msg;
     struct ah_support_week *sw = NULL;
     struct ah_week *weeks = ah_arena_alloc(cx->arena, (np ? np : 1) * sizeof(*weeks));
-    size_t nex = 0, nws = 0, nbl = 0, nmsg = 0, nsw = 0;
+    size_t nex = 0, nws = 0, nbl = 0, nmsg = 0, nsw = 0, nesc = 0;
+    struct ah_person_count *esc = NULL;
+    struct ah_week org;
     struct groups gex, gws, gbl, gmsg, gsw;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     bool any_behind = false;
@@ -169,6 +171,12 @@ static enum ah_err build(struct ah_ctx *cx, const struct ah_policy *pol,
     if (!rc && pol->cadence == AH_CADENCE_YEARLY)
         rc = ah_store_support_week_list(cx->store, 0, week_day, week_day, cx->arena, &sw, &nsw,
                                         err);
+    /* escalations count in the organization's week: a good sign, reported */
+    if (!rc)
+        rc = ah_week_fill(pol, NULL, week_day, &org, err);
+    if (!rc)
+        rc = ah_store_escalation_counts(cx->store, 0, org.start_ms, org.end_ms, cx->arena, &esc,
+                                        &nesc, err);
     if (rc)
         return rc;
     group(cx->arena, people, np, sw, nsw, sizeof(*sw),
@@ -205,6 +213,9 @@ static enum ah_err build(struct ah_ctx *cx, const struct ah_policy *pol,
             r->ledger.tickets += m->ticket_id != last_ticket;
             last_ticket = m->ticket_id;
         }
+        for (size_t j = 0; j < nesc; j++)
+            if (esc[j].person_id == people[i].id)
+                r->ledger.escalations = esc[j].n;
         r->status = status_of(&r->ledger);
         r->exemption = k1 ? &pe[0] : NULL;
         r->weeks_behind = r->status == AH_WEEK_BEHIND;

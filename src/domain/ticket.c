@@ -11,6 +11,9 @@
 #include "core/jsonw.h"
 #include "domain/audit.h"
 #include "domain/perm.h"
+#include "domain/program.h"
+#include "domain/review.h"
+#include "domain/rules.h"
 #include "domain/people.h"
 
 /* a thread longer than this is cut to its newest part */
@@ -217,6 +220,40 @@ static enum ah_err check_create(struct ah_ctx *cx, const struct ah_ticket_input 
     return rc;
 }
 
+/* The routing rules on an arriving ticket: tier, priority and tags. What
+ * a pro gave explicitly wins over the rules; a tier nobody set is the
+ * policy's default. */
+static enum ah_err route(struct ah_ctx *cx, const struct ah_ticket_input *in, struct ah_str email,
+                         struct ah_ticket *t, struct ah_error *err)
+{
+    struct ah_route_input ri = {0};
+    struct ah_route_result res;
+    struct ah_policy pol;
+    enum ah_err rc;
+
+    ri.subject = in->subject.p;
+    ri.subject_len = in->subject.len;
+    ri.body = in->body.p;
+    ri.body_len = in->body.len;
+    ri.source = t->source;
+    ri.requester_email = ah_arena_strndup(cx->arena, email.p, email.len);
+    ri.priority = t->priority;
+    ri.tags = t->tags;
+    rc = ah_route_apply(cx, &ri, &res, err);
+    if (rc)
+        return rc;
+    if (in->priority < 0 && res.priority >= 0)
+        t->priority = (enum ah_priority)res.priority;
+    if (!t->tier)
+        t->tier = res.tier;
+    t->tags = res.tags;
+    if (t->tier)
+        return AH_OK;
+    rc = ah_policy_read(cx, &pol, err);
+    t->tier = pol.default_tier == 1 ? 1 : 2;
+    return rc;
+}
+
 enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in,
                              struct ah_ticket *out, struct ah_message *first,
                              struct ah_error *err)
@@ -241,18 +278,20 @@ enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in
     t.subject = ah_arena_strndup(cx->arena, in->subject.p, in->subject.len);
     t.status = AH_STATUS_NEW;
     t.priority = in->priority >= 0 ? (enum ah_priority)in->priority : AH_PRIO_NORMAL;
-    t.tier = in->tier ? in->tier : cx->settings->default_tier;
+    t.tier = in->tier;
     t.source = in->source.p ? ah_arena_strndup(cx->arena, in->source.p, in->source.len) : "api";
     t.created_at = t.updated_at = cx->now;
-    set_due(cx, &t);
     m.kind = AH_MSG_CUSTOMER;
     m.body = ah_arena_strndup(cx->arena, in->body.p, in->body.len);
     m.created_at = cx->now;
     rc = ah_store_begin(cx->store, err);
     if (rc)
         return rc;
-    rc = ah_store_customer_upsert(cx->store, email, name, cx->now, cx->arena, &t.requester_id,
-                                  &t.requester_name, err);
+    rc = route(cx, in, email, &t, err);
+    set_due(cx, &t);
+    if (!rc)
+        rc = ah_store_customer_upsert(cx->store, email, name, cx->now, cx->arena, &t.requester_id,
+                                      &t.requester_name, err);
     if (!rc)
         rc = ah_store_ticket_insert(cx->store, &t, err);
     m.ticket_id = t.id;
@@ -295,9 +334,25 @@ enum ah_err ah_ticket_get(struct ah_ctx *cx, int64_t id, struct ah_ticket *out,
         return rc;
     /* NEEDSWORK: a thread past MAX_THREAD messages shows its first MAX_THREAD */
     rc = ah_store_message_list(cx->store, id, 0, MAX_THREAD, cx->arena, msgs, nmsgs, err);
+    if (!rc) {
+        struct ah_review_filter rf = {.status = AH_REVIEW_HELD, .ticket_id = id, .limit = 1};
+        struct ah_review *held;
+        size_t nheld = 0;
+
+        rc = ah_store_review_list(cx->store, &rf, cx->arena, &held, &nheld, err);
+        t.in_review = nheld > 0;
+    }
     if (!rc)
         *out = t;
     return rc;
+}
+
+enum ah_err ah_ticket_peek(struct ah_ctx *cx, int64_t id, struct ah_ticket *out,
+                           struct ah_error *err)
+{
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    return rc ? rc : visible(cx, id, out, err);
 }
 
 enum ah_err ah_ticket_index_text(struct ah_ctx *cx, struct ah_error *err)
@@ -543,12 +598,152 @@ static enum ah_err check_write(const struct ah_message_input *in, struct ah_erro
     return check_text("body", in->body, AH_MAX_MESSAGE_BODY, err);
 }
 
+/* Day number of now (UTC) for the style hit counters. */
+static int64_t utc_day(int64_t ms)
+{
+    return ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+}
+
+/* The style guide on a reply, inside the write's transaction: a block hit
+ * refuses it, but for a pro with a reason; every hit is counted. */
+static enum ah_err check_style(struct ah_ctx *cx, const struct ah_ticket *t,
+                               const struct ah_message_input *in, struct ah_error *err)
+{
+    const struct ah_person *me = cx->actor;
+    struct ah_style_hit *hits;
+    size_t n = 0;
+    const char *block = NULL;
+    bool override;
+    enum ah_err rc;
+
+    if (!me)
+        return AH_OK;
+    rc = ah_lint(cx, in->body.p, in->body.len, me->role, me->level, t->tags, &hits, &n, err);
+    if (rc)
+        return rc;
+    if (in->outcome) {
+        in->outcome->hits = hits;
+        in->outcome->nhits = n;
+    }
+    for (size_t i = 0; i < n && !block; i++)
+        if (hits[i].severity == AH_SEV_BLOCK)
+            block = hits[i].rule;
+    override = block && in->override_reason.p && ah_str_trim(in->override_reason).len > 0;
+    if (block && !override) {
+        const char *why = "";
+
+        for (size_t i = 0; i < n; i++)
+            if (hits[i].rule == block)
+                why = hits[i].why;
+        if (in->outcome)
+            in->outcome->blocked_by = block;
+        if (ah_perm_has(cx, AH_PERM_COACH))
+            return ah_error_set(err, AH_E_INVALID,
+                                "rule \"%s\" blocks this reply: %s Send it anyway with "
+                                "override_reason if it is right here.",
+                                block, why);
+        return ah_error_set(err, AH_E_INVALID, "rule \"%s\" blocks this reply: %s", block, why);
+    }
+    if (override && !ah_perm_has(cx, AH_PERM_COACH))
+        return ah_error_set(err, AH_E_FORBIDDEN,
+                            "only pros and leads may send past the style guide: rule \"%s\" "
+                            "blocks this reply",
+                            block);
+    if (override && in->override_reason.len > 1000)
+        return ah_error_set(err, AH_E_INVALID, "override_reason is longer than 1000 bytes");
+    /* counted once per rule and reply */
+    for (size_t i = 0; !rc && i < n; i++) {
+        bool seen = false;
+        int64_t count = 0;
+
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = hits[j].rule_id == hits[i].rule_id;
+        if (seen)
+            continue;
+        for (size_t j = i; j < n; j++)
+            count += hits[j].rule_id == hits[i].rule_id;
+        rc = ah_store_style_hits_add(cx->store, hits[i].rule_id, me->id, utc_day(cx->now), count,
+                                     override && hits[i].severity == AH_SEV_BLOCK, err);
+    }
+    if (!rc && override) {
+        struct ah_buf b;
+
+        ah_buf_init(&b, 2048);
+        ah_jsonw_str(&b, "rule", block, NULL);
+        ah_jsonw_str(&b, "reason", ah_arena_strndup(cx->arena, in->override_reason.p,
+                                                    in->override_reason.len), NULL);
+        ah_jsonw_end(&b, NULL);
+        rc = ah_audit_record(cx, "reply.style_override", ah_audit_target(cx, "ticket", t->id),
+                             NULL, ah_arena_strdup(cx->arena, ah_buf_cstr(&b)), err);
+        ah_buf_release(&b);
+    }
+    return rc;
+}
+
+enum ah_err ah_ticket_escalate(struct ah_ctx *cx, int64_t id, struct ah_str note,
+                               struct ah_ticket *out, struct ah_error *err)
+{
+    struct ah_ticket t, before;
+    struct ah_message m = {0};
+    struct ah_escalation e = {0};
+    struct ah_buf b;
+    enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
+
+    if (!rc)
+        rc = check_text("note", note, AH_MAX_ESCALATION_NOTE, err);
+    if (!rc)
+        rc = ah_store_begin(cx->store, err);
+    if (rc)
+        return rc;
+    rc = visible(cx, id, &t, err);
+    if (!rc && t.tier == 2)
+        rc = ah_error_set(err, AH_E_CONFLICT, "ticket %" PRId64 " is with the pros already", id);
+    if (rc)
+        goto done;
+    before = t;
+    t.tier = 2;
+    t.assignee_id = 0;
+    t.claim_until = 0;
+    if (t.status >= AH_STATUS_PENDING)
+        t.status = AH_STATUS_OPEN;
+    t.updated_at = cx->now;
+    ah_buf_init(&b, note.len + 64);
+    ah_buf_appends(&b, "Escalated to the pros: ", NULL);
+    ah_buf_append(&b, note.p, note.len, NULL);
+    m.ticket_id = id;
+    m.kind = AH_MSG_NOTE;
+    m.author_id = cx->actor ? cx->actor->id : 0;
+    m.body = ah_arena_strdup(cx->arena, ah_buf_cstr(&b));
+    m.created_at = cx->now;
+    ah_buf_release(&b);
+    rc = ah_store_message_insert(cx->store, &m, err);
+    t.last_message_id = m.id;
+    t.message_count++;
+    if (!rc)
+        rc = ah_store_ticket_update(cx->store, &t, err);
+    e.ticket_id = id;
+    e.person_id = cx->actor ? cx->actor->id : 0;
+    e.note = ah_arena_strndup(cx->arena, note.p, note.len);
+    e.created_at = cx->now;
+    if (!rc && e.person_id)
+        rc = ah_store_escalation_insert(cx->store, &e, err);
+    if (!rc)
+        rc = ah_audit_record(cx, "ticket.escalate", ah_audit_target(cx, "ticket", id),
+                             ticket_json(cx, &before, &t), ticket_json(cx, &t, &before), err);
+done:
+    rc = ah_store_end(cx->store, rc, err);
+    if (!rc)
+        *out = t;
+    return rc;
+}
+
 enum ah_err ah_ticket_write(struct ah_ctx *cx, int64_t id, const struct ah_message_input *in,
                             struct ah_message *out, struct ah_message **newer, size_t *nnewer,
                             struct ah_error *err)
 {
     struct ah_ticket t;
     struct ah_message m = {0};
+    struct ah_review rv = {0};
     enum ah_err rc = ah_perm_require(cx, AH_PERM_SIGNED_IN, err);
 
     if (!rc)
@@ -568,6 +763,31 @@ enum ah_err ah_ticket_write(struct ah_ctx *cx, int64_t id, const struct ah_messa
                               ": read them and send again",
                               id, *nnewer, in->seen_message_id);
     }
+    if (!rc && in->kind == AH_MSG_REPLY)
+        rc = check_style(cx, &t, in, err);
+    if (!rc && in->kind == AH_MSG_REPLY) {
+        bool held = false;
+
+        rc = ah_review_hold(cx, &t, in->body, &rv, &held, err);
+        if (!rc && held) {
+            if (in->outcome) {
+                in->outcome->held = true;
+                in->outcome->review = rv;
+            }
+            /* the writer keeps the ticket while a pro looks at the reply */
+            if (t.assignee_id == 0 || t.assignee_id == (cx->actor ? cx->actor->id : 0)) {
+                t.assignee_id = cx->actor ? cx->actor->id : 0;
+                t.claim_until = 0;
+            }
+            t.updated_at = cx->now;
+            rc = ah_store_ticket_update(cx->store, &t, err);
+            if (!rc)
+                rc = ah_store_commit(cx->store, err);
+            if (rc)
+                ah_store_rollback(cx->store);
+            return rc;
+        }
+    }
     if (rc)
         goto cleanup;
     m.ticket_id = id;
@@ -581,6 +801,8 @@ enum ah_err ah_ticket_write(struct ah_ctx *cx, int64_t id, const struct ah_messa
     rc = ah_store_message_insert(cx->store, &m, err);
     if (!rc)
         rc = ah_store_ticket_update(cx->store, &t, err);
+    if (!rc && rv.id)
+        rc = ah_review_passed(cx, &rv, m.id, err);
     if (!rc)
         rc = ah_store_commit(cx->store, err);
 cleanup:

@@ -1,10 +1,14 @@
 /* api_people.c - /api/v1/people: the roster. */
+#include <inttypes.h>
+#include <stdio.h>
+
 #include "domain/people.h"
+#include "domain/style.h"
 #include "domain/program.h"
 #include "http/api.h"
 
 enum { F_EMAIL, F_NAME, F_DEPT, F_MANAGER, F_ROLE, F_LEADER, F_TZ, F_PASSWORD, F_ACTIVE, F_START,
-       F_N };
+       F_LEVEL, F_N };
 
 const struct ah_json_field ah_api_people_create_fields[] = {
     [F_EMAIL] = {"email", AH_JSON_STRING, true, AH_MAX_EMAIL},
@@ -17,11 +21,12 @@ const struct ah_json_field ah_api_people_create_fields[] = {
     [F_PASSWORD] = {"password", AH_JSON_STRING, false, AH_MAX_PASSWORD},
     [F_ACTIVE] = {"active", AH_JSON_BOOL, false, 0},
     [F_START] = {"start_date", AH_JSON_STRING, false, 10},
+    [F_LEVEL] = {"level", AH_JSON_STRING, false, 16},
 };
 const size_t ah_api_people_create_nfields = F_N;
 
 /* the same fields, none required, no email or password: what PATCH takes */
-enum { U_NAME, U_DEPT, U_MANAGER, U_ROLE, U_LEADER, U_TZ, U_ACTIVE, U_START, U_N };
+enum { U_NAME, U_DEPT, U_MANAGER, U_ROLE, U_LEADER, U_TZ, U_ACTIVE, U_START, U_LEVEL, U_N };
 
 static const struct ah_json_field update_fields[] = {
     [U_NAME] = {"name", AH_JSON_STRING, false, AH_MAX_NAME},
@@ -32,7 +37,22 @@ static const struct ah_json_field update_fields[] = {
     [U_TZ] = {"timezone", AH_JSON_STRING, false, 64},
     [U_ACTIVE] = {"active", AH_JSON_BOOL, false, 0},
     [U_START] = {"start_date", AH_JSON_STRING, false, 10},
+    [U_LEVEL] = {"level", AH_JSON_STRING, false, 16},
 };
+
+static bool parse_level(struct ah_req *r, const struct ah_json_value *v, struct ah_person_input *in)
+{
+    enum ah_level l;
+
+    if (!v->present)
+        return true;
+    if (!ah_level_parse(v->s.p, v->s.len, &l)) {
+        ah_http_reply_fail(r, AH_E_INVALID, "level must be trainee, junior or tier1");
+        return false;
+    }
+    in->level = (int)l;
+    return true;
+}
 
 /* Moves decoded values into in; false (and a reply) on a bad role. */
 static bool to_input(struct ah_req *r, const struct ah_json_value *name,
@@ -85,7 +105,8 @@ void ah_api_people_create(struct ah_req *r)
     if (v[F_PASSWORD].present)
         in.password = v[F_PASSWORD].s;
     if (!to_input(r, &v[F_NAME], &v[F_DEPT], &v[F_MANAGER], &v[F_ROLE], &v[F_LEADER], &v[F_TZ],
-                  &v[F_ACTIVE], &v[F_START], &in))
+                  &v[F_ACTIVE], &v[F_START], &in) ||
+        !parse_level(r, &v[F_LEVEL], &in))
         return;
     if (ah_people_create(&r->cx, &in, &p, &err)) {
         ah_api_fail(r, &err);
@@ -100,15 +121,34 @@ void ah_api_people_update(struct ah_req *r)
     struct ah_json_value v[U_N];
     struct ah_person_input in;
     struct ah_person p;
+    int64_t *missing = NULL;
+    size_t nmissing = 0;
     struct ah_error err;
 
     if (!ah_api_body(r, update_fields, U_N, v))
         return;
     ah_person_input_init(&in);
     if (!to_input(r, &v[U_NAME], &v[U_DEPT], &v[U_MANAGER], &v[U_ROLE], &v[U_LEADER], &v[U_TZ],
-                  &v[U_ACTIVE], &v[U_START], &in))
+                  &v[U_ACTIVE], &v[U_START], &in) ||
+        !parse_level(r, &v[U_LEVEL], &in))
         return;
-    if (ah_people_update(&r->cx, r->id, &in, &p, &err)) {
+    if (ah_people_update_ex(&r->cx, r->id, &in, &p, &missing, &nmissing, &err)) {
+        if (err.code == AH_E_INVALID && nmissing) {
+            struct ah_buf extra;
+
+            ah_buf_init(&extra, 4096);
+            ah_buf_appends(&extra, "\"field\":\"level\",\"missing\":[", NULL);
+            for (size_t i = 0; i < nmissing; i++) {
+                char num[24];
+
+                snprintf(num, sizeof(num), "%s%" PRId64, i ? "," : "", missing[i]);
+                ah_buf_appends(&extra, num, NULL);
+            }
+            ah_buf_appends(&extra, "]", NULL);
+            ah_http_reply_error(r, &err, ah_buf_cstr(&extra));
+            ah_buf_release(&extra);
+            return;
+        }
         ah_api_fail(r, &err);
         return;
     }

@@ -51,7 +51,8 @@ static void reply_list(struct ah_req *r, const void *items, size_t n, size_t siz
 /* ---- policy ---- */
 
 enum { P_CADENCE, P_WEEKLY, P_WPY, P_ONBOARD, P_TZ, P_WSTART, P_IDLE, P_REMIND, P_MANAGER,
-       P_REPORT, P_MAXEX, P_N };
+       P_REPORT, P_MAXEX, P_DTIER, P_RESERVE, P_RESAGE, P_RFIRST, P_RRATE, P_PAPPR,
+       P_PCLEAN, P_N };
 
 const struct ah_json_field ah_api_policy_fields[] = {
     [P_CADENCE] = {"cadence", AH_JSON_STRING, false, 16},
@@ -65,6 +66,13 @@ const struct ah_json_field ah_api_policy_fields[] = {
     [P_MANAGER] = {"ladder_manager_weeks", AH_JSON_INT, false, 0},
     [P_REPORT] = {"ladder_report_weeks", AH_JSON_INT, false, 0},
     [P_MAXEX] = {"max_exemption_weeks", AH_JSON_INT, false, 0},
+    [P_DTIER] = {"default_tier", AH_JSON_INT, false, 0},
+    [P_RESERVE] = {"reserve_on", AH_JSON_BOOL, false, 0},
+    [P_RESAGE] = {"reserve_age_minutes", AH_JSON_INT, false, 0},
+    [P_RFIRST] = {"review_first", AH_JSON_INT, false, 0},
+    [P_RRATE] = {"review_rate_percent", AH_JSON_INT, false, 0},
+    [P_PAPPR] = {"promote_approved", AH_JSON_INT, false, 0},
+    [P_PCLEAN] = {"promote_clean_days", AH_JSON_INT, false, 0},
 };
 const size_t ah_api_policy_nfields = P_N;
 
@@ -121,6 +129,14 @@ void ah_api_policy_update(struct ah_req *r)
     in.ladder_manager = given(&v[P_MANAGER]);
     in.ladder_report = given(&v[P_REPORT]);
     in.max_exemption_weeks = given(&v[P_MAXEX]);
+    in.default_tier = v[P_DTIER].present ? (int)(given(&v[P_DTIER]) > 9 ? 9 : v[P_DTIER].i) : -1;
+    if (v[P_RESERVE].present)
+        in.reserve_on = v[P_RESERVE].b;
+    in.reserve_age_s = v[P_RESAGE].present ? given(&v[P_RESAGE]) * 60 : -1;
+    in.review_first = given(&v[P_RFIRST]);
+    in.review_rate = given(&v[P_RRATE]);
+    in.promote_approved = given(&v[P_PAPPR]);
+    in.promote_clean_days = given(&v[P_PCLEAN]);
     if (ah_policy_update(&r->cx, &in, &p, &err)) {
         ah_api_fail(r, &err);
         return;
@@ -263,10 +279,12 @@ static void put_csv_row(struct ah_buf *b, const struct ah_ledger_week *w)
     ah_civil_from_days(w->week.first_day, &y, &m, &d);
     snprintf(day, sizeof(day), "%04d-%02d-%02d", y, m, d);
     ah_buf_appendf(b, NULL, "%s,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
-                   ",%" PRId64 ",%s\r\n",
+                   ",%" PRId64 ",%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
+                   "\r\n",
                    w->week.label, day, w->required_min, w->planned_ms / 60000,
                    w->worked_ms / 60000, w->tickets, w->replies, w->exempt_days,
-                   w->met ? "met" : "behind");
+                   w->met ? "met" : "behind", w->escalations, w->reviews.given,
+                   w->reviews.held, w->reviews.approved, w->reviews.returned);
 }
 
 /* ?week=YYYY-Www (default: the current one) &weeks=N back from it when no
@@ -296,7 +314,9 @@ void ah_api_ledger(struct ah_req *r)
 
         ah_buf_init(&b, AH_MAX_RESPONSE);
         ah_buf_appends(&b, "week,first_day,required_minutes,planned_minutes,worked_minutes,"
-                           "tickets,replies,exempt_days,status\r\n", NULL);
+                           "tickets,replies,exempt_days,status,escalations,reviews_given,"
+                           "replies_held,replies_approved,replies_returned\r\n",
+                       NULL);
         for (int64_t i = 0; i < count; i++)
             put_csv_row(&b, &rows[i]);
         ah_http_reply_header(r, "Content-Disposition", "attachment; filename=\"ledger.csv\"");
@@ -634,7 +654,8 @@ static void report_csv(struct ah_req *r, const struct ah_report *rep)
 
     ah_buf_init(&b, AH_MAX_RESPONSE);
     ah_buf_appends(&b, "week,person_id,name,email,department,leader,status,required_minutes,"
-                       "worked_minutes,planned_minutes,weeks_behind,ladder,exemption\r\n", NULL);
+                       "worked_minutes,planned_minutes,weeks_behind,ladder,exemption,escalations\r\n",
+                   NULL);
     for (size_t i = 0; i < rep->npeople; i++) {
         const struct ah_report_person *p = &rep->people[i];
 
@@ -650,7 +671,7 @@ static void report_csv(struct ah_req *r, const struct ah_report *rep)
                        p->ledger.planned_ms / 60000, p->weeks_behind,
                        p->ladder ? p->ladder : "");
         csv_cell(&b, p->exemption ? p->exemption->reason : "");
-        ah_buf_appends(&b, "\r\n", NULL);
+        ah_buf_appendf(&b, NULL, ",%" PRId64 "\r\n", p->ledger.escalations);
     }
     snprintf(disposition, sizeof(disposition), "attachment; filename=\"compliance-%s.csv\"",
              rep->week.label);
@@ -719,10 +740,10 @@ void ah_api_report_compliance(struct ah_req *r)
         ah_buf_appendf(b, NULL,
                        ",\"status\":\"%s\",\"required_minutes\":%" PRId64
                        ",\"worked_minutes\":%" PRId64 ",\"planned_minutes\":%" PRId64
-                       ",\"weeks_behind\":%" PRId64 ",\"ladder\":",
+                       ",\"escalations\":%" PRId64 ",\"weeks_behind\":%" PRId64 ",\"ladder\":",
                        status_name(p->status), p->ledger.required_min,
                        p->ledger.worked_ms / 60000, p->ledger.planned_ms / 60000,
-                       p->weeks_behind);
+                       p->ledger.escalations, p->weeks_behind);
         ah_json_put_str(b, p->ladder);
         ah_buf_appends(b, ",\"support_weeks\":", NULL);
         if (p->yearly)

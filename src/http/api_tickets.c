@@ -236,20 +236,22 @@ void ah_api_tickets_update(struct ah_req *r)
     reply_thread(r, 200, &t, m, n);
 }
 
-enum { W_KIND, W_BODY, W_SEEN, W_STATUS, W_N };
+enum { W_KIND, W_BODY, W_SEEN, W_STATUS, W_OVERRIDE, W_N };
 
 const struct ah_json_field ah_api_tickets_write_fields[] = {
     [W_KIND] = {"kind", AH_JSON_STRING, true, 16},
     [W_BODY] = {"body", AH_JSON_STRING, true, AH_MAX_MESSAGE_BODY},
     [W_SEEN] = {"seen_message_id", AH_JSON_INT, false, 0},
     [W_STATUS] = {"status", AH_JSON_STRING, false, 16},
+    [W_OVERRIDE] = {"override_reason", AH_JSON_STRING, false, AH_MAX_REASON * 2},
 };
 const size_t ah_api_tickets_write_nfields = W_N;
 
 void ah_api_tickets_write(struct ah_req *r)
 {
     struct ah_json_value v[W_N];
-    struct ah_message_input in = {.status = -1};
+    struct ah_write_outcome out = {0};
+    struct ah_message_input in = {.status = -1, .outcome = &out};
     struct ah_message m, *newer = NULL;
     size_t nnewer = 0;
     struct ah_error err;
@@ -269,7 +271,21 @@ void ah_api_tickets_write(struct ah_req *r)
     in.seen_message_id = v[W_SEEN].i;
     if (!parse_status(r, &v[W_STATUS], &in.status))
         return;
+    if (v[W_OVERRIDE].present)
+        in.override_reason = v[W_OVERRIDE].s;
     if (ah_ticket_write(&r->cx, r->id, &in, &m, &newer, &nnewer, &err)) {
+        if (err.code == AH_E_INVALID && out.blocked_by) {
+            struct ah_buf extra;
+
+            ah_buf_init(&extra, AH_MAX_RESPONSE);
+            ah_buf_appends(&extra, "\"rule\":", NULL);
+            ah_json_put_str(&extra, out.blocked_by);
+            ah_buf_appends(&extra, ",\"hits\":", NULL);
+            ah_json_put_hits(&extra, out.hits, out.nhits, in.body.p);
+            ah_http_reply_error(r, &err, ah_buf_cstr(&extra));
+            ah_buf_release(&extra);
+            return;
+        }
         if (err.code == AH_E_CONFLICT) {
             ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_CONFLICTS, 1);
             struct ah_buf extra;
@@ -284,7 +300,39 @@ void ah_api_tickets_write(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
+    if (out.held) {
+        struct ah_buf *b = ah_http_body(r);
+
+        ah_buf_appends(b, "{\"review\":", NULL);
+        ah_json_put_review(b, &out.review, r->cx.now);
+        ah_buf_appends(b, "}", NULL);
+        ah_http_reply_body(r, 202);
+        return;
+    }
     ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_MESSAGES_ADDED, 1);
     ah_json_put_message(ah_http_body(r), &m);
     ah_http_reply_body(r, 201);
+}
+
+enum { X_NOTE, X_N };
+
+const struct ah_json_field ah_api_tickets_escalate_fields[] = {
+    [X_NOTE] = {"note", AH_JSON_STRING, true, AH_MAX_ESCALATION_NOTE},
+};
+const size_t ah_api_tickets_escalate_nfields = X_N;
+
+void ah_api_tickets_escalate(struct ah_req *r)
+{
+    struct ah_json_value v[X_N];
+    struct ah_ticket t;
+    struct ah_error err;
+
+    if (!ah_api_body(r, ah_api_tickets_escalate_fields, X_N, v))
+        return;
+    if (ah_ticket_escalate(&r->cx, r->id, v[X_NOTE].s, &t, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_json_put_ticket(ah_http_body(r), &t, false, NULL, 0);
+    ah_http_reply_body(r, 200);
 }

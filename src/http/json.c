@@ -27,6 +27,10 @@ static const char *type_name(enum ah_json_type t)
         return "true or false";
     case AH_JSON_STRINGS:
         return "an array of strings";
+    case AH_JSON_INTS:
+        return "an array of integers";
+    case AH_JSON_STRING_OR_NULL:
+        return "a string or null";
     }
     return "something else";
 }
@@ -63,12 +67,13 @@ static enum ah_err decode_one(const struct ah_json_field *f, json_t *v, struct a
                               struct ah_arena *a, struct ah_error *err)
 {
     out->present = true;
-    if (json_is_null(v) && f->type == AH_JSON_INT_OR_NULL) {
+    if (json_is_null(v) && (f->type == AH_JSON_INT_OR_NULL || f->type == AH_JSON_STRING_OR_NULL)) {
         out->is_null = true;
         return AH_OK;
     }
     switch (f->type) {
     case AH_JSON_STRING:
+    case AH_JSON_STRING_OR_NULL:
         if (!json_is_string(v))
             break;
         if (json_string_length(v) > f->max)
@@ -91,6 +96,25 @@ static enum ah_err decode_one(const struct ah_json_field *f, json_t *v, struct a
         if (!json_is_array(v))
             break;
         return decode_strings(f, v, out, a, err);
+    case AH_JSON_INTS: {
+        size_t i;
+        json_t *e;
+
+        if (!json_is_array(v))
+            break;
+        if (json_array_size(v) > f->max)
+            return ah_error_set(err, AH_E_INVALID, "%s has more than %zu items", f->name,
+                                f->max);
+        out->ints = ah_arena_alloc(a, (json_array_size(v) + 1) * sizeof(int64_t));
+        json_array_foreach(v, i, e) {
+            if (!json_is_integer(e))
+                return ah_error_set(err, AH_E_BAD_REQUEST, "%s must be an array of integers",
+                                    f->name);
+            out->ints[i] = (int64_t)json_integer_value(e);
+        }
+        out->n = json_array_size(v);
+        return AH_OK;
+    }
     }
     return ah_error_set(err, AH_E_BAD_REQUEST, "%s must be %s", f->name, type_name(f->type));
 }
@@ -291,6 +315,8 @@ void ah_json_put_person(struct ah_buf *b, const struct ah_person *p)
     put_bool(b, p->active);
     KEY(b, "start_date");
     ah_json_put_day(b, p->start_day);
+    KEY(b, "level");
+    ah_json_put_str(b, ah_level_name(p->level));
     KEY(b, "created_at");
     ah_json_put_time(b, p->created_at);
     KEY(b, "updated_at");
@@ -363,6 +389,8 @@ void ah_json_put_ticket(struct ah_buf *b, const struct ah_ticket *t, bool thread
     KEY(b, "message_count");
     put_int(b, t->message_count);
     if (thread) {
+        KEY(b, "in_review");
+        put_bool(b, t->in_review);
         KEY(b, "messages");
         ah_json_put_messages(b, m, n);
     }
@@ -490,6 +518,20 @@ void ah_json_put_policy(struct ah_buf *b, const struct ah_policy *p)
     put_int(b, p->ladder_report);
     KEY(b, "max_exemption_weeks");
     put_int(b, p->max_exemption_weeks);
+    KEY(b, "default_tier");
+    put_int(b, p->default_tier);
+    KEY(b, "reserve_on");
+    put_bool(b, p->reserve_on);
+    KEY(b, "reserve_age_minutes");
+    put_int(b, p->reserve_age_s / 60);
+    KEY(b, "review_first");
+    put_int(b, p->review_first);
+    KEY(b, "review_rate_percent");
+    put_int(b, p->review_rate);
+    KEY(b, "promote_approved");
+    put_int(b, p->promote_approved);
+    KEY(b, "promote_clean_days");
+    put_int(b, p->promote_clean_days);
     KEY(b, "updated_at");
     ah_json_put_time(b, p->updated_at);
     KEY(b, "updated_by");
@@ -614,7 +656,268 @@ void ah_json_put_ledger_week(struct ah_buf *b, const struct ah_ledger_week *w)
     put_int(b, w->tickets);
     KEY(b, "replies");
     put_int(b, w->replies);
+    KEY(b, "escalations");
+    put_int(b, w->escalations);
+    PUT(b, ",\"reviews\":{\"given\":");
+    put_int(b, w->reviews.given);
+    KEY(b, "held");
+    put_int(b, w->reviews.held);
+    KEY(b, "approved");
+    put_int(b, w->reviews.approved);
+    KEY(b, "returned");
+    put_int(b, w->reviews.returned);
+    PUT(b, "}");
     KEY(b, "met");
     put_bool(b, w->met);
     PUT(b, "}");
+}
+
+/* ---- deference ---- */
+
+static const char *match_kind_name(enum ah_match_kind k)
+{
+    return k == AH_MATCH_REGEX ? "regex" : k == AH_MATCH_PHRASE ? "phrase" : NULL;
+}
+
+static void put_str_or_null(struct ah_buf *b, const char *s)
+{
+    ah_json_put_str(b, s && *s ? s : NULL);
+}
+
+void ah_json_put_route_rule(struct ah_buf *b, const struct ah_route_rule *r)
+{
+    static const char *const in_names[] = {"both", "subject", "body", "both"};
+
+    PUT(b, "{\"id\":");
+    put_int(b, r->id);
+    KEY(b, "position");
+    put_int(b, r->position);
+    KEY(b, "name");
+    ah_json_put_str(b, r->name);
+    KEY(b, "match_kind");
+    ah_json_put_str(b, match_kind_name(r->match_kind));
+    KEY(b, "pattern");
+    ah_json_put_str(b, r->pattern);
+    KEY(b, "match_in");
+    ah_json_put_str(b, in_names[r->match_in & 3]);
+    KEY(b, "if_tag");
+    put_str_or_null(b, r->if_tag);
+    KEY(b, "if_source");
+    put_str_or_null(b, r->if_source);
+    KEY(b, "if_domain");
+    put_str_or_null(b, r->if_domain);
+    KEY(b, "if_priority");
+    ah_json_put_str(b, r->if_priority >= 0 ? ah_ticket_priority_name((enum ah_priority)r->if_priority)
+                                           : NULL);
+    KEY(b, "set_tier");
+    put_id(b, r->set_tier);
+    KEY(b, "set_priority");
+    ah_json_put_str(b, r->set_priority >= 0
+                           ? ah_ticket_priority_name((enum ah_priority)r->set_priority)
+                           : NULL);
+    KEY(b, "add_tags");
+    put_tags(b, r->add_tags);
+    KEY(b, "stop");
+    put_bool(b, r->stop);
+    KEY(b, "enabled");
+    put_bool(b, r->enabled);
+    KEY(b, "created_at");
+    ah_json_put_time(b, r->created_at);
+    KEY(b, "updated_at");
+    ah_json_put_time(b, r->updated_at);
+    PUT(b, "}");
+}
+
+void ah_json_item_route_rule(struct ah_buf *b, const void *r)
+{
+    ah_json_put_route_rule(b, r);
+}
+
+void ah_json_put_style_rule(struct ah_buf *b, const struct ah_style_rule *r)
+{
+    PUT(b, "{\"id\":");
+    put_int(b, r->id);
+    KEY(b, "name");
+    ah_json_put_str(b, r->name);
+    KEY(b, "kind");
+    ah_json_put_str(b, match_kind_name(r->kind));
+    KEY(b, "pattern");
+    ah_json_put_str(b, r->pattern);
+    KEY(b, "severity");
+    ah_json_put_str(b, ah_severity_name(r->severity));
+    KEY(b, "why");
+    ah_json_put_str(b, r->why);
+    KEY(b, "better");
+    ah_json_put_str(b, r->better);
+    KEY(b, "levels");
+    put_tags(b, r->levels);
+    KEY(b, "roles");
+    put_tags(b, r->roles);
+    KEY(b, "tags");
+    put_tags(b, r->tags);
+    KEY(b, "lifted_tags");
+    put_tags(b, r->lifted_tags);
+    KEY(b, "enabled");
+    put_bool(b, r->enabled);
+    KEY(b, "created_at");
+    ah_json_put_time(b, r->created_at);
+    KEY(b, "updated_at");
+    ah_json_put_time(b, r->updated_at);
+    PUT(b, "}");
+}
+
+void ah_json_item_style_rule(struct ah_buf *b, const void *r)
+{
+    ah_json_put_style_rule(b, r);
+}
+
+void ah_json_put_hits(struct ah_buf *b, const struct ah_style_hit *h, size_t n, const char *text)
+{
+    PUT(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            PUT(b, ",");
+        PUT(b, "{\"rule_id\":");
+        put_int(b, h[i].rule_id);
+        KEY(b, "rule");
+        ah_json_put_str(b, h[i].rule);
+        KEY(b, "severity");
+        ah_json_put_str(b, ah_severity_name(h[i].severity));
+        KEY(b, "message");
+        ah_json_put_str(b, h[i].why);
+        KEY(b, "better");
+        ah_json_put_str(b, h[i].better);
+        KEY(b, "start");
+        put_int(b, (int64_t)h[i].u16_start);
+        KEY(b, "end");
+        put_int(b, (int64_t)h[i].u16_end);
+        KEY(b, "byte_start");
+        put_int(b, (int64_t)h[i].byte_start);
+        KEY(b, "byte_end");
+        put_int(b, (int64_t)h[i].byte_end);
+        if (text) {
+            KEY(b, "match");
+            ah_json_put_strn(b, text + h[i].byte_start, h[i].byte_end - h[i].byte_start);
+        }
+        PUT(b, "}");
+    }
+    PUT(b, "]");
+}
+
+static const char *review_status_name(enum ah_review_status s)
+{
+    static const char *const names[] = {"held", "approved", "returned", "passed"};
+
+    return (unsigned)s < 4 ? names[s] : "held";
+}
+
+bool ah_json_review_status_parse(struct ah_str s, enum ah_review_status *out)
+{
+    for (int i = 0; i < 4; i++)
+        if (ah_str_eq_c(s, review_status_name((enum ah_review_status)i))) {
+            *out = (enum ah_review_status)i;
+            return true;
+        }
+    return false;
+}
+
+void ah_json_put_review(struct ah_buf *b, const struct ah_review *r, int64_t now)
+{
+    PUT(b, "{\"id\":");
+    put_int(b, r->id);
+    KEY(b, "ticket_id");
+    put_int(b, r->ticket_id);
+    KEY(b, "ticket_subject");
+    ah_json_put_str(b, r->ticket_subject);
+    KEY(b, "author_id");
+    put_int(b, r->author_id);
+    KEY(b, "author_name");
+    ah_json_put_str(b, r->author_name);
+    KEY(b, "body");
+    ah_json_put_str(b, r->body);
+    KEY(b, "status");
+    ah_json_put_str(b, review_status_name(r->status));
+    KEY(b, "reviewer_id");
+    put_id(b, r->reviewer_id);
+    KEY(b, "final_body");
+    ah_json_put_str(b, r->final_body);
+    KEY(b, "comment");
+    ah_json_put_str(b, r->comment);
+    KEY(b, "message_id");
+    put_id(b, r->message_id);
+    KEY(b, "created_at");
+    ah_json_put_time(b, r->created_at);
+    KEY(b, "decided_at");
+    ah_json_put_time(b, r->decided_at);
+    KEY(b, "age_ms");
+    put_int(b, (r->decided_at ? r->decided_at : now) - r->created_at);
+    PUT(b, "}");
+}
+
+void ah_json_put_module(struct ah_buf *b, const struct ah_module *m, const char *html,
+                        int64_t done_at)
+{
+    PUT(b, "{\"id\":");
+    put_int(b, m->id);
+    KEY(b, "title");
+    ah_json_put_str(b, m->title);
+    KEY(b, "body");
+    ah_json_put_str(b, m->body);
+    KEY(b, "html");
+    ah_json_put_str(b, html);
+    KEY(b, "position");
+    put_int(b, m->position);
+    KEY(b, "level");
+    ah_json_put_str(b, ah_level_name(m->level));
+    KEY(b, "done");
+    put_bool(b, done_at != 0);
+    KEY(b, "completed_at");
+    ah_json_put_time(b, done_at);
+    PUT(b, "}");
+}
+
+void ah_json_put_pairing(struct ah_buf *b, const struct ah_pairing *p)
+{
+    PUT(b, "{\"id\":");
+    put_int(b, p->id);
+    KEY(b, "pro_id");
+    put_int(b, p->pro_id);
+    KEY(b, "member_id");
+    put_int(b, p->member_id);
+    KEY(b, "started_at");
+    ah_json_put_time(b, p->started_at);
+    KEY(b, "minutes");
+    put_int(b, p->minutes);
+    KEY(b, "notes");
+    ah_json_put_str(b, p->notes);
+    KEY(b, "created_at");
+    ah_json_put_time(b, p->created_at);
+    PUT(b, "}");
+}
+
+void ah_json_item_pairing(struct ah_buf *b, const void *p)
+{
+    ah_json_put_pairing(b, p);
+}
+
+void ah_json_put_macro(struct ah_buf *b, const struct ah_macro *m)
+{
+    PUT(b, "{\"id\":");
+    put_int(b, m->id);
+    KEY(b, "owner_id");
+    put_int(b, m->owner_id);
+    KEY(b, "name");
+    ah_json_put_str(b, m->name);
+    KEY(b, "body");
+    ah_json_put_str(b, m->body);
+    KEY(b, "created_at");
+    ah_json_put_time(b, m->created_at);
+    KEY(b, "updated_at");
+    ah_json_put_time(b, m->updated_at);
+    PUT(b, "}");
+}
+
+void ah_json_item_macro(struct ah_buf *b, const void *m)
+{
+    ah_json_put_macro(b, m);
 }

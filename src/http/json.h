@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "domain/style.h"
 #include "store/store.h"
 
 enum ah_json_type {
@@ -19,6 +20,8 @@ enum ah_json_type {
     AH_JSON_INT_OR_NULL,
     AH_JSON_BOOL,
     AH_JSON_STRINGS,    /* an array of strings */
+    AH_JSON_INTS,       /* an array of integers */
+    AH_JSON_STRING_OR_NULL,
 };
 
 struct ah_json_field {
@@ -35,6 +38,7 @@ struct ah_json_value {
     int64_t i;
     bool b;
     struct ah_str *items; /* AH_JSON_STRINGS, in the arena */
+    int64_t *ints;        /* AH_JSON_INTS, in the arena */
     size_t n;
 };
 
@@ -81,5 +85,21 @@ void ah_json_item_person(struct ah_buf *b, const void *p);
 void ah_json_item_ticket(struct ah_buf *b, const void *t); /* without its thread */
 void ah_json_item_credential(struct ah_buf *b, const void *c);
 void ah_json_item_audit(struct ah_buf *b, const void *e);
+
+/* deference */
+void ah_json_put_route_rule(struct ah_buf *b, const struct ah_route_rule *r);
+void ah_json_item_route_rule(struct ah_buf *b, const void *r);
+void ah_json_put_style_rule(struct ah_buf *b, const struct ah_style_rule *r);
+void ah_json_item_style_rule(struct ah_buf *b, const void *r);
+/* The hits as an array; text (the linted text, may be NULL) adds each match. */
+void ah_json_put_hits(struct ah_buf *b, const struct ah_style_hit *h, size_t n, const char *text);
+void ah_json_put_review(struct ah_buf *b, const struct ah_review *r, int64_t now);
+bool ah_json_review_status_parse(struct ah_str s, enum ah_review_status *out);
+void ah_json_put_module(struct ah_buf *b, const struct ah_module *m, const char *html,
+                        int64_t done_at);
+void ah_json_put_pairing(struct ah_buf *b, const struct ah_pairing *p);
+void ah_json_item_pairing(struct ah_buf *b, const void *p);
+void ah_json_put_macro(struct ah_buf *b, const struct ah_macro *m);
+void ah_json_item_macro(struct ah_buf *b, const void *m);
 
 #endif

@@ -22,6 +22,7 @@
 #include "core/time.h"
 #include "domain/access.h"
 #include "domain/program.h"
+#include "domain/rules.h"
 #include "domain/report.h"
 #include "domain/queue.h"
 #include "domain/ticket.h"
@@ -90,6 +91,38 @@ static const struct ah_route routes[] = {
     {"GET", "/api/v1/webhooks", ah_api_webhooks_list, 0},
     {"POST", "/api/v1/webhooks", ah_api_webhooks_create, 0},
     {"DELETE", "/api/v1/webhooks/{id}", ah_api_webhooks_delete, 0},
+    {"GET", "/api/v1/people/{id}/training", ah_api_people_training, 0},
+    {"GET", "/api/v1/levels/suggestions", ah_api_level_suggestions, 0},
+    {"POST", "/api/v1/tickets/{id}/escalate", ah_api_tickets_escalate, 0},
+    {"GET", "/api/v1/routing-rules", ah_api_route_rules_list, 0},
+    {"POST", "/api/v1/routing-rules", ah_api_route_rules_create, 0},
+    {"PUT", "/api/v1/routing-rules/order", ah_api_route_rules_order, 0},
+    {"POST", "/api/v1/routing-rules/test", ah_api_route_rules_test, 0},
+    {"PATCH", "/api/v1/routing-rules/{id}", ah_api_route_rules_update, 0},
+    {"DELETE", "/api/v1/routing-rules/{id}", ah_api_route_rules_delete, 0},
+    {"GET", "/api/v1/style-rules", ah_api_style_rules_list, 0},
+    {"POST", "/api/v1/style-rules", ah_api_style_rules_create, 0},
+    {"POST", "/api/v1/style-rules/starter", ah_api_style_rules_starter, 0},
+    {"PATCH", "/api/v1/style-rules/{id}", ah_api_style_rules_update, 0},
+    {"DELETE", "/api/v1/style-rules/{id}", ah_api_style_rules_delete, 0},
+    {"POST", "/api/v1/lint", ah_api_lint, 0},
+    {"GET", "/api/v1/style-hits", ah_api_style_hits, 0},
+    {"GET", "/api/v1/reviews", ah_api_reviews_list, 0},
+    {"GET", "/api/v1/reviews/{id}", ah_api_reviews_get, 0},
+    {"POST", "/api/v1/reviews/{id}/approve", ah_api_reviews_approve, 0},
+    {"POST", "/api/v1/reviews/{id}/return", ah_api_reviews_return, 0},
+    {"GET", "/api/v1/modules", ah_api_modules_list, 0},
+    {"POST", "/api/v1/modules", ah_api_modules_create, 0},
+    {"PATCH", "/api/v1/modules/{id}", ah_api_modules_update, 0},
+    {"DELETE", "/api/v1/modules/{id}", ah_api_modules_delete, 0},
+    {"POST", "/api/v1/modules/{id}/complete", ah_api_modules_complete, 0},
+    {"POST", "/api/v1/pairings", ah_api_pairings_create, 0},
+    {"GET", "/api/v1/pairings", ah_api_pairings_list, 0},
+    {"GET", "/api/v1/macros", ah_api_macros_list, 0},
+    {"POST", "/api/v1/macros", ah_api_macros_create, 0},
+    {"PATCH", "/api/v1/macros/{id}", ah_api_macros_update, 0},
+    {"DELETE", "/api/v1/macros/{id}", ah_api_macros_delete, 0},
+    {"POST", "/api/v1/macros/{id}/render", ah_api_macros_render, 0},
     {"PUT", "/api/v1/test/clock", ah_api_test_clock, 0},
     {"GET", "/healthz", ah_api_ops_health, AH_ROUTE_PUBLIC | AH_ROUTE_NO_STORE},
     {"GET", "/metrics", ah_api_ops_metrics, AH_ROUTE_PUBLIC | AH_ROUTE_NO_STORE},
@@ -110,6 +143,7 @@ struct ah_server {
     pthread_t upkeep;
     pthread_cond_t wake;
     bool stopping;
+    struct ah_rules_cache *rules; /* compiled routing rules and style guide */
 };
 
 /* one store connection per worker thread, opened on its first request */
@@ -286,6 +320,7 @@ static void dispatch(struct ah_server *s, struct MHD_Connection *c, struct conn 
     r->cx.arena = &r->arena;
     r->cx.now = ah_clock_now();
     r->cx.settings = &s->cfg.settings;
+    r->cx.rules = s->rules;
     if (!rc && !(r->route->flags & AH_ROUTE_PUBLIC))
         rc = authenticate(r, &err);
     if (!rc && !json_body_ok(r, &err))
@@ -521,7 +556,8 @@ static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_
 {
     struct ah_arena arena;
     struct ah_ctx cx = {.store = st, .arena = &arena, .system = true,
-                        .now = ah_clock_now(), .settings = &s->cfg.settings};
+                        .now = ah_clock_now(), .settings = &s->cfg.settings,
+                        .rules = s->rules};
     struct ah_error err;
     int64_t n = 0;
 
@@ -626,6 +662,7 @@ enum ah_err ah_server_start(const struct ah_server_config *cfg, struct ah_server
     s->cfg = *cfg;
     s->metrics.started_ms = ah_time_now_ms();
     pthread_mutex_init(&s->lock, NULL);
+    s->rules = ah_rules_cache_new();
     pthread_cond_init(&s->wake, NULL);
     ah_web_load(&s->web, cfg->web_dir, err);
     s->daemon = MHD_start_daemon(
@@ -638,6 +675,7 @@ enum ah_err ah_server_start(const struct ah_server_config *cfg, struct ah_server
     if (!s->daemon) {
         rc = ah_error_set(err, AH_E_UNAVAILABLE, "cannot listen on %s (in use?)", cfg->listen);
         ah_web_release(&s->web);
+        ah_rules_cache_free(s->rules);
         free(s);
         return rc;
     }
@@ -664,5 +702,6 @@ void ah_server_stop(struct ah_server *s)
     ah_web_release(&s->web);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->lock);
+    ah_rules_cache_free(s->rules);
     free(s);
 }

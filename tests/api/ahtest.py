@@ -203,15 +203,20 @@ class Server:
                 " ".join(map(str, args)), p.returncode, p.stdout, p.stderr))
         return p
 
-    def init(self):
-        self.cli("init", "--db", self.db, "--email", LEAD_EMAIL, "--name", LEAD_NAME,
+    def init(self, default_tier=1):
+        """A new company. Tests that predate tiers have members work the
+        tickets they create: their servers start with new tickets in tier 1;
+        default_tier=None keeps the product's default (tier 2)."""
+        tier = () if default_tier is None else ("--default-tier", str(default_tier))
+        self.cli("init", "--db", self.db, "--email", LEAD_EMAIL, "--name", LEAD_NAME, *tier,
                  input=LEAD_PASSWORD + "\n")
         return self
 
-    def add_user(self, email, name, role="member", password=PASSWORD):
-        """Adds a person through the CLI (the only way to make an admin)."""
+    def add_user(self, email, name, role="member", password=PASSWORD, level="tier1"):
+        """Adds a person through the CLI (the only way to make an admin);
+        an independent member unless level says otherwise."""
         self.cli("user", "add", "--db", self.db, "--email", email, "--name", name,
-                 "--role", role, "--password-stdin", input=password + "\n")
+                 "--role", role, "--level", level, "--password-stdin", input=password + "\n")
 
     def token_for(self, email, name="tests"):
         """A new API token for email, made by `allhands user token`."""
@@ -471,6 +476,7 @@ def assert_error(resp, status, code):
         "error without a message: %r" % resp
     ctype = resp.headers.get("Content-Type", "")
     assert ctype.startswith("application/json"), "error Content-Type %r" % ctype
+    return err
 
 
 def ok(resp, status=200):
@@ -494,7 +500,7 @@ def login_lead(server):
 def create_person(lead, role="member", password=PASSWORD, **fields):
     """Person made by lead through POST /people; returns the Person."""
     body = {"email": unique_email(role), "name": "Test %s" % role.title(),
-            "role": role, "password": password}
+            "role": role, "password": password, "level": "tier1"}
     body.update(fields)
     r = lead.post(API + "/people", body)
     assert r.status == 201, "create %s: %r" % (role, r)

@@ -1,13 +1,17 @@
 /* fuzz_json.c - a request body against the field lists the handlers decode
  * with, then the pure domain checks the handlers run on what came out. A
  * decoded string must be valid UTF-8 within its cap; a refusal must be
- * bad_request or invalid; nothing may crash or leak. No store is opened. */
+ * bad_request or invalid; nothing may crash or leak. No store is opened. A
+ * draft to lint goes through the starter style guide; a rule's pattern
+ * through the PCRE2 check. */
 #include <string.h>
 
 #include "core/arena.h"
 #include "core/limits.h"
+#include "core/textmatch.h"
 #include "domain/ctx.h"
 #include "domain/people.h"
+#include "domain/style.h"
 #include "domain/ticket.h"
 #include "fuzz.h"
 #include "http/api.h"
@@ -209,6 +213,45 @@ static void after_queue_skip(struct ah_ctx *cx, const struct decoded *d)
     search_if(cx, get(d, "reason"));
 }
 
+/* The starter guide, compiled once: every lint of a decoded text must give
+ * hits inside the text, in order, with UTF-16 offsets no larger than bytes. */
+static void after_lint(struct ah_ctx *cx, const struct decoded *d)
+{
+    static struct ah_style_guide *guide;
+    const struct ah_json_value *text = get(d, "text");
+    struct ah_style_hit *hits;
+    size_t n = 0;
+    struct ah_error err;
+
+    if (!guide) {
+        CHECK(ah_style_compile(ah_style_starter, ah_style_nstarter, &guide, &err) == AH_OK);
+    }
+    if (ah_style_check(guide, text->s.p, text->s.len, AH_ROLE_MEMBER, AH_LEVEL_TRAINEE,
+                       "data-loss", cx->arena, &hits, &n, &err))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        CHECK(hits[i].byte_start < hits[i].byte_end && hits[i].byte_end <= text->s.len);
+        CHECK(hits[i].u16_start < hits[i].u16_end && hits[i].u16_end <= hits[i].byte_end);
+        CHECK(i == 0 || hits[i - 1].byte_start <= hits[i].byte_start);
+    }
+}
+
+static void after_rule(struct ah_ctx *cx, const struct decoded *d)
+{
+    const struct ah_json_value *pattern = get(d, "pattern");
+    long offset;
+    struct ah_error err;
+
+    (void)cx;
+    if (!pattern->present)
+        return;
+    if (ah_tm_check(AH_TM_REGEX, pattern->s.p, &offset, &err) == AH_OK)
+        CHECK(offset == -1);
+    else
+        CHECK(err.code == AH_E_INVALID && offset <= (long)pattern->s.len);
+    (void)ah_tm_check(AH_TM_PHRASE, pattern->s.p, &offset, &err);
+}
+
 /* A handler's table, its length (defined beside it, so read at run time) and
  * the checks for what it decodes. */
 struct table {
@@ -224,6 +267,9 @@ static const struct table tables[] = {
     {ah_api_people_create_fields, &ah_api_people_create_nfields, after_people_create},
     {ah_api_session_create_fields, &ah_api_session_create_nfields, after_session_create},
     {ah_api_queue_skip_fields, &ah_api_queue_skip_nfields, after_queue_skip},
+    {ah_api_lint_fields, &ah_api_lint_nfields, after_lint},
+    {ah_api_route_rule_fields, &ah_api_route_rule_nfields, after_rule},
+    {ah_api_style_rule_fields, &ah_api_style_rule_nfields, after_rule},
 };
 
 /* What a successful decode promises about one field. */
@@ -232,9 +278,11 @@ static void check_value(const struct ah_json_field *f, const struct ah_json_valu
     CHECK(v->present || !f->required);
     if (!v->present)
         return;
-    CHECK(!v->is_null || f->type == AH_JSON_INT_OR_NULL);
-    if (f->type == AH_JSON_STRING)
+    CHECK(!v->is_null || f->type == AH_JSON_INT_OR_NULL || f->type == AH_JSON_STRING_OR_NULL);
+    if (f->type == AH_JSON_STRING || (f->type == AH_JSON_STRING_OR_NULL && !v->is_null))
         CHECK(fuzz_text_ok(v->s) && v->s.len <= f->max);
+    if (f->type == AH_JSON_INTS)
+        CHECK(v->n <= f->max && v->ints);
     if (f->type != AH_JSON_STRINGS)
         return;
     CHECK(v->n <= f->max && v->items);

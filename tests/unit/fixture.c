@@ -12,6 +12,7 @@
 #include "core/crypto.h"
 #include "core/mem.h"
 #include "domain/people.h"
+#include "domain/program.h"
 
 /* Closes f's store, releases its arena, removes the database files and the
  * directory, and frees f: the whole allocation. */
@@ -107,10 +108,24 @@ struct ah_person fx_person(struct fx *f, const char *email, const char *name, en
     in.email = ah_str_c(email);
     in.name = ah_str_c(name);
     in.role = (int)role;
+    /* the tests that predate levels work as independent members */
+    in.level = AH_LEVEL_TIER1;
     in.password = ah_str_c(password);
     assert_ok(ah_people_create(&f->cx, &in, &out, &err));
     fx_restore(f, was);
     return out;
+}
+
+void fx_default_tier(struct fx *f, int tier)
+{
+    struct ah_error err = {0};
+    struct ah_policy p;
+
+    ah_policy_default(&p);
+    p.default_tier = tier;
+    assert_ok(ah_store_begin(f->store, &err));
+    assert_ok(ah_store_policy_put(f->store, &p, &err));
+    assert_ok(ah_store_commit(f->store, &err));
 }
 
 struct ah_str fx_repeat(struct fx *f, char c, size_t n)

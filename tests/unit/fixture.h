@@ -79,6 +79,9 @@ struct ah_person fx_person(struct fx *f, const char *email, const char *name, en
                            const char *password);
 
 /* A string of n copies of c, in f's arena. */
+/* Writes the default policy with a new ticket's tier set to tier: the
+ * tests that predate tiers have members work the tickets they create. */
+void fx_default_tier(struct fx *f, int tier);
 struct ah_str fx_repeat(struct fx *f, char c, size_t n);
 /* Ticket id as the store has it now, read straight from the store. */
 struct ah_ticket fx_reload(struct fx *f, int64_t id);

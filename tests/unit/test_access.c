@@ -18,7 +18,10 @@
 
 static int setup(void **state)
 {
-    return fx_setup(state, sizeof(struct fx), "access");
+    if (fx_setup(state, sizeof(struct fx), "access"))
+        return -1;
+    fx_default_tier(*state, 1);
+    return 0;
 }
 
 /* A person made by the command line, with password pw (NULL: none). */

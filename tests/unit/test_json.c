@@ -511,7 +511,8 @@ static void test_json_person_keys(void **state)
     json_t *o = enc_person(&p);
     static const char *const keys[] = {"id",         "email",      "name",      "department",
                                        "manager_id", "role",       "leader",    "timezone",
-                                       "active",     "start_date", "created_at", "updated_at"};
+                                       "active",     "start_date", "level",     "created_at",
+                                       "updated_at"};
 
     (void)state;
     assert_non_null(o);
@@ -520,6 +521,7 @@ static void test_json_person_keys(void **state)
             fail_msg("no %s", keys[i]);
     assert_int_equal(json_object_size(o), sizeof(keys) / sizeof(keys[0]));
     assert_string_equal(json_string_value(json_object_get(o, "role")), "lead");
+    assert_string_equal(json_string_value(json_object_get(o, "level")), "trainee");
     assert_true(json_is_null(json_object_get(o, "manager_id")));
     assert_true(json_is_true(json_object_get(o, "leader")));
     assert_true(json_is_true(json_object_get(o, "active")));

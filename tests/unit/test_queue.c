@@ -25,6 +25,7 @@ static int setup(void **state)
     if (fx_setup(state, sizeof(*qf), "queue"))
         return -1;
     qf = *state;
+    fx_default_tier(&qf->fx, 1);
     qf->ann = fx_person(&qf->fx, "ann@example.com", "ann@example.com", AH_ROLE_MEMBER, NULL);
     qf->bob = fx_person(&qf->fx, "bob@example.com", "bob@example.com", AH_ROLE_MEMBER, NULL);
     qf->pro = fx_person(&qf->fx, "pro@example.com", "pro@example.com", AH_ROLE_PRO, NULL);

@@ -10,6 +10,7 @@
 #include "domain/audit.h"
 #include "domain/ctx.h"
 #include "domain/people.h"
+#include "domain/review.h"
 #include "domain/ticket.h"
 #include "fixture.h"
 
@@ -26,6 +27,7 @@ static int setup(void **state)
     if (fx_setup(state, sizeof(*tf), "ticket"))
         return -1;
     tf = *state;
+    fx_default_tier(&tf->fx, 1);
     tf->member = fx_person(&tf->fx, "member@example.com", "Mia Member", AH_ROLE_MEMBER, NULL);
     tf->member2 = fx_person(&tf->fx, "member2@example.com", "Max Member", AH_ROLE_MEMBER, NULL);
     tf->pro = fx_person(&tf->fx, "pro@example.com", "Pat Pro", AH_ROLE_PRO, NULL);
@@ -140,7 +142,7 @@ static void test_ticket_create_fields(void **state)
     assert_string_equal(t.requester_email, "cora@customer.example");
     assert_string_equal(t.requester_name, "Cora Customer");
     assert_int_equal(t.status, AH_STATUS_NEW);
-    assert_int_equal(t.tier, f->settings.default_tier);
+    assert_int_equal(t.tier, 1);
     assert_string_equal(t.source, "email");
     assert_string_equal(t.tags, "");
     assert_int_equal(t.assignee_id, 0);
@@ -999,11 +1001,30 @@ static void test_ticket_names_round_trip(void **state)
     assert_false(ah_ticket_source_valid(AH_STR_LIT("")));
 }
 
+/* A junior's reply is sampled for review by its id alone: the same id gives
+ * the same answer every time, and the rate is honoured over many ids. */
+static void test_review_sample_is_deterministic(void **state)
+{
+    int in = 0;
+
+    (void)state;
+    for (int64_t id = 1; id <= 10000; id++) {
+        bool s = ah_review_sampled(id, 25);
+
+        assert_true(s == ah_review_sampled(id, 25));
+        assert_false(ah_review_sampled(id, 0));
+        assert_true(ah_review_sampled(id, 100));
+        in += s;
+    }
+    assert_in_range(in, 2300, 2700);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_review_sample_is_deterministic),
         T(test_ticket_create_sets_due_from_priority),
         T(test_ticket_create_fields),
         T(test_ticket_create_requester_defaults_to_actor),
