@@ -1,5 +1,6 @@
 // app.js - entry point: session state, hash router (#/login, #/queue,
-// #/tickets/42, #/week, #/inbox, #/policy, #/exemptions, #/coverage,
+// #/tickets/42, #/week, #/inbox, #/reviews, #/reviews/7, #/training,
+// #/style, #/levels, #/routing, #/policy, #/exemptions, #/coverage,
 // #/report) and the header with its navigation, the inbox's unread count and
 // the clock. Each screen lives in
 // views/*.js and gets a small context object; it never touches another
@@ -20,6 +21,11 @@ import { renderExemptions } from './views/exemptions.js';
 import { renderCoverage } from './views/coverage.js';
 import { renderReport } from './views/report.js';
 import { renderInbox } from './views/inbox.js';
+import { renderReviews, renderReview } from './views/reviews.js';
+import { renderStyle } from './views/style.js';
+import { renderRouting } from './views/routing.js';
+import { renderLevels } from './views/levels.js';
+import { renderTraining } from './views/training.js';
 
 const state = {
   person: null, // Person of the signed-in user, null when logged out
@@ -32,6 +38,11 @@ const SCREENS = {
   queue: { label: 'Queue', render: renderQueue, nav: () => true },
   week: { label: 'My week', render: renderWeek, nav: () => true },
   inbox: { label: 'Inbox', render: renderInbox, nav: () => true },
+  reviews: { label: 'Reviews', render: renderReviews, nav: isPro },
+  training: { label: 'Training', render: renderTraining, nav: () => true },
+  style: { label: 'Style guide', render: renderStyle, nav: () => true },
+  levels: { label: 'Levels', render: renderLevels, nav: isPro },
+  routing: { label: 'Routing', render: renderRouting, nav: isPro },
   coverage: { label: 'Coverage', render: renderCoverage, nav: isLead },
   report: { label: 'Report', render: renderReport, nav: (p) => isLead(p) || Boolean(p.leader) },
   exemptions: { label: 'Exemptions', render: renderExemptions, nav: isLead },
@@ -40,6 +51,11 @@ const SCREENS = {
 
 function isLead(p) {
   return Boolean(p && p.role === 'lead');
+}
+
+/** The support team: pros and leads. */
+function isPro(p) {
+  return Boolean(p && (p.role === 'pro' || p.role === 'lead'));
 }
 
 let cleanups = [];
@@ -56,6 +72,9 @@ function parseRoute(hash) {
   if (parts[0] === 'login') return { name: 'login', query };
   if (parts[0] === 'tickets' && /^[1-9][0-9]{0,17}$/.test(parts[1] || '')) {
     return { name: 'ticket', id: Number(parts[1]), query };
+  }
+  if (parts[0] === 'reviews' && /^[1-9][0-9]{0,17}$/.test(parts[1] || '')) {
+    return { name: 'review', id: Number(parts[1]), query };
   }
   if (parts.length === 1 && Object.hasOwn(SCREENS, parts[0])) return { name: parts[0], query };
   return { name: 'unknown', query };
@@ -122,7 +141,7 @@ function showInboxCount(c) {
 
 /** aria-current on the header link of the screen shown (a ticket belongs to the queue). */
 function markNav(name) {
-  const current = name === 'ticket' ? 'queue' : name;
+  const current = name === 'ticket' ? 'queue' : name === 'review' ? 'reviews' : name;
   for (const a of document.querySelectorAll('#app-nav a')) {
     if (a.dataset.screen === current) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -203,6 +222,7 @@ function render() {
   markNav(route.name);
   refreshInbox(); // the inbox view shares this request for its first page
   if (route.name === 'ticket') renderTicket(ctx, route.id);
+  else if (route.name === 'review') renderReview(ctx, route.id);
   else SCREENS[route.name].render(ctx, route.query);
 }
 

@@ -1,6 +1,8 @@
 // dom.js - builds DOM nodes. Server data only ever becomes text nodes or
 // attribute values through this file (textContent / setAttribute), never
-// markup: there is no innerHTML anywhere in web/.
+// markup. The one exception is serverHtml() below, for the curriculum's
+// Markdown that the server renders with cmark (safe mode): it is parsed in an
+// inert <template> and copied element by element through an allowlist.
 
 /**
  * h('p', {class: 'x', text: 'hi'}, child, 'more text') -> <p class="x">.
@@ -38,6 +40,20 @@ export function append(el, children) {
 export function replace(el, ...children) {
   el.replaceChildren();
   return append(el, children);
+}
+
+/**
+ * A field marked invalid (aria-invalid, with its message in #<id>-error)
+ * is unmarked as soon as the person changes it.
+ */
+export function clearErrorOnInput(form) {
+  form.addEventListener('input', (ev) => {
+    const el = ev.target;
+    if (!(el instanceof Element) || !el.hasAttribute('aria-invalid')) return;
+    el.removeAttribute('aria-invalid');
+    const message = el.id && form.querySelector(`#${el.id}-error`);
+    if (message) message.replaceChildren();
+  });
 }
 
 /** True when a key press belongs to a text field, not to a shortcut. */
@@ -92,4 +108,44 @@ export function clearAnnouncement() {
     return;
   }
   announce('');
+}
+
+// serverHtml: the elements and attributes a training module may use. A
+// heading is moved down three levels, so a module's "# Title" sits under the
+// screen's own h1/h2 outline.
+const SAFE_TAGS = new Set(['p', 'br', 'hr', 'em', 'strong', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'del', 's',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub', 'kbd']);
+const HEADING_SHIFT = { h1: 'h4', h2: 'h5', h3: 'h6', h4: 'h6', h5: 'h6', h6: 'h6' };
+const SAFE_HREF = /^(https?:|mailto:|#)/i;
+
+function copySafe(node) {
+  if (node.nodeType === Node.TEXT_NODE) return document.createTextNode(node.data);
+  if (node.nodeType !== Node.ELEMENT_NODE) return null;
+  const tag = node.localName;
+  const kids = [...node.childNodes].map(copySafe);
+  if (tag === 'img') return node.getAttribute('alt') ? document.createTextNode(node.getAttribute('alt')) : null;
+  if (!SAFE_TAGS.has(tag)) return kids.length ? append(document.createDocumentFragment(), kids) : null;
+  const el = document.createElement(HEADING_SHIFT[tag] || tag);
+  if (tag === 'a') {
+    const href = node.getAttribute('href') || '';
+    if (SAFE_HREF.test(href.trim())) el.setAttribute('href', href.trim());
+    if (/^https?:/i.test(href.trim())) el.setAttribute('rel', 'noopener noreferrer');
+  }
+  if (tag === 'ol' && /^[0-9]{1,6}$/.test(node.getAttribute('start') || '')) el.setAttribute('start', node.getAttribute('start'));
+  if (tag === 'code' && /^language-[A-Za-z0-9_+-]{1,40}$/.test(node.getAttribute('class') || '')) el.className = node.getAttribute('class');
+  return append(el, kids);
+}
+
+/**
+ * Fills el with server-rendered safe HTML (a training module's `html`, from
+ * cmark). Only for fields the API documents as rendered HTML, never for text
+ * a person typed: the template parses without running scripts or loading
+ * images, and only allowlisted elements (with href, start, a code language)
+ * are rebuilt in the page.
+ */
+export function serverHtml(el, html) {
+  const template = document.createElement('template');
+  template.innerHTML = String(html || ''); // static.spec.js allows exactly this line
+  el.replaceChildren();
+  return append(el, [...template.content.childNodes].map(copySafe));
 }

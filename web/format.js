@@ -4,10 +4,17 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'long' });
 
+/** A time from the API: an ISO 8601 string, or milliseconds since the epoch. */
 export function parseTime(iso) {
   if (!iso) return null;
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** A time from the API as ISO 8601 (for <time datetime>); '' when absent. */
+export function isoOf(t) {
+  const d = parseTime(t);
+  return d ? d.toISOString() : '';
 }
 
 /** "Nov 23, 2026, 5:10 PM" in the reader's time zone; '—' when absent. */
@@ -71,7 +78,7 @@ export function sentence(msg) {
   let s = String(msg ?? '').trim();
   if (!s) return s;
   s = s[0].toUpperCase() + s.slice(1);
-  return /[.!?…]$/.test(s) ? s : `${s}.`;
+  return /[.!?…]["'”’)]*$/.test(s) ? s : `${s}.`;
 }
 
 export function plural(n, one, many = `${one}s`) {

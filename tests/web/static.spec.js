@@ -19,12 +19,24 @@ const js = files.filter((f) => f.endsWith('.js'));
 const html = files.filter((f) => f.endsWith('.html'));
 const rel = (f) => path.relative(WEB, f);
 
+// The one place markup is parsed: dom.js serverHtml(), for the training
+// modules' HTML that the server renders with cmark, parsed in an inert
+// <template> and copied through an allowlist of elements.
+const ALLOWED_MARKUP = [{ file: 'dom.js', line: "template.innerHTML = String(html || ''); // static.spec.js allows exactly this line" }];
+
 test('no script builds markup from strings', () => {
-  const banned = /\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|\beval\s*\(|new\s+Function\s*\(|createContextualFragment|DOMParser/;
+  const banned = /\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|\beval\s*\(|new\s+Function\s*\(|createContextualFragment|DOMParser|setHTMLUnsafe|parseHTMLUnsafe/;
+  const allowedSeen = new Set();
   for (const f of js) {
     const lines = fs.readFileSync(f, 'utf8').split('\n');
     lines.forEach((line, i) => {
       if (line.trim().startsWith('//')) return;
+      const ok = ALLOWED_MARKUP.find((a) => a.file === rel(f) && line.trim() === a.line);
+      if (ok) {
+        assert.ok(!allowedSeen.has(ok), `${rel(f)}:${i + 1}: the allowed line appears once`);
+        allowedSeen.add(ok);
+        return;
+      }
       assert.doesNotMatch(line, banned, `${rel(f)}:${i + 1}: ${line.trim()}`);
     });
   }

@@ -2,13 +2,26 @@
 // A reply carries seen_message_id (the newest message we showed); when
 // someone wrote meanwhile the server answers 409 with the newer messages,
 // which we show, and the writer sends again after reading them.
+// The reply box checks the style guide as one types (lint.js); the server
+// checks again on send: a block hit refuses the reply (422 with the rule; a
+// pro may send anyway with a reason), a trainee's reply is held for review
+// (202). Saved replies come from GET /macros, rendered for this ticket.
+// A tier-1 ticket can be escalated to the pros with a note.
 
-import { api } from '../api.js';
+import { api, query } from '../api.js';
 import { h, replace, isTyping, loading, showProblem } from '../dom.js';
 import {
-  KIND_LABEL, SOURCE_LABEL, capitalize, formatDateTime, formatDue, formatRelative, formatTime, tierLabel, sentence,
+  KIND_LABEL, SOURCE_LABEL, capitalize, formatDateTime, formatDue, formatRelative, formatTime, tierLabel, sentence, isoOf,
 } from '../format.js';
+import { lintEditor, lintProblem, lintRunner } from '../lint.js';
 import { takeNext } from './next.js';
+
+export const HELD_NOTICE = 'Sent for review — a pro will look at it.';
+
+/** Pros and leads: the support team (the API's "pros"). */
+export function isPro(p) {
+  return Boolean(p && (p.role === 'pro' || p.role === 'lead'));
+}
 
 export const CONFLICT_NOTICE =
   'Someone wrote while you were typing — read the new message(s) and send again.';
@@ -27,7 +40,7 @@ function dueValue(iso) {
   return h('time', { datetime: iso || '', title: formatDateTime(iso), class: due.overdue ? 'overdue' : null, text: due.text });
 }
 
-function messageItem(m, isNew) {
+export function messageItem(m, isNew) {
   const kind = KIND_LABEL[m.kind] ? m.kind : 'customer';
   const author = m.author_name || (m.author_id === null ? 'Customer' : `Person #${m.author_id}`);
   return h('li', { class: `msg msg-${kind}${isNew ? ' msg-new' : ''}`, id: `message-${m.id}`, dataset: { messageId: String(m.id), kind } },
@@ -61,22 +74,69 @@ export function renderTicket(ctx, id) {
   const body = h('textarea', { id: 'reply-body', name: 'body', rows: '8', 'aria-describedby': 'composer-hint', spellcheck: 'true' });
   const notice = h('div', { class: 'composer-notice', role: 'alert', id: 'composer-notice' });
   const send = h('button', { type: 'submit', class: 'button primary', text: 'Send' });
+  const editor = lintEditor(body, { id: 'reply-lint', label: 'Style hits in your reply' });
+  const pro = isPro(me);
+
+  // A pro past a block hit: "Send anyway", with the reason (audited).
+  const overrideReason = h('input', { type: 'text', id: 'override-reason', name: 'override_reason', maxlength: '500', autocomplete: 'off', 'aria-describedby': 'override-hint' });
+  const overrideSend = h('button', { type: 'button', class: 'button secondary', id: 'send-anyway', text: 'Send anyway' });
+  const override = h('div', { class: 'override callout warn', id: 'override' },
+    h('div', { class: 'field' },
+      h('label', { for: 'override-reason', text: 'Why send it anyway?' }),
+      overrideReason,
+      h('p', { class: 'hint', id: 'override-hint', text: 'As a support pro you may send past a blocking rule. Your reason is written to the audit log.' })),
+    h('div', { class: 'form-actions' }, overrideSend));
+  override.hidden = true;
+
+  // Saved replies: rendered for this ticket, inserted where the cursor is.
+  const macroSelect = h('select', { id: 'macro-pick', name: 'macro', 'aria-describedby': 'macro-hint' },
+    h('option', { value: '', text: 'Loading saved replies…' }));
+  const macroInsert = h('button', { type: 'button', class: 'button secondary', id: 'macro-insert', text: 'Insert' });
+  const macroHint = h('p', { class: 'hint', id: 'macro-hint', text: 'Placeholders such as the customer’s name are filled in for this ticket. Check the text before you send.' });
+  const macros = h('div', { class: 'macro-picker', id: 'macro-picker' },
+    h('label', { for: 'macro-pick', text: 'Saved reply' }),
+    h('div', { class: 'macro-row' }, macroSelect, macroInsert),
+    macroHint);
+
+  const coaching = h('div', { class: 'coaching', id: 'coaching' });
+  coaching.hidden = true;
   const composer = h('form', { class: 'composer-form', 'aria-labelledby': 'composer-title' },
+    coaching,
     h('fieldset', { class: 'kind-picker' },
       h('legend', { text: 'Send as' }),
       h('div', { class: 'choice' }, kindReply, h('label', { for: 'kind-reply', text: 'Reply to the customer' })),
       h('div', { class: 'choice' }, kindNote, h('label', { for: 'kind-note', text: 'Internal note (only colleagues see it)' }))),
-    h('div', { class: 'field' }, bodyLabel, body),
+    macros,
+    h('div', { class: 'field' }, bodyLabel, editor.box),
+    editor.list,
     notice,
+    override,
     h('div', { class: 'composer-actions' },
       send,
       h('p', { class: 'hint', id: 'composer-hint' }, 'Press ', h('kbd', { text: 'Ctrl' }), ' + ', h('kbd', { text: 'Enter' }), ' to send.')));
 
   const kind = () => (kindNote.checked ? 'note' : 'reply');
+  const lint = lintRunner({
+    payload: () => (kind() === 'reply' ? { text: body.value, ticket_id: id } : null),
+    onResult: (res, text) => {
+      if (!ctx.isCurrent()) return;
+      if (!res || kind() !== 'reply') editor.clear();
+      else editor.show(res.hits || [], text);
+    },
+    onError: (e) => {
+      if (ctx.isCurrent() && e.status !== 401) lintProblem(editor, e);
+    },
+  });
+  ctx.onCleanup(() => lint.stop());
+
   function syncKind() {
     const note = kind() === 'note';
     bodyLabel.textContent = note ? 'Your internal note' : 'Your reply to the customer';
     composer.classList.toggle('is-note', note);
+    if (note) {
+      editor.clear();
+      override.hidden = true;
+    } else lint.run();
   }
   kindReply.addEventListener('change', syncKind);
   kindNote.addEventListener('change', syncKind);
@@ -109,6 +169,7 @@ export function renderTicket(ctx, id) {
         fact('Status', h('span', { class: `badge status-${t.status}`, text: capitalize(t.status) })),
         fact('Priority', h('span', { class: `badge priority-${t.priority}`, text: capitalize(t.priority) })),
         fact('Tier', tierLabel(t.tier)),
+        t.in_review ? fact('Review', h('span', { class: 'badge in-review', id: 'in-review', text: 'In review' })) : null,
         fact('Tags', tagList(t.tags)),
         fact('First reply due', t.first_response_at ? h('span', { class: 'muted', text: 'Answered' }) : dueValue(t.due_at)),
         fact('Resolve by', dueValue(t.resolve_due_at)),
@@ -124,8 +185,102 @@ export function renderTicket(ctx, id) {
       release.addEventListener('click', () => doRelease(release));
       parts.push(release);
     }
+    if (ticket.tier === 1) {
+      const esc = h('button', { type: 'button', class: 'button secondary', id: 'escalate', 'aria-expanded': String(!escalation.hidden), 'aria-controls': 'escalate-form', text: 'Escalate to the pros' });
+      esc.addEventListener('click', () => openEscalation(esc));
+      parts.push(esc);
+    } else escalation.hidden = true;
     replace(actions, ...parts);
   }
+
+  // ---- escalation: one button, a note, and the ticket goes to the pros ----
+  const escNote = h('textarea', { id: 'escalate-note', name: 'note', rows: '3', maxlength: '10000', required: true, 'aria-describedby': 'escalate-hint escalate-error' });
+  const escError = h('p', { class: 'field-error', id: 'escalate-error', role: 'alert' });
+  const escSubmit = h('button', { type: 'submit', class: 'button primary', text: 'Escalate' });
+  const escCancel = h('button', { type: 'button', class: 'button quiet', text: 'Cancel' });
+  const escalation = h('form', { class: 'card escalate-form', id: 'escalate-form', novalidate: true, 'aria-labelledby': 'escalate-title' },
+    h('h2', { id: 'escalate-title', text: 'Escalate to the pros' }),
+    h('div', { class: 'field' },
+      h('label', { for: 'escalate-note', text: 'Note for the pros' }),
+      escNote,
+      h('p', { class: 'hint', id: 'escalate-hint', text: 'What you found and why a pro should take it. The ticket becomes tier 2 and goes back to the queue for the support pros; your note is added as an internal note. Escalating when unsure is the right call.' }),
+      escError),
+    h('div', { class: 'form-actions' }, escSubmit, escCancel));
+  escalation.hidden = true;
+
+  function openEscalation(button) {
+    escalation.hidden = !escalation.hidden;
+    button.setAttribute('aria-expanded', String(!escalation.hidden));
+    if (!escalation.hidden) escNote.focus();
+  }
+
+  function closeEscalation() {
+    escalation.hidden = true;
+    escError.textContent = '';
+    escNote.removeAttribute('aria-invalid');
+    const button = actions.querySelector('#escalate');
+    if (button) {
+      button.setAttribute('aria-expanded', 'false');
+      button.focus();
+    }
+  }
+
+  escCancel.addEventListener('click', closeEscalation);
+  escNote.addEventListener('input', () => {
+    if (!escError.textContent) return;
+    escError.textContent = '';
+    escNote.removeAttribute('aria-invalid');
+  });
+  escalation.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') {
+      ev.preventDefault();
+      closeEscalation();
+    }
+  });
+  escNote.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+      ev.preventDefault();
+      if (!escSubmit.disabled) escalation.requestSubmit();
+    }
+  });
+  escalation.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    escError.textContent = '';
+    escNote.removeAttribute('aria-invalid');
+    const note = escNote.value.trim();
+    if (!note) {
+      escError.textContent = 'Write a note for the pros: what you found, and why they should take it.';
+      escNote.setAttribute('aria-invalid', 'true');
+      escNote.focus();
+      return;
+    }
+    escSubmit.disabled = true;
+    escSubmit.textContent = 'Escalating…';
+    escalation.setAttribute('aria-busy', 'true');
+    try {
+      await api('POST', `/tickets/${id}/escalate`, { note });
+      if (!ctx.isCurrent()) return;
+      escNote.value = '';
+      if (pro) {
+        ctx.announce(`Ticket #${id} is now tier 2, back in the queue for the support pros, with your note.`, { tone: 'success', keep: true });
+      } else {
+        ctx.announce(`Ticket #${id} went to the support pros with your note. It has left your queue, so you will not see it any more — thank you for escalating.`, { tone: 'success', keep: true });
+      }
+      ctx.navigate('#/queue');
+    } catch (e) {
+      if (!ctx.isCurrent()) return;
+      escError.textContent = e.status === 409
+        ? `Already with the pros: ${sentence(e.message)}`
+        : `Could not escalate: ${sentence(e.message)}`;
+      if (e.status === 409) fetchTicket().then((t) => ctx.isCurrent() && show(t), () => {});
+    } finally {
+      if (ctx.isCurrent()) {
+        escSubmit.disabled = false;
+        escSubmit.textContent = 'Escalate';
+        escalation.removeAttribute('aria-busy');
+      }
+    }
+  });
 
   function renderThread() {
     const count = messages.length;
@@ -140,8 +295,110 @@ export function renderTicket(ctx, id) {
     renderHead();
     renderActions();
     renderThread();
+    renderReviewState();
     ctx.setTitle(`#${t.id} ${t.subject || ''}`.trim());
   }
+
+  // ---- review: "in review", and a draft a pro returned with a comment ----
+  let returned = null; // the newest Review of mine on this ticket a pro returned
+  let draftRestored = false;
+
+  function renderReviewState() {
+    const after = returned && messages.some((m) => m.kind === 'reply' && m.author_id === me.id
+      && Date.parse(isoOf(m.created_at)) > Date.parse(isoOf(returned.decided_at)));
+    if (ticket && ticket.in_review) {
+      replace(coaching, h('div', { class: 'callout info', id: 'review-pending' },
+        h('p', { class: 'callout-title' }, h('strong', { text: 'A reply on this ticket is in review.' })),
+        h('p', { text: 'A support pro reads it before the customer gets it. You will see it in the conversation once it is approved.' })));
+      coaching.hidden = false;
+      return;
+    }
+    if (!returned || after) {
+      coaching.hidden = true;
+      replace(coaching);
+      return;
+    }
+    if (!draftRestored && !body.value.trim()) {
+      body.value = returned.body || '';
+      draftRestored = true;
+      editor.input();
+      lint.run();
+    }
+    replace(coaching, h('div', { class: 'callout warn', id: 'review-returned' },
+      h('p', { class: 'callout-title' }, h('strong', { text: 'A support pro returned your reply with a note' }),
+        returned.decided_at ? h('span', { class: 'muted' }, ' · ', h('time', { datetime: isoOf(returned.decided_at), text: formatRelative(returned.decided_at) })) : null),
+      h('blockquote', { class: 'coaching-comment', text: returned.comment || '' }),
+      h('p', { text: 'Your draft is back in the box below. Change it as the note says, then send it again.' })));
+    coaching.hidden = false;
+  }
+
+  function loadReturned() {
+    api('GET', `/reviews${query({ ticket_id: id, status: 'returned', author_id: me.id })}`).then((page) => {
+      if (!ctx.isCurrent()) return;
+      const mine = ((page && page.items) || []).filter((r) => r.author_id === me.id && r.status === 'returned');
+      mine.sort((a, b) => (Date.parse(isoOf(b.decided_at)) || 0) - (Date.parse(isoOf(a.decided_at)) || 0) || b.id - a.id);
+      returned = mine[0] || null;
+      if (ticket) renderReviewState();
+    }, () => { /* no coaching shown; the ticket still works */ });
+  }
+
+  function loadMacros() {
+    api('GET', '/macros').then((page) => {
+      if (!ctx.isCurrent()) return;
+      const items = (page && page.items) || [];
+      if (!items.length) {
+        replace(macroSelect, h('option', { value: '', text: 'No saved replies yet' }));
+        macroSelect.disabled = true;
+        macroInsert.disabled = true;
+        macroHint.textContent = 'Support pros write saved replies for the questions that come up again and again.';
+        return;
+      }
+      replace(macroSelect, h('option', { value: '', text: 'Choose a saved reply…' }),
+        items.map((m) => h('option', { value: String(m.id), text: m.name })));
+    }, (e) => {
+      if (!ctx.isCurrent()) return;
+      replace(macroSelect, h('option', { value: '', text: 'Saved replies are not available' }));
+      macroSelect.disabled = true;
+      macroInsert.disabled = true;
+      macroHint.textContent = `Could not load the saved replies: ${sentence(e.message)} Reload the page to try again.`;
+    });
+  }
+
+  async function insertMacro() {
+    const macroId = macroSelect.value;
+    if (!macroId) {
+      macroHint.textContent = 'Choose a saved reply first, then press Insert.';
+      macroSelect.focus();
+      return;
+    }
+    macroInsert.disabled = true;
+    macroInsert.textContent = 'Inserting…';
+    try {
+      const r = await api('POST', `/macros/${macroId}/render`, { ticket_id: id });
+      if (!ctx.isCurrent()) return;
+      const text = (r && r.body) || '';
+      if (kind() !== 'reply') {
+        kindReply.checked = true;
+        syncKind();
+      }
+      body.focus();
+      const start = body.selectionStart ?? body.value.length;
+      const end = body.selectionEnd ?? start;
+      body.setRangeText(text, start, end, 'end');
+      body.dispatchEvent(new Event('input', { bubbles: true }));
+      macroHint.textContent = 'Inserted. Check the text before you send.';
+      if (r && Array.isArray(r.hits)) lint.run();
+    } catch (e) {
+      if (!ctx.isCurrent()) return;
+      macroHint.textContent = `Could not insert the saved reply: ${sentence(e.message)}`;
+    } finally {
+      if (ctx.isCurrent()) {
+        macroInsert.disabled = false;
+        macroInsert.textContent = 'Insert';
+      }
+    }
+  }
+  macroInsert.addEventListener('click', insertMacro);
 
   async function fetchTicket() {
     return api('GET', `/tickets/${id}`);
@@ -191,8 +448,27 @@ export function renderTicket(ctx, id) {
     if (first) first.scrollIntoView({ block: 'nearest' });
   }
 
-  async function onSend(ev) {
-    ev.preventDefault();
+  let blockedRule = null; // the rule that refused the last send, for the notice
+
+  function blockedNotice() {
+    notice.dataset.tone = 'error';
+    replace(notice, 'Not sent: the style rule ', h('strong', { class: 'blocked-rule', text: `“${blockedRule}”` }),
+      ' blocks this reply. ',
+      pro ? 'Change the marked words, or send it anyway with a reason below.' : 'Change the marked words (the reason and the better way are listed above), then send again.');
+  }
+
+  function showBlocked(e, text) {
+    blockedRule = e.detail.rule;
+    blockedNotice();
+    if (Array.isArray(e.detail.hits)) editor.show(e.detail.hits, text);
+    if (pro) {
+      override.hidden = false;
+      overrideReason.focus();
+    } else body.focus();
+  }
+
+  async function onSend(ev, overrideText) {
+    ev?.preventDefault();
     const text = body.value;
     notice.textContent = '';
     delete notice.dataset.tone;
@@ -203,25 +479,39 @@ export function renderTicket(ctx, id) {
       return;
     }
     const k = kind();
+    const payload = { kind: k, body: text, seen_message_id: seenId };
+    if (overrideText && k === 'reply') payload.override_reason = overrideText;
     send.disabled = true;
+    overrideSend.disabled = true;
     send.textContent = 'Sending…';
     composer.setAttribute('aria-busy', 'true');
     try {
-      const sent = await api('POST', `/tickets/${id}/messages`, { kind: k, body: text, seen_message_id: seenId });
+      const sent = await api('POST', `/tickets/${id}/messages`, payload);
       if (!ctx.isCurrent()) return;
       body.value = '';
       leaveArmed = false;
       newIds.clear();
-      ctx.announce(k === 'note' ? 'Note added.' : 'Reply sent.', { tone: 'success' });
+      override.hidden = true;
+      overrideReason.value = '';
+      editor.clear();
+      const held = Boolean(sent && sent.review);
+      if (held) {
+        returned = null;
+        ctx.announce(HELD_NOTICE, { tone: 'success' });
+      } else ctx.announce(k === 'note' ? 'Note added.' : 'Reply sent.', { tone: 'success' });
       try {
-        show(await fetchTicket());
+        const fresh = await fetchTicket();
+        if (held && !fresh.in_review) fresh.in_review = true; // the server said so just now
+        show(fresh);
       } catch {
         if (sent && sent.id) showNewer([sent]); // at least show what we wrote
       }
       body.focus();
     } catch (e) {
       if (!ctx.isCurrent()) return;
-      if (e.status === 409) {
+      if (e.status === 422 && e.detail.rule) {
+        showBlocked(e, text);
+      } else if (e.status === 409) {
         const newer = Array.isArray(e.detail.messages) ? e.detail.messages : [];
         if (newer.length) showNewer(newer);
         else {
@@ -242,13 +532,37 @@ export function renderTicket(ctx, id) {
     } finally {
       if (ctx.isCurrent()) {
         send.disabled = false;
+        overrideSend.disabled = false;
         send.textContent = 'Send';
         composer.removeAttribute('aria-busy');
       }
     }
   }
 
-  composer.addEventListener('submit', onSend);
+  composer.addEventListener('submit', (ev) => onSend(ev));
+  overrideSend.addEventListener('click', () => {
+    const reason = overrideReason.value.trim();
+    if (!reason) {
+      overrideReason.setAttribute('aria-invalid', 'true');
+      notice.dataset.tone = 'error';
+      notice.textContent = 'Write why this reply should go out despite the rule: the reason is kept in the audit log.';
+      overrideReason.focus();
+      return;
+    }
+    overrideReason.removeAttribute('aria-invalid');
+    onSend(null, reason);
+  });
+  overrideReason.addEventListener('input', () => {
+    if (!overrideReason.hasAttribute('aria-invalid')) return;
+    overrideReason.removeAttribute('aria-invalid');
+    if (blockedRule) blockedNotice(); // the "write why" is answered: back to what blocked it
+  });
+  overrideReason.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      overrideSend.click();
+    }
+  });
   body.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
       ev.preventDefault();
@@ -257,6 +571,8 @@ export function renderTicket(ctx, id) {
   });
   body.addEventListener('input', () => {
     leaveArmed = false;
+    editor.input();
+    if (kind() === 'reply') lint.schedule();
   });
 
   ctx.listen('keydown', (ev) => {
@@ -272,9 +588,12 @@ export function renderTicket(ctx, id) {
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/queue', text: '← Back to the queue' })),
     head,
     actions,
+    escalation,
     h('section', { class: 'thread-section', 'aria-labelledby': 'thread-title' }, threadTitle, thread),
     h('section', { class: 'composer' }, h('h2', { id: 'composer-title', text: 'Answer' }), composer));
 
+  loadMacros();
+  loadReturned();
   const stashed = ctx.state.stash.get(id);
   ctx.state.stash.delete(id);
   if (stashed) {
