@@ -350,6 +350,10 @@ test('a member escalates a tier-1 ticket to the pros with a note, and it leaves 
   await page.keyboard.press('Control+Enter');
   await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor();
   assert.match(await statusText(page), new RegExp(`Ticket #${t.id} went to the support pros with your note. It has left your queue`));
+  // "My week" counts it beside the replies: escalating is good work
+  await page.locator('#app-nav').getByRole('link', { name: 'My week' }).click();
+  await eventually(async () => /1 escalation to the pros/.test(await page.locator('.week-counts').innerText()),
+    'the week counts the escalation');
   assertClean(problems, dialogs);
   await context.close();
 

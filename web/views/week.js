@@ -20,6 +20,19 @@ import { phaseOf, weekNav } from './weeknav.js';
 const DEFAULT_START = '09:00';
 const DEFAULT_END = '11:00';
 
+// What the person did in the queue that week. Escalating is good work, so it
+// is counted beside replies; reviews show both sides (given and received).
+function weekCounts(row) {
+  const parts = [`${plural(row.tickets, 'ticket')} handled`, `${plural(row.replies, 'reply', 'replies')} sent`];
+  if (row.escalations) parts.push(`${plural(row.escalations, 'escalation')} to the pros`);
+  const rv = row.reviews || {};
+  if (rv.given) parts.push(`${plural(rv.given, 'reply', 'replies')} reviewed for others`);
+  if (rv.held) parts.push(`${plural(rv.held, 'reply', 'replies')} sent for review`);
+  if (rv.approved) parts.push(`${rv.approved} approved`);
+  if (rv.returned) parts.push(`${rv.returned} returned with coaching`);
+  return parts.join(' · ');
+}
+
 /** "Thu, Nov 26, 9:00 AM – 11:00 AM" (or "... – Fri, Nov 27, 1:00 AM" across midnight). */
 function blockWhen(b) {
   const day = (b.local_start || '').slice(0, 10);
@@ -170,7 +183,7 @@ export function renderWeek(ctx, params) {
           h('progress', { id: 'week-progress', max: String(required), value: String(Math.min(workedMin, required)) }))
         : null,
       h('p', { class: 'week-status', id: 'week-status' }, statusLine(phase)),
-      h('p', { class: 'muted week-counts', text: `${plural(row.tickets, 'ticket')} handled · ${plural(row.replies, 'reply', 'replies')} sent` }));
+      h('p', { class: 'muted week-counts', text: weekCounts(row) }));
 
     const short = row.planned_minutes < required && !row.met && phase !== 'past';
     warning.hidden = !short;
