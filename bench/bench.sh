@@ -125,6 +125,25 @@ if [ ! -f build-release/build.ninja ]; then
 fi
 ninja -C build-release >&2
 
+# ---- 1b. the style check and routing on 200 rules each, no server (bench/lint_bench.c) ----
+log "lint_bench: ah_style_check of a 2 KB reply, ah_router_apply of a ticket, 20000 calls each"
+LINT_R=$(build-release/lint_bench) || die "lint_bench failed"
+python3 - "$LINT_R" <<'PY'
+import sys
+fig = {l.split()[0]: dict(p.split("=", 1) for p in l.split()[1:]) for l in sys.argv[1].splitlines()}
+rows = [("lint median us", fig["LINT"]["median_us"], 200), ("lint p99 us", fig["LINT"]["p99_us"], None),
+        ("route median us", fig["ROUTE"]["median_us"], 50), ("route p99 us", fig["ROUTE"]["p99_us"], None)]
+l, r = fig["LINT"], fig["ROUTE"]
+print(f"lint and routing: {l['rules']} rules ({l['phrases']} phrases, {l['regexes']} regexes), "
+      f"{l['bytes']}-byte reply and {r['bytes']}-byte ticket, {l['runs']} calls each, no server")
+print("| figure          | allhands | target | met |")
+print("|-----------------|----------|--------|-----|")
+for name, v, t in rows:
+    met = "-" if t is None else ("yes" if float(v) <= t else "NO")
+    print(f"| {name:<15} | {float(v):>8.1f} | {'<= ' + str(t) if t else '-':>6} | {met:>3} |")
+print()
+PY
+
 # ==== PostgreSQL (BACKEND=pg): the same runs, with one and with two servers on one database ====
 if [ "$BACKEND" = pg ]; then
     [ -z "${BENCH_DB:-}" ] || die "BENCH_DB is SQLite-only; BACKEND=pg always generates its data"
@@ -663,6 +682,41 @@ REPORT_R=$(run report -t1 -c1 -s "$FLOOR/get_path.lua" "$BASE/api/v1/reports/com
 LEDGER_R=$(run ledger -t1 -c1 -s "$FLOOR/get_path.lua" "$BASE/api/v1/people/$LEDGER_ID/ledger" -- "$LEAD_AUTH")
 curl -sf -o /dev/null -X POST -H "${AUTH/:/: }" "$BASE/api/v1/clock/in" || die "clock in failed"
 BEAT_R=$(run heartbeat -t2 -c32 -s "$FLOOR/post_empty.lua" "$BASE/api/v1/clock/heartbeat" -- "$AUTH")
+# the reply box: POST /lint of a 2 KB draft against a guide of 200 rules (the starter guide and
+# generated ones, about 85% phrases), as a lead writes them through the API
+python3 - "$WORK" <<'PY'
+import json, os, sys
+work = sys.argv[1]
+words = ["refund", "invoice", "export", "password", "outage", "billing", "upgrade", "downgrade",
+         "webhook", "token", "import", "invite", "seat", "plan", "trial", "storage", "backup"]
+with open(os.path.join(work, "rules.jsonl"), "w") as f:
+    for i in range(190):
+        w = words[i % len(words)]
+        if i % 7 == 0:
+            rule = {"kind": "regex", "pattern": r"\b%s\w*\s+(is|was)\s+broken%d\b" % (w, i)}
+        else:
+            rule = {"kind": "phrase", "pattern": "the %s thing %d" % (w, i)}
+        rule.update(name="bench-%d" % i, severity=("warn", "tip", "block")[i % 3],
+                    why="Generated for the benchmark.")
+        f.write(json.dumps(rule) + "\n")
+text = ("Hi Dana,\n\nThanks for writing in about the export. I looked at your account and the "
+        "CSV export stopped because the file grew past the limit for your plan. You can split "
+        "it by month: open Reports, choose Export, and pick a month at a time. Café owners "
+        "often do this at the end of the quarter. \U0001F600 ")
+while len(text.encode()) < 2000:
+    text += "We keep your data safe, and the export will be ready in a few minutes. "
+json.dump({"text": text[:2048], "ticket_id": 1}, open(os.path.join(work, "lint.json"), "w"))
+PY
+LINT_RULES=0
+while read -r rule; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "${LEAD_AUTH/:/: }" \
+        -H 'Content-Type: application/json' --data "$rule" "$BASE/api/v1/style-rules")
+    case $code in 201 | 409) ;; *) die "POST /style-rules answered $code for $rule" ;; esac
+    LINT_RULES=$((LINT_RULES + 1))
+done <"$WORK/rules.jsonl"
+LINT_RULES=$(curl -sf -H "${LEAD_AUTH/:/: }" "$BASE/api/v1/style-rules" |
+    python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+LINTAPI_R=$(run lint -t2 -c32 -s "$REPO/bench/lint.lua" "$BASE/api/v1/lint" -- "$WORK/lint.json" "$AUTH")
 RSS_KB=$(awk '/^VmHWM/ {print $2}' "/proc/$SPID/status")
 stop_server
 if [ -s "$WORK/server.log" ]; then
@@ -679,7 +733,7 @@ fi
 
 # ---- 7. the report ----
 export LOAD_BEFORE N_TICKETS PEOPLE DURATION THREADS CLAIMERS GEN_S DB_BYTES RSS_KB FLOOR_JSON OUT
-export READ_R QUEUE_R CREATE_R CLAIM_R REPORT_R LEDGER_R BEAT_R SESSIONS REPORT_WEEK
+export READ_R QUEUE_R CREATE_R CLAIM_R REPORT_R LEDGER_R BEAT_R LINTAPI_R LINT_RULES SESSIONS REPORT_WEEK
 COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 export COMMIT
 python3 - <<'PY'
@@ -728,6 +782,8 @@ ah = {
     "report": run("REPORT_R"),
     "ledger": run("LEDGER_R"),
     "heartbeat": run("BEAT_R"),
+    "lint": run("LINTAPI_R"),
+    "lint_rules": int(E["LINT_RULES"]),
     "sessions": int(E["SESSIONS"]),
     "report_week": E["REPORT_WEEK"],
     "max_rss_kb": int(E["RSS_KB"]),
@@ -758,6 +814,9 @@ rows = [
     ("ledger p50 ms", ah["ledger"]["p50_ms"], None, None, "{:.2f}", None),
     ("ledger p99 ms", ah["ledger"]["p99_ms"], None, ("<=", 5), "{:.2f}", "ledger"),
     ("heartbeat/s", ah["heartbeat"]["rps"], None, (">=", 5000), "{:.0f}", "heartbeat"),
+    ("lint/s (%d rules)" % ah["lint_rules"], ah["lint"]["rps"], None, (">=", 5000), "{:.0f}",
+     "lint"),
+    ("lint p99 ms", ah["lint"]["p99_ms"], None, None, "{:.2f}", None),
     ("work sessions", ah["sessions"], None, None, "{:.0f}", None),
     ("RSS MB", ah["max_rss_kb"] / 1024, (fl(["max_rss_kb"]) or 0) / 1024 or None, ("<=", 64),
      "{:.1f}", None),
@@ -787,7 +846,7 @@ for name, a, f, target, fmt, run_name in rows:
     ])
 
 errors_total = sum(ah[r]["errors"] for r in ("create", "read", "queue", "claim", "report",
-                                             "ledger", "heartbeat"))
+                                             "ledger", "heartbeat", "lint"))
 targets_met = all(v["met"] for v in figures.values() if v["met"] is not None)
 machine = {
     "nproc": os.cpu_count(),
