@@ -158,6 +158,8 @@ bool ah_api_page(struct ah_req *r, int *limit, int64_t *cursor);
 /* Reads an integer query parameter (absent: dflt); replies 400 and returns false on junk. */
 bool ah_api_query_int(struct ah_req *r, const char *key, int64_t min, int64_t max, int64_t dflt,
                       int64_t *out);
+/* Reads ?name= as a day "YYYY-MM-DD" (absent: dflt); replies 400 and returns false on junk. */
+bool ah_api_query_day(struct ah_req *r, const char *name, int64_t dflt, int64_t *day);
 /* Replies with err (from a domain call) and counts what the metrics track. */
 void ah_api_fail(struct ah_req *r, const struct ah_error *err);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "core/log.h"
+#include "domain/program.h"
 #include "http/metrics.h"
 #include "http/server.h"
 
@@ -39,6 +40,19 @@ bool ah_api_query_int(struct ah_req *r, const char *key, int64_t min, int64_t ma
         return false;
     }
     return true;
+}
+
+bool ah_api_query_day(struct ah_req *r, const char *name, int64_t dflt, int64_t *day)
+{
+    struct ah_str v = ah_router_query(r->query, r->nquery, name);
+    char msg[96];
+
+    *day = dflt;
+    if (!v.p || ah_day_parse(v, day))
+        return true;
+    snprintf(msg, sizeof(msg), "%s must be a date like 2026-11-30", name);
+    ah_http_reply_fail(r, AH_E_BAD_REQUEST, msg);
+    return false;
 }
 
 bool ah_api_page(struct ah_req *r, int *limit, int64_t *cursor)

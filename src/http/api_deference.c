@@ -101,6 +101,19 @@ static const char *opt_str(const struct ah_json_value *v, const char *cur)
     return v->is_null ? "" : v->s.p;
 }
 
+/* DELETE of the resource r->id through remove: 204, or the domain's error. */
+static void reply_removed(struct ah_req *r,
+                          enum ah_err (*remove)(struct ah_ctx *, int64_t, struct ah_error *))
+{
+    struct ah_error err;
+
+    if (remove(&r->cx, r->id, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_http_reply_empty(r, 204);
+}
+
 /* ---- routing rules ---- */
 
 enum { R_NAME, R_KIND, R_PATTERN, R_IN, R_TAG, R_SOURCE, R_DOMAIN, R_IFPRIO, R_TIER, R_SETPRIO,
@@ -226,13 +239,7 @@ void ah_api_route_rules_update(struct ah_req *r)
 
 void ah_api_route_rules_delete(struct ah_req *r)
 {
-    struct ah_error err;
-
-    if (ah_route_rule_delete(&r->cx, r->id, &err)) {
-        ah_api_fail(r, &err);
-        return;
-    }
-    ah_http_reply_empty(r, 204);
+    reply_removed(r, ah_route_rule_delete);
 }
 
 enum { O_IDS, O_N };
@@ -439,13 +446,7 @@ void ah_api_style_rules_update(struct ah_req *r)
 
 void ah_api_style_rules_delete(struct ah_req *r)
 {
-    struct ah_error err;
-
-    if (ah_style_rule_delete(&r->cx, r->id, &err)) {
-        ah_api_fail(r, &err);
-        return;
-    }
-    ah_http_reply_empty(r, 204);
+    reply_removed(r, ah_style_rule_delete);
 }
 
 void ah_api_style_rules_starter(struct ah_req *r)
@@ -528,20 +529,6 @@ void ah_api_lint(struct ah_req *r)
     ah_http_reply_body(r, 200);
 }
 
-/* ?name= as "YYYY-MM-DD"; absent: dflt. */
-static bool query_day(struct ah_req *r, const char *name, int64_t dflt, int64_t *day)
-{
-    struct ah_str v = ah_router_query(r->query, r->nquery, name);
-    char msg[96];
-
-    *day = dflt;
-    if (!v.p || ah_day_parse(v, day))
-        return true;
-    snprintf(msg, sizeof(msg), "%s must be a date like 2026-11-30", name);
-    ah_http_reply_fail(r, AH_E_BAD_REQUEST, msg);
-    return false;
-}
-
 void ah_api_style_hits(struct ah_req *r)
 {
     int64_t today = r->cx.now / 86400000, from, to;
@@ -553,7 +540,7 @@ void ah_api_style_hits(struct ah_req *r)
     struct ah_error err;
     bool first = true;
 
-    if (!query_day(r, "from", today - 6, &from) || !query_day(r, "to", today, &to))
+    if (!ah_api_query_day(r, "from", today - 6, &from) || !ah_api_query_day(r, "to", today, &to))
         return;
     if (ah_style_hits(&r->cx, from, to, &rows, &n, &err) ||
         ah_style_rule_list(&r->cx, true, &rules, &nrules, &err) ||
@@ -893,13 +880,7 @@ void ah_api_modules_update(struct ah_req *r)
 
 void ah_api_modules_delete(struct ah_req *r)
 {
-    struct ah_error err;
-
-    if (ah_module_retire(&r->cx, r->id, &err)) {
-        ah_api_fail(r, &err);
-        return;
-    }
-    ah_http_reply_empty(r, 204);
+    reply_removed(r, ah_module_retire);
 }
 
 enum { K_PERSON, K_N };
@@ -964,7 +945,7 @@ void ah_api_pairings_list(struct ah_req *r)
 
     if (!ah_api_query_int(r, "person_id", 1, INT64_MAX, r->cx.actor ? r->cx.actor->id : 0,
                           &person) ||
-        !query_day(r, "from", -1000000, &from) || !query_day(r, "to", 1000000, &to))
+        !ah_api_query_day(r, "from", -1000000, &from) || !ah_api_query_day(r, "to", 1000000, &to))
         return;
     if (ah_pairing_list(&r->cx, person, from * 86400000, (to + 1) * 86400000, &items, &n,
                         &err)) {
@@ -1062,13 +1043,7 @@ void ah_api_macros_update(struct ah_req *r)
 
 void ah_api_macros_delete(struct ah_req *r)
 {
-    struct ah_error err;
-
-    if (ah_macro_delete(&r->cx, r->id, &err)) {
-        ah_api_fail(r, &err);
-        return;
-    }
-    ah_http_reply_empty(r, 204);
+    reply_removed(r, ah_macro_delete);
 }
 
 enum { Z_TICKET, Z_N };

@@ -28,20 +28,6 @@ static bool query_week(struct ah_req *r, const char *name, int *year, int *week)
     return false;
 }
 
-/* ?name= as "YYYY-MM-DD"; absent: dflt. */
-static bool query_day(struct ah_req *r, const char *name, int64_t dflt, int64_t *day)
-{
-    struct ah_str v = ah_router_query(r->query, r->nquery, name);
-    char msg[96];
-
-    *day = dflt;
-    if (!v.p || ah_day_parse(v, day))
-        return true;
-    snprintf(msg, sizeof(msg), "%s must be a date like 2026-11-30", name);
-    ah_http_reply_fail(r, AH_E_BAD_REQUEST, msg);
-    return false;
-}
-
 static void reply_list(struct ah_req *r, const void *items, size_t n, size_t size,
                        ah_http_item_writer put)
 {
@@ -201,7 +187,7 @@ void ah_api_exemptions_list(struct ah_req *r)
     struct ah_error err;
 
     if (!ah_api_query_int(r, "person_id", 1, INT64_MAX, 0, &person) ||
-        !query_day(r, "from", today - 1, &from) || !query_day(r, "to", INT64_MAX / 2, &to))
+        !ah_api_query_day(r, "from", today - 1, &from) || !ah_api_query_day(r, "to", INT64_MAX / 2, &to))
         return;
     if (ah_exemption_list(&r->cx, person, from, to, &items, &n, &err)) {
         ah_api_fail(r, &err);
