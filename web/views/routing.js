@@ -5,6 +5,7 @@
 // /routing-rules/test and shows what it would get and which rules matched.
 
 import { api } from '../api.js';
+import { inlineEditor } from '../editor.js';
 import { h, replace, loading, showProblem, clearErrorOnInput } from '../dom.js';
 import { SOURCE_LABEL, capitalize, plural, sentence } from '../format.js';
 import { showPatternError, tagWords } from './style.js';
@@ -43,7 +44,6 @@ export function renderRouting(ctx) {
   const lead = me.role === 'lead';
   let rules = [];
   let matched = new Set();
-  let openForm = null;
 
   const listRegion = h('div', { class: 'list-region', id: 'routing-rules' });
   const newRegion = h('div', { id: 'new-route-region' });
@@ -286,59 +286,12 @@ export function renderRouting(ctx) {
         }
       }
     });
-    form.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Escape') {
-        ev.preventDefault();
-        cancel.click();
-      }
-    });
     return { form, cancel, first: name };
   }
 
-  function closeOpenForm() {
-    if (openForm) openForm.close();
-    openForm = null;
-  }
-
-  function openEditor(r, li) {
-    closeOpenForm();
-    const { form, cancel, first } = ruleForm(r, (saved) => {
-      openForm = null;
-      reload({ focus: saved.id });
-    });
-    const keep = [...li.childNodes];
-    replace(li, form);
-    openForm = { close: () => replace(li, keep) };
-    cancel.addEventListener('click', () => {
-      closeOpenForm();
-      li.querySelector('button')?.focus();
-    });
-    first.focus();
-  }
-
-  function openNew() {
-    closeOpenForm();
-    const { form, cancel, first } = ruleForm(null, (saved) => {
-      openForm = null;
-      replace(newRegion);
-      addButton.hidden = false;
-      reload({ focus: saved.id });
-    });
-    replace(newRegion, form);
-    addButton.hidden = true;
-    openForm = {
-      close: () => {
-        replace(newRegion);
-        addButton.hidden = false;
-      },
-    };
-    cancel.addEventListener('click', () => {
-      closeOpenForm();
-      addButton.focus();
-    });
-    first.focus();
-  }
-  if (addButton) addButton.addEventListener('click', openNew);
+  const editor = inlineEditor({ newRegion, addButton, reload });
+  const openEditor = (r, li) => editor.edit(li, (onSaved) => ruleForm(r, onSaved));
+  if (addButton) addButton.addEventListener('click', () => editor.add((onSaved) => ruleForm(null, onSaved)));
 
   // ---- Try it ----
   function tryForm() {

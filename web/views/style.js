@@ -7,6 +7,7 @@
 // Pros and leads preview the check for another level, role or tags.
 
 import { api } from '../api.js';
+import { inlineEditor } from '../editor.js';
 import { h, replace, loading, showProblem, clearErrorOnInput } from '../dom.js';
 import { plural, sentence } from '../format.js';
 import { SEVERITY, lintEditor, lintProblem, lintRunner, severityBadge } from '../lint.js';
@@ -82,7 +83,6 @@ export function renderStyle(ctx) {
   const lead = me.role === 'lead';
   const pro = isPro(me);
   let rules = [];
-  let openForm = null; // {id: rule id or 'new', close()}
 
   const listRegion = h('div', { class: 'list-region', id: 'style-rules' });
   const countText = h('span', { class: 'muted', id: 'style-count' });
@@ -366,65 +366,12 @@ export function renderStyle(ctx) {
         }
       }
     });
-    form.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Escape') {
-        ev.preventDefault();
-        cancel.click();
-      }
-    });
     return { form, cancel, first: name };
   }
 
-  function closeOpenForm() {
-    if (openForm) openForm.close();
-    openForm = null;
-  }
-
-  function openEditor(r, li) {
-    closeOpenForm();
-    const { form, cancel, first } = ruleForm(r, (saved) => {
-      openForm = null;
-      reload({ focus: saved.id });
-    });
-    const keep = [...li.childNodes];
-    replace(li, form);
-    li.classList.add('is-editing');
-    openForm = {
-      close: () => {
-        li.classList.remove('is-editing');
-        replace(li, keep);
-      },
-    };
-    cancel.addEventListener('click', () => {
-      closeOpenForm();
-      li.querySelector('button')?.focus();
-    });
-    first.focus();
-  }
-
-  function openNew() {
-    closeOpenForm();
-    const { form, cancel, first } = ruleForm(null, (saved) => {
-      openForm = null;
-      replace(newRegion);
-      addButton.hidden = false;
-      reload({ focus: saved.id });
-    });
-    replace(newRegion, form);
-    addButton.hidden = true;
-    openForm = {
-      close: () => {
-        replace(newRegion);
-        addButton.hidden = false;
-      },
-    };
-    cancel.addEventListener('click', () => {
-      closeOpenForm();
-      addButton.focus();
-    });
-    first.focus();
-  }
-  if (addButton) addButton.addEventListener('click', openNew);
+  const editor = inlineEditor({ newRegion, addButton, reload });
+  const openEditor = (r, li) => editor.edit(li, (onSaved) => ruleForm(r, onSaved), 'is-editing');
+  if (addButton) addButton.addEventListener('click', () => editor.add((onSaved) => ruleForm(null, onSaved)));
 
   replace(ctx.main, loading('Loading the style guide…'));
   loadRules().then(() => {

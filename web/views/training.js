@@ -7,6 +7,7 @@
 // modules.
 
 import { api } from '../api.js';
+import { inlineEditor } from '../editor.js';
 import { h, replace, loading, serverHtml, showProblem, clearErrorOnInput } from '../dom.js';
 import { formatDate, formatDateTime, isoOf, plural, sentence } from '../format.js';
 import { LEVELS, LEVEL_LABEL } from './style.js';
@@ -26,7 +27,6 @@ export function renderTraining(ctx) {
   const member = me.role === 'member';
   let modules = [];
   let progress = null;
-  let openForm = null;
 
   const progressRegion = h('div', { id: 'training-progress' });
   const listRegion = h('div', { class: 'list-region', id: 'training-modules' });
@@ -237,60 +237,12 @@ export function renderTraining(ctx) {
         }
       }
     });
-    form.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Escape') {
-        ev.preventDefault();
-        cancel.click();
-      }
-    });
     return { form, cancel, first: title };
   }
 
-  function closeOpenForm() {
-    if (openForm) openForm.close();
-    openForm = null;
-  }
-
-  function openEditor(m, article) {
-    closeOpenForm();
-    const { form, cancel, first } = moduleForm(m, (saved) => {
-      openForm = null;
-      reload({ focus: saved.id });
-    });
-    const keep = [...article.childNodes];
-    replace(article, form);
-    openForm = { close: () => replace(article, keep) };
-    cancel.addEventListener('click', () => {
-      closeOpenForm();
-      article.querySelector('button')?.focus();
-    });
-    first.focus();
-  }
-
-  if (addButton) {
-    addButton.addEventListener('click', () => {
-      closeOpenForm();
-      const { form, cancel, first } = moduleForm(null, (saved) => {
-        openForm = null;
-        replace(newRegion);
-        addButton.hidden = false;
-        reload({ focus: saved.id });
-      });
-      replace(newRegion, form);
-      addButton.hidden = true;
-      openForm = {
-        close: () => {
-          replace(newRegion);
-          addButton.hidden = false;
-        },
-      };
-      cancel.addEventListener('click', () => {
-        closeOpenForm();
-        addButton.focus();
-      });
-      first.focus();
-    });
-  }
+  const editor = inlineEditor({ newRegion, addButton, reload });
+  const openEditor = (m, article) => editor.edit(article, (onSaved) => moduleForm(m, onSaved));
+  if (addButton) addButton.addEventListener('click', () => editor.add((onSaved) => moduleForm(null, onSaved)));
 
   replace(ctx.main, loading('Loading the curriculum…'));
   Promise.all([api('GET', '/modules'), loadProgress()]).then(([page]) => {
