@@ -12,8 +12,6 @@
 #include "domain/perm.h"
 #include "domain/program.h"
 
-#define PEOPLE_MAX 1000000
-
 bool ah_review_sampled(int64_t id, int64_t rate)
 {
     /* splitmix64: neighbouring ids land far apart */
@@ -216,44 +214,33 @@ enum ah_err ah_level_suggestions(struct ah_ctx *cx, struct ah_level_suggestion *
 {
     struct ah_policy pol;
     struct ah_review_stats *st;
-    struct ah_person *people;
     struct ah_level_suggestion *out;
-    size_t nst = 0, np = 0, k = 0;
+    size_t nst = 0, k = 0;
     enum ah_err rc = ah_perm_require(cx, AH_PERM_COACH, err);
 
     if (!rc)
         rc = ah_policy_read(cx, &pol, err);
     if (!rc)
         rc = ah_store_review_stats(cx->store, 0, cx->arena, &st, &nst, err);
-    if (!rc && nst)
-        rc = ah_store_person_list(cx->store, 0, PEOPLE_MAX, cx->arena, &people, &np, err);
     if (rc)
         return rc;
     out = ah_arena_alloc(cx->arena, (nst + 1) * sizeof(*out));
-    for (size_t i = 0; i < nst; i++) {
-        const struct ah_person *p = NULL;
+    for (size_t i = 0; !rc && i < nst; i++) {
+        struct ah_person p;
 
         if (st[i].approved < pol.promote_approved)
             continue;
         if (st[i].last_returned_at &&
             st[i].last_returned_at > cx->now - pol.promote_clean_days * 86400000)
             continue;
-        /* people come by id: a binary search finds the author */
-        for (size_t lo = 0, hi = np; lo < hi && !p;) {
-            size_t mid = lo + (hi - lo) / 2;
-
-            if (people[mid].id == st[i].author_id)
-                p = &people[mid];
-            else if (people[mid].id < st[i].author_id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (!p || !p->active || p->role != AH_ROLE_MEMBER || p->level != AH_LEVEL_JUNIOR)
+        rc = ah_store_person_get(cx->store, st[i].author_id, cx->arena, &p, err);
+        if (rc || !p.active || p.role != AH_ROLE_MEMBER || p.level != AH_LEVEL_JUNIOR)
             continue;
-        out[k].person = *p;
+        out[k].person = p;
         out[k++].stats = st[i];
     }
+    if (rc)
+        return rc;
     *items = out;
     *n = k;
     return AH_OK;

@@ -157,30 +157,6 @@ static void release(struct ah_ctx *cx, struct compiled *c)
 
 /* ---- checks shared by both sets ---- */
 
-enum ah_err ah_rules_check_words(const char *field, const char *words,
-                                 const char *const *names, size_t count, struct ah_error *err)
-{
-    const char *p = words ? words : "";
-
-    while (*p) {
-        size_t len;
-        bool known = false;
-
-        while (*p == ' ')
-            p++;
-        len = strcspn(p, " ");
-        if (!len)
-            break;
-        for (size_t i = 0; i < count && !known; i++)
-            known = strlen(names[i]) == len && memcmp(names[i], p, len) == 0;
-        if (!known)
-            return ah_error_set(err, AH_E_INVALID, "%s: '%.*s' is not one of the names allowed",
-                                field, (int)(len > 40 ? 40 : len), p);
-        p += len;
-    }
-    return AH_OK;
-}
-
 static enum ah_err check_name(const char *field, const char *s, size_t max, struct ah_error *err)
 {
     size_t len = s ? strlen(s) : 0;
@@ -497,9 +473,6 @@ enum ah_err ah_route_test(struct ah_ctx *cx, const struct ah_route_input *in,
 
 /* ---- the style guide ---- */
 
-static const char *const level_names[] = {"trainee", "junior", "tier1"};
-static const char *const role_names[] = {"member", "pro", "lead", "admin"};
-
 static const char *style_json(struct ah_ctx *cx, const struct ah_style_rule *r)
 {
     struct ah_buf b;
@@ -563,9 +536,7 @@ static enum ah_err check_style(struct ah_ctx *cx, struct ah_style_rule *r, long 
     if (!rc && r->better && strlen(r->better) > 1000)
         rc = ah_error_set(err, AH_E_INVALID, "better is longer than 1000 bytes");
     if (!rc)
-        rc = ah_rules_check_words("levels", r->levels, level_names, 3, err);
-    if (!rc)
-        rc = ah_rules_check_words("roles", r->roles, role_names, 4, err);
+        rc = ah_style_check_lists(r, err);
     if (!rc)
         rc = norm_tags(cx, "tags", &r->tags, err);
     if (!rc)

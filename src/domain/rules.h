@@ -62,9 +62,4 @@ enum ah_err ah_lint(struct ah_ctx *cx, const char *text, size_t len, enum ah_rol
 enum ah_err ah_style_hits(struct ah_ctx *cx, int64_t from_day, int64_t to_day,
                           struct ah_style_hit_row **rows, size_t *n, struct ah_error *err);
 
-/* Checks a space-separated list of words against names[0..count): each
- * word must be one of them. AH_E_INVALID naming field otherwise. */
-enum ah_err ah_rules_check_words(const char *field, const char *words,
-                                 const char *const *names, size_t count, struct ah_error *err);
-
 #endif

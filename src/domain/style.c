@@ -145,6 +145,14 @@ static enum ah_err parse_roles(const struct ah_style_rule *r, unsigned *out,
     return AH_OK;
 }
 
+enum ah_err ah_style_check_lists(const struct ah_style_rule *r, struct ah_error *err)
+{
+    unsigned bits;
+    enum ah_err rc = parse_levels(r, &bits, err);
+
+    return rc ? rc : parse_roles(r, &bits, err);
+}
+
 /* Copies what a hit reports and the applicability of r into s. */
 static enum ah_err keep_rule(const struct ah_style_rule *r, struct srule *s,
                              struct ah_error *err)

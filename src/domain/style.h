@@ -20,6 +20,9 @@ struct ah_style_guide;
 enum ah_err ah_style_compile(const struct ah_style_rule *rules, size_t n,
                              struct ah_style_guide **out, struct ah_error *err);
 void ah_style_free(struct ah_style_guide *g);
+/* AH_E_INVALID naming the first word of r's levels or roles that is no
+ * level or role: what ah_style_compile would refuse. */
+enum ah_err ah_style_check_lists(const struct ah_style_rule *r, struct ah_error *err);
 
 struct ah_style_hit {
     int64_t rule_id;
