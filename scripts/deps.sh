@@ -5,12 +5,12 @@
 set -euo pipefail
 want=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev
       libsqlite3-dev libsodium-dev libpq-dev libical-dev libcurl4-openssl-dev tzdata
-      libpcre2-dev libcmark-dev libutf8proc-dev)
+      libpcre2-dev libcmark-dev libutf8proc-dev libgmime-3.0-dev libxml2-dev)
 case "${1:-run}" in
 test)  want+=(postgresql haproxy libcmocka-dev python3 python3-pytest python3-yaml chromium fonts-liberation
               fonts-dejavu-core clang
-              libclang-rt-14-dev curl) ;;
-bench) want+=(wrk curl python3)
+              libclang-rt-14-dev curl python3-aiosmtpd dovecot-imapd openssl) ;;
+bench) want+=(wrk curl python3 python3-aiosmtpd)
        # BACKEND=pg bench: a throwaway cluster, and HAProxy in front of two servers
        [ "${BACKEND:-sqlite}" != pg ] || want+=(postgresql haproxy) ;;
 esac
