@@ -497,7 +497,7 @@ static int cmd_copy(int argc, char **argv)
 {
     struct opts o = {0};
     struct ah_store *src = NULL, *dst = NULL;
-    struct ah_copy_check checks[32];
+    struct ah_copy_check checks[64];
     struct copy_progress prog = {ah_time_mono_us(), 0};
     struct ah_error err;
     char sbuf[512], dbuf[512];

@@ -140,6 +140,27 @@ static const struct ah_store_column macros_cols[] = {
     {"id", true}, {"owner_id", true}, {"name", false}, {"body", false},
     {"created_at", true}, {"updated_at", true},
 };
+static const struct ah_store_column mail_ids_cols[] = {
+    {"msgid", false}, {"ticket_id", true}, {"message_id", true}, {"sent", true},
+    {"created_at", true},
+};
+static const struct ah_store_column mail_in_cols[] = {
+    {"message_id", true}, {"msgid", false}, {"sender", false}, {"sender_name", false},
+    {"quoted", false}, {"new_ticket", true}, {"created_at", true},
+};
+static const struct ah_store_column participants_cols[] = {
+    {"ticket_id", true}, {"email", false}, {"name", false}, {"added_at", true},
+};
+static const struct ah_store_column attachments_cols[] = {
+    {"id", true}, {"message_id", true}, {"sha256", false}, {"name", false}, {"type", false},
+    {"size", true}, {"content_id", false}, {"is_inline", true}, {"created_at", true},
+};
+static const struct ah_store_column mail_out_cols[] = {
+    {"id", true}, {"ticket_id", true}, {"message_id", true}, {"kind", true},
+    {"msgid", false}, {"mail_from", false}, {"rcpt", false}, {"data", false},
+    {"created_at", true}, {"attempts", true}, {"next_at", true}, {"sent_at", true},
+    {"failed_at", true}, {"last_error", false},
+};
 
 const struct ah_store_table ah_store_tables[] = {
     {"people", COLS(people_cols), 1, true, true, 4},
@@ -173,6 +194,13 @@ const struct ah_store_table ah_store_tables[] = {
     {"completions", COLS(completions_cols), 2, true, false, -1},
     {"pairings", COLS(pairings_cols), 1, true, true, -1},
     {"macros", COLS(macros_cols), 1, true, true, -1},
+    /* keyed by the Message-ID: text, ordered bytewise as rule_versions */
+    {"mail_ids", COLS(mail_ids_cols), 1, true, false, -1},
+    /* keyed by its message's id, given, not numbered */
+    {"mail_in", COLS(mail_in_cols), 1, true, false, -1},
+    {"participants", COLS(participants_cols), 2, true, false, -1},
+    {"attachments", COLS(attachments_cols), 1, true, true, -1},
+    {"mail_out", COLS(mail_out_cols), 1, true, true, -1},
 };
 const size_t ah_store_ntables = sizeof(ah_store_tables) / sizeof(ah_store_tables[0]);
 
@@ -261,6 +289,8 @@ static const struct {
     {"rule_versions", 3}, {"routing_rules", 3}, {"style_rules", 3}, {"style_hits", 3},
     {"reviews", 3}, {"escalations", 3}, {"modules", 3}, {"completions", 3},
     {"pairings", 3}, {"macros", 3},
+    {"mail_ids", 4}, {"mail_in", 4}, {"participants", 4}, {"attachments", 4},
+    {"mail_out", 4},
 };
 
 static int table_version(const struct ah_store_table *t)

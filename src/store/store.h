@@ -418,6 +418,64 @@ struct ah_queue_filter {
     int limit;
 };
 
+/* ---- email ---- */
+
+/* A customer message that came by mail: who sent it, and what of it was
+ * folded away (quoted history, signature). */
+struct ah_mail_in_row {
+    int64_t message_id;
+    int64_t ticket_id;       /* filled by mail_in_list */
+    const char *msgid;       /* its Message-ID, without <> */
+    const char *sender;      /* the From address, lower case */
+    const char *sender_name;
+    const char *quoted;      /* "" if nothing was folded */
+    bool new_ticket;         /* it opened its ticket */
+    int64_t created_at;
+};
+
+/* Someone besides the requester on a ticket's mail (a Cc who wrote in). */
+struct ah_participant {
+    int64_t ticket_id;
+    const char *email;       /* lower case */
+    const char *name;
+    int64_t added_at;
+};
+
+/* A file that came with a message; its bytes are on disk under sha256. */
+struct ah_attachment {
+    int64_t id;
+    int64_t message_id;
+    int64_t ticket_id;       /* filled by attachment_get and attachment_list */
+    const char *sha256;      /* 64 lower-case hex digits */
+    const char *name;
+    const char *type;
+    int64_t size;
+    const char *content_id;  /* "" if none */
+    bool is_inline;
+    int64_t created_at;
+};
+
+enum ah_mail_kind { AH_MAIL_REPLY, AH_MAIL_ACK };
+
+/* A message on its way out by SMTP: composed when the reply was committed,
+ * sent by the background worker. */
+struct ah_mail_out {
+    int64_t id;
+    int64_t ticket_id;
+    int64_t message_id;      /* the reply it carries; 0 for an acknowledgement */
+    enum ah_mail_kind kind;
+    const char *msgid;       /* its Message-ID, without <> */
+    const char *mail_from;   /* envelope sender */
+    const char *rcpt;        /* envelope recipients, space-separated */
+    const char *data;        /* the whole message (mail_out_list leaves it "") */
+    int64_t created_at;
+    int64_t attempts;        /* made so far (claim counts the one it starts) */
+    int64_t next_at;
+    int64_t sent_at;         /* 0: not sent */
+    int64_t failed_at;       /* 0: not given up on */
+    const char *last_error;  /* "" if none */
+};
+
 /* ---- copying a whole company between databases (`allhands copy`) ----
  * Every table a company lives in, described once for both backends: its
  * copied columns (not the derived ones: PostgreSQL's generated tsvectors,
@@ -770,6 +828,63 @@ struct ah_store_ops {
                                 struct ah_error *err);
     enum ah_err (*macro_delete)(struct ah_store *s, int64_t id, struct ah_error *err);
 
+    /* ---- email ---- */
+    /* The ticket and message a Message-ID (without <>) belongs to:
+     * received or sent by allhands. NOT_FOUND if unknown. */
+    enum ah_err (*mail_id_get)(struct ah_store *s, const char *msgid, int64_t *ticket_id,
+                               int64_t *message_id, struct ah_error *err);
+    /* Records msgid (message_id 0: none, e.g. an acknowledgement); *inserted
+     * false when it is known already (nothing changes then). */
+    enum ah_err (*mail_id_insert)(struct ah_store *s, const char *msgid, int64_t ticket_id,
+                                  int64_t message_id, bool sent, int64_t now, bool *inserted,
+                                  struct ah_error *err);
+    enum ah_err (*mail_in_insert)(struct ah_store *s, const struct ah_mail_in_row *r,
+                                  struct ah_error *err);
+    /* Mail from sender (lower case) received at or after since, and how many
+     * of those opened a ticket. */
+    enum ah_err (*mail_in_count)(struct ah_store *s, const char *sender, int64_t since,
+                                 int64_t *messages, int64_t *new_tickets, struct ah_error *err);
+    /* The mail rows of ticket_id's messages, by message. */
+    enum ah_err (*mail_in_list)(struct ah_store *s, int64_t ticket_id, struct ah_arena *a,
+                                struct ah_mail_in_row **items, size_t *n, struct ah_error *err);
+    /* *inserted false when email is on the ticket already. */
+    enum ah_err (*participant_add)(struct ah_store *s, const struct ah_participant *p,
+                                   bool *inserted, struct ah_error *err);
+    /* By added_at then email. */
+    enum ah_err (*participant_list)(struct ah_store *s, int64_t ticket_id, struct ah_arena *a,
+                                    struct ah_participant **items, size_t *n,
+                                    struct ah_error *err);
+    /* Inserts a (sets a->id). */
+    enum ah_err (*attachment_insert)(struct ah_store *s, struct ah_attachment *a,
+                                     struct ah_error *err);
+    enum ah_err (*attachment_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                                  struct ah_attachment *out, struct ah_error *err);
+    /* The attachments of ticket_id's messages, by message then id. */
+    enum ah_err (*attachment_list)(struct ah_store *s, int64_t ticket_id, struct ah_arena *a,
+                                   struct ah_attachment **items, size_t *n,
+                                   struct ah_error *err);
+    /* Inserts m (sets m->id); due at m->next_at. */
+    enum ah_err (*mail_out_insert)(struct ah_store *s, struct ah_mail_out *m,
+                                   struct ah_error *err);
+    /* Takes up to limit messages due by now, neither sent nor failed, oldest
+     * due first: each is not due again before until (if its sender dies,
+     * another sends it then) and its attempt is counted. Two servers never
+     * take the same one at once. */
+    enum ah_err (*mail_out_claim)(struct ah_store *s, int64_t now, int64_t until, int limit,
+                                  struct ah_arena *a, struct ah_mail_out **items, size_t *n,
+                                  struct ah_error *err);
+    /* After an attempt: sent at sent_at; or given up at failed_at with error;
+     * or (both 0) due again at next_at with error. */
+    enum ah_err (*mail_out_settle)(struct ah_store *s, int64_t id, int64_t sent_at,
+                                   int64_t failed_at, int64_t next_at, const char *error,
+                                   struct ah_error *err);
+    /* ticket_id's outgoing mail without its data, by id. */
+    enum ah_err (*mail_out_list)(struct ah_store *s, int64_t ticket_id, struct ah_arena *a,
+                                 struct ah_mail_out **items, size_t *n, struct ah_error *err);
+    /* Messages still to send, and those given up on. */
+    enum ah_err (*mail_out_counts)(struct ah_store *s, int64_t *pending, int64_t *failed,
+                                   struct ah_error *err);
+
     /* Active members (role member) with an open work session. */
     enum ah_err (*members_clocked_in)(struct ah_store *s, int64_t *n, struct ah_error *err);
 
@@ -984,6 +1099,21 @@ static inline enum ah_err ah_store_macro_get(struct ah_store *s, int64_t id, str
 static inline enum ah_err ah_store_macro_insert(struct ah_store *s, struct ah_macro *m, struct ah_error *err) { AH_STORE_CALL(macro_insert, m, err); }
 static inline enum ah_err ah_store_macro_update(struct ah_store *s, const struct ah_macro *m, struct ah_error *err) { AH_STORE_CALL(macro_update, m, err); }
 static inline enum ah_err ah_store_macro_delete(struct ah_store *s, int64_t id, struct ah_error *err) { AH_STORE_CALL(macro_delete, id, err); }
+static inline enum ah_err ah_store_mail_id_get(struct ah_store *s, const char *msgid, int64_t *ticket_id, int64_t *message_id, struct ah_error *err) { AH_STORE_CALL(mail_id_get, msgid, ticket_id, message_id, err); }
+static inline enum ah_err ah_store_mail_id_insert(struct ah_store *s, const char *msgid, int64_t ticket_id, int64_t message_id, bool sent, int64_t now, bool *inserted, struct ah_error *err) { AH_STORE_CALL(mail_id_insert, msgid, ticket_id, message_id, sent, now, inserted, err); }
+static inline enum ah_err ah_store_mail_in_insert(struct ah_store *s, const struct ah_mail_in_row *r, struct ah_error *err) { AH_STORE_CALL(mail_in_insert, r, err); }
+static inline enum ah_err ah_store_mail_in_count(struct ah_store *s, const char *sender, int64_t since, int64_t *messages, int64_t *new_tickets, struct ah_error *err) { AH_STORE_CALL(mail_in_count, sender, since, messages, new_tickets, err); }
+static inline enum ah_err ah_store_mail_in_list(struct ah_store *s, int64_t ticket_id, struct ah_arena *a, struct ah_mail_in_row **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(mail_in_list, ticket_id, a, items, n, err); }
+static inline enum ah_err ah_store_participant_add(struct ah_store *s, const struct ah_participant *p, bool *inserted, struct ah_error *err) { AH_STORE_CALL(participant_add, p, inserted, err); }
+static inline enum ah_err ah_store_participant_list(struct ah_store *s, int64_t ticket_id, struct ah_arena *a, struct ah_participant **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(participant_list, ticket_id, a, items, n, err); }
+static inline enum ah_err ah_store_attachment_insert(struct ah_store *s, struct ah_attachment *a, struct ah_error *err) { AH_STORE_CALL(attachment_insert, a, err); }
+static inline enum ah_err ah_store_attachment_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_attachment *out, struct ah_error *err) { AH_STORE_CALL(attachment_get, id, a, out, err); }
+static inline enum ah_err ah_store_attachment_list(struct ah_store *s, int64_t ticket_id, struct ah_arena *a, struct ah_attachment **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(attachment_list, ticket_id, a, items, n, err); }
+static inline enum ah_err ah_store_mail_out_insert(struct ah_store *s, struct ah_mail_out *m, struct ah_error *err) { AH_STORE_CALL(mail_out_insert, m, err); }
+static inline enum ah_err ah_store_mail_out_claim(struct ah_store *s, int64_t now, int64_t until, int limit, struct ah_arena *a, struct ah_mail_out **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(mail_out_claim, now, until, limit, a, items, n, err); }
+static inline enum ah_err ah_store_mail_out_settle(struct ah_store *s, int64_t id, int64_t sent_at, int64_t failed_at, int64_t next_at, const char *error, struct ah_error *err) { AH_STORE_CALL(mail_out_settle, id, sent_at, failed_at, next_at, error, err); }
+static inline enum ah_err ah_store_mail_out_list(struct ah_store *s, int64_t ticket_id, struct ah_arena *a, struct ah_mail_out **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(mail_out_list, ticket_id, a, items, n, err); }
+static inline enum ah_err ah_store_mail_out_counts(struct ah_store *s, int64_t *pending, int64_t *failed, struct ah_error *err) { AH_STORE_CALL(mail_out_counts, pending, failed, err); }
 static inline enum ah_err ah_store_members_clocked_in(struct ah_store *s, int64_t *n, struct ah_error *err) { AH_STORE_CALL(members_clocked_in, n, err); }
 static inline enum ah_err ah_store_audit_insert(struct ah_store *s, struct ah_audit_entry *e, struct ah_error *err) { AH_STORE_CALL(audit_insert, e, err); }
 static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before_id, int limit, struct ah_arena *a, struct ah_audit_entry **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(audit_list, before_id, limit, a, items, n, err); }

@@ -28,7 +28,7 @@
 /* a write-ahead log this long (in pages: 64 MB of 4 KB pages) is restarted */
 #define RESTART_FRAMES 16384
 /* room for ah_store_tables in a connection's statement cache */
-#define COPY_TABLES_MAX 32
+#define COPY_TABLES_MAX 48
 /* a copy statement's SQL: names from ah_store_tables, well under 1 KB */
 #define COPY_SQL_MAX 4096
 
@@ -76,6 +76,18 @@
     "id, pro_id, member_id, started_at, minutes, notes, coalesce(work_session_id, 0), "  \
     "created_at"
 #define MACRO_COLS "id, owner_id, name, body, created_at, updated_at"
+#define MAIL_IN_COLS                                                                     \
+    "i.message_id, m.ticket_id, i.msgid, i.sender, i.sender_name, i.quoted, i.new_ticket, " \
+    "i.created_at"
+#define ATTACHMENT_COLS                                                                  \
+    "a.id, a.message_id, m.ticket_id, a.sha256, a.name, a.type, a.size, a.content_id, "  \
+    "a.is_inline, a.created_at"
+#define ATTACHMENT_FROM " FROM attachments a JOIN messages m ON m.id = a.message_id"
+/* data is a column, or '' where a listing leaves the message out */
+#define MAIL_OUT_COLS(data)                                                              \
+    "id, ticket_id, coalesce(message_id, 0), kind, msgid, mail_from, rcpt, " data        \
+    ", created_at, attempts, next_at, coalesce(sent_at, 0), coalesce(failed_at, 0), "    \
+    "last_error"
 #define QUEUE_WHERE                                                                      \
     " WHERE t.status < 2 AND t.assignee_id IS NULL AND (t.due_at, t.id) > (?1, ?2)"      \
     " AND t.id <> ?3 AND NOT EXISTS (SELECT 1 FROM skips k WHERE k.person_id = ?4"       \
@@ -215,6 +227,22 @@ enum st {
     ST_MACRO_INSERT,
     ST_MACRO_UPDATE,
     ST_MACRO_DELETE,
+    ST_MAIL_ID_GET,
+    ST_MAIL_ID_INSERT,
+    ST_MAIL_IN_INSERT,
+    ST_MAIL_IN_COUNT,
+    ST_MAIL_IN_LIST,
+    ST_PARTICIPANT_ADD,
+    ST_PARTICIPANT_LIST,
+    ST_ATTACHMENT_INSERT,
+    ST_ATTACHMENT_GET,
+    ST_ATTACHMENT_LIST,
+    ST_MAIL_OUT_INSERT,
+    ST_MAIL_OUT_DUE,
+    ST_MAIL_OUT_TAKE,
+    ST_MAIL_OUT_SETTLE,
+    ST_MAIL_OUT_LIST,
+    ST_MAIL_OUT_COUNTS,
     ST_MEMBERS_CLOCKED_IN,
     ST_COUNT
 };
@@ -534,6 +562,48 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_MACRO_UPDATE] = "UPDATE macros SET name = ?3, body = ?4, updated_at = ?6"
                         " WHERE id = ?1",
     [ST_MACRO_DELETE] = "DELETE FROM macros WHERE id = ?1",
+    [ST_MAIL_ID_GET] =
+        "SELECT ticket_id, coalesce(message_id, 0) FROM mail_ids WHERE msgid = ?1",
+    [ST_MAIL_ID_INSERT] =
+        "INSERT INTO mail_ids (msgid, ticket_id, message_id, sent, created_at)"
+        " VALUES (?1, ?2, nullif(?3, 0), ?4, ?5) ON CONFLICT DO NOTHING",
+    [ST_MAIL_IN_INSERT] =
+        "INSERT INTO mail_in (message_id, msgid, sender, sender_name, quoted, new_ticket,"
+        " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    /* mail_in_sender answers it */
+    [ST_MAIL_IN_COUNT] = "SELECT count(*), coalesce(sum(new_ticket), 0) FROM mail_in"
+                         " WHERE sender = ?1 AND created_at >= ?2",
+    /* by m.id (the same as the message_id): messages_ticket's order, no sort */
+    [ST_MAIL_IN_LIST] = "SELECT " MAIL_IN_COLS " FROM mail_in i"
+                        " JOIN messages m ON m.id = i.message_id"
+                        " WHERE m.ticket_id = ?1 ORDER BY m.id LIMIT ?2",
+    [ST_PARTICIPANT_ADD] = "INSERT INTO participants (ticket_id, email, name, added_at)"
+                           " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+    [ST_PARTICIPANT_LIST] = "SELECT ticket_id, email, name, added_at FROM participants"
+                            " WHERE ticket_id = ?1 ORDER BY added_at, email LIMIT ?2",
+    [ST_ATTACHMENT_INSERT] =
+        "INSERT INTO attachments (message_id, sha256, name, type, size, content_id, is_inline,"
+        " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_ATTACHMENT_GET] = "SELECT " ATTACHMENT_COLS ATTACHMENT_FROM " WHERE a.id = ?1",
+    [ST_ATTACHMENT_LIST] = "SELECT " ATTACHMENT_COLS ATTACHMENT_FROM " WHERE m.ticket_id = ?1"
+                           " ORDER BY m.id, a.id LIMIT ?2",
+    [ST_MAIL_OUT_INSERT] =
+        "INSERT INTO mail_out (ticket_id, message_id, kind, msgid, mail_from, rcpt, data,"
+        " created_at, next_at) VALUES (?1, nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    /* the literal "sent_at IS NULL AND failed_at IS NULL" lets SQLite use mail_out_due */
+    [ST_MAIL_OUT_DUE] = "SELECT " MAIL_OUT_COLS("data") " FROM mail_out"
+                        " WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= ?1"
+                        " ORDER BY next_at, id LIMIT ?2",
+    [ST_MAIL_OUT_TAKE] =
+        "UPDATE mail_out SET next_at = ?2, attempts = attempts + 1 WHERE id = ?1",
+    [ST_MAIL_OUT_SETTLE] =
+        "UPDATE mail_out SET sent_at = nullif(?2, 0), failed_at = nullif(?3, 0), next_at = ?4,"
+        " last_error = ?5 WHERE id = ?1 AND sent_at IS NULL AND failed_at IS NULL",
+    [ST_MAIL_OUT_LIST] = "SELECT " MAIL_OUT_COLS("''") " FROM mail_out WHERE ticket_id = ?1"
+                         " ORDER BY id LIMIT ?2",
+    [ST_MAIL_OUT_COUNTS] =
+        "SELECT (SELECT count(*) FROM mail_out WHERE sent_at IS NULL AND failed_at IS NULL),"
+        " (SELECT count(*) FROM mail_out WHERE failed_at IS NOT NULL)",
     [ST_MEMBERS_CLOCKED_IN] =
         "SELECT count(*) FROM work_sessions w JOIN people p ON p.id = w.person_id"
         " WHERE w.ended_at IS NULL AND p.active = 1 AND p.role = 0",
@@ -3441,6 +3511,328 @@ static enum ah_err sq_members_clocked_in(struct ah_store *base, int64_t *n,
     return row_ints(q, s, 1, n, "members clocked in", err);
 }
 
+/* ---- email ---- */
+
+static void id_pair_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    int64_t *v = item;
+
+    (void)a;
+    v[0] = sqlite3_column_int64(s, 0);
+    v[1] = sqlite3_column_int64(s, 1);
+}
+
+static enum ah_err sq_mail_id_get(struct ah_store *base, const char *msgid, int64_t *ticket_id,
+                                  int64_t *message_id, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    int64_t v[2] = {0, 0};
+    enum ah_err rc = stmt(q, ST_MAIL_ID_GET, &s, err);
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, msgid);
+    rc = one_row(q, s, NULL, id_pair_reader, v, "mail id", "", err);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no mail with Message-ID %s", msgid);
+    if (!rc) {
+        *ticket_id = v[0];
+        *message_id = v[1];
+    }
+    return rc;
+}
+
+static enum ah_err sq_mail_id_insert(struct ah_store *base, const char *msgid, int64_t ticket_id,
+                                     int64_t message_id, bool sent, int64_t now, bool *inserted,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MAIL_ID_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, msgid);
+    bind_i64s(s, 2, 4, (int64_t[]){ticket_id, message_id, sent, now});
+    rc = exec_done(q, s, "mail id", err);
+    if (!rc)
+        *inserted = sqlite3_changes(q->db) == 1;
+    return rc;
+}
+
+static enum ah_err sq_mail_in_insert(struct ah_store *base, const struct ah_mail_in_row *r,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MAIL_IN_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, r->message_id);
+    bind_c(s, 2, r->msgid);
+    bind_c(s, 3, r->sender);
+    bind_s0(s, 4, r->sender_name);
+    bind_s0(s, 5, r->quoted);
+    bind_i64s(s, 6, 2, (int64_t[]){r->new_ticket, r->created_at});
+    return exec_done(q, s, "mail", err);
+}
+
+static enum ah_err sq_mail_in_count(struct ah_store *base, const char *sender, int64_t since,
+                                    int64_t *messages, int64_t *new_tickets,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    int64_t v[2] = {0, 0};
+    enum ah_err rc = stmt(q, ST_MAIL_IN_COUNT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_c(s, 1, sender);
+    sqlite3_bind_int64(s, 2, since);
+    rc = row_ints(q, s, 2, v, "mail count", err);
+    if (!rc) {
+        *messages = v[0];
+        *new_tickets = v[1];
+    }
+    return rc;
+}
+
+static void mail_in_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_mail_in_row *r = item;
+
+    r->message_id = sqlite3_column_int64(s, 0);
+    r->ticket_id = sqlite3_column_int64(s, 1);
+    r->msgid = col_text0(a, s, 2);
+    r->sender = col_text0(a, s, 3);
+    r->sender_name = col_text0(a, s, 4);
+    r->quoted = col_text0(a, s, 5);
+    r->new_ticket = sqlite3_column_int(s, 6) != 0;
+    r->created_at = sqlite3_column_int64(s, 7);
+}
+
+/* A ticket's rows of st (?1 the ticket, ?2 the cap). */
+static enum ah_err list_ticket(struct sq *q, enum st st, int64_t ticket_id, struct ah_arena *a,
+                               size_t item_size, row_reader read, void **items, size_t *n,
+                               const char *what, struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, st, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){ticket_id, LIST_MAX});
+    return collect(q, s, a, item_size, LIST_MAX, read, items, n, what, err);
+}
+
+static enum ah_err sq_mail_in_list(struct ah_store *base, int64_t ticket_id, struct ah_arena *a,
+                                   struct ah_mail_in_row **items, size_t *n,
+                                   struct ah_error *err)
+{
+    return list_ticket((struct sq *)base, ST_MAIL_IN_LIST, ticket_id, a, sizeof(**items),
+                       mail_in_reader, (void **)items, n, "mail", err);
+}
+
+static enum ah_err sq_participant_add(struct ah_store *base, const struct ah_participant *p,
+                                      bool *inserted, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_PARTICIPANT_ADD, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, p->ticket_id);
+    bind_c(s, 2, p->email);
+    bind_s0(s, 3, p->name);
+    sqlite3_bind_int64(s, 4, p->added_at);
+    rc = exec_done(q, s, "participant", err);
+    if (!rc)
+        *inserted = sqlite3_changes(q->db) == 1;
+    return rc;
+}
+
+static void participant_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_participant *p = item;
+
+    p->ticket_id = sqlite3_column_int64(s, 0);
+    p->email = col_text0(a, s, 1);
+    p->name = col_text0(a, s, 2);
+    p->added_at = sqlite3_column_int64(s, 3);
+}
+
+static enum ah_err sq_participant_list(struct ah_store *base, int64_t ticket_id,
+                                       struct ah_arena *a, struct ah_participant **items,
+                                       size_t *n, struct ah_error *err)
+{
+    return list_ticket((struct sq *)base, ST_PARTICIPANT_LIST, ticket_id, a, sizeof(**items),
+                       participant_reader, (void **)items, n, "participants", err);
+}
+
+static enum ah_err sq_attachment_insert(struct ah_store *base, struct ah_attachment *at,
+                                        struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_ATTACHMENT_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, at->message_id);
+    bind_c(s, 2, at->sha256);
+    bind_c(s, 3, at->name);
+    bind_c(s, 4, at->type);
+    sqlite3_bind_int64(s, 5, at->size);
+    bind_s0(s, 6, at->content_id);
+    bind_i64s(s, 7, 2, (int64_t[]){at->is_inline, at->created_at});
+    rc = exec_done(q, s, "attachment", err);
+    if (!rc)
+        at->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static void attachment_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_attachment *at = item;
+
+    at->id = sqlite3_column_int64(s, 0);
+    at->message_id = sqlite3_column_int64(s, 1);
+    at->ticket_id = sqlite3_column_int64(s, 2);
+    at->sha256 = col_text0(a, s, 3);
+    at->name = col_text0(a, s, 4);
+    at->type = col_text0(a, s, 5);
+    at->size = sqlite3_column_int64(s, 6);
+    at->content_id = col_text0(a, s, 7);
+    at->is_inline = sqlite3_column_int(s, 8) != 0;
+    at->created_at = sqlite3_column_int64(s, 9);
+}
+
+static enum ah_err sq_attachment_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                     struct ah_attachment *out, struct ah_error *err)
+{
+    return get_by_id((struct sq *)base, ST_ATTACHMENT_GET, id, a, attachment_reader, out,
+                     "attachment", err);
+}
+
+static enum ah_err sq_attachment_list(struct ah_store *base, int64_t ticket_id,
+                                      struct ah_arena *a, struct ah_attachment **items,
+                                      size_t *n, struct ah_error *err)
+{
+    return list_ticket((struct sq *)base, ST_ATTACHMENT_LIST, ticket_id, a, sizeof(**items),
+                       attachment_reader, (void **)items, n, "attachments", err);
+}
+
+static enum ah_err sq_mail_out_insert(struct ah_store *base, struct ah_mail_out *m,
+                                      struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MAIL_OUT_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){m->ticket_id, m->message_id, m->kind});
+    bind_c(s, 4, m->msgid);
+    bind_c(s, 5, m->mail_from);
+    bind_c(s, 6, m->rcpt);
+    bind_c(s, 7, m->data);
+    bind_i64s(s, 8, 2, (int64_t[]){m->created_at, m->next_at});
+    rc = exec_done(q, s, "outgoing mail", err);
+    if (!rc)
+        m->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static void mail_out_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_mail_out *m = item;
+
+    m->id = sqlite3_column_int64(s, 0);
+    m->ticket_id = sqlite3_column_int64(s, 1);
+    m->message_id = sqlite3_column_int64(s, 2);
+    m->kind = (enum ah_mail_kind)sqlite3_column_int(s, 3);
+    m->msgid = col_text0(a, s, 4);
+    m->mail_from = col_text0(a, s, 5);
+    m->rcpt = col_text0(a, s, 6);
+    m->data = col_text0(a, s, 7);
+    m->created_at = sqlite3_column_int64(s, 8);
+    m->attempts = sqlite3_column_int64(s, 9);
+    m->next_at = sqlite3_column_int64(s, 10);
+    m->sent_at = sqlite3_column_int64(s, 11);
+    m->failed_at = sqlite3_column_int64(s, 12);
+    m->last_error = col_text0(a, s, 13);
+}
+
+/* one writer at a time (the writer lock): reading then marking is atomic */
+static enum ah_err sq_mail_out_claim(struct ah_store *base, int64_t now, int64_t until,
+                                     int limit, struct ah_arena *a, struct ah_mail_out **items,
+                                     size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MAIL_OUT_DUE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){now, limit});
+    rc = collect(q, s, a, sizeof(**items), (size_t)limit, mail_out_reader, (void **)items, n,
+                 "outgoing mail", err);
+    if (!rc)
+        rc = stmt(q, ST_MAIL_OUT_TAKE, &s, err);
+    for (size_t i = 0; !rc && i < *n; i++) {
+        bind_i64s(s, 1, 2, (int64_t[]){(*items)[i].id, until});
+        rc = exec_done(q, s, "outgoing mail", err);
+        /* as the row now reads: the attempt it starts is counted */
+        (*items)[i].attempts++;
+        (*items)[i].next_at = until;
+    }
+    return rc;
+}
+
+static enum ah_err sq_mail_out_settle(struct ah_store *base, int64_t id, int64_t sent_at,
+                                      int64_t failed_at, int64_t next_at, const char *error,
+                                      struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_MAIL_OUT_SETTLE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 4, (int64_t[]){id, sent_at, failed_at, next_at});
+    bind_s0(s, 5, error);
+    return exec_done(q, s, "outgoing mail", err);
+}
+
+static enum ah_err sq_mail_out_list(struct ah_store *base, int64_t ticket_id, struct ah_arena *a,
+                                    struct ah_mail_out **items, size_t *n, struct ah_error *err)
+{
+    return list_ticket((struct sq *)base, ST_MAIL_OUT_LIST, ticket_id, a, sizeof(**items),
+                       mail_out_reader, (void **)items, n, "outgoing mail", err);
+}
+
+static enum ah_err sq_mail_out_counts(struct ah_store *base, int64_t *pending, int64_t *failed,
+                                      struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    int64_t v[2] = {0, 0};
+    enum ah_err rc = stmt(q, ST_MAIL_OUT_COUNTS, &s, err);
+
+    if (rc)
+        return rc;
+    rc = row_ints(q, s, 2, v, "outgoing mail", err);
+    if (!rc) {
+        *pending = v[0];
+        *failed = v[1];
+    }
+    return rc;
+}
+
 /* ---- copying tables (allhands copy): SQL built from ah_store_tables ---- */
 
 static enum ah_err sq_schema_version(struct ah_store *base, int *version, struct ah_error *err)
@@ -3749,6 +4141,21 @@ static const struct ah_store_ops sqlite_ops = {
     .macro_insert = sq_macro_insert,
     .macro_update = sq_macro_update,
     .macro_delete = sq_macro_delete,
+    .mail_id_get = sq_mail_id_get,
+    .mail_id_insert = sq_mail_id_insert,
+    .mail_in_insert = sq_mail_in_insert,
+    .mail_in_count = sq_mail_in_count,
+    .mail_in_list = sq_mail_in_list,
+    .participant_add = sq_participant_add,
+    .participant_list = sq_participant_list,
+    .attachment_insert = sq_attachment_insert,
+    .attachment_get = sq_attachment_get,
+    .attachment_list = sq_attachment_list,
+    .mail_out_insert = sq_mail_out_insert,
+    .mail_out_claim = sq_mail_out_claim,
+    .mail_out_settle = sq_mail_out_settle,
+    .mail_out_list = sq_mail_out_list,
+    .mail_out_counts = sq_mail_out_counts,
     .members_clocked_in = sq_members_clocked_in,
     .audit_insert = sq_audit_insert,
     .audit_list = sq_audit_list,

@@ -1,8 +1,10 @@
 /* test_store.c - src/store/store_sqlite.c through store.h, on a fresh SQLite
  * file per test: migrations, people, tickets and their filters, messages,
  * credentials, the audit log, the error codes a real database gives
- * (constraint, read-only, failed write, busy), backup and restore, and
- * deference: levels, the reserve, rule sets, review, training, macros. */
+ * (constraint, read-only, failed write, busy), backup and restore,
+ * deference: levels, the reserve, rule sets, review, training, macros, and
+ * email: Message-IDs, mail in, participants, attachments, mail out, and
+ * the mail tables' copy. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +22,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "fixture.h"
+#include "store/copy.h"
 #include "store/schema_sqlite.h"
 #include "store/store.h"
 
@@ -331,7 +334,7 @@ static void test_store_migrate_from_version_2(void **state)
     assert_ok(ah_store_open(path, false, &st, &err));
     assert_ok(ah_store_migrate(st, &from, &to, &err));
     assert_int_equal(from, 2);
-    assert_int_equal(to, 3);
+    assert_int_equal(to, ah_store_schema_version());
     assert_ok(ah_store_person_get(st, 1, &a, &p, &err));
     assert_string_equal(p.email, "old@example.com");
     assert_int_equal(p.level, AH_LEVEL_TIER1);
@@ -349,6 +352,83 @@ static void test_store_migrate_from_version_2(void **state)
     v = -1;
     assert_ok(ah_store_rules_version(st, "style", &v, &err));
     assert_int_equal(v, 1);
+    ah_store_close(st);
+    ah_arena_release(&a);
+    fx_remove_db(path);
+}
+
+/* Migration 4 on a database version 3 wrote: nothing is lost, and the mail
+ * tables start empty and take rows about the tickets already there. */
+static void test_store_migrate_from_version_3(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct ah_store *st = NULL;
+    struct ah_person p;
+    struct ah_ticket t;
+    struct ah_macro mac;
+    struct ah_message *msgs;
+    struct ah_mail_in_row *rows;
+    struct ah_arena a;
+    char path[4200];
+    sqlite3 *db;
+    int from = -1, to = -1;
+    int64_t pending = -1, failed = -1, tid = -1, mid = -1;
+    bool inserted = false;
+    size_t n;
+
+    snprintf(path, sizeof(path), "%s.v3", f->path);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(sqlite3_exec(db, sqlite_migrations[i], NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "PRAGMA user_version = 3;"
+                     "INSERT INTO people (email, name, role, created_at, updated_at, level)"
+                     " VALUES ('old@example.com', 'Old Timer', 1, 1764000000000,"
+                     " 1764000000000, 2);"
+                     "INSERT INTO customers (email, name, created_at)"
+                     " VALUES ('ann@example.com', 'Ann', 1764000000000);"
+                     "INSERT INTO tickets (subject, requester_id, status, priority, tier, source,"
+                     " due_at, resolve_due_at, created_at, updated_at, last_message_id,"
+                     " message_count) VALUES ('Refund', 1, 1, 2, 1, 'email', 1764000001000,"
+                     " 1764000002000, 1764000000000, 1764000000000, 1, 1);"
+                     "INSERT INTO messages (ticket_id, kind, body, created_at)"
+                     " VALUES (1, 0, 'Where is my refund?', 1764000000000);"
+                     "INSERT INTO macros (owner_id, name, body, created_at, updated_at)"
+                     " VALUES (1, 'refund', 'Refunded.', 1764000000000, 1764000000000)",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    ah_arena_init(&a);
+    assert_ok(ah_store_open(path, false, &st, &err));
+    assert_ok(ah_store_migrate(st, &from, &to, &err));
+    assert_int_equal(from, 3);
+    assert_int_equal(to, 4);
+    assert_int_equal(to, ah_store_schema_version());
+    assert_ok(ah_store_person_get(st, 1, &a, &p, &err));
+    assert_string_equal(p.email, "old@example.com");
+    assert_int_equal(p.level, AH_LEVEL_TIER1);
+    assert_ok(ah_store_ticket_get(st, 1, &a, &t, &err));
+    assert_string_equal(t.subject, "Refund");
+    assert_string_equal(t.requester_email, "ann@example.com");
+    assert_int_equal(t.message_count, 1);
+    assert_ok(ah_store_message_list(st, 1, 0, 10, &a, &msgs, &n, &err));
+    assert_int_equal(n, 1);
+    assert_string_equal(msgs[0].body, "Where is my refund?");
+    assert_ok(ah_store_macro_get(st, 1, &a, &mac, &err));
+    assert_string_equal(mac.body, "Refunded.");
+    /* the mail tables are there, empty, and refer to what was */
+    assert_ok(ah_store_mail_out_counts(st, &pending, &failed, &err));
+    assert_int_equal(pending, 0);
+    assert_int_equal(failed, 0);
+    assert_ok(ah_store_mail_in_list(st, 1, &a, &rows, &n, &err));
+    assert_int_equal(n, 0);
+    assert_ok(ah_store_mail_id_insert(st, "old@example.com", 1, 1, false, T0, &inserted, &err));
+    assert_true(inserted);
+    assert_ok(ah_store_mail_id_get(st, "old@example.com", &tid, &mid, &err));
+    assert_int_equal(tid, 1);
+    assert_int_equal(mid, 1);
     ah_store_close(st);
     ah_arena_release(&a);
     fx_remove_db(path);
@@ -2151,6 +2231,449 @@ static void test_store_members_clocked_in(void **state)
     assert_int_equal(n, 2);
 }
 
+/* ---- email ---- */
+
+static void test_store_mail_ids_insert_get_duplicate(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t = add_ticket(f, cust, "Refund", AH_STATUS_NEW, 1, "", 0);
+    int64_t m = add_message(f, t, 0, "Hello", T0);
+    int64_t tid = -1, mid = -1;
+    bool inserted = false;
+
+    assert_code(AH_E_NOT_FOUND, ah_store_mail_id_get(f->store, "in1@example.com", &tid, &mid,
+                                                     &err));
+    assert_non_null(strstr(err.msg, "in1@example.com"));
+    assert_int_equal(tid, -1);
+    assert_ok(ah_store_mail_id_insert(f->store, "in1@example.com", t, m, false, T0, &inserted,
+                                      &err));
+    assert_true(inserted);
+    assert_ok(ah_store_mail_id_get(f->store, "in1@example.com", &tid, &mid, &err));
+    assert_int_equal(tid, t);
+    assert_int_equal(mid, m);
+    /* an acknowledgement carries no message: 0 is NULL and back */
+    assert_ok(ah_store_mail_id_insert(f->store, "ack1@desk.example", t, 0, true, T0 + 1,
+                                      &inserted, &err));
+    assert_true(inserted);
+    assert_ok(ah_store_mail_id_get(f->store, "ack1@desk.example", &tid, &mid, &err));
+    assert_int_equal(tid, t);
+    assert_int_equal(mid, 0);
+    /* known already: nothing changes */
+    inserted = true;
+    assert_ok(ah_store_mail_id_insert(f->store, "in1@example.com", t, 0, true, T0 + 2, &inserted,
+                                      &err));
+    assert_false(inserted);
+    assert_ok(ah_store_mail_id_get(f->store, "in1@example.com", &tid, &mid, &err));
+    assert_int_equal(mid, m);
+    /* a Message-ID is compared exactly */
+    assert_code(AH_E_NOT_FOUND, ah_store_mail_id_get(f->store, "IN1@example.com", &tid, &mid,
+                                                     &err));
+    assert_code(AH_E_INVALID, ah_store_mail_id_insert(f->store, "in2@example.com", 9999, 0, false,
+                                                      T0, &inserted, &err));
+}
+
+static void add_mail_in(struct fx *f, int64_t message, const char *sender, bool new_ticket,
+                        int64_t at)
+{
+    struct ah_error err = {0};
+    struct ah_mail_in_row r = {.message_id = message,
+                               .msgid = "m@example.com",
+                               .sender = sender,
+                               .sender_name = new_ticket ? "Sender" : NULL,
+                               .quoted = new_ticket ? NULL : "> earlier",
+                               .new_ticket = new_ticket,
+                               .created_at = at};
+
+    assert_ok(ah_store_mail_in_insert(f->store, &r, &err));
+}
+
+static void expect_mail_count(struct fx *f, const char *sender, int64_t since, int64_t messages,
+                              int64_t opened)
+{
+    struct ah_error err = {0};
+    int64_t got_messages = -1, got_opened = -1;
+
+    assert_ok(ah_store_mail_in_count(f->store, sender, since, &got_messages, &got_opened, &err));
+    if (got_messages != messages || got_opened != opened)
+        fail_msg("%s since T0%+lld: %lld messages, %lld opened; want %lld, %lld", sender,
+                 (long long)(since - T0), (long long)got_messages, (long long)got_opened,
+                 (long long)messages, (long long)opened);
+}
+
+static void test_store_mail_in_count_since_and_list(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket(f, cust, "Refund", AH_STATUS_NEW, 1, "", 0);
+    int64_t t2 = add_ticket(f, cust, "Login", AH_STATUS_NEW, 1, "", 0);
+    int64_t m1 = add_message(f, t1, 0, "one", T0);
+    int64_t m2 = add_message(f, t1, 0, "two", T0 + 10);
+    int64_t m3 = add_message(f, t2, 0, "three", T0 + 20);
+    int64_t m4 = add_message(f, t2, 0, "four", T0 + 30);
+    struct ah_mail_in_row dup = {.message_id = m1, .msgid = "x", .sender = "x", .created_at = T0};
+    struct ah_mail_in_row *rows;
+    size_t n;
+
+    add_mail_in(f, m1, "ann@example.com", true, T0);
+    add_mail_in(f, m2, "ann@example.com", false, T0 + 10);
+    add_mail_in(f, m4, "ann@example.com", true, T0 + 30); /* before m3: listed by message */
+    add_mail_in(f, m3, "bob@example.com", true, T0 + 20);
+
+    expect_mail_count(f, "ann@example.com", T0, 3, 2);
+    expect_mail_count(f, "ann@example.com", T0 + 10, 2, 1); /* at since counts */
+    expect_mail_count(f, "ann@example.com", T0 + 11, 1, 1);
+    expect_mail_count(f, "ann@example.com", T0 + 30, 1, 1);
+    expect_mail_count(f, "ann@example.com", T0 + 31, 0, 0);
+    expect_mail_count(f, "bob@example.com", 0, 1, 1);
+    expect_mail_count(f, "carol@example.com", 0, 0, 0);
+    expect_mail_count(f, "ANN@example.com", 0, 0, 0); /* the caller lowers it */
+
+    assert_ok(ah_store_mail_in_list(f->store, t1, &f->arena, &rows, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].message_id, m1);
+    assert_int_equal(rows[0].ticket_id, t1);
+    assert_string_equal(rows[0].msgid, "m@example.com");
+    assert_string_equal(rows[0].sender, "ann@example.com");
+    assert_string_equal(rows[0].sender_name, "Sender");
+    assert_string_equal(rows[0].quoted, "");
+    assert_true(rows[0].new_ticket);
+    assert_int_equal(rows[0].created_at, T0);
+    assert_int_equal(rows[1].message_id, m2);
+    assert_string_equal(rows[1].sender_name, "");
+    assert_string_equal(rows[1].quoted, "> earlier");
+    assert_false(rows[1].new_ticket);
+    assert_ok(ah_store_mail_in_list(f->store, t2, &f->arena, &rows, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].message_id, m3);
+    assert_int_equal(rows[0].ticket_id, t2);
+    assert_string_equal(rows[0].sender, "bob@example.com");
+    assert_int_equal(rows[1].message_id, m4);
+    assert_ok(ah_store_mail_in_list(f->store, 9999, &f->arena, &rows, &n, &err));
+    assert_int_equal(n, 0);
+    /* one mail row per message */
+    assert_code(AH_E_CONFLICT, ah_store_mail_in_insert(f->store, &dup, &err));
+}
+
+static void test_store_participants_duplicate_and_order(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket(f, cust, "Refund", AH_STATUS_NEW, 1, "", 0);
+    int64_t t2 = add_ticket(f, cust, "Login", AH_STATUS_NEW, 1, "", 0);
+    struct ah_participant add[] = {
+        {.ticket_id = t1, .email = "cc@example.com", .name = "Cc", .added_at = T0 + 5},
+        {.ticket_id = t1, .email = "ab@example.com", .name = NULL, .added_at = T0 + 5},
+        {.ticket_id = t1, .email = "zz@example.com", .name = "Zed", .added_at = T0 + 1},
+        {.ticket_id = t2, .email = "cc@example.com", .name = "Cc", .added_at = T0 + 9},
+    };
+    struct ah_participant again = {
+        .ticket_id = t1, .email = "cc@example.com", .name = "Other", .added_at = T0 + 9};
+    struct ah_participant *items;
+    bool inserted = false;
+    size_t n;
+
+    for (size_t i = 0; i < sizeof(add) / sizeof(add[0]); i++) {
+        inserted = false;
+        assert_ok(ah_store_participant_add(f->store, &add[i], &inserted, &err));
+        assert_true(inserted);
+    }
+    assert_ok(ah_store_participant_add(f->store, &again, &inserted, &err));
+    assert_false(inserted);
+    assert_ok(ah_store_participant_list(f->store, t1, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 3);
+    assert_string_equal(items[0].email, "zz@example.com");
+    assert_string_equal(items[0].name, "Zed");
+    assert_int_equal(items[0].ticket_id, t1);
+    assert_int_equal(items[0].added_at, T0 + 1);
+    assert_string_equal(items[1].email, "ab@example.com");
+    assert_string_equal(items[1].name, "");
+    assert_string_equal(items[2].email, "cc@example.com");
+    assert_string_equal(items[2].name, "Cc"); /* the first one stands */
+    assert_int_equal(items[2].added_at, T0 + 5);
+    assert_ok(ah_store_participant_list(f->store, t2, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].added_at, T0 + 9);
+}
+
+static int64_t add_attachment(struct fx *f, int64_t message, const char *name, bool is_inline)
+{
+    struct ah_error err = {0};
+    struct ah_attachment a = {
+        .message_id = message,
+        .sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        .name = name,
+        .type = is_inline ? "image/png" : "application/pdf",
+        .size = 1234,
+        .content_id = is_inline ? "logo@example.com" : NULL,
+        .is_inline = is_inline,
+        .created_at = T0 + 7,
+    };
+
+    assert_ok(ah_store_attachment_insert(f->store, &a, &err));
+    assert_true(a.id > 0);
+    return a.id;
+}
+
+static void test_store_attachments_list_order_and_ticket(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket(f, cust, "Refund", AH_STATUS_NEW, 1, "", 0);
+    int64_t t2 = add_ticket(f, cust, "Login", AH_STATUS_NEW, 1, "", 0);
+    int64_t m1 = add_message(f, t1, 0, "one", T0);
+    int64_t m2 = add_message(f, t1, 0, "two", T0 + 10);
+    int64_t m3 = add_message(f, t2, 0, "three", T0 + 20);
+    int64_t a1 = add_attachment(f, m2, "invoice.pdf", false);
+    int64_t a2 = add_attachment(f, m1, "logo.png", true);
+    int64_t a3 = add_attachment(f, m3, "other.pdf", false);
+    int64_t a4 = add_attachment(f, m1, "receipt.pdf", false);
+    struct ah_attachment got, *items;
+    size_t n;
+
+    assert_ok(ah_store_attachment_list(f->store, t1, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(items[0].id, a2);
+    assert_int_equal(items[1].id, a4);
+    assert_int_equal(items[2].id, a1);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(items[i].ticket_id, t1);
+    assert_int_equal(items[0].message_id, m1);
+    assert_string_equal(items[0].content_id, "logo@example.com");
+    assert_true(items[0].is_inline);
+    assert_string_equal(items[1].content_id, "");
+    assert_false(items[1].is_inline);
+    assert_int_equal(items[2].message_id, m2);
+
+    assert_ok(ah_store_attachment_get(f->store, a3, &f->arena, &got, &err));
+    assert_int_equal(got.id, a3);
+    assert_int_equal(got.message_id, m3);
+    assert_int_equal(got.ticket_id, t2);
+    assert_string_equal(got.sha256,
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+    assert_string_equal(got.name, "other.pdf");
+    assert_string_equal(got.type, "application/pdf");
+    assert_int_equal(got.size, 1234);
+    assert_int_equal(got.created_at, T0 + 7);
+    assert_code(AH_E_NOT_FOUND, ah_store_attachment_get(f->store, 9999, &f->arena, &got, &err));
+    assert_ok(ah_store_attachment_list(f->store, 9999, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 0);
+    got.message_id = 9999;
+    assert_code(AH_E_INVALID, ah_store_attachment_insert(f->store, &got, &err));
+}
+
+static int64_t add_mail_out(struct fx *f, int64_t ticket, int64_t message, const char *msgid,
+                            int64_t next_at)
+{
+    struct ah_error err = {0};
+    struct ah_mail_out m = {
+        .ticket_id = ticket,
+        .message_id = message,
+        .kind = message ? AH_MAIL_REPLY : AH_MAIL_ACK,
+        .msgid = msgid,
+        .mail_from = "desk@example.com",
+        .rcpt = "ann@example.com cc@example.com",
+        .data = "Subject: Re: Refund\r\n\r\nHello\r\n",
+        .created_at = T0,
+        .next_at = next_at,
+    };
+
+    assert_ok(ah_store_mail_out_insert(f->store, &m, &err));
+    assert_true(m.id > 0);
+    return m.id;
+}
+
+static void expect_mail_counts(struct fx *f, int64_t pending, int64_t failed)
+{
+    struct ah_error err = {0};
+    int64_t p = -1, fl = -1;
+
+    assert_ok(ah_store_mail_out_counts(f->store, &p, &fl, &err));
+    assert_int_equal(p, pending);
+    assert_int_equal(fl, failed);
+}
+
+/* Claims what is due at now with a lease of a minute, checking the ids. */
+static struct ah_mail_out *claim(struct fx *f, int64_t now, int limit, const int64_t *want,
+                                 size_t nwant)
+{
+    struct ah_error err = {0};
+    struct ah_mail_out *items = NULL;
+    size_t n = 99;
+
+    assert_ok(ah_store_begin(f->store, &err));
+    assert_ok(ah_store_mail_out_claim(f->store, now, now + MINUTE, limit, &f->arena, &items, &n,
+                                      &err));
+    assert_ok(ah_store_commit(f->store, &err));
+    if (n != nwant)
+        fail_msg("claim at T0%+lld: %zu messages, want %zu", (long long)(now - T0), n, nwant);
+    for (size_t i = 0; i < n; i++)
+        if (items[i].id != want[i])
+            fail_msg("claim at T0%+lld: item %zu is %lld, want %lld", (long long)(now - T0), i,
+                     (long long)items[i].id, (long long)want[i]);
+    return items;
+}
+
+/* as EXPECT_LIST: the ids after a leading 0 */
+#define CLAIM(f, now, limit, ...)                                   \
+    claim(f, now, limit, (const int64_t[]){__VA_ARGS__} + 1,        \
+          sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t) - 1)
+
+static void test_store_mail_out_claim_settle_counts(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket(f, cust, "Refund", AH_STATUS_NEW, 1, "", 0);
+    int64_t t2 = add_ticket(f, cust, "Login", AH_STATUS_NEW, 1, "", 0);
+    int64_t pro = add_person(f, "pro@example.com", "Pro", AH_ROLE_PRO);
+    int64_t m1 = add_message(f, t1, pro, "We refunded you.", T0);
+    int64_t o1 = add_mail_out(f, t1, m1, "r1@desk.example", T0);
+    int64_t o2 = add_mail_out(f, t2, 0, "ack2@desk.example", T0 + 100);
+    int64_t o3 = add_mail_out(f, t1, 0, "ack1@desk.example", T0);
+    struct ah_mail_out *items;
+    size_t n;
+
+    expect_mail_counts(f, 3, 0);
+    CLAIM(f, T0 - 1, 10, 0); /* nothing due yet */
+    items = CLAIM(f, T0, 1, 0, o1); /* oldest due first, then by id */
+    assert_int_equal(items[0].ticket_id, t1);
+    assert_int_equal(items[0].message_id, m1);
+    assert_int_equal(items[0].kind, AH_MAIL_REPLY);
+    assert_string_equal(items[0].msgid, "r1@desk.example");
+    assert_string_equal(items[0].mail_from, "desk@example.com");
+    assert_string_equal(items[0].rcpt, "ann@example.com cc@example.com");
+    assert_string_equal(items[0].data, "Subject: Re: Refund\r\n\r\nHello\r\n");
+    assert_int_equal(items[0].attempts, 1); /* the attempt it starts */
+    assert_int_equal(items[0].next_at, T0 + MINUTE);
+    assert_int_equal(items[0].sent_at, 0);
+    assert_string_equal(items[0].last_error, "");
+    items = CLAIM(f, T0, 10, 0, o3); /* o1 is taken until its lease ends */
+    assert_int_equal(items[0].message_id, 0);
+    assert_int_equal(items[0].kind, AH_MAIL_ACK);
+    CLAIM(f, T0 + 1, 10, 0);
+    CLAIM(f, T0 + 100, 10, 0, o2);
+    expect_mail_counts(f, 3, 0); /* taken is still to send */
+
+    assert_ok(ah_store_mail_out_settle(f->store, o1, T0 + 5, 0, 0, NULL, &err));
+    expect_mail_counts(f, 2, 0);
+    assert_ok(ah_store_mail_out_settle(f->store, o3, 0, 0, T0 + 500, "421 try later", &err));
+    CLAIM(f, T0 + 499, 10, 0);
+    items = CLAIM(f, T0 + 500, 10, 0, o3);
+    assert_int_equal(items[0].attempts, 2);
+    assert_string_equal(items[0].last_error, "421 try later");
+    assert_ok(ah_store_mail_out_settle(f->store, o3, 0, T0 + 600, 0, "550 no such user", &err));
+    expect_mail_counts(f, 1, 1);
+    /* settled stays settled */
+    assert_ok(ah_store_mail_out_settle(f->store, o1, 0, T0 + 700, 0, "late", &err));
+    expect_mail_counts(f, 1, 1);
+    CLAIM(f, T0 + 1000 * MINUTE, 10, 0, o2); /* neither the sent nor the failed */
+
+    assert_ok(ah_store_mail_out_list(f->store, t1, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(items[0].id, o1);
+    assert_string_equal(items[0].data, "");
+    assert_string_equal(items[0].msgid, "r1@desk.example");
+    assert_string_equal(items[0].rcpt, "ann@example.com cc@example.com");
+    assert_int_equal(items[0].attempts, 1);
+    assert_int_equal(items[0].sent_at, T0 + 5);
+    assert_int_equal(items[0].failed_at, 0);
+    assert_string_equal(items[0].last_error, "");
+    assert_int_equal(items[0].created_at, T0);
+    assert_int_equal(items[1].id, o3);
+    assert_string_equal(items[1].data, "");
+    assert_int_equal(items[1].attempts, 2);
+    assert_int_equal(items[1].sent_at, 0);
+    assert_int_equal(items[1].failed_at, T0 + 600);
+    assert_string_equal(items[1].last_error, "550 no such user");
+    assert_ok(ah_store_mail_out_list(f->store, t2, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, o2);
+    assert_int_equal(items[0].attempts, 2);
+    assert_ok(ah_store_mail_out_list(f->store, 9999, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 0);
+}
+
+/* Copies f's database into a new file beside it with `allhands copy`'s
+ * ah_copy_run, checks both match table by table, and returns the copy open. */
+static struct ah_store *copy_of(struct fx *f, const char *name, char *path, size_t size)
+{
+    struct ah_error err = {0};
+    struct ah_store *dst = NULL;
+    struct ah_copy_check checks[64];
+    bool all_ok = false;
+
+    assert_true(ah_store_ntables <= sizeof(checks) / sizeof(checks[0]));
+    snprintf(path, size, "%s.%s", f->path, name);
+    assert_ok(ah_crypto_init(&err));
+    assert_ok(ah_store_open(path, true, &dst, &err));
+    assert_ok(ah_copy_run(f->store, dst, NULL, NULL, &err));
+    assert_ok(ah_copy_verify(f->store, dst, checks, &all_ok, &err));
+    for (size_t i = 0; i < ah_store_ntables; i++)
+        if (!checks[i].ok)
+            fail_msg("%s: %lld rows, copied %lld", checks[i].table,
+                     (long long)checks[i].src_rows, (long long)checks[i].dst_rows);
+    assert_true(all_ok);
+    return dst;
+}
+
+/* The mail tables copy whole: more Message-IDs than a batch, read in pages
+ * by their text key (bytewise: "Z" before "a"), a NULL message, and ids
+ * that go on counting in the copy. */
+static void test_store_copy_moves_mail_tables(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t = add_ticket(f, cust, "Refund", AH_STATUS_NEW, 1, "", 0);
+    int64_t m = add_message(f, t, 0, "Hello", T0);
+    struct ah_participant p = {.ticket_id = t, .email = "cc@example.com", .added_at = T0};
+    struct ah_attachment more = {
+        .message_id = m, .sha256 = "00", .name = "b", .type = "t", .created_at = T0};
+    struct ah_store *dst;
+    struct ah_mail_out *out;
+    char path[400], msgid[64];
+    int64_t tid = -1, mid = -1, count = -1, a1, o1;
+    bool inserted = false;
+    size_t n;
+
+    assert_ok(ah_store_begin(f->store, &err));
+    for (int i = 0; i < AH_COPY_BATCH + 5; i++) {
+        snprintf(msgid, sizeof(msgid), "%c%04d@example.com", i % 2 ? 'Z' : 'a', i);
+        assert_ok(ah_store_mail_id_insert(f->store, msgid, t, i % 3 ? m : 0, i % 2, T0, &inserted,
+                                          &err));
+    }
+    assert_ok(ah_store_commit(f->store, &err));
+    add_mail_in(f, m, "ann@example.com", true, T0);
+    assert_ok(ah_store_participant_add(f->store, &p, &inserted, &err));
+    a1 = add_attachment(f, m, "logo.png", true);
+    o1 = add_mail_out(f, t, 0, "ack@desk.example", T0);
+    assert_ok(ah_store_mail_out_settle(f->store, o1, 0, T0 + 1, 0, "550 gone", &err));
+
+    dst = copy_of(f, "copy", path, sizeof(path));
+    for (size_t i = 0; i < ah_store_ntables; i++)
+        if (strcmp(ah_store_tables[i].name, "mail_ids") == 0)
+            assert_ok(ah_store_table_count(dst, &ah_store_tables[i], &count, &err));
+    assert_int_equal(count, AH_COPY_BATCH + 5); /* the checksums read by page too */
+    assert_ok(ah_store_mail_id_get(dst, "Z0001@example.com", &tid, &mid, &err));
+    assert_int_equal(tid, t);
+    assert_int_equal(mid, m);
+    assert_ok(ah_store_mail_id_get(dst, "a0006@example.com", &tid, &mid, &err));
+    assert_int_equal(mid, 0);
+    assert_ok(ah_store_mail_out_list(dst, t, &f->arena, &out, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].failed_at, T0 + 1);
+    assert_string_equal(out[0].last_error, "550 gone");
+    assert_ok(ah_store_attachment_insert(dst, &more, &err));
+    assert_true(more.id > a1);
+    ah_store_close(dst);
+    fx_remove_db(path);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -2161,6 +2684,7 @@ int main(void)
         T(test_store_migrate_refuses_newer_schema),
         T(test_store_migrate_from_version_1),
         T(test_store_migrate_from_version_2),
+        T(test_store_migrate_from_version_3),
         T(test_store_open_missing_without_create),
         T(test_store_person_duplicate_email_conflict),
         T(test_store_person_round_trip),
@@ -2206,6 +2730,12 @@ int main(void)
         T(test_store_pairings_by_person_and_span),
         T(test_store_macros_crud_by_name),
         T(test_store_members_clocked_in),
+        T(test_store_mail_ids_insert_get_duplicate),
+        T(test_store_mail_in_count_since_and_list),
+        T(test_store_participants_duplicate_and_order),
+        T(test_store_attachments_list_order_and_ticket),
+        T(test_store_mail_out_claim_settle_counts),
+        T(test_store_copy_moves_mail_tables),
     };
 
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
