@@ -20,6 +20,7 @@
 #include "core/time.h"
 #include "domain/access.h"
 #include "domain/demo.h"
+#include "domain/mail.h"
 #include "domain/ops.h"
 #include "domain/people.h"
 #include "domain/program.h"
@@ -42,6 +43,7 @@ static struct {
     const char *trusted_proxy;
     int64_t threads;
     struct ah_settings settings;
+    struct ah_mail_settings mail;
 } app;
 
 /* Exit codes: 75 (EX_TEMPFAIL) to retry later, 2 for a command that cannot
@@ -75,6 +77,72 @@ static bool env_int(const char *name, int64_t min, int64_t max, int64_t *out)
     return true;
 }
 
+static bool env_flag(const char *name, bool dflt)
+{
+    const char *v = getenv(name);
+
+    if (!v || !*v)
+        return dflt;
+    return strcmp(v, "0") != 0 && strcasecmp(v, "no") != 0 && strcasecmp(v, "false") != 0;
+}
+
+/* Where attachments go by default: beside a database file, else data/. */
+static const char *attach_dir_for(const char *db)
+{
+    static char dir[4096];
+    const char *slash = strrchr(db, '/');
+
+    if (strstr(db, "://") || !slash)
+        return strstr(db, "://") ? "data/attachments" : "attachments";
+    snprintf(dir, sizeof(dir), "%.*s/attachments", (int)(slash - db), db);
+    return dir;
+}
+
+/* The mail settings: ALLHANDS_MAIL_* for what mail is, ALLHANDS_SMTP_* and
+ * ALLHANDS_IMAP_* for the servers. */
+static bool mail_from_env(void)
+{
+    struct ah_mail_settings *m = &app.mail;
+    int64_t max = 0, part = 0, poll = -1;
+
+    ah_mail_settings_default(m);
+    m->address = env_or("ALLHANDS_MAIL_ADDRESS", NULL);
+    m->name = env_or("ALLHANDS_MAIL_NAME", "Support");
+    m->plus_address = env_flag("ALLHANDS_MAIL_PLUS", false);
+    m->ack = env_flag("ALLHANDS_MAIL_ACK", false);
+    m->attach_dir = env_or("ALLHANDS_ATTACHMENTS", NULL);
+    m->smtp.url = env_or("ALLHANDS_SMTP_URL", NULL);
+    m->smtp.user = env_or("ALLHANDS_SMTP_USER", NULL);
+    m->smtp.password = env_or("ALLHANDS_SMTP_PASSWORD", NULL);
+    m->smtp.tls = env_flag("ALLHANDS_SMTP_TLS", true);
+    m->smtp.ca_file = env_or("ALLHANDS_MAIL_CA_FILE", NULL);
+    m->imap.url = env_or("ALLHANDS_IMAP_URL", NULL);
+    m->imap.user = env_or("ALLHANDS_IMAP_USER", NULL);
+    m->imap.password = env_or("ALLHANDS_IMAP_PASSWORD", NULL);
+    m->imap.tls = env_flag("ALLHANDS_IMAP_TLS", true);
+    m->imap.ca_file = m->smtp.ca_file;
+    if (!env_int("ALLHANDS_MAIL_MAX_BYTES", 1024, 1024LL * 1024 * 1024, &max) ||
+        !env_int("ALLHANDS_MAIL_MAX_ATTACHMENT_BYTES", 1024, 1024LL * 1024 * 1024, &part) ||
+        !env_int("ALLHANDS_MAIL_SENDER_PER_HOUR", 0, 1000000, &m->sender_per_hour) ||
+        !env_int("ALLHANDS_MAIL_TICKETS_PER_HOUR", 0, 1000000, &m->tickets_per_hour) ||
+        !env_int("ALLHANDS_MAIL_POLL_SECONDS", 0, 86400, &poll))
+        return false;
+    if (max)
+        m->limits.max_message = (size_t)max;
+    if (part)
+        m->limits.max_part = (size_t)part;
+    m->poll_ms = m->imap.url ? (poll < 0 ? 60 : poll) * 1000 : 0;
+    if (m->address) {
+        struct ah_error err;
+
+        if (ah_people_check_email(ah_str_c(m->address), &err)) {
+            fprintf(stderr, "allhands: ALLHANDS_MAIL_ADDRESS: %s\n", err.msg);
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool config_from_env(void)
 {
     int64_t lease = 900;
@@ -93,7 +161,8 @@ static bool config_from_env(void)
         !env_int("ALLHANDS_LEASE_SECONDS", 1, 86400, &lease))
         return false;
     app.settings.lease_ms = lease * 1000;
-    return true;
+    app.settings.mail = &app.mail;
+    return mail_from_env();
 }
 
 /* ---- options shared by every command ---- */
@@ -101,7 +170,7 @@ static bool config_from_env(void)
 enum { OPT_DB = 1000, OPT_LISTEN, OPT_THREADS, OPT_WEB, OPT_PROXY, OPT_EMAIL, OPT_NAME, OPT_ROLE,
        OPT_DEPT, OPT_LEADER, OPT_PWSTDIN, OPT_PEOPLE, OPT_TICKETS, OPT_MESSAGES, OPT_SEED,
        OPT_TO, OPT_FROM, OPT_FORCE, OPT_TEST_CLOCK, OPT_WEEK, OPT_WEEKS, OPT_LEVEL,
-       OPT_DEFAULT_TIER };
+       OPT_DEFAULT_TIER, OPT_MAX, OPT_BATCH };
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, OPT_DB},
@@ -127,6 +196,8 @@ static const struct option long_opts[] = {
     {"weeks", required_argument, NULL, OPT_WEEKS},
     {"level", required_argument, NULL, OPT_LEVEL},
     {"default-tier", required_argument, NULL, OPT_DEFAULT_TIER},
+    {"max", required_argument, NULL, OPT_MAX},
+    {"batch", required_argument, NULL, OPT_BATCH},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -134,7 +205,7 @@ static const struct option long_opts[] = {
 struct opts {
     const char *email, *name, *role, *department, *to, *from, *week, *level;
     bool leader, password_stdin, force, help, test_clock;
-    int64_t people, tickets, messages, seed, weeks, default_tier;
+    int64_t people, tickets, messages, seed, weeks, default_tier, max, batch;
 };
 
 static bool num(const char *flag, const char *v, int64_t min, int64_t max, int64_t *out)
@@ -173,6 +244,8 @@ static bool parse_opts(int argc, char **argv, struct opts *o)
         case OPT_WEEKS: ok = num("weeks", optarg, 0, 260, &o->weeks); break;
         case OPT_LEVEL: o->level = optarg; break;
         case OPT_DEFAULT_TIER: ok = num("default-tier", optarg, 1, 2, &o->default_tier); break;
+        case OPT_MAX: ok = num("max", optarg, 1, 100000000, &o->max); break;
+        case OPT_BATCH: ok = num("batch", optarg, 1, 100000, &o->batch); break;
         case OPT_PWSTDIN: o->password_stdin = true; break;
         case OPT_PEOPLE: ok = num("people", optarg, 8, 1000000, &o->people); break;
         case OPT_TICKETS: ok = num("tickets", optarg, 0, 100000000, &o->tickets); break;
@@ -258,6 +331,8 @@ static enum ah_err open_db(bool create, struct ah_store **out, struct ah_error *
     int from = 0, to = 0;
     enum ah_err rc;
 
+    if (!app.mail.attach_dir)
+        app.mail.attach_dir = attach_dir_for(app.db);
     if (create)
         ensure_dir_of(app.db);
     rc = ah_store_open(app.db, create, out, err);
@@ -337,7 +412,10 @@ static int cmd_serve(int argc, char **argv)
                "demos; needs ALLHANDS_ALLOW_TEST_CLOCK=1) stops the server's clock and lets\n"
                "an admin set it with PUT /api/v1/test/clock. Environment: ALLHANDS_DB,\n"
                "ALLHANDS_LISTEN, ALLHANDS_THREADS, ALLHANDS_WEB, ALLHANDS_TRUSTED_PROXY,\n"
-               "ALLHANDS_LEASE_SECONDS, ALLHANDS_LOG_LEVEL.\n");
+               "ALLHANDS_LEASE_SECONDS, ALLHANDS_LOG_LEVEL. Mail: ALLHANDS_MAIL_ADDRESS\n"
+               "(replies are mailed from it), ALLHANDS_SMTP_URL (sends them), ALLHANDS_IMAP_URL\n"
+               "(polled every ALLHANDS_MAIL_POLL_SECONDS): see `allhands mail-in --help`,\n"
+               "`mail-poll --help` and `mail-send --help`.\n");
         return 0;
     }
     if (o.test_clock) {
@@ -908,6 +986,271 @@ static int cmd_user(int argc, char **argv)
     return rc;
 }
 
+/* ---- mail ---- */
+
+/* Exit codes an MTA understands (sysexits.h): 65 the message will never be
+ * taken (it bounces, with our reason), 75 try again later. */
+#define EX_DATAERR_ 65
+#define EX_TEMPFAIL_ 75
+
+static int mail_exit(const char *what, const struct ah_error *err)
+{
+    fprintf(stderr, "allhands: %s: %s\n", what, err->msg);
+    return err->code == AH_E_INVALID || err->code == AH_E_TOO_LARGE ? EX_DATAERR_ : EX_TEMPFAIL_;
+}
+
+/* allhands mail-in: one message on stdin, as an MTA pipes it. */
+static int cmd_mail_in(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct ah_store *st;
+    struct ah_arena a;
+    struct ah_ctx cx;
+    struct ah_mail_outcome out;
+    struct ah_error err;
+    struct ah_buf raw;
+    char chunk[65536];
+    size_t n;
+    int rc = 0;
+
+    if (!parse_opts(argc, argv, &o))
+        return 2;
+    if (o.help) {
+        printf("usage: allhands mail-in [--db PATH] < MESSAGE\n"
+               "Stores one email (RFC 5322, as Postfix, Exim or OpenSMTPD pipe it to a\n"
+               "program): a reply joins its ticket, anything else opens one. Exit status:\n"
+               "0 stored (or stored before), 65 never to be taken (the reason on stderr;\n"
+               "the MTA bounces it), 75 not now (the database is busy, the sender is over\n"
+               "a rate limit): the MTA tries again later.\n"
+               "Environment: ALLHANDS_MAIL_ADDRESS (the support address), ALLHANDS_MAIL_ACK=1,\n"
+               "ALLHANDS_MAIL_MAX_BYTES, ALLHANDS_MAIL_MAX_ATTACHMENT_BYTES,\n"
+               "ALLHANDS_MAIL_SENDER_PER_HOUR, ALLHANDS_MAIL_TICKETS_PER_HOUR, ALLHANDS_ATTACHMENTS.\n");
+        return 0;
+    }
+    ah_buf_init(&raw, app.mail.limits.max_message);
+    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+        if (ah_buf_append(&raw, chunk, n, NULL)) {
+            fprintf(stderr, "allhands: mail-in: the message is over %zu bytes, the limit"
+                            " (ALLHANDS_MAIL_MAX_BYTES)\n", app.mail.limits.max_message);
+            ah_buf_release(&raw);
+            return EX_DATAERR_;
+        }
+    }
+    if (ferror(stdin)) {
+        fprintf(stderr, "allhands: mail-in: cannot read the message: %s\n", strerror(errno));
+        ah_buf_release(&raw);
+        return EX_TEMPFAIL_;
+    }
+    if (open_db(false, &st, &err)) {
+        ah_buf_release(&raw);
+        /* a database away or busy is always "later": the message is not at fault */
+        fprintf(stderr, "allhands: mail-in: database: %s\n", err.msg);
+        return EX_TEMPFAIL_;
+    }
+    system_ctx(&cx, st, &a);
+    if (ah_mail_receive(&cx, raw.p ? raw.p : "", raw.len, &out, &err))
+        rc = mail_exit("mail-in", &err);
+    else if (out.duplicate)
+        printf("ticket %" PRId64 ": stored before\n", out.ticket_id);
+    else
+        printf("ticket %" PRId64 "%s (%s)\n", out.ticket_id, out.new_ticket ? ", new" : "",
+               out.thread);
+    ah_arena_release(&a);
+    ah_store_close(st);
+    ah_buf_release(&raw);
+    return rc;
+}
+
+/* allhands mail-poll: new mail from the IMAP mailbox, once. */
+static int cmd_mail_poll(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct ah_store *st;
+    struct ah_arena a;
+    struct ah_ctx cx;
+    struct ah_mail_poll_stats ps;
+    struct ah_error err;
+    int rc = 0;
+
+    if (!parse_opts(argc, argv, &o))
+        return 2;
+    if (o.help || !app.mail.imap.url) {
+        fprintf(o.help ? stdout : stderr,
+                "usage: allhands mail-poll [--db PATH] [--max N]\n"
+                "Stores the unseen messages of an IMAP mailbox (at most N, default all),\n"
+                "marking each seen once it is stored; stopped half-way and run again, it\n"
+                "loses nothing and stores nothing twice. `serve` does the same every\n"
+                "ALLHANDS_MAIL_POLL_SECONDS (default 60).\n"
+                "Environment: ALLHANDS_IMAP_URL (imaps://host:993/INBOX, or imap://...\n"
+                "with STARTTLS), ALLHANDS_IMAP_USER, ALLHANDS_IMAP_PASSWORD,\n"
+                "ALLHANDS_MAIL_CA_FILE (certificates to trust), ALLHANDS_IMAP_TLS=0 (plain,\n"
+                "for a server on this machine).%s\n",
+                o.help ? "" : "\n\nallhands: mail-poll: set ALLHANDS_IMAP_URL first");
+        return o.help ? 0 : 2;
+    }
+    if (open_db(false, &st, &err)) {
+        fprintf(stderr, "allhands: mail-poll: database: %s\n", err.msg);
+        return EX_TEMPFAIL_;
+    }
+    system_ctx(&cx, st, &a);
+    if (ah_mail_poll(&cx, &app.mail.imap, o.max ? o.max : INT64_MAX, &ps, &err)) {
+        fprintf(stderr, "allhands: mail-poll: %s\n", err.msg);
+        rc = EX_TEMPFAIL_;
+    }
+    printf("mail-poll: %" PRId64 " stored, %" PRId64 " stored before, %" PRId64
+           " refused, %" PRId64 " left for later\n",
+           ps.stored, ps.duplicates, ps.refused, ps.deferred);
+    ah_arena_release(&a);
+    ah_store_close(st);
+    return rc;
+}
+
+/* allhands mail-send: the mail outbox, sent now (serve does it by itself). */
+static int cmd_mail_send(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct ah_store *st;
+    struct ah_smtp *smtp;
+    struct ah_error err;
+    int64_t total = 0, failed_total = 0, t0 = ah_time_mono_us();
+    int rc = 0;
+
+    if (!parse_opts(argc, argv, &o))
+        return 2;
+    if (o.help || !app.mail.smtp.url) {
+        fprintf(o.help ? stdout : stderr,
+                "usage: allhands mail-send [--db PATH]\n"
+                "Sends what waits in the mail outbox now, until nothing is due. `serve`\n"
+                "sends by itself; this is for a machine that only takes mail.\n"
+                "Environment: ALLHANDS_SMTP_URL (smtp://host:587 with STARTTLS, or\n"
+                "smtps://host:465), ALLHANDS_SMTP_USER, ALLHANDS_SMTP_PASSWORD,\n"
+                "ALLHANDS_MAIL_CA_FILE, ALLHANDS_SMTP_TLS=0 (plain, for a relay on this\n"
+                "machine).%s\n",
+                o.help ? "" : "\n\nallhands: mail-send: set ALLHANDS_SMTP_URL first");
+        return o.help ? 0 : 2;
+    }
+    if (open_db(false, &st, &err))
+        return fail("mail-send: database", &err);
+    if (ah_smtp_open(&app.mail.smtp, &smtp, &err)) {
+        ah_store_close(st);
+        return fail("mail-send", &err);
+    }
+    for (;;) {
+        struct ah_arena a;
+        struct ah_ctx cx;
+        int64_t sent = 0, failed = 0;
+        enum ah_err e;
+
+        system_ctx(&cx, st, &a);
+        e = ah_mail_send_due(&cx, smtp, 100, &sent, &failed, &err);
+        ah_arena_release(&a);
+        total += sent;
+        failed_total += failed;
+        if (e) {
+            rc = fail("mail-send", &err);
+            break;
+        }
+        if (sent + failed == 0 || (failed && !sent))
+            break;
+    }
+    {
+        double s = (double)(ah_time_mono_us() - t0) / 1e6;
+
+        printf("mail-send: %" PRId64 " sent, %" PRId64 " failed (%.2f s, %.0f/s)\n", total,
+               failed_total, s, s > 0 ? (double)total / s : 0.0);
+    }
+    ah_smtp_close(smtp);
+    ah_store_close(st);
+    return rc;
+}
+
+/* allhands import mbox FILE: old mail in bulk, idempotent. */
+static int cmd_import(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct ah_store *st;
+    struct ah_error err;
+    struct ah_mail_import_stats total = {0};
+    const char *file;
+    FILE *f;
+    struct ah_buf data;
+    char chunk[1 << 16];
+    size_t n, pos = 0, batch;
+    int64_t t0 = ah_time_mono_us(), count = 0;
+    int rc = 0;
+
+    if (argc < 3 || strcmp(argv[1], "mbox") != 0 || argv[2][0] == '-') {
+        bool help = argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+
+        fprintf(help ? stdout : stderr,
+                "usage: allhands import mbox FILE [--db PATH] [--batch N]\n"
+                "Stores every message of an mbox file (mboxo or mboxrd) as mail-in would,\n"
+                "without acknowledgements or rate limits, N messages (default 1000) per\n"
+                "transaction. A message stored before is skipped, so an import stopped\n"
+                "half-way is finished by running it again.\n");
+        return help ? 0 : 2;
+    }
+    file = argv[2];
+    if (!parse_opts(argc - 2, argv + 2, &o))
+        return 2;
+    batch = o.batch ? (size_t)o.batch : 1000;
+    f = fopen(file, "rb");
+    if (!f) {
+        fprintf(stderr, "allhands: import: cannot open %s: %s\n", file, strerror(errno));
+        return 1;
+    }
+    ah_buf_init(&data, SIZE_MAX / 2);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        ah_buf_append(&data, chunk, n, NULL);
+    fclose(f);
+    if (open_db(false, &st, &err)) {
+        ah_buf_release(&data);
+        return fail("import: database", &err);
+    }
+    while (!rc) {
+        struct ah_arena a;
+        struct ah_ctx cx;
+        struct ah_mail_import_stats bs;
+        const char **raw;
+        size_t *len, k = 0;
+        struct ah_str msg;
+
+        system_ctx(&cx, st, &a);
+        raw = ah_arena_alloc(&a, batch * sizeof(*raw));
+        len = ah_arena_alloc(&a, batch * sizeof(*len));
+        while (k < batch && ah_mbox_next(data.p ? data.p : "", data.len, &pos, &a, &msg)) {
+            raw[k] = msg.p;
+            len[k++] = msg.len;
+        }
+        if (k == 0) {
+            ah_arena_release(&a);
+            break;
+        }
+        if (ah_mail_import(&cx, raw, len, k, &bs, &err)) {
+            rc = fail("import", &err);
+        } else {
+            total.stored += bs.stored;
+            total.duplicates += bs.duplicates;
+            total.refused += bs.refused;
+            count += (int64_t)k;
+            fprintf(stderr, "import: %" PRId64 " messages (%.0f%% of the file)\n", count,
+                    data.len ? 100.0 * (double)pos / (double)data.len : 100.0);
+        }
+        ah_arena_release(&a);
+    }
+    {
+        double s = (double)(ah_time_mono_us() - t0) / 1e6;
+
+        printf("import: %" PRId64 " stored, %" PRId64 " stored before, %" PRId64
+               " refused (%.1f s, %.0f messages/s)\n",
+               total.stored, total.duplicates, total.refused, s,
+               s > 0 ? (double)count / s : 0.0);
+    }
+    ah_store_close(st);
+    ah_buf_release(&data);
+    return rc;
+}
+
 static int cmd_routes(void)
 {
     size_t n;
@@ -931,7 +1274,11 @@ static void usage(FILE *f)
                "  demo      fill a new database with a demo company\n"
                "  user      add, list and change people; make API tokens\n"
                "  routes    print the HTTP routes\n"
-               "  report    run the week's consequence ladder and print compliance\n");
+               "  report    run the week's consequence ladder and print compliance\n"
+               "  mail-in   store one email read on stdin (for an MTA's pipe)\n"
+               "  mail-poll store new mail from an IMAP mailbox\n"
+               "  mail-send send what waits in the mail outbox\n"
+               "  import    import mail from an mbox file\n");
 }
 
 /* allhands report week [--week YYYY-Www]: the ladder for a closed week, on
@@ -1018,6 +1365,7 @@ int main(int argc, char **argv)
         return 2;
     if (ah_crypto_init(&err) || ah_httpc_init(&err))
         return fail("start", &err);
+    ah_mail_init();
     if (strcmp(cmd, "serve") == 0)
         return cmd_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "init") == 0)
@@ -1038,6 +1386,14 @@ int main(int argc, char **argv)
         return cmd_routes();
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "mail-in") == 0)
+        return cmd_mail_in(argc - 1, argv + 1);
+    if (strcmp(cmd, "mail-poll") == 0)
+        return cmd_mail_poll(argc - 1, argv + 1);
+    if (strcmp(cmd, "mail-send") == 0)
+        return cmd_mail_send(argc - 1, argv + 1);
+    if (strcmp(cmd, "import") == 0)
+        return cmd_import(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return 0;

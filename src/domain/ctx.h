@@ -9,12 +9,15 @@
 #include "core/arena.h"
 #include "store/store.h"
 
+struct ah_mail_settings;
+
 /* Server-wide settings the rules depend on; read-only after start. */
 struct ah_settings {
     int64_t lease_ms;          /* a claim from "next" lasts this long without activity */
     int64_t session_idle_ms;   /* a session ends after this long unused */
     int64_t sla_first_ms[4];   /* first response target per priority */
     int64_t sla_resolve_ms[4]; /* resolution target per priority */
+    const struct ah_mail_settings *mail; /* email (domain/mail.h); NULL: none */
 };
 
 /* Fills s with allhands' defaults (15-minute lease, 12-hour sessions, ...). */

@@ -9,6 +9,7 @@
 #include "core/jsonw.h"
 #include "core/limits.h"
 #include "domain/audit.h"
+#include "domain/mail.h"
 #include "domain/perm.h"
 #include "domain/program.h"
 
@@ -159,6 +160,8 @@ enum ah_err ah_review_approve(struct ah_ctx *cx, int64_t id, struct ah_str edite
         t.updated_at = cx->now;
         rc = ah_store_ticket_update(cx->store, &t, err);
     }
+    if (!rc)
+        rc = ah_mail_queue_reply(cx, &t, &m, err);
     r.status = AH_REVIEW_APPROVED;
     r.reviewer_id = cx->actor ? cx->actor->id : 0;
     r.message_id = m.id;

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/jsonw.h"
 #include "domain/audit.h"
+#include "domain/mail.h"
 #include "domain/perm.h"
 #include "domain/program.h"
 #include "domain/review.h"
@@ -254,9 +255,9 @@ static enum ah_err route(struct ah_ctx *cx, const struct ah_ticket_input *in, st
     return rc;
 }
 
-enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in,
-                             struct ah_ticket *out, struct ah_message *first,
-                             struct ah_error *err)
+enum ah_err ah_ticket_open(struct ah_ctx *cx, const struct ah_ticket_input *in,
+                           struct ah_ticket *out, struct ah_message *first,
+                           struct ah_error *err)
 {
     struct ah_ticket t = {0};
     struct ah_message m = {0};
@@ -284,9 +285,6 @@ enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in
     m.kind = AH_MSG_CUSTOMER;
     m.body = ah_arena_strndup(cx->arena, in->body.p, in->body.len);
     m.created_at = cx->now;
-    rc = ah_store_begin(cx->store, err);
-    if (rc)
-        return rc;
     rc = route(cx, in, email, &t, err);
     set_due(cx, &t);
     if (!rc)
@@ -297,7 +295,6 @@ enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in
     m.ticket_id = t.id;
     if (!rc)
         rc = ah_store_message_insert(cx->store, &m, err);
-    rc = ah_store_end(cx->store, rc, err);
     if (rc)
         return rc;
     t.requester_email = ah_arena_strndup(cx->arena, email.p, email.len);
@@ -309,6 +306,45 @@ enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in
     if (first)
         *first = m;
     return AH_OK;
+}
+
+enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in,
+                             struct ah_ticket *out, struct ah_message *first,
+                             struct ah_error *err)
+{
+    enum ah_err rc = ah_store_begin(cx->store, err);
+
+    if (rc)
+        return rc;
+    return ah_store_end(cx->store, ah_ticket_open(cx, in, out, first, err), err);
+}
+
+enum ah_err ah_ticket_add_customer(struct ah_ctx *cx, struct ah_ticket *t, struct ah_str body,
+                                   struct ah_message *out, struct ah_error *err)
+{
+    struct ah_message m = {0};
+    enum ah_err rc = check_text("body", body, AH_MAX_MESSAGE_BODY, err);
+
+    if (rc)
+        return rc;
+    m.ticket_id = t->id;
+    m.kind = AH_MSG_CUSTOMER;
+    m.body = ah_arena_strndup(cx->arena, body.p, body.len);
+    m.created_at = cx->now;
+    m.author_name = t->requester_name;
+    rc = ah_store_message_insert(cx->store, &m, err);
+    if (rc)
+        return rc;
+    /* the customer wrote back: the ticket needs someone again */
+    if (t->status == AH_STATUS_PENDING || t->status == AH_STATUS_SOLVED)
+        t->status = AH_STATUS_OPEN;
+    t->updated_at = cx->now;
+    t->last_message_id = m.id;
+    t->message_count++;
+    rc = ah_store_ticket_update(cx->store, t, err);
+    if (!rc)
+        *out = m;
+    return rc;
 }
 
 /* The ticket if cx's actor may see it; a hidden ticket is "not found". */
@@ -801,6 +837,8 @@ enum ah_err ah_ticket_write(struct ah_ctx *cx, int64_t id, const struct ah_messa
     rc = ah_store_message_insert(cx->store, &m, err);
     if (!rc)
         rc = ah_store_ticket_update(cx->store, &t, err);
+    if (!rc && m.kind == AH_MSG_REPLY)
+        rc = ah_mail_queue_reply(cx, &t, &m, err);
     if (!rc && rv.id)
         rc = ah_review_passed(cx, &rv, m.id, err);
     if (!rc)

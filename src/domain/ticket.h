@@ -65,6 +65,16 @@ void ah_ticket_patch_init(struct ah_ticket_patch *p);
 enum ah_err ah_ticket_create(struct ah_ctx *cx, const struct ah_ticket_input *in,
                              struct ah_ticket *out, struct ah_message *first,
                              struct ah_error *err);
+/* ah_ticket_create inside the caller's transaction (mail opens a ticket
+ * with more rows in the same one). */
+enum ah_err ah_ticket_open(struct ah_ctx *cx, const struct ah_ticket_input *in,
+                           struct ah_ticket *out, struct ah_message *first,
+                           struct ah_error *err);
+/* Inside the caller's transaction: the requester (or someone on the
+ * ticket's mail) wrote to ticket t again. A pending or solved ticket opens
+ * again; t is updated. */
+enum ah_err ah_ticket_add_customer(struct ah_ctx *cx, struct ah_ticket *t, struct ah_str body,
+                                   struct ah_message *out, struct ah_error *err);
 /* A ticket cx's actor may see, with its thread (oldest first, at most 1000). AH_E_NOT_FOUND also for a ticket above the actor's tier. */
 enum ah_err ah_ticket_get(struct ah_ctx *cx, int64_t id, struct ah_ticket *out,
                           struct ah_message **msgs, size_t *nmsgs, struct ah_error *err);

@@ -61,6 +61,7 @@ void ah_api_webhooks_delete(struct ah_req *r);
 void ah_api_people_training(struct ah_req *r);
 void ah_api_level_suggestions(struct ah_req *r);
 void ah_api_tickets_escalate(struct ah_req *r);
+void ah_api_attachments_get(struct ah_req *r);
 void ah_api_route_rules_list(struct ah_req *r);
 void ah_api_route_rules_create(struct ah_req *r);
 void ah_api_route_rules_order(struct ah_req *r);
@@ -160,6 +161,10 @@ bool ah_api_query_int(struct ah_req *r, const char *key, int64_t min, int64_t ma
                       int64_t *out);
 /* Reads ?name= as a day "YYYY-MM-DD" (absent: dflt); replies 400 and returns false on junk. */
 bool ah_api_query_day(struct ah_req *r, const char *name, int64_t dflt, int64_t *day);
+/* Replies status with ticket t and its thread m, with the thread's mail
+ * details (attachments, delivery, participants). */
+void ah_api_reply_thread(struct ah_req *r, int status, const struct ah_ticket *t,
+                         const struct ah_message *m, size_t n);
 /* Replies with err (from a domain call) and counts what the metrics track. */
 void ah_api_fail(struct ah_req *r, const struct ah_error *err);
 

@@ -29,8 +29,7 @@ void ah_api_queue_next(struct ah_req *r)
         return;
     }
     ah_metrics_count(ah_server_metrics(r->srv), AH_COUNT_CLAIMS, 1);
-    ah_json_put_ticket(ah_http_body(r), &t, true, m, n);
-    ah_http_reply_body(r, 200);
+    ah_api_reply_thread(r, 200, &t, m, n);
 }
 
 void ah_api_queue_release(struct ah_req *r)

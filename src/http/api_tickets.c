@@ -1,6 +1,10 @@
 /* api_tickets.c - /api/v1/tickets and their messages. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
+#include "domain/mail.h"
 #include "domain/ticket.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -8,8 +12,7 @@
 static void reply_thread(struct ah_req *r, int status, const struct ah_ticket *t,
                          const struct ah_message *m, size_t n)
 {
-    ah_json_put_ticket(ah_http_body(r), t, true, m, n);
-    ah_http_reply_body(r, status);
+    ah_api_reply_thread(r, status, t, m, n);
 }
 
 static void copy_tags(const struct ah_json_value *v, struct ah_str *tags, size_t *n)
@@ -335,4 +338,100 @@ void ah_api_tickets_escalate(struct ah_req *r)
     }
     ah_json_put_ticket(ah_http_body(r), &t, false, NULL, 0);
     ah_http_reply_body(r, 200);
+}
+
+void ah_api_reply_thread(struct ah_req *r, int status, const struct ah_ticket *t,
+                         const struct ah_message *m, size_t n)
+{
+    struct ah_mail_thread mt;
+    struct ah_error err;
+
+    if (ah_mail_thread_get(&r->cx, t->id, &mt, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    ah_json_put_ticket_mail(ah_http_body(r), t, true, m, n, &mt);
+    ah_http_reply_body(r, status);
+}
+
+/* The types a browser may show in place; anything else is a download, so
+ * that a file someone mailed in never runs as a page of ours. */
+static const char *shown_type(const char *type, bool *in_place)
+{
+    static const char *const images[] = {"image/png", "image/jpeg", "image/gif", "image/webp"};
+
+    for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++)
+        if (strcmp(type, images[i]) == 0) {
+            *in_place = true;
+            return images[i];
+        }
+    *in_place = false;
+    return strcmp(type, "text/plain") == 0 ? "text/plain; charset=utf-8"
+                                           : "application/octet-stream";
+}
+
+/* RFC 6266 filename*: the name percent-encoded, so no byte of it can end
+ * the header. */
+static const char *disposition(struct ah_req *r, bool in_place, const char *name)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(name);
+    size_t cap = n * 3 + 64;
+    char *out = ah_arena_alloc(&r->arena, cap);
+    char *p = out + snprintf(out, cap, "%s; filename*=UTF-8''",
+                             in_place ? "inline" : "attachment");
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            strchr("-._~", c)) {
+            *p++ = (char)c;
+        } else {
+            *p++ = '%';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 15];
+        }
+    }
+    *p = '\0';
+    return out;
+}
+
+void ah_api_attachments_get(struct ah_req *r)
+{
+    struct ah_attachment a;
+    const char *path, *type;
+    struct ah_error err;
+    struct ah_buf b;
+    FILE *f;
+    char chunk[65536];
+    size_t got;
+    bool in_place, ok = true;
+
+    if (ah_mail_attachment(&r->cx, r->id, &a, &path, &err)) {
+        ah_api_fail(r, &err);
+        return;
+    }
+    f = fopen(path, "rb");
+    if (!f) {
+        ah_log(AH_LOG_ERROR, "attachment.missing", "id=%" PRId64 " path=%s", a.id, path);
+        ah_http_reply_fail(r, AH_E_UNAVAILABLE,
+                           "the file of this attachment is not on this server's disk");
+        return;
+    }
+    ah_buf_init(&b, (size_t)a.size + 1);
+    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        if (ah_buf_append(&b, chunk, got, NULL))
+            ok = false;
+    fclose(f);
+    if (!ok || b.len != (size_t)a.size) {
+        ah_buf_release(&b);
+        ah_http_reply_fail(r, AH_E_INTERNAL, "the attachment's file does not match its record");
+        return;
+    }
+    type = shown_type(a.type, &in_place);
+    ah_http_reply_header(r, "Content-Disposition", disposition(r, in_place, a.name));
+    ah_http_reply_header(r, "Cache-Control", "private, max-age=3600");
+    ah_http_reply_text(r, 200, &b, type);
+    ah_buf_release(&b);
 }

@@ -11,6 +11,7 @@
 #include "core/time.h"
 #include "core/tz.h"
 #include "domain/program.h"
+#include "domain/mail.h"
 #include "domain/people.h"
 #include "domain/ticket.h"
 
@@ -346,8 +347,18 @@ static void put_tags(struct ah_buf *b, const char *tags)
     PUT(b, "]");
 }
 
+static void put_thread_mail(struct ah_buf *b, const struct ah_message *m, size_t n,
+                            const struct ah_mail_thread *mt);
+
 void ah_json_put_ticket(struct ah_buf *b, const struct ah_ticket *t, bool thread,
                         const struct ah_message *m, size_t n)
+{
+    ah_json_put_ticket_mail(b, t, thread, m, n, NULL);
+}
+
+void ah_json_put_ticket_mail(struct ah_buf *b, const struct ah_ticket *t, bool thread,
+                             const struct ah_message *m, size_t n,
+                             const struct ah_mail_thread *mt)
 {
     PUT(b, "{\"id\":");
     put_int(b, t->id);
@@ -392,12 +403,31 @@ void ah_json_put_ticket(struct ah_buf *b, const struct ah_ticket *t, bool thread
         KEY(b, "in_review");
         put_bool(b, t->in_review);
         KEY(b, "messages");
-        ah_json_put_messages(b, m, n);
+        if (mt)
+            put_thread_mail(b, m, n, mt);
+        else
+            ah_json_put_messages(b, m, n);
+    }
+    if (mt) {
+        KEY(b, "participants");
+        PUT(b, "[");
+        for (size_t i = 0; i < mt->npeople; i++) {
+            if (i)
+                PUT(b, ",");
+            PUT(b, "{\"email\":");
+            ah_json_put_str(b, mt->people[i].email);
+            KEY(b, "name");
+            ah_json_put_str(b, mt->people[i].name);
+            KEY(b, "added_at");
+            ah_json_put_time(b, mt->people[i].added_at);
+            PUT(b, "}");
+        }
+        PUT(b, "]");
     }
     PUT(b, "}");
 }
 
-void ah_json_put_message(struct ah_buf *b, const struct ah_message *m)
+static void message_head(struct ah_buf *b, const struct ah_message *m)
 {
     PUT(b, "{\"id\":");
     put_int(b, m->id);
@@ -413,7 +443,96 @@ void ah_json_put_message(struct ah_buf *b, const struct ah_message *m)
     ah_json_put_str(b, m->body);
     KEY(b, "created_at");
     ah_json_put_time(b, m->created_at);
+}
+
+void ah_json_put_message(struct ah_buf *b, const struct ah_message *m)
+{
+    message_head(b, m);
     PUT(b, "}");
+}
+
+static const char *delivery_status(const struct ah_mail_out *o)
+{
+    return o->sent_at ? "sent" : o->failed_at ? "failed" : "queued";
+}
+
+/* A message with what mail added: who sent it and what was folded away,
+ * its files, and for a reply how its email fared. The three lists are in
+ * message order, so one pass walks them all. */
+static void put_thread_mail(struct ah_buf *b, const struct ah_message *m, size_t n,
+                            const struct ah_mail_thread *mt)
+{
+    size_t in = 0, f = 0;
+
+    PUT(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        const struct ah_mail_out *o = NULL;
+
+        if (i)
+            PUT(b, ",");
+        message_head(b, &m[i]);
+        while (in < mt->nin && mt->in[in].message_id < m[i].id)
+            in++;
+        KEY(b, "mail");
+        if (in < mt->nin && mt->in[in].message_id == m[i].id) {
+            PUT(b, "{\"from\":{\"email\":");
+            ah_json_put_str(b, mt->in[in].sender);
+            KEY(b, "name");
+            ah_json_put_str(b, mt->in[in].sender_name);
+            PUT(b, "}");
+            KEY(b, "quoted");
+            ah_json_put_str(b, mt->in[in].quoted);
+            PUT(b, "}");
+        } else {
+            PUT(b, "null");
+        }
+        KEY(b, "attachments");
+        PUT(b, "[");
+        while (f < mt->nfiles && mt->files[f].message_id < m[i].id)
+            f++;
+        for (bool first = true; f < mt->nfiles && mt->files[f].message_id == m[i].id; f++) {
+            const struct ah_attachment *a = &mt->files[f];
+
+            if (!first)
+                PUT(b, ",");
+            PUT(b, "{\"id\":");
+            first = false;
+            put_int(b, a->id);
+            KEY(b, "name");
+            ah_json_put_str(b, a->name);
+            KEY(b, "type");
+            ah_json_put_str(b, a->type);
+            KEY(b, "size");
+            put_int(b, a->size);
+            KEY(b, "inline");
+            put_bool(b, a->is_inline);
+            KEY(b, "content_id");
+            ah_json_put_str(b, a->content_id);
+            PUT(b, "}");
+        }
+        PUT(b, "]");
+        for (size_t k = 0; k < mt->nout; k++)
+            if (mt->out[k].message_id == m[i].id && mt->out[k].kind == AH_MAIL_REPLY)
+                o = &mt->out[k];
+        KEY(b, "delivery");
+        if (o) {
+            PUT(b, "{\"status\":");
+            ah_json_put_str(b, delivery_status(o));
+            KEY(b, "attempts");
+            put_int(b, o->attempts);
+            KEY(b, "error");
+            ah_json_put_str(b, o->last_error && *o->last_error ? o->last_error : NULL);
+            KEY(b, "sent_at");
+            ah_json_put_time(b, o->sent_at);
+            KEY(b, "failed_at");
+            ah_json_put_time(b, o->failed_at);
+            PUT(b, "}");
+        } else {
+            PUT(b, "null");
+        }
+        PUT(b, "}");
+    }
+    PUT(b, "]");
 }
 
 void ah_json_put_messages(struct ah_buf *b, const struct ah_message *m, size_t n)

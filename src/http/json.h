@@ -62,6 +62,12 @@ void ah_json_put_person(struct ah_buf *b, const struct ah_person *p);
 /* A ticket; with thread (m may be empty) it carries "messages". */
 void ah_json_put_ticket(struct ah_buf *b, const struct ah_ticket *t, bool thread,
                         const struct ah_message *m, size_t n);
+struct ah_mail_thread;
+/* The same with each message's mail details ("mail", "attachments",
+ * "delivery") and the ticket's "participants", from mt (domain/mail.h). */
+void ah_json_put_ticket_mail(struct ah_buf *b, const struct ah_ticket *t, bool thread,
+                             const struct ah_message *m, size_t n,
+                             const struct ah_mail_thread *mt);
 void ah_json_put_message(struct ah_buf *b, const struct ah_message *m);
 void ah_json_put_messages(struct ah_buf *b, const struct ah_message *m, size_t n);
 /* An API token's listing; secret (shown once, at creation) may be NULL. */

@@ -21,6 +21,7 @@
 #include "core/mem.h"
 #include "core/time.h"
 #include "domain/access.h"
+#include "domain/mail.h"
 #include "domain/program.h"
 #include "domain/rules.h"
 #include "domain/report.h"
@@ -94,6 +95,7 @@ static const struct ah_route routes[] = {
     {"GET", "/api/v1/people/{id}/training", ah_api_people_training, 0},
     {"GET", "/api/v1/levels/suggestions", ah_api_level_suggestions, 0},
     {"POST", "/api/v1/tickets/{id}/escalate", ah_api_tickets_escalate, 0},
+    {"GET", "/api/v1/attachments/{id}", ah_api_attachments_get, 0},
     {"GET", "/api/v1/routing-rules", ah_api_route_rules_list, 0},
     {"POST", "/api/v1/routing-rules", ah_api_route_rules_create, 0},
     {"PUT", "/api/v1/routing-rules/order", ah_api_route_rules_order, 0},
@@ -141,6 +143,7 @@ struct ah_server {
     struct ah_store *stores[MAX_STORES];
     size_t nstores;
     pthread_t upkeep;
+    pthread_t mailer;
     pthread_cond_t wake;
     bool stopping;
     struct ah_rules_cache *rules; /* compiled routing rules and style guide */
@@ -622,6 +625,91 @@ static void *upkeep(void *arg)
     return NULL;
 }
 
+/* ---- mail: the outbox sent, the mailbox polled ---- */
+
+/* A thread of its own: a mail server that hangs must not hold up the
+ * upkeep. Sends whatever is due each second (all of it, in rounds), and
+ * polls IMAP when that is configured. */
+static void mail_once(struct ah_server *s, struct ah_store *st, struct ah_smtp **smtp,
+                      int64_t *last_poll)
+{
+    const struct ah_mail_settings *ms = s->cfg.settings.mail;
+    struct ah_error err;
+
+    if (ms->smtp.url && !*smtp && ah_smtp_open(&ms->smtp, smtp, &err))
+        ah_log(AH_LOG_WARN, "mail.smtp", "error=\"%s\"", err.msg);
+    for (int round = 0; *smtp && round < 100; round++) {
+        struct ah_arena arena;
+        struct ah_ctx cx = {.store = st, .arena = &arena, .system = true,
+                            .now = ah_clock_now(), .settings = &s->cfg.settings};
+        int64_t sent = 0, failed = 0;
+        enum ah_err rc;
+
+        ah_arena_init(&arena);
+        rc = ah_mail_send_due(&cx, *smtp, 50, &sent, &failed, &err);
+        ah_arena_release(&arena);
+        if (rc)
+            ah_log(AH_LOG_WARN, "mail.send", "error=\"%s\"", err.msg);
+        if (sent || failed)
+            ah_log(AH_LOG_INFO, "mail.sent", "sent=%" PRId64 " failed=%" PRId64, sent, failed);
+        if (rc || sent == 0)
+            break;
+    }
+    if (ms->imap.url && ms->poll_ms > 0 && ah_clock_now() - *last_poll >= ms->poll_ms) {
+        struct ah_arena arena;
+        struct ah_ctx cx = {.store = st, .arena = &arena, .system = true,
+                            .now = ah_clock_now(), .settings = &s->cfg.settings,
+                            .rules = s->rules};
+        struct ah_mail_poll_stats ps;
+
+        ah_arena_init(&arena);
+        if (ah_mail_poll(&cx, &ms->imap, 1000, &ps, &err))
+            ah_log(AH_LOG_WARN, "mail.poll", "error=\"%s\"", err.msg);
+        else if (ps.stored || ps.refused || ps.deferred)
+            ah_log(AH_LOG_INFO, "mail.poll", "stored=%" PRId64 " duplicates=%" PRId64
+                   " refused=%" PRId64 " deferred=%" PRId64,
+                   ps.stored, ps.duplicates, ps.refused, ps.deferred);
+        ah_arena_release(&arena);
+        *last_poll = ah_clock_now();
+    }
+}
+
+static void *mailer(void *arg)
+{
+    struct ah_server *s = arg;
+    struct ah_store *st = NULL;
+    struct ah_smtp *smtp = NULL;
+    struct ah_error err;
+    int64_t last_poll = 0;
+
+    pthread_mutex_lock(&s->lock);
+    while (!s->stopping) {
+        struct timespec until;
+
+        pthread_mutex_unlock(&s->lock);
+        if (!st && ah_store_open(s->cfg.db, false, &st, &err))
+            ah_log(AH_LOG_WARN, "mail.store", "error=%s", err.msg);
+        if (st)
+            mail_once(s, st, &smtp, &last_poll);
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_mutex_lock(&s->lock);
+        if (!s->stopping)
+            pthread_cond_timedwait(&s->wake, &s->lock, &until);
+    }
+    pthread_mutex_unlock(&s->lock);
+    ah_smtp_close(smtp);
+    ah_store_close(st);
+    return NULL;
+}
+
+static bool mail_on(const struct ah_server *s)
+{
+    const struct ah_mail_settings *ms = s->cfg.settings.mail;
+
+    return ms && (ms->smtp.url || (ms->imap.url && ms->poll_ms > 0));
+}
+
 /* ---- start and stop ---- */
 
 static enum ah_err parse_listen(const char *listen, struct sockaddr_in *sa, struct ah_error *err)
@@ -682,6 +770,8 @@ enum ah_err ah_server_start(const struct ah_server_config *cfg, struct ah_server
     di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : ntohs(sa.sin_port);
     pthread_create(&s->upkeep, NULL, upkeep, s);
+    if (mail_on(s))
+        pthread_create(&s->mailer, NULL, mailer, s);
     *out = s;
     return AH_OK;
 }
@@ -692,9 +782,11 @@ void ah_server_stop(struct ah_server *s)
         return;
     pthread_mutex_lock(&s->lock);
     s->stopping = true;
-    pthread_cond_signal(&s->wake);
+    pthread_cond_broadcast(&s->wake);
     pthread_mutex_unlock(&s->lock);
     pthread_join(s->upkeep, NULL);
+    if (mail_on(s))
+        pthread_join(s->mailer, NULL);
     MHD_stop_daemon(s->daemon);
     /* the worker threads are gone; their connections are ours to close */
     for (size_t i = 0; i < s->nstores; i++)
