@@ -7,11 +7,15 @@
 // pro may send anyway with a reason), a trainee's reply is held for review
 // (202). Saved replies come from GET /macros, rendered for this ticket.
 // A tier-1 ticket can be escalated to the pros with a note.
+// Mail: a message that came by email names its sender when that is not the
+// requester and keeps its folded quote behind "Show quoted text"; files are
+// links to /attachments/{id}; a reply that was emailed says how that went,
+// and while one is still on its way the screen asks again now and then.
 
 import { api, query } from '../api.js';
 import { h, replace, isTyping, loading, showProblem } from '../dom.js';
 import {
-  KIND_LABEL, SOURCE_LABEL, capitalize, formatDateTime, formatDue, formatRelative, formatTime, tierLabel, sentence, isoOf,
+  KIND_LABEL, SOURCE_LABEL, capitalize, formatDateTime, formatDue, formatRelative, formatTime, tierLabel, sentence, isoOf, plural,
 } from '../format.js';
 import { lintEditor, lintProblem, lintRunner } from '../lint.js';
 import { takeNext } from './next.js';
@@ -40,9 +44,107 @@ function dueValue(iso) {
   return h('time', { datetime: iso || '', title: formatDateTime(iso), class: due.overdue ? 'overdue' : null, text: due.text });
 }
 
-export function messageItem(m, isNew) {
+/** "Name <email>", or the address alone. */
+function mailbox(who) {
+  const email = (who && who.email) || '';
+  const name = (who && who.name) || '';
+  if (!name) return h('span', { class: 'mailbox', text: email });
+  return h('span', { class: 'mailbox' }, h('span', { class: 'mailbox-name', text: name }),
+    email ? h('span', { class: 'muted', text: ` <${email}>` }) : null);
+}
+
+const sameEmail = (a, b) => String(a || '').toLowerCase() === String(b || '').toLowerCase();
+
+/** Who mailed m, when that is not the requester (someone on Cc, say); else null. */
+function otherSender(m, requester) {
+  const from = m.mail && m.mail.from;
+  if (!from || !from.email || sameEmail(from.email, requester && requester.email)) return null;
+  return from;
+}
+
+/** The quoted history and signature mail-in folded away: collapsed until asked for. */
+function quotedPart(m) {
+  const quoted = m.mail && m.mail.quoted;
+  if (!quoted) return null;
+  const summary = h('summary', { text: 'Show quoted text' });
+  const details = h('details', { class: 'msg-quoted' }, summary, h('pre', { text: quoted }));
+  details.addEventListener('toggle', () => {
+    summary.textContent = details.open ? 'Hide quoted text' : 'Show quoted text';
+  });
+  return details;
+}
+
+const bytesNumber = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+
+/** 512 -> "512 bytes", 12288 -> "12 KB", 1572864 -> "1.5 MB". */
+function formatBytes(n) {
+  let size = Math.max(0, Number(n) || 0);
+  if (size < 1024) return size === 1 ? '1 byte' : `${size} bytes`;
+  const units = ['KB', 'MB', 'GB'];
+  let unit = -1;
+  do {
+    size /= 1024;
+    unit += 1;
+  } while (size >= 1024 && unit < units.length - 1);
+  return `${bytesNumber.format(size >= 10 ? Math.round(size) : size)} ${units[unit]}`;
+}
+
+// The types the server shows in place (api_tickets.c shown_type); every
+// other file is served as a download, and the link says so.
+const SHOWN_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+function attachmentItem(a) {
+  const href = `/api/v1/attachments/${encodeURIComponent(String(a.id))}`;
+  const name = a.name || `attachment ${a.id}`;
+  const type = String(a.type || '').toLowerCase();
+  const image = SHOWN_IMAGES.has(type);
+  return h('li', { class: 'attachment' },
+    // The thumbnail repeats the link next to it: one tab stop per file.
+    image ? h('a', { class: 'attachment-thumb', href, tabindex: '-1', 'aria-hidden': 'true' },
+      h('img', { src: href, alt: name, loading: 'lazy', width: '64', height: '64' })) : null,
+    h('span', { class: 'attachment-text' },
+      h('a', { class: 'attachment-link', href, download: image ? null : true, text: name }),
+      h('span', { class: 'attachment-meta muted', text: `${formatBytes(a.size)} · ${type || 'unknown type'}${image ? '' : ' · download'}` })));
+}
+
+function attachmentList(m) {
+  const files = Array.isArray(m.attachments) ? m.attachments : [];
+  if (!files.length) return null;
+  return h('ul', { class: 'attachments', 'aria-label': `Attachments (${files.length})` }, files.map(attachmentItem));
+}
+
+const noStop = (s) => String(s || '').trim().replace(/[.\s]+$/, '');
+
+/** How the email of a reply fared: emailed, on its way (retrying), or not delivered. */
+function deliveryLine(m) {
+  const d = m.delivery;
+  if (!d || m.kind !== 'reply') return null;
+  const id = `delivery-${m.id}`;
+  if (d.status === 'sent') {
+    return h('p', { class: 'delivery delivery-sent', id },
+      h('span', { class: 'delivery-mark', 'aria-hidden': 'true', text: '✓ ' }), 'Emailed',
+      d.sent_at ? [' ', h('time', { datetime: isoOf(d.sent_at), title: formatDateTime(d.sent_at), text: formatDateTime(d.sent_at) })] : null);
+  }
+  if (d.status === 'failed') {
+    return h('div', { class: 'delivery delivery-failed', id, role: 'status' },
+      h('p', null, h('strong', { text: 'Not delivered' }),
+        d.error ? `: ${noStop(d.error)}.` : '.', ' The customer did not get this reply.'),
+      h('p', { class: 'delivery-hint', text: 'Check the address on the ticket, or reach the customer another way.' }));
+  }
+  const attempts = Number(d.attempts) || 0;
+  const retrying = attempts > 1 || Boolean(d.error);
+  return h('p', { class: `delivery delivery-queued${retrying ? ' delivery-retrying' : ''}`, id },
+    retrying ? `Sending… retrying (${plural(attempts, 'attempt')} so far).` : 'Sending…',
+    retrying && d.error ? [' ', h('span', { class: 'delivery-error', text: `Last error: ${noStop(d.error)}.` })] : null);
+}
+
+/** A message of the thread; requester (the ticket's) tells whose mail needs a "From". */
+export function messageItem(m, isNew, requester) {
   const kind = KIND_LABEL[m.kind] ? m.kind : 'customer';
-  const author = m.author_name || (m.author_id === null ? 'Customer' : `Person #${m.author_id}`);
+  const sender = otherSender(m, requester);
+  // a customer message has the requester's name; mail from someone else is theirs
+  const author = (sender && (sender.name || sender.email))
+    || m.author_name || (m.author_id === null ? 'Customer' : `Person #${m.author_id}`);
   return h('li', { class: `msg msg-${kind}${isNew ? ' msg-new' : ''}`, id: `message-${m.id}`, dataset: { messageId: String(m.id), kind } },
     h('article', { 'aria-label': `${KIND_LABEL[kind]} from ${author}` },
       h('header', { class: 'msg-head' },
@@ -50,7 +152,21 @@ export function messageItem(m, isNew) {
         isNew ? h('span', { class: 'kind kind-new', text: 'New' }) : null,
         h('span', { class: 'msg-author', text: author }),
         h('time', { class: 'msg-time', datetime: m.created_at || '', title: formatDateTime(m.created_at), text: formatDateTime(m.created_at) })),
-      h('div', { class: 'msg-body', text: m.body || '' })));
+      sender ? h('p', { class: 'msg-from' }, 'From ', mailbox(sender)) : null,
+      h('div', { class: 'msg-body', text: m.body || '' }),
+      quotedPart(m),
+      attachmentList(m),
+      deliveryLine(m)));
+}
+
+/** "Also on this ticket": the people on Cc, who get the replies too. */
+function participantList(people) {
+  if (!Array.isArray(people) || !people.length) return null;
+  return h('div', { class: 'participants', id: 'participants' },
+    h('span', { class: 'participants-label', id: 'participants-label', text: 'Also on this ticket:' }), ' ',
+    h('ul', { class: 'participant-list', 'aria-labelledby': 'participants-label' },
+      people.map((p, i) => h('li', null, mailbox(p), i < people.length - 1 ? ', ' : null))),
+    h('span', { class: 'muted', text: ' (they get the replies too)' }));
 }
 
 export function renderTicket(ctx, id) {
@@ -165,6 +281,7 @@ export function renderTicket(ctx, id) {
         h('strong', { class: 'requester-name', text: r.name || r.email || 'unknown requester' }),
         r.email && r.name ? h('span', { class: 'requester-email muted', text: ` <${r.email}>` }) : null,
         t.created_at ? h('span', { class: 'muted' }, ', ', h('time', { datetime: t.created_at, title: formatDateTime(t.created_at), text: formatRelative(t.created_at) })) : null),
+      participantList(t.participants),
       h('dl', { class: 'facts' },
         fact('Status', h('span', { class: `badge status-${t.status}`, text: capitalize(t.status) })),
         fact('Priority', h('span', { class: `badge priority-${t.priority}`, text: capitalize(t.priority) })),
@@ -285,7 +402,57 @@ export function renderTicket(ctx, id) {
   function renderThread() {
     const count = messages.length;
     threadTitle.textContent = `Conversation (${count} ${count === 1 ? 'message' : 'messages'})`;
-    replace(thread, messages.map((m) => messageItem(m, newIds.has(m.id))));
+    replace(thread, messages.map((m) => messageItem(m, newIds.has(m.id), ticket && ticket.requester)));
+    watchDelivery();
+  }
+
+  // ---- delivery: a reply on its way is asked about again until it settles ----
+  // Only the status lines change, in place, so an open quote or a focused
+  // link in the thread stays as it is.
+  const DELIVERY_FIRST_MS = 2000;
+  const DELIVERY_MAX_MS = 60000;
+  let deliveryTimer = null;
+  let deliveryDelay = DELIVERY_FIRST_MS;
+  ctx.onCleanup(() => clearTimeout(deliveryTimer));
+
+  const onItsWay = () => messages.some((m) => m.delivery && m.delivery.status === 'queued');
+
+  function watchDelivery() {
+    clearTimeout(deliveryTimer);
+    deliveryTimer = null;
+    if (!onItsWay()) {
+      deliveryDelay = DELIVERY_FIRST_MS;
+      return;
+    }
+    deliveryTimer = setTimeout(checkDelivery, deliveryDelay);
+    deliveryDelay = Math.min(deliveryDelay * 2, DELIVERY_MAX_MS);
+  }
+
+  async function checkDelivery() {
+    deliveryTimer = null;
+    let fresh;
+    try {
+      fresh = await fetchTicket();
+    } catch {
+      if (ctx.isCurrent()) watchDelivery(); // try again later; the line still says "Sending…"
+      return;
+    }
+    if (!ctx.isCurrent()) return;
+    const byId = new Map((fresh.messages || []).map((m) => [m.id, m]));
+    for (const m of messages) {
+      const now = byId.get(m.id);
+      if (!now || JSON.stringify(now.delivery) === JSON.stringify(m.delivery)) continue;
+      if (now.delivery && now.delivery.status === 'failed' && m.delivery && m.delivery.status !== 'failed') {
+        ctx.announce(`A reply on this ticket was not delivered${now.delivery.error ? `: ${noStop(now.delivery.error)}` : ''}. The customer did not get it.`, { tone: 'error' });
+      }
+      m.delivery = now.delivery;
+      const old = thread.querySelector(`#delivery-${m.id}`);
+      const line = deliveryLine(m);
+      if (old && line) old.replaceWith(line);
+      else if (old) old.remove();
+      else if (line) thread.querySelector(`#message-${m.id} article`)?.append(line);
+    }
+    watchDelivery();
   }
 
   function show(t) {
