@@ -33,6 +33,8 @@
 
 #define MAX_STORES 128
 #define UPKEEP_EVERY_MS 1000
+/* the mail outbox is looked at this often */
+#define MAIL_EVERY_MS 1000
 /* a request whose transaction lost a race to another runs at most this often */
 #define MAX_ATTEMPTS 3
 /* a chunked body past the cap is read and dropped up to this, then cut off */
@@ -554,6 +556,25 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 
 /* ---- background upkeep: expired leases and sessions ---- */
 
+/* Waits ms for the next round of a background thread; false once the
+ * server is stopping (a stop wakes it at once). */
+static bool rest(struct ah_server *s, int64_t ms)
+{
+    struct timespec until;
+    bool go;
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    until.tv_sec += (time_t)(ms / 1000) + until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&s->lock);
+    if (!s->stopping)
+        pthread_cond_timedwait(&s->wake, &s->lock, &until);
+    go = !s->stopping;
+    pthread_mutex_unlock(&s->lock);
+    return go;
+}
+
 static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_purge,
                         int64_t *last_ladder)
 {
@@ -603,24 +624,12 @@ static void *upkeep(void *arg)
     struct ah_error err;
     int64_t last_purge = 0, last_ladder = 0;
 
-    pthread_mutex_lock(&s->lock);
-    while (!s->stopping) {
-        struct timespec until;
-
-        pthread_mutex_unlock(&s->lock);
+    do {
         if (!st && ah_store_open(s->cfg.db, false, &st, &err))
             ah_log(AH_LOG_WARN, "upkeep.store", "error=%s", err.msg);
         if (st)
             upkeep_once(s, st, &last_purge, &last_ladder);
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += (UPKEEP_EVERY_MS % 1000) * 1000000L;
-        until.tv_sec += UPKEEP_EVERY_MS / 1000 + until.tv_nsec / 1000000000L;
-        until.tv_nsec %= 1000000000L;
-        pthread_mutex_lock(&s->lock);
-        if (!s->stopping)
-            pthread_cond_timedwait(&s->wake, &s->lock, &until);
-    }
-    pthread_mutex_unlock(&s->lock);
+    } while (rest(s, UPKEEP_EVERY_MS));
     ah_store_close(st);
     return NULL;
 }
@@ -682,22 +691,12 @@ static void *mailer(void *arg)
     struct ah_error err;
     int64_t last_poll = 0;
 
-    pthread_mutex_lock(&s->lock);
-    while (!s->stopping) {
-        struct timespec until;
-
-        pthread_mutex_unlock(&s->lock);
+    do {
         if (!st && ah_store_open(s->cfg.db, false, &st, &err))
             ah_log(AH_LOG_WARN, "mail.store", "error=%s", err.msg);
         if (st)
             mail_once(s, st, &smtp, &last_poll);
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 1;
-        pthread_mutex_lock(&s->lock);
-        if (!s->stopping)
-            pthread_cond_timedwait(&s->wake, &s->lock, &until);
-    }
-    pthread_mutex_unlock(&s->lock);
+    } while (rest(s, MAIL_EVERY_MS));
     ah_smtp_close(smtp);
     ah_store_close(st);
     return NULL;
