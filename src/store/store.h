@@ -838,6 +838,7 @@ struct ah_store_ops {
     enum ah_err (*mail_id_insert)(struct ah_store *s, const char *msgid, int64_t ticket_id,
                                   int64_t message_id, bool sent, int64_t now, bool *inserted,
                                   struct ah_error *err);
+    /* AH_E_CONFLICT when r->message_id has its row already. */
     enum ah_err (*mail_in_insert)(struct ah_store *s, const struct ah_mail_in_row *r,
                                   struct ah_error *err);
     /* Mail from sender (lower case) received at or after since, and how many
@@ -874,7 +875,8 @@ struct ah_store_ops {
                                   struct ah_arena *a, struct ah_mail_out **items, size_t *n,
                                   struct ah_error *err);
     /* After an attempt: sent at sent_at; or given up at failed_at with error;
-     * or (both 0) due again at next_at with error. */
+     * or (both 0) due again at next_at with error. A message sent or given
+     * up on already stays as it is (a late settle never undoes one). */
     enum ah_err (*mail_out_settle)(struct ah_store *s, int64_t id, int64_t sent_at,
                                    int64_t failed_at, int64_t next_at, const char *error,
                                    struct ah_error *err);

@@ -85,6 +85,18 @@ static const char session_setup_sql[] =
     "id, pro_id, member_id, started_at, minutes, notes, coalesce(work_session_id, 0), "  \
     "created_at"
 #define MACRO_COLS "id, owner_id, name, body, created_at, updated_at"
+#define MAIL_IN_COLS                                                                     \
+    "i.message_id, m.ticket_id, i.msgid, i.sender, i.sender_name, i.quoted, i.new_ticket, " \
+    "i.created_at"
+#define ATTACHMENT_COLS                                                                  \
+    "a.id, a.message_id, m.ticket_id, a.sha256, a.name, a.type, a.size, a.content_id, "  \
+    "a.is_inline, a.created_at"
+#define ATTACHMENT_FROM " FROM attachments a JOIN messages m ON m.id = a.message_id"
+/* data is a column, or '' where a listing leaves the message out */
+#define MAIL_OUT_COLS(data)                                                              \
+    "id, ticket_id, coalesce(message_id, 0), kind, msgid, mail_from, rcpt, " data        \
+    ", created_at, attempts, next_at, coalesce(sent_at, 0), coalesce(failed_at, 0), "    \
+    "last_error"
 /* NO KEY UPDATE, the lock an UPDATE of non-key columns takes anyway: it
  * keeps other claimers off the row (SKIP LOCKED passes over it) without
  * blocking the foreign-key checks of messages written to the ticket */
@@ -228,6 +240,21 @@ enum st {
     ST_MACRO_INSERT,
     ST_MACRO_UPDATE,
     ST_MACRO_DELETE,
+    ST_MAIL_ID_GET,
+    ST_MAIL_ID_INSERT,
+    ST_MAIL_IN_INSERT,
+    ST_MAIL_IN_COUNT,
+    ST_MAIL_IN_LIST,
+    ST_PARTICIPANT_ADD,
+    ST_PARTICIPANT_LIST,
+    ST_ATTACHMENT_INSERT,
+    ST_ATTACHMENT_GET,
+    ST_ATTACHMENT_LIST,
+    ST_MAIL_OUT_INSERT,
+    ST_MAIL_OUT_CLAIM,
+    ST_MAIL_OUT_SETTLE,
+    ST_MAIL_OUT_LIST,
+    ST_MAIL_OUT_COUNTS,
     ST_MEMBERS_CLOCKED_IN,
     ST_COUNT
 };
@@ -621,6 +648,62 @@ static const char *const sql_text[ST_COUNT] = {
                         " RETURNING id",
     [ST_MACRO_UPDATE] = "UPDATE macros SET name = $2, body = $3, updated_at = $4 WHERE id = $1",
     [ST_MACRO_DELETE] = "DELETE FROM macros WHERE id = $1",
+    [ST_MAIL_ID_GET] =
+        "SELECT ticket_id, coalesce(message_id, 0) FROM mail_ids WHERE msgid = $1",
+    /* DO NOTHING, not a unique violation, which would fail the whole
+     * transaction: a Message-ID another transaction records meanwhile waits
+     * for it, then changes nothing here */
+    [ST_MAIL_ID_INSERT] =
+        "INSERT INTO mail_ids (msgid, ticket_id, message_id, sent, created_at)"
+        " VALUES ($1, $2, nullif($3::bigint, 0), $4, $5) ON CONFLICT DO NOTHING",
+    [ST_MAIL_IN_INSERT] =
+        "INSERT INTO mail_in (message_id, msgid, sender, sender_name, quoted, new_ticket,"
+        " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    /* mail_in_sender answers it */
+    [ST_MAIL_IN_COUNT] = "SELECT count(*), coalesce(sum(new_ticket), 0)::bigint FROM mail_in"
+                         " WHERE sender = $1 AND created_at >= $2",
+    [ST_MAIL_IN_LIST] = "SELECT " MAIL_IN_COLS " FROM mail_in i"
+                        " JOIN messages m ON m.id = i.message_id"
+                        " WHERE m.ticket_id = $1 ORDER BY i.message_id LIMIT $2",
+    [ST_PARTICIPANT_ADD] = "INSERT INTO participants (ticket_id, email, name, added_at)"
+                           " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    /* emails bytewise, as SQLite's BINARY orders them */
+    [ST_PARTICIPANT_LIST] = "SELECT ticket_id, email, name, added_at FROM participants"
+                            " WHERE ticket_id = $1 ORDER BY added_at, email COLLATE \"C\""
+                            " LIMIT $2",
+    [ST_ATTACHMENT_INSERT] =
+        "INSERT INTO attachments (message_id, sha256, name, type, size, content_id, is_inline,"
+        " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    [ST_ATTACHMENT_GET] = "SELECT " ATTACHMENT_COLS ATTACHMENT_FROM " WHERE a.id = $1",
+    [ST_ATTACHMENT_LIST] = "SELECT " ATTACHMENT_COLS ATTACHMENT_FROM " WHERE m.ticket_id = $1"
+                           " ORDER BY m.id, a.id LIMIT $2",
+    [ST_MAIL_OUT_INSERT] =
+        "INSERT INTO mail_out (ticket_id, message_id, kind, msgid, mail_from, rcpt, data,"
+        " created_at, next_at) VALUES ($1, nullif($2::bigint, 0), $3, $4, $5, $6, $7, $8, $9)"
+        " RETURNING id",
+    /* as ST_OUTBOX_CLAIM: SKIP LOCKED splits the due rows between two
+     * servers claiming at once, and a row another claimed and committed
+     * meanwhile is read again and, no longer due, left out. The literal
+     * "sent_at IS NULL AND failed_at IS NULL" lets the planner use
+     * mail_out_due. attempts is returned as the row now reads (the attempt
+     * this claim starts is counted), the rows in due order */
+    [ST_MAIL_OUT_CLAIM] =
+        "WITH due AS (SELECT id AS due_id, next_at AS due_next FROM mail_out"
+        " WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= $1"
+        " ORDER BY next_at, id LIMIT $3 FOR NO KEY UPDATE SKIP LOCKED),"
+        " taken AS (UPDATE mail_out o SET next_at = $2, attempts = o.attempts + 1 FROM due"
+        " WHERE o.id = due.due_id RETURNING o.*)"
+        " SELECT " MAIL_OUT_COLS("data") " FROM taken JOIN due ON due.due_id = taken.id"
+        " ORDER BY due.due_next, due.due_id",
+    /* a message sent or given up on stays so: a late attempt's outcome is stale */
+    [ST_MAIL_OUT_SETTLE] =
+        "UPDATE mail_out SET sent_at = nullif($2::bigint, 0), failed_at = nullif($3::bigint, 0),"
+        " next_at = $4, last_error = $5 WHERE id = $1 AND sent_at IS NULL AND failed_at IS NULL",
+    [ST_MAIL_OUT_LIST] = "SELECT " MAIL_OUT_COLS("''") " FROM mail_out WHERE ticket_id = $1"
+                         " ORDER BY id LIMIT $2",
+    [ST_MAIL_OUT_COUNTS] =
+        "SELECT (SELECT count(*) FROM mail_out WHERE sent_at IS NULL AND failed_at IS NULL),"
+        " (SELECT count(*) FROM mail_out WHERE failed_at IS NOT NULL)",
     [ST_MEMBERS_CLOCKED_IN] =
         "SELECT count(*) FROM work_sessions w JOIN people p ON p.id = w.person_id"
         " WHERE w.ended_at IS NULL AND p.role = 0 AND p.active = 1",
@@ -3270,6 +3353,303 @@ static enum ah_err pg_members_clocked_in(struct ah_store *base, int64_t *n,
     return count_one((struct pg *)base, ST_MEMBERS_CLOCKED_IN, &a, "members clocked in", n, err);
 }
 
+/* ---- email ---- */
+
+/* Runs statement id, which returns one row of two numbers, into v. */
+static enum ah_err two_counts(struct pg *q, enum st id, const struct args *args,
+                              const char *what, int64_t v[2], struct ah_error *err)
+{
+    PGresult *r = NULL;
+    enum ah_err rc = run(q, id, args, what, &r, err);
+
+    if (rc)
+        return rc;
+    if (PQntuples(r) == 1) {
+        v[0] = get_i64(r, 0, 0);
+        v[1] = get_i64(r, 0, 1);
+    } else {
+        rc = ah_error_set(err, AH_E_INTERNAL, "%s: %d rows", what, PQntuples(r));
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* A ticket's rows of statement id ($1 the ticket, $2 the cap). */
+static enum ah_err list_ticket(struct pg *q, enum st id, int64_t ticket_id, struct ah_arena *a,
+                               size_t item_size, row_reader read, void **items, size_t *n,
+                               const char *what, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 2, (int64_t[]){ticket_id, LIST_MAX});
+    return run_list(q, id, &args, a, item_size, LIST_MAX, read, items, n, what, err);
+}
+
+static void id_pair_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    int64_t *v = item;
+
+    (void)a;
+    v[0] = get_i64(r, row, 0);
+    v[1] = get_i64(r, row, 1);
+}
+
+static enum ah_err pg_mail_id_get(struct ah_store *base, const char *msgid, int64_t *ticket_id,
+                                  int64_t *message_id, struct ah_error *err)
+{
+    struct args args = {0};
+    int64_t v[2] = {0, 0};
+    enum ah_err rc;
+
+    arg_c(&args, msgid);
+    rc = one_row((struct pg *)base, ST_MAIL_ID_GET, &args, NULL, id_pair_read, v, "mail id", "",
+                 err);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_error_set(err, AH_E_NOT_FOUND, "no mail with Message-ID %s", msgid);
+    if (!rc) {
+        *ticket_id = v[0];
+        *message_id = v[1];
+    }
+    return rc;
+}
+
+static enum ah_err pg_mail_id_insert(struct ah_store *base, const char *msgid, int64_t ticket_id,
+                                     int64_t message_id, bool sent, int64_t now, bool *inserted,
+                                     struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    arg_c(&a, msgid);
+    args_i64s(&a, 4, (int64_t[]){ticket_id, message_id, sent, now});
+    rc = run_cmd((struct pg *)base, ST_MAIL_ID_INSERT, &a, "mail id", &n, err);
+    if (!rc)
+        *inserted = n == 1;
+    return rc;
+}
+
+static enum ah_err pg_mail_in_insert(struct ah_store *base, const struct ah_mail_in_row *r,
+                                     struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, r->message_id);
+    arg_c(&a, r->msgid);
+    arg_c(&a, r->sender);
+    arg_c0(&a, r->sender_name);
+    arg_c0(&a, r->quoted);
+    args_i64s(&a, 2, (int64_t[]){r->new_ticket, r->created_at});
+    return run_cmd((struct pg *)base, ST_MAIL_IN_INSERT, &a, "mail", NULL, err);
+}
+
+static enum ah_err pg_mail_in_count(struct ah_store *base, const char *sender, int64_t since,
+                                    int64_t *messages, int64_t *new_tickets,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t v[2] = {0, 0};
+    enum ah_err rc;
+
+    arg_c(&a, sender);
+    arg_i64(&a, since);
+    rc = two_counts((struct pg *)base, ST_MAIL_IN_COUNT, &a, "mail count", v, err);
+    if (!rc) {
+        *messages = v[0];
+        *new_tickets = v[1];
+    }
+    return rc;
+}
+
+static void mail_in_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_mail_in_row *m = item;
+
+    m->message_id = get_i64(r, row, 0);
+    m->ticket_id = get_i64(r, row, 1);
+    m->msgid = get_text0(a, r, row, 2);
+    m->sender = get_text0(a, r, row, 3);
+    m->sender_name = get_text0(a, r, row, 4);
+    m->quoted = get_text0(a, r, row, 5);
+    m->new_ticket = get_int(r, row, 6) != 0;
+    m->created_at = get_i64(r, row, 7);
+}
+
+static enum ah_err pg_mail_in_list(struct ah_store *base, int64_t ticket_id, struct ah_arena *a,
+                                   struct ah_mail_in_row **items, size_t *n,
+                                   struct ah_error *err)
+{
+    return list_ticket((struct pg *)base, ST_MAIL_IN_LIST, ticket_id, a, sizeof(**items),
+                       mail_in_read, (void **)items, n, "mail", err);
+}
+
+static enum ah_err pg_participant_add(struct ah_store *base, const struct ah_participant *p,
+                                      bool *inserted, struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    arg_i64(&a, p->ticket_id);
+    arg_c(&a, p->email);
+    arg_c0(&a, p->name);
+    arg_i64(&a, p->added_at);
+    rc = run_cmd((struct pg *)base, ST_PARTICIPANT_ADD, &a, "participant", &n, err);
+    if (!rc)
+        *inserted = n == 1;
+    return rc;
+}
+
+static void participant_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_participant *p = item;
+
+    p->ticket_id = get_i64(r, row, 0);
+    p->email = get_text0(a, r, row, 1);
+    p->name = get_text0(a, r, row, 2);
+    p->added_at = get_i64(r, row, 3);
+}
+
+static enum ah_err pg_participant_list(struct ah_store *base, int64_t ticket_id,
+                                       struct ah_arena *a, struct ah_participant **items,
+                                       size_t *n, struct ah_error *err)
+{
+    return list_ticket((struct pg *)base, ST_PARTICIPANT_LIST, ticket_id, a, sizeof(**items),
+                       participant_read, (void **)items, n, "participants", err);
+}
+
+static enum ah_err pg_attachment_insert(struct ah_store *base, struct ah_attachment *at,
+                                        struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, at->message_id);
+    arg_c(&a, at->sha256);
+    arg_c(&a, at->name);
+    arg_c(&a, at->type);
+    arg_i64(&a, at->size);
+    arg_c0(&a, at->content_id);
+    args_i64s(&a, 2, (int64_t[]){at->is_inline, at->created_at});
+    return insert_one((struct pg *)base, ST_ATTACHMENT_INSERT, &a, "attachment", &at->id, err);
+}
+
+static void attachment_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_attachment *at = item;
+
+    at->id = get_i64(r, row, 0);
+    at->message_id = get_i64(r, row, 1);
+    at->ticket_id = get_i64(r, row, 2);
+    at->sha256 = get_text0(a, r, row, 3);
+    at->name = get_text0(a, r, row, 4);
+    at->type = get_text0(a, r, row, 5);
+    at->size = get_i64(r, row, 6);
+    at->content_id = get_text0(a, r, row, 7);
+    at->is_inline = get_int(r, row, 8) != 0;
+    at->created_at = get_i64(r, row, 9);
+}
+
+static enum ah_err pg_attachment_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                     struct ah_attachment *out, struct ah_error *err)
+{
+    struct args args = {0};
+    enum ah_err rc;
+
+    arg_i64(&args, id);
+    rc = one_row((struct pg *)base, ST_ATTACHMENT_GET, &args, a, attachment_read, out,
+                 "attachment", "", err);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_error_set(err, AH_E_NOT_FOUND, "attachment %" PRId64 " does not exist", id);
+    return rc;
+}
+
+static enum ah_err pg_attachment_list(struct ah_store *base, int64_t ticket_id,
+                                      struct ah_arena *a, struct ah_attachment **items,
+                                      size_t *n, struct ah_error *err)
+{
+    return list_ticket((struct pg *)base, ST_ATTACHMENT_LIST, ticket_id, a, sizeof(**items),
+                       attachment_read, (void **)items, n, "attachments", err);
+}
+
+static enum ah_err pg_mail_out_insert(struct ah_store *base, struct ah_mail_out *m,
+                                      struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 3, (int64_t[]){m->ticket_id, m->message_id, m->kind});
+    arg_c(&a, m->msgid);
+    arg_c(&a, m->mail_from);
+    arg_c(&a, m->rcpt);
+    arg_c(&a, m->data);
+    args_i64s(&a, 2, (int64_t[]){m->created_at, m->next_at});
+    return insert_one((struct pg *)base, ST_MAIL_OUT_INSERT, &a, "outgoing mail", &m->id, err);
+}
+
+static void mail_out_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_mail_out *m = item;
+
+    m->id = get_i64(r, row, 0);
+    m->ticket_id = get_i64(r, row, 1);
+    m->message_id = get_i64(r, row, 2);
+    m->kind = (enum ah_mail_kind)get_int(r, row, 3);
+    m->msgid = get_text0(a, r, row, 4);
+    m->mail_from = get_text0(a, r, row, 5);
+    m->rcpt = get_text0(a, r, row, 6);
+    m->data = get_text0(a, r, row, 7);
+    m->created_at = get_i64(r, row, 8);
+    m->attempts = get_i64(r, row, 9);
+    m->next_at = get_i64(r, row, 10);
+    m->sent_at = get_i64(r, row, 11);
+    m->failed_at = get_i64(r, row, 12);
+    m->last_error = get_text0(a, r, row, 13);
+}
+
+/* One statement picks and marks the rows: see ST_MAIL_OUT_CLAIM. */
+static enum ah_err pg_mail_out_claim(struct ah_store *base, int64_t now, int64_t until,
+                                     int limit, struct ah_arena *a, struct ah_mail_out **items,
+                                     size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){now, until, limit});
+    return run_list((struct pg *)base, ST_MAIL_OUT_CLAIM, &args, a, sizeof(**items),
+                    (size_t)limit, mail_out_read, (void **)items, n, "outgoing mail", err);
+}
+
+static enum ah_err pg_mail_out_settle(struct ah_store *base, int64_t id, int64_t sent_at,
+                                      int64_t failed_at, int64_t next_at, const char *error,
+                                      struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 4, (int64_t[]){id, sent_at, failed_at, next_at});
+    arg_c0(&a, error);
+    return run_cmd((struct pg *)base, ST_MAIL_OUT_SETTLE, &a, "outgoing mail", NULL, err);
+}
+
+static enum ah_err pg_mail_out_list(struct ah_store *base, int64_t ticket_id, struct ah_arena *a,
+                                    struct ah_mail_out **items, size_t *n, struct ah_error *err)
+{
+    return list_ticket((struct pg *)base, ST_MAIL_OUT_LIST, ticket_id, a, sizeof(**items),
+                       mail_out_read, (void **)items, n, "outgoing mail", err);
+}
+
+static enum ah_err pg_mail_out_counts(struct ah_store *base, int64_t *pending, int64_t *failed,
+                                      struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t v[2] = {0, 0};
+    enum ah_err rc = two_counts((struct pg *)base, ST_MAIL_OUT_COUNTS, &a, "outgoing mail", v,
+                                err);
+
+    if (!rc) {
+        *pending = v[0];
+        *failed = v[1];
+    }
+    return rc;
+}
+
 /* ---- audit ---- */
 
 static enum ah_err pg_audit_insert(struct ah_store *base, struct ah_audit_entry *e,
@@ -3746,6 +4126,21 @@ static const struct ah_store_ops pg_ops = {
     .macro_insert = pg_macro_insert,
     .macro_update = pg_macro_update,
     .macro_delete = pg_macro_delete,
+    .mail_id_get = pg_mail_id_get,
+    .mail_id_insert = pg_mail_id_insert,
+    .mail_in_insert = pg_mail_in_insert,
+    .mail_in_count = pg_mail_in_count,
+    .mail_in_list = pg_mail_in_list,
+    .participant_add = pg_participant_add,
+    .participant_list = pg_participant_list,
+    .attachment_insert = pg_attachment_insert,
+    .attachment_get = pg_attachment_get,
+    .attachment_list = pg_attachment_list,
+    .mail_out_insert = pg_mail_out_insert,
+    .mail_out_claim = pg_mail_out_claim,
+    .mail_out_settle = pg_mail_out_settle,
+    .mail_out_list = pg_mail_out_list,
+    .mail_out_counts = pg_mail_out_counts,
     .members_clocked_in = pg_members_clocked_in,
     .audit_insert = pg_audit_insert,
     .audit_list = pg_audit_list,
