@@ -37,6 +37,8 @@
  * every client to thread, short enough for every server to take */
 #define MAX_REFERENCES 10
 #define MAX_THREAD_LOOKUPS 20
+/* people copied on a reply besides the requester */
+#define MAX_CC 50
 #define RETRIES 3
 
 void ah_mail_settings_default(struct ah_mail_settings *s)
@@ -733,6 +735,8 @@ static enum ah_err queue(struct ah_ctx *cx, const struct ah_ticket *t, int64_t m
 
     if (rc)
         return rc;
+    if (np > MAX_CC)
+        np = MAX_CC; /* the first to join: a thread is not a mailing list */
     cc = ah_arena_alloc(cx->arena, (np ? np : 1) * sizeof(*cc));
     ah_buf_init(&rcpt, 64 * 1024);
     rc = ah_buf_appends(&rcpt, t->requester_email, err);
@@ -847,7 +851,7 @@ enum ah_err ah_mail_send_due(struct ah_ctx *cx, struct ah_smtp *sender, int limi
                                  &items, &n, err);
     rc = ah_store_end(cx->store, rc, err);
     for (size_t i = 0; !rc && i < n; i++) {
-        const char *rcpt[64];
+        const char *rcpt[MAX_CC + 1];
         size_t nrcpt = 0;
         char *list = ah_arena_strdup(cx->arena, items[i].rcpt), *save = NULL;
         bool permanent = false;
@@ -856,7 +860,7 @@ enum ah_err ah_mail_send_due(struct ah_ctx *cx, struct ah_smtp *sender, int limi
         int64_t now = ah_clock_now();
         int64_t sent_at = 0, failed_at = 0, next = 0;
 
-        for (char *tok = strtok_r(list, " ", &save); tok && nrcpt < 64;
+        for (char *tok = strtok_r(list, " ", &save); tok && nrcpt < MAX_CC + 1;
              tok = strtok_r(NULL, " ", &save))
             rcpt[nrcpt++] = tok;
         sr = ah_smtp_send(sender, items[i].mail_from, rcpt, nrcpt, items[i].data,
