@@ -6,7 +6,8 @@
 # wrk: ticket creation, reads by id, the 50-row queue page and queue claims. Then runs the bare
 # floor (../shared/floor/floor.sh: libmicrohttpd + SQLite + jansson and nothing else) on the same
 # number of tickets, and prints each figure beside the floor's, as a ratio, and against its target.
-# Writes bench/results.json.
+# Between the two, bench/mail_bench.sh measures email: mail-in (one process a message), import
+# mbox, and the outbox sent to a local SMTP server. Writes bench/results.json.
 #
 # BACKEND=pg runs the same four wrk runs against PostgreSQL instead (section "PostgreSQL" below):
 # a throwaway cluster (scripts/pg-cluster.sh), the demo company generated into it (timed: made in
@@ -25,6 +26,8 @@
 #   BENCH_OUT       where to write the JSON (default bench/results.json; pg: bench/results-pg.json)
 #   BENCH_STRICT    1: exit 1 when a run had errors or a target is missed
 #   FLOOR_DIR       the floor's directory (default <repo>/../shared/floor)
+#   MAIL_IN_N, MAIL_DEMO_N, MAIL_MBOX_N, MAIL_SEND_N   sizes of the mail runs (bench/mail_bench.sh;
+#                   default 10000, 1000, 50000, 2000; SQLite only)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -586,6 +589,7 @@ if result["double_claims"]:
 print("targets: " + ("all met" if targets_met else "NOT all met") + f"; written to {E['OUT']}")
 PY
 
+    echo "mail: not run on PostgreSQL (bench/mail_bench.sh measures mail-in, import mbox and mail-send on SQLite: make bench)"
     if [ "${BENCH_STRICT:-0}" = 1 ]; then
         python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["clean"] and r["targets_met"] and not r["double_claims"] else 1)' "$OUT"
     fi
@@ -724,6 +728,16 @@ if [ -s "$WORK/server.log" ]; then
     tail -5 "$WORK/server.log" >&2
 fi
 
+# ---- 5b. email (bench/mail_bench.sh): mail-in, one process a message, into a fresh database and
+# MAIL_DEMO_N (1000) of the same messages into this demo database (its wrk runs are over; it
+# only gains tickets); import mbox, twice; the outbox drained into a local SMTP server ----
+MAIL_JSON=$WORK/mail.json
+MAIL_RC=0
+MAIL_DEMO_DB=$DB MAIL_OUT=$MAIL_JSON "$REPO/bench/mail_bench.sh" "$BIN" || MAIL_RC=$?
+# 1: it ran, and counted errors (in its JSON); anything else: it could not run
+[ "$MAIL_RC" -le 1 ] && [ -s "$MAIL_JSON" ] || die "bench/mail_bench.sh failed (exit $MAIL_RC)"
+[ "$MAIL_RC" = 0 ] || log "ERROR: the mail bench counted errors (above): its figures are suspect"
+
 # ---- 6. the floor, in the same run ----
 FLOOR_JSON=null
 if [ "${BENCH_FLOOR:-1}" != 0 ]; then
@@ -734,6 +748,7 @@ fi
 # ---- 7. the report ----
 export LOAD_BEFORE N_TICKETS PEOPLE DURATION THREADS CLAIMERS GEN_S DB_BYTES RSS_KB FLOOR_JSON OUT
 export READ_R QUEUE_R CREATE_R CLAIM_R REPORT_R LEDGER_R BEAT_R LINTAPI_R LINT_RULES SESSIONS REPORT_WEEK
+export MAIL_JSON
 COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 export COMMIT
 python3 - <<'PY'
@@ -789,6 +804,7 @@ ah = {
     "max_rss_kb": int(E["RSS_KB"]),
     "db_bytes": int(E["DB_BYTES"]),
     "generation_s": None if E["GEN_S"] == "null" else float(E["GEN_S"]),
+    "mail": json.load(open(E["MAIL_JSON"])),  # bench/mail_bench.sh
 }
 floor = json.loads(E["FLOOR_JSON"])
 
@@ -822,7 +838,20 @@ rows = [
      "{:.1f}", None),
     ("db size MB", ah["db_bytes"] / MB, None, None, "{:.1f}", None),
     ("generation s", ah["generation_s"], None, None, "{:.1f}", None),
+    ("mail-in msg/s", ah["mail"]["mail_in"]["per_s"], None, (">=", 500), "{:.0f}",
+     "mail.mail_in"),
+    ("import mbox msg/s", ah["mail"]["import"]["per_s"], None, (">=", 5000), "{:.0f}",
+     "mail.import"),
+    ("re-import mbox s", ah["mail"]["import_again"]["printed_s"], None, None, "{:.1f}",
+     "mail.import_again"),
+    ("mail-send msg/s", ah["mail"]["send"]["per_s"], None, (">=", 200), "{:.0f}", "mail.send"),
 ]
+
+def run_errors(run_name):  # "claim", or a path into ah: "mail.send"
+    v = ah
+    for k in run_name.split("."):
+        v = v[k]
+    return v["errors"]
 
 figures, table = {}, []
 for name, a, f, target, fmt, run_name in rows:
@@ -830,7 +859,7 @@ for name, a, f, target, fmt, run_name in rows:
     met = None
     if target and a is not None:
         met = a >= target[1] if target[0] == ">=" else a <= target[1]
-    errors = ah[run_name]["errors"] if run_name else None
+    errors = run_errors(run_name) if run_name else None
     figures[name] = {"allhands": a, "floor": f, "ratio": ratio,
                      "target": f"{target[0]} {target[1]}" if target else None, "met": met}
     if run_name:
@@ -846,7 +875,7 @@ for name, a, f, target, fmt, run_name in rows:
     ])
 
 errors_total = sum(ah[r]["errors"] for r in ("create", "read", "queue", "claim", "report",
-                                             "ledger", "heartbeat", "lint"))
+                                             "ledger", "heartbeat", "lint", "mail"))
 targets_met = all(v["met"] for v in figures.values() if v["met"] is not None)
 machine = {
     "nproc": os.cpu_count(),
@@ -907,7 +936,17 @@ if "claims" in ah["claim"]:
              if c["other_statuses"] else ""))
 print()
 if errors_total:
-    print(f"WARNING: {errors_total} failed requests (non-2xx, socket errors): the figures are suspect")
+    print(f"WARNING: {errors_total} failed requests (non-2xx, socket errors) or mail errors: "
+          "the figures are suspect")
+m = ah["mail"]
+print(f"mail: mail-in {m['mail_in']['messages']} messages into a fresh database, p50 "
+      f"{m['mail_in']['p50_ms']:.1f} ms a message"
+      + (f"; {m['mail_in_demo_db']['messages']} into this demo database: "
+         f"{m['mail_in_demo_db']['per_s']:.0f}/s, p50 {m['mail_in_demo_db']['p50_ms']:.1f} ms"
+         if m["mail_in_demo_db"] else "")
+      + f"; import mbox {m['import']['messages']} messages in {m['import']['printed_s']:.1f} s "
+      f"({m['import']['wall_s']:.1f} s wall), again in {m['import_again']['printed_s']:.1f} s; "
+      f"mail-send {m['send']['sent']} to SMTP, {m['send']['smtp_received']} received")
 print("targets: " + ("all met" if targets_met else "NOT all met") + f"; written to {E['OUT']}")
 PY
 
