@@ -30,6 +30,12 @@ static char lower(char c)
     return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
 }
 
+void ah_str_lower(char *s)
+{
+    for (; *s; s++)
+        *s = lower(*s);
+}
+
 bool ah_str_ieq_c(struct ah_str a, const char *s)
 {
     size_t n = strlen(s);

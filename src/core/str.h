@@ -24,6 +24,8 @@ bool ah_str_eq_c(struct ah_str a, const char *s);
 bool ah_str_is_null(struct ah_str s);
 /* Case-insensitive ASCII comparison. */
 bool ah_str_ieq_c(struct ah_str a, const char *s);
+/* Lower-cases the ASCII letters of the NUL-terminated s in place. */
+void ah_str_lower(char *s);
 /* s without leading and trailing ASCII white space. */
 struct ah_str ah_str_trim(struct ah_str s);
 

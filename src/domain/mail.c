@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,18 +52,22 @@ void ah_mail_settings_default(struct ah_mail_settings *s)
     s->tickets_per_hour = 10;
 }
 
+static struct ah_mail_settings fallback;
+
+static void fallback_init(void)
+{
+    ah_mail_settings_default(&fallback);
+}
+
 static const struct ah_mail_settings *settings(struct ah_ctx *cx)
 {
-    static struct ah_mail_settings dflt;
-    static bool ready;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
 
     if (cx->settings && cx->settings->mail)
         return cx->settings->mail;
-    if (!ready) { /* only reached by a context without mail settings: tests */
-        ah_mail_settings_default(&dflt);
-        ready = true;
-    }
-    return &dflt;
+    /* only a context without mail settings (unit tests) gets the defaults */
+    pthread_once(&once, fallback_init);
+    return &fallback;
 }
 
 /* ---- small text helpers ---- */
@@ -71,9 +76,7 @@ static char *lower_dup(struct ah_arena *a, const char *s)
 {
     char *d = ah_arena_strdup(a, s);
 
-    for (char *p = d; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
+    ah_str_lower(d);
     return d;
 }
 
