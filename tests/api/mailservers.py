@@ -157,10 +157,42 @@ controller.stop()
 '''
 
 
-class SmtpServer:
+class _Served:
+    """A server process of the tests with a temporary directory of its own:
+    started by _start() on entering, stopped by its PID and the directory
+    removed on leaving."""
+
+    prefix = "ah-"
+
+    def __enter__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix=self.prefix))
+        try:
+            self._start()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def log(self):
+        return read_log(self.log_path)
+
+    def close(self):
+        stop(self.proc)
+        self.proc = None
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class SmtpServer(_Served):
     """aiosmtpd on 127.0.0.1:port requiring STARTTLS, then AUTH (PLAIN or
     LOGIN) as user/password. fail_rcpt: addresses refused with 550;
     tempfail_first: the first N DATA commands get 451."""
+
+    prefix = "ah-smtp-"
 
     def __init__(self, user="relay", password="relay-password-1", fail_rcpt=(), tempfail_first=0):
         self.user, self.password = user, password
@@ -169,14 +201,6 @@ class SmtpServer:
         self.dir = None
         self.proc = None
 
-    def __enter__(self):
-        self.dir = Path(tempfile.mkdtemp(prefix="ah-smtp-"))
-        try:
-            self._start()
-        except BaseException:
-            self.close()
-            raise
-        return self
 
     def _start(self):
         self.maildir = self.dir / "messages"
@@ -217,18 +241,6 @@ class SmtpServer:
                 return got
             time.sleep(0.05)
 
-    def log(self):
-        return read_log(self.log_path)
-
-    def close(self):
-        stop(self.proc)
-        self.proc = None
-        if self.dir is not None:
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir = None
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def mailbox_owner():
@@ -306,9 +318,11 @@ service auth-worker {
 """
 
 
-class ImapServer:
+class ImapServer(_Served):
     """dovecot on 127.0.0.1: imap (STARTTLS required) on .port and imaps on
     .imaps_port, one user, one Maildir INBOX."""
+
+    prefix = "ah-imap-"
 
     def __init__(self, user="agent", password="imap-password-1", imaps=True):
         self.user, self.password = user, password
@@ -316,14 +330,6 @@ class ImapServer:
         self.dir = None
         self.proc = None
 
-    def __enter__(self):
-        self.dir = Path(tempfile.mkdtemp(prefix="ah-imap-"))
-        try:
-            self._start()
-        except BaseException:
-            self.close()
-            raise
-        return self
 
     def _start(self):
         # the mail processes run as the mailbox owner and must reach in here
@@ -400,18 +406,6 @@ class ImapServer:
     def unseen_count(self):
         return self._count("UNSEEN")
 
-    def log(self):
-        return read_log(self.log_path)
-
-    def close(self):
-        stop(self.proc)
-        self.proc = None
-        if self.dir is not None:
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir = None
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def _counter():
