@@ -5,7 +5,7 @@
 set -euo pipefail
 want=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev
       libsqlite3-dev libsodium-dev libpq-dev libical-dev libcurl4-openssl-dev tzdata
-      libpcre2-dev libcmark-dev libutf8proc-dev libgmime-3.0-dev libxml2-dev)
+      libpcre2-dev libcmark-dev libutf8proc-dev libgmime-3.0-dev libxml2-dev libstemmer-dev)
 case "${1:-run}" in
 test)  want+=(postgresql haproxy libcmocka-dev python3 python3-pytest python3-yaml chromium fonts-liberation
               fonts-dejavu-core clang
