@@ -83,6 +83,7 @@ static const struct ah_store_column ladder_runs_cols[] = {
 static const struct ah_store_column notifications_cols[] = {
     {"id", true}, {"person_id", true}, {"kind", false}, {"subject_id", true},
     {"week_day", true}, {"body", false}, {"created_at", true}, {"read_at", true},
+    {"ref_id", true},
 };
 static const struct ah_store_column webhooks_cols[] = {
     {"id", true}, {"url", false}, {"secret", false}, {"active", true}, {"created_at", true},
@@ -161,6 +162,34 @@ static const struct ah_store_column mail_out_cols[] = {
     {"created_at", true}, {"attempts", true}, {"next_at", true}, {"sent_at", true},
     {"failed_at", true}, {"last_error", false},
 };
+static const struct ah_store_column fixes_cols[] = {
+    {"id", true}, {"title", false}, {"url", false}, {"owner_id", true}, {"state", true},
+    {"shipped_at", true}, {"created_by", true}, {"created_at", true}, {"updated_at", true},
+};
+static const struct ah_store_column question_groups_cols[] = {
+    {"id", true}, {"name", false}, {"named", true}, {"status", true},
+    {"merged_into", true}, {"fix_id", true}, {"size", true}, {"after_fix", true},
+    {"centroid", false}, {"first_at", true}, {"last_at", true}, {"created_at", true},
+    {"updated_at", true},
+};
+/* weight and score are doubles: not integers, so they travel as text (the
+ * shortest that reads back as the same double: see store_sqlite.c) */
+static const struct ah_store_column group_terms_cols[] = {
+    {"term", true}, {"group_id", true}, {"weight", false},
+};
+static const struct ah_store_column group_tickets_cols[] = {
+    {"ticket_id", true}, {"group_id", true}, {"score", false}, {"after_fix", true},
+    {"joined_at", true}, {"moved_by", true},
+};
+static const struct ah_store_column group_weeks_cols[] = {
+    {"group_id", true}, {"week_day", true}, {"n", true},
+};
+static const struct ah_store_column terms_cols[] = {
+    {"term", true}, {"df", true}, {"word", false},
+};
+static const struct ah_store_column group_state_cols[] = {
+    {"id", true}, {"upto", true}, {"docs", true},
+};
 
 const struct ah_store_table ah_store_tables[] = {
     {"people", COLS(people_cols), 1, true, true, 4},
@@ -201,6 +230,16 @@ const struct ah_store_table ah_store_tables[] = {
     {"participants", COLS(participants_cols), 2, true, false, -1},
     {"attachments", COLS(attachments_cols), 1, true, true, -1},
     {"mail_out", COLS(mail_out_cols), 1, true, true, -1},
+    {"fixes", COLS(fixes_cols), 1, true, true, -1},
+    /* merged_into names another group: linked once all are in */
+    {"question_groups", COLS(question_groups_cols), 1, true, true, 4},
+    {"group_terms", COLS(group_terms_cols), 2, true, false, -1},
+    {"group_tickets", COLS(group_tickets_cols), 1, true, false, -1},
+    {"group_weeks", COLS(group_weeks_cols), 2, true, false, -1},
+    /* keyed by the term, a hash of its word: given, not numbered */
+    {"terms", COLS(terms_cols), 1, true, false, -1},
+    /* one row, id 1, that the migration makes: see migration_filled */
+    {"group_state", COLS(group_state_cols), 1, true, false, -1},
 };
 const size_t ah_store_ntables = sizeof(ah_store_tables) / sizeof(ah_store_tables[0]);
 
@@ -265,15 +304,18 @@ static enum ah_err check_source(struct ah_store *src, struct ah_error *err)
     return AH_OK;
 }
 
-/* rule_versions holds no company data, only a number per rule set that
- * moves with each change to it, and the migration that makes it also fills
- * it (every set at version 1). So a new destination counts as empty with
- * those rows in it, and the copy does not insert over them (table_write
- * refuses a taken key, and no store operation overwrites a row) but raises
- * each to the source's version with rules_bump: a version only grows. */
+/* Two tables are filled by the migration that makes them, so a new
+ * destination counts as empty with those rows in it, and the copy does not
+ * insert over them (table_write refuses a taken key) but brings each row to
+ * the source's through a store operation:
+ * - rule_versions holds no company data, only a number per rule set that
+ *   moves with each change to it (every set starts at version 1): each is
+ *   raised to the source's version with rules_bump, as a version only grows;
+ * - group_state is the grouper's place, one row (id 1, nothing grouped): it
+ *   becomes the source's with group_turn_end, in a turn of the grouper's. */
 static bool migration_filled(const struct ah_store_table *t)
 {
-    return strcmp(t->name, "rule_versions") == 0;
+    return strcmp(t->name, "rule_versions") == 0 || strcmp(t->name, "group_state") == 0;
 }
 
 /* The schema version that made each table past the foundation's (1): a
@@ -291,6 +333,8 @@ static const struct {
     {"pairings", 3}, {"macros", 3},
     {"mail_ids", 4}, {"mail_in", 4}, {"participants", 4}, {"attachments", 4},
     {"mail_out", 4},
+    {"fixes", 5}, {"question_groups", 5}, {"group_terms", 5}, {"group_tickets", 5},
+    {"group_weeks", 5}, {"terms", 5}, {"group_state", 5},
 };
 
 static int table_version(const struct ah_store_table *t)
@@ -456,6 +500,39 @@ static enum ah_err copy_versions(struct ah_store *src, struct ah_store *dst,
     return rc;
 }
 
+/* Makes dst's group_state row (id, upto, docs) the source's: see
+ * migration_filled. */
+static enum ah_err copy_group_state(struct ah_store *src, struct ah_store *dst,
+                                    const struct ah_store_table *t, struct ah_error *err)
+{
+    struct reader r;
+    const char **rows;
+    size_t n = 0;
+    int64_t upto = 0, docs = 0, had_upto, had_docs;
+    bool got = false;
+    enum ah_err rc;
+
+    reader_init(&r, src, t);
+    rc = reader_next(&r, &rows, &n, err);
+    if (!rc && n)
+        rc = ah_parse_i64(ah_str_c(rows[1]), 0, INT64_MAX, &upto, err);
+    if (!rc && n)
+        rc = ah_parse_i64(ah_str_c(rows[2]), 0, INT64_MAX, &docs, err);
+    reader_release(&r);
+    if (rc || n == 0)
+        return rc;
+    rc = ah_store_begin(dst, err);
+    if (rc)
+        return rc;
+    rc = ah_store_group_turn(dst, true, &got, &had_upto, &had_docs, err);
+    if (!rc && !got)
+        rc = ah_error_set(err, AH_E_CONFLICT, "the destination is grouping tickets: copy only "
+                                              "into a new database");
+    if (!rc)
+        rc = ah_store_group_turn_end(dst, upto, docs, err);
+    return ah_store_end(dst, rc, err);
+}
+
 static enum ah_err copy_table(struct ah_store *src, struct ah_store *dst,
                               const struct ah_store_table *t,
                               void (*progress)(void *, const char *, int64_t, int64_t),
@@ -469,7 +546,10 @@ static enum ah_err copy_table(struct ah_store *src, struct ah_store *dst,
     if (rc)
         return rc;
     if (migration_filled(t)) {
-        rc = copy_versions(src, dst, t, err);
+        if (strcmp(t->name, "group_state") == 0)
+            rc = copy_group_state(src, dst, t, err);
+        else
+            rc = copy_versions(src, dst, t, err);
         if (!rc && progress)
             progress(arg, t->name, total, total);
         return rc;

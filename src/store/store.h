@@ -188,6 +188,7 @@ struct ah_notification {
     const char *kind;   /* "ladder.remind", "ladder.manager", "ladder.report" */
     int64_t subject_id; /* whom it is about; 0: nobody */
     int64_t week_day;   /* the week it is about; 0: none */
+    int64_t ref_id;     /* the thing it is about (a fix, ...); 0: none */
     const char *body;
     int64_t created_at;
     int64_t read_at; /* 0: unread */
@@ -474,6 +475,115 @@ struct ah_mail_out {
     int64_t sent_at;         /* 0: not sent */
     int64_t failed_at;       /* 0: not given up on */
     const char *last_error;  /* "" if none */
+};
+
+/* ---- repeated questions and the fixes linked to them ---- */
+
+enum ah_qgroup_status { AH_QGROUP_OPEN, AH_QGROUP_NOT_PRODUCT, AH_QGROUP_MERGED };
+enum ah_fix_state { AH_FIX_OPEN, AH_FIX_SHIPPED };
+
+/* A product fix for one or more groups: an issue in the tracker, its owner. */
+struct ah_fix {
+    int64_t id;
+    const char *title;
+    const char *url;        /* "" if none */
+    int64_t owner_id;
+    const char *owner_name; /* filled by reads */
+    enum ah_fix_state state;
+    int64_t shipped_at;     /* 0: not shipped */
+    int64_t created_by;     /* 0: the system */
+    int64_t created_at;
+    int64_t updated_at;
+};
+
+/* Tickets asking the same question. centroid is the sum of its tickets'
+ * weighted term vectors, cut to its heaviest terms, in core/textvec's
+ * encoding: the store keeps it as text and never reads it. */
+struct ah_qgroup {
+    int64_t id;
+    const char *name;
+    bool named;             /* a person named it: suggestions leave it alone */
+    enum ah_qgroup_status status;
+    int64_t merged_into;    /* 0: not merged */
+    int64_t fix_id;         /* 0: none */
+    int64_t size;           /* tickets in it now */
+    int64_t after_fix;      /* tickets that joined after its fix shipped */
+    const char *centroid;
+    int64_t first_at;       /* its first and newest ticket's arrival */
+    int64_t last_at;
+    int64_t created_at;
+    int64_t updated_at;
+    struct ah_fix fix;      /* filled by reads from fixes; fix.id 0: none */
+};
+
+struct ah_qgroup_filter {
+    int status;             /* -1: every group not merged; else that status */
+    int64_t owner_id;       /* 0: any; else groups whose fix this person owns */
+    int64_t fix_id;         /* 0: any; else groups linked to this fix */
+    int limit;
+    int offset;
+};
+/* Lists are biggest first, then oldest id. */
+
+/* A ticket's place in a group. */
+struct ah_qgroup_ticket {
+    int64_t ticket_id;
+    int64_t group_id;
+    double score;           /* its similarity to the group when it joined */
+    bool after_fix;         /* it joined after the group's fix shipped */
+    int64_t joined_at;      /* the ticket's arrival */
+    int64_t moved_by;       /* 0: placed by the grouper; else the person who moved it */
+};
+
+/* A group's ticket, for lists. */
+struct ah_qgroup_member {
+    int64_t ticket_id;
+    const char *subject;
+    enum ah_status status;
+    int tier;
+    int64_t created_at;
+    double score;
+    bool after_fix;
+};
+
+struct ah_qgroup_member_filter {
+    bool open_only;         /* status new, open or pending */
+    int max_tier;           /* only tickets of this tier or below */
+    int64_t exclude_id;     /* 0: none */
+    int64_t before_id;      /* 0: from the newest; lists are newest first */
+    int limit;
+};
+
+/* A ticket still to group: its subject and its first customer message's
+ * body, cut to AH_QGROUP_TEXT_MAX characters. */
+#define AH_QGROUP_TEXT_MAX 4000
+struct ah_qgroup_input {
+    int64_t ticket_id;
+    const char *subject;
+    const char *body;
+    int64_t created_at;
+};
+
+/* One entry of the inverted index: term in group's top terms with weight. */
+struct ah_qgroup_posting {
+    int64_t term;
+    int64_t group_id;
+    double weight;
+};
+
+struct ah_qgroup_week {
+    int64_t group_id;
+    int64_t week_day;       /* the first day of the organization's week */
+    int64_t n;
+};
+
+/* Someone of the company who replied on a group's tickets. */
+struct ah_qgroup_answerer {
+    int64_t person_id;
+    const char *name;
+    const char *department;
+    bool leader;
+    int64_t tickets;        /* the group's tickets they replied on */
 };
 
 /* ---- copying a whole company between databases (`allhands copy`) ----
@@ -887,6 +997,84 @@ struct ah_store_ops {
     enum ah_err (*mail_out_counts)(struct ah_store *s, int64_t *pending, int64_t *failed,
                                    struct ah_error *err);
 
+    /* ---- repeated questions (one grouper at a time; see ah_groups_run) ---- */
+    /* Inside a transaction: *got is true when this connection may change
+     * groups now (PostgreSQL: an advisory lock of its own held to the end of
+     * the transaction, waited for when wait, else tried; SQLite: always, the
+     * write lock serializes); then *upto is the last ticket id grouped and
+     * *docs the tickets counted in terms. Every change to groups' centroids
+     * (the grouper, merging, moving a ticket) takes this turn first. */
+    enum ah_err (*group_turn)(struct ah_store *s, bool wait, bool *got, int64_t *upto,
+                              int64_t *docs, struct ah_error *err);
+    enum ah_err (*group_turn_end)(struct ah_store *s, int64_t upto, int64_t docs,
+                                  struct ah_error *err);
+    /* Tickets after after_id, in id order, at most limit. */
+    enum ah_err (*group_pending)(struct ah_store *s, int64_t after_id, int limit,
+                                 struct ah_arena *a, struct ah_qgroup_input **items, size_t *n,
+                                 struct ah_error *err);
+    /* df[i]: the document frequency of terms[i], 0 when unknown. */
+    enum ah_err (*term_df)(struct ah_store *s, const int64_t *terms, size_t n, int64_t *df,
+                           struct ah_error *err);
+    /* Adds one to each term's df (terms distinct); words[i] becomes its
+     * readable word when not NULL. */
+    enum ah_err (*term_add)(struct ah_store *s, const int64_t *terms, const char *const *words,
+                            size_t n, struct ah_error *err);
+    /* The readable word of each term ("" when unknown). */
+    enum ah_err (*term_words)(struct ah_store *s, const int64_t *terms, size_t n,
+                              struct ah_arena *a, const char **words, struct ah_error *err);
+    /* For each of terms, its per_term heaviest postings. */
+    enum ah_err (*group_postings)(struct ah_store *s, const int64_t *terms, size_t n,
+                                  int per_term, struct ah_arena *a,
+                                  struct ah_qgroup_posting **items, size_t *nitems,
+                                  struct ah_error *err);
+    /* Replaces group_id's postings with these n. */
+    enum ah_err (*group_terms_put)(struct ah_store *s, int64_t group_id, const int64_t *terms,
+                                   const double *weights, size_t n, struct ah_error *err);
+    /* out[i] is group ids[i] with its fix, out[i].id 0 when there is none. */
+    enum ah_err (*group_load)(struct ah_store *s, const int64_t *ids, size_t n,
+                              struct ah_arena *a, struct ah_qgroup *out, struct ah_error *err);
+    enum ah_err (*group_insert)(struct ah_store *s, struct ah_qgroup *g, struct ah_error *err);
+    /* Writes every stored field of g but id and created_at. */
+    enum ah_err (*group_update)(struct ah_store *s, const struct ah_qgroup *g,
+                                struct ah_error *err);
+    enum ah_err (*group_list)(struct ah_store *s, const struct ah_qgroup_filter *f,
+                              struct ah_arena *a, struct ah_qgroup **items, size_t *n,
+                              struct ah_error *err);
+    /* Inserts or replaces the ticket's place. */
+    enum ah_err (*group_ticket_put)(struct ah_store *s, const struct ah_qgroup_ticket *t,
+                                    struct ah_error *err);
+    /* NOT_FOUND when the ticket is not grouped (yet). */
+    enum ah_err (*group_ticket_get)(struct ah_store *s, int64_t ticket_id,
+                                    struct ah_qgroup_ticket *out, struct ah_error *err);
+    enum ah_err (*group_members)(struct ah_store *s, int64_t group_id,
+                                 const struct ah_qgroup_member_filter *f, struct ah_arena *a,
+                                 struct ah_qgroup_member **items, size_t *n,
+                                 struct ah_error *err);
+    /* Adds delta (may be negative) to the group's count for the week. */
+    enum ah_err (*group_week_add)(struct ah_store *s, int64_t group_id, int64_t week_day,
+                                  int64_t delta, struct ah_error *err);
+    /* The weekly counts of groups ids in [from_day, to_day), by group then week. */
+    enum ah_err (*group_weeks)(struct ah_store *s, const int64_t *ids, size_t n,
+                               int64_t from_day, int64_t to_day, struct ah_arena *a,
+                               struct ah_qgroup_week **items, size_t *nitems,
+                               struct ah_error *err);
+    /* Merging: from's tickets and weekly counts move to into; from's
+     * postings are deleted. The groups' own rows are the caller's. */
+    enum ah_err (*group_move_all)(struct ah_store *s, int64_t from, int64_t into,
+                                  struct ah_error *err);
+    /* The people who replied on the group's tickets, most tickets first. */
+    enum ah_err (*group_answerers)(struct ah_store *s, int64_t group_id, struct ah_arena *a,
+                                   struct ah_qgroup_answerer **items, size_t *n,
+                                   struct ah_error *err);
+    enum ah_err (*fix_insert)(struct ah_store *s, struct ah_fix *f, struct ah_error *err);
+    enum ah_err (*fix_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                           struct ah_fix *out, struct ah_error *err);
+    /* Writes title, url, owner_id, state, shipped_at, updated_at. */
+    enum ah_err (*fix_update)(struct ah_store *s, const struct ah_fix *f, struct ah_error *err);
+    /* Fixes of owner_id (0: everyone's), newest first. */
+    enum ah_err (*fix_list)(struct ah_store *s, int64_t owner_id, struct ah_arena *a,
+                            struct ah_fix **items, size_t *n, struct ah_error *err);
+
     /* Active members (role member) with an open work session. */
     enum ah_err (*members_clocked_in)(struct ah_store *s, int64_t *n, struct ah_error *err);
 
@@ -1116,6 +1304,29 @@ static inline enum ah_err ah_store_mail_out_claim(struct ah_store *s, int64_t no
 static inline enum ah_err ah_store_mail_out_settle(struct ah_store *s, int64_t id, int64_t sent_at, int64_t failed_at, int64_t next_at, const char *error, struct ah_error *err) { AH_STORE_CALL(mail_out_settle, id, sent_at, failed_at, next_at, error, err); }
 static inline enum ah_err ah_store_mail_out_list(struct ah_store *s, int64_t ticket_id, struct ah_arena *a, struct ah_mail_out **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(mail_out_list, ticket_id, a, items, n, err); }
 static inline enum ah_err ah_store_mail_out_counts(struct ah_store *s, int64_t *pending, int64_t *failed, struct ah_error *err) { AH_STORE_CALL(mail_out_counts, pending, failed, err); }
+static inline enum ah_err ah_store_group_turn(struct ah_store *s, bool wait, bool *got, int64_t *upto, int64_t *docs, struct ah_error *err) { AH_STORE_CALL(group_turn, wait, got, upto, docs, err); }
+static inline enum ah_err ah_store_group_turn_end(struct ah_store *s, int64_t upto, int64_t docs, struct ah_error *err) { AH_STORE_CALL(group_turn_end, upto, docs, err); }
+static inline enum ah_err ah_store_group_pending(struct ah_store *s, int64_t after_id, int limit, struct ah_arena *a, struct ah_qgroup_input **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(group_pending, after_id, limit, a, items, n, err); }
+static inline enum ah_err ah_store_term_df(struct ah_store *s, const int64_t *terms, size_t n, int64_t *df, struct ah_error *err) { AH_STORE_CALL(term_df, terms, n, df, err); }
+static inline enum ah_err ah_store_term_add(struct ah_store *s, const int64_t *terms, const char *const *words, size_t n, struct ah_error *err) { AH_STORE_CALL(term_add, terms, words, n, err); }
+static inline enum ah_err ah_store_term_words(struct ah_store *s, const int64_t *terms, size_t n, struct ah_arena *a, const char **words, struct ah_error *err) { AH_STORE_CALL(term_words, terms, n, a, words, err); }
+static inline enum ah_err ah_store_group_postings(struct ah_store *s, const int64_t *terms, size_t n, int per_term, struct ah_arena *a, struct ah_qgroup_posting **items, size_t *nitems, struct ah_error *err) { AH_STORE_CALL(group_postings, terms, n, per_term, a, items, nitems, err); }
+static inline enum ah_err ah_store_group_terms_put(struct ah_store *s, int64_t group_id, const int64_t *terms, const double *weights, size_t n, struct ah_error *err) { AH_STORE_CALL(group_terms_put, group_id, terms, weights, n, err); }
+static inline enum ah_err ah_store_group_load(struct ah_store *s, const int64_t *ids, size_t n, struct ah_arena *a, struct ah_qgroup *out, struct ah_error *err) { AH_STORE_CALL(group_load, ids, n, a, out, err); }
+static inline enum ah_err ah_store_group_insert(struct ah_store *s, struct ah_qgroup *g, struct ah_error *err) { AH_STORE_CALL(group_insert, g, err); }
+static inline enum ah_err ah_store_group_update(struct ah_store *s, const struct ah_qgroup *g, struct ah_error *err) { AH_STORE_CALL(group_update, g, err); }
+static inline enum ah_err ah_store_group_list(struct ah_store *s, const struct ah_qgroup_filter *f, struct ah_arena *a, struct ah_qgroup **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(group_list, f, a, items, n, err); }
+static inline enum ah_err ah_store_group_ticket_put(struct ah_store *s, const struct ah_qgroup_ticket *t, struct ah_error *err) { AH_STORE_CALL(group_ticket_put, t, err); }
+static inline enum ah_err ah_store_group_ticket_get(struct ah_store *s, int64_t ticket_id, struct ah_qgroup_ticket *out, struct ah_error *err) { AH_STORE_CALL(group_ticket_get, ticket_id, out, err); }
+static inline enum ah_err ah_store_group_members(struct ah_store *s, int64_t group_id, const struct ah_qgroup_member_filter *f, struct ah_arena *a, struct ah_qgroup_member **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(group_members, group_id, f, a, items, n, err); }
+static inline enum ah_err ah_store_group_week_add(struct ah_store *s, int64_t group_id, int64_t week_day, int64_t delta, struct ah_error *err) { AH_STORE_CALL(group_week_add, group_id, week_day, delta, err); }
+static inline enum ah_err ah_store_group_weeks(struct ah_store *s, const int64_t *ids, size_t n, int64_t from_day, int64_t to_day, struct ah_arena *a, struct ah_qgroup_week **items, size_t *nitems, struct ah_error *err) { AH_STORE_CALL(group_weeks, ids, n, from_day, to_day, a, items, nitems, err); }
+static inline enum ah_err ah_store_group_move_all(struct ah_store *s, int64_t from, int64_t into, struct ah_error *err) { AH_STORE_CALL(group_move_all, from, into, err); }
+static inline enum ah_err ah_store_group_answerers(struct ah_store *s, int64_t group_id, struct ah_arena *a, struct ah_qgroup_answerer **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(group_answerers, group_id, a, items, n, err); }
+static inline enum ah_err ah_store_fix_insert(struct ah_store *s, struct ah_fix *f, struct ah_error *err) { AH_STORE_CALL(fix_insert, f, err); }
+static inline enum ah_err ah_store_fix_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_fix *out, struct ah_error *err) { AH_STORE_CALL(fix_get, id, a, out, err); }
+static inline enum ah_err ah_store_fix_update(struct ah_store *s, const struct ah_fix *f, struct ah_error *err) { AH_STORE_CALL(fix_update, f, err); }
+static inline enum ah_err ah_store_fix_list(struct ah_store *s, int64_t owner_id, struct ah_arena *a, struct ah_fix **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(fix_list, owner_id, a, items, n, err); }
 static inline enum ah_err ah_store_members_clocked_in(struct ah_store *s, int64_t *n, struct ah_error *err) { AH_STORE_CALL(members_clocked_in, n, err); }
 static inline enum ah_err ah_store_audit_insert(struct ah_store *s, struct ah_audit_entry *e, struct ah_error *err) { AH_STORE_CALL(audit_insert, e, err); }
 static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before_id, int limit, struct ah_arena *a, struct ah_audit_entry **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(audit_list, before_id, limit, a, items, n, err); }

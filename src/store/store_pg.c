@@ -22,6 +22,9 @@
 /* "allhands" in ASCII: the advisory lock migrate takes, the same in every
  * server so that only one migrates at a time */
 #define MIGRATE_LOCK_KEY "7020105114730783859"
+/* "groups" in ASCII: the advisory lock of the one grouper at a time (see
+ * pg_group_turn), apart from try_lead's so that upkeep does not wait on it */
+#define GROUP_LOCK_KEY "113741193900147"
 /* the most parameters a statement here takes: policy_put's 20 */
 #define MAX_ARGS 24
 /* a list statement's SQL; the longest is about 2 KB */
@@ -55,8 +58,9 @@ static const char session_setup_sql[] =
 #define WORK_COLS \
     "id, person_id, started_at, last_active_at, coalesce(ended_at, 0), source, note"
 #define BLOCK_COLS "id, person_id, start_at, end_at, created_at, updated_at, sequence"
-#define NOTIFICATION_COLS \
-    "id, person_id, kind, coalesce(subject_id, 0), week_day, body, created_at, coalesce(read_at, 0)"
+#define NOTIFICATION_COLS                                                                \
+    "id, person_id, kind, coalesce(subject_id, 0), week_day, ref_id, body, created_at, "   \
+    "coalesce(read_at, 0)"
 /* $5 is the reserve's young_after (no reserve: the largest bigint, after
  * every ticket) */
 #define QUEUE_WHERE                                                                      \
@@ -97,6 +101,19 @@ static const char session_setup_sql[] =
     "id, ticket_id, coalesce(message_id, 0), kind, msgid, mail_from, rcpt, " data        \
     ", created_at, attempts, next_at, coalesce(sent_at, 0), coalesce(failed_at, 0), "    \
     "last_error"
+#define FIX_COLS                                                                         \
+    "f.id, f.title, f.url, f.owner_id, p.name, f.state, coalesce(f.shipped_at, 0), "     \
+    "coalesce(f.created_by, 0), f.created_at, f.updated_at"
+#define FIX_FROM " FROM fixes f JOIN people p ON p.id = f.owner_id"
+/* a group and its fix: the fix's columns are NULL (read as 0 and "") when
+ * it has none */
+#define GROUP_COLS                                                                       \
+    "g.id, g.name, g.named, g.status, coalesce(g.merged_into, 0), coalesce(g.fix_id, 0), " \
+    "g.size, g.after_fix, g.centroid, g.first_at, g.last_at, g.created_at, g.updated_at, " \
+    FIX_COLS
+#define GROUP_FROM                                                                       \
+    " FROM question_groups g LEFT JOIN fixes f ON f.id = g.fix_id"                       \
+    " LEFT JOIN people p ON p.id = f.owner_id"
 /* NO KEY UPDATE, the lock an UPDATE of non-key columns takes anyway: it
  * keeps other claimers off the row (SKIP LOCKED passes over it) without
  * blocking the foreign-key checks of messages written to the ticket */
@@ -255,6 +272,35 @@ enum st {
     ST_MAIL_OUT_SETTLE,
     ST_MAIL_OUT_LIST,
     ST_MAIL_OUT_COUNTS,
+    ST_GROUP_TURN,
+    ST_GROUP_TURN_WAIT,
+    ST_GROUP_STATE_GET,
+    ST_GROUP_STATE_PUT,
+    ST_GROUP_PENDING,
+    ST_TERM_DF,
+    ST_TERM_ADD,
+    ST_TERM_WORDS,
+    ST_GROUP_POSTINGS,
+    ST_GROUP_TERMS_CLEAR,
+    ST_GROUP_TERMS_PUT,
+    ST_GROUP_LOAD,
+    ST_GROUP_LOAD_LOCK,
+    ST_GROUP_INSERT,
+    ST_GROUP_UPDATE,
+    ST_GROUP_TICKET_PUT,
+    ST_GROUP_TICKET_GET,
+    ST_GROUP_TICKET_GET_LOCK,
+    ST_GROUP_MEMBERS,
+    ST_GROUP_WEEK_ADD,
+    ST_GROUP_WEEKS,
+    ST_GROUP_MOVE_ALL,
+    ST_GROUP_ANSWERERS,
+    ST_FIX_INSERT,
+    ST_FIX_GET,
+    ST_FIX_GET_LOCK,
+    ST_FIX_UPDATE,
+    ST_FIX_LIST,
+    ST_FIX_LIST_ALL,
     ST_MEMBERS_CLOCKED_IN,
     ST_COUNT
 };
@@ -478,11 +524,13 @@ static const char *const sql_text[ST_COUNT] = {
      * gets AH_E_UNAVAILABLE): either way the week runs once */
     [ST_LADDER_CLAIM] = "INSERT INTO ladder_runs (week_day, ran_at) VALUES ($1, $2)"
                         " ON CONFLICT DO NOTHING",
-    /* the conflict is on notifications_once, an expression index: no
-     * target. A duplicate still uses up an identity value: ids have gaps */
+    /* the target is notifications_once, an expression index: a row it
+     * holds already is left alone, any other violation still fails. A
+     * duplicate still uses up an identity value: ids have gaps */
     [ST_NOTIFICATION_INSERT] =
-        "INSERT INTO notifications (person_id, kind, subject_id, week_day, body, created_at)"
-        " VALUES ($1, $2, nullif($3::bigint, 0), $4, $5, $6) ON CONFLICT DO NOTHING"
+        "INSERT INTO notifications (person_id, kind, subject_id, week_day, ref_id, body,"
+        " created_at) VALUES ($1, $2, nullif($3::bigint, 0), $4, $5, $6, $7)"
+        " ON CONFLICT (person_id, kind, coalesce(subject_id, 0), week_day, ref_id) DO NOTHING"
         " RETURNING id",
     [ST_NOTIFICATION_LIST] = "SELECT " NOTIFICATION_COLS " FROM notifications"
                              " WHERE person_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
@@ -704,6 +752,111 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_MAIL_OUT_COUNTS] =
         "SELECT (SELECT count(*) FROM mail_out WHERE sent_at IS NULL AND failed_at IS NULL),"
         " (SELECT count(*) FROM mail_out WHERE failed_at IS NOT NULL)",
+    /* held to the end of the transaction. Tried: a grouper that does not
+     * get it leaves the turn to the one that has it; waited for (a merge, a
+     * move): up to lock_timeout, then AH_E_UNAVAILABLE as any lock */
+    [ST_GROUP_TURN] =
+        "SELECT CASE WHEN pg_try_advisory_xact_lock(" GROUP_LOCK_KEY ") THEN 1 ELSE 0 END",
+    [ST_GROUP_TURN_WAIT] = "SELECT 1 FROM pg_advisory_xact_lock(" GROUP_LOCK_KEY ")",
+    [ST_GROUP_STATE_GET] = "SELECT upto, docs FROM group_state WHERE id = 1 FOR NO KEY UPDATE",
+    [ST_GROUP_STATE_PUT] = "UPDATE group_state SET upto = $1, docs = $2 WHERE id = 1",
+    /* messages_ticket finds the first customer message; substr counts
+     * characters, as SQLite's does */
+    [ST_GROUP_PENDING] =
+        "SELECT t.id, t.subject, coalesce((SELECT substr(m.body, 1, $3) FROM messages m"
+        " WHERE m.ticket_id = t.id AND m.kind = 0 ORDER BY m.id LIMIT 1), ''), t.created_at"
+        " FROM tickets t WHERE t.id > $1 ORDER BY t.id LIMIT $2",
+    /* the array statements answer a batch in one round trip, a row for
+     * each element in its order */
+    [ST_TERM_DF] = "SELECT coalesce(t.df, 0) FROM unnest($1::bigint[]) WITH ORDINALITY"
+                   " AS u(term, i) LEFT JOIN terms t ON t.term = u.term ORDER BY u.i",
+    /* in term order: two transactions adding the same terms lock their rows
+     * in the same order, and neither waits for a row the other waits on */
+    [ST_TERM_ADD] =
+        "INSERT INTO terms (term, df, word) SELECT u.term, 1, u.word"
+        " FROM unnest($1::bigint[], $2::text[]) AS u(term, word) ORDER BY u.term"
+        " ON CONFLICT (term) DO UPDATE SET df = terms.df + 1,"
+        " word = CASE WHEN excluded.word <> '' THEN excluded.word ELSE terms.word END",
+    [ST_TERM_WORDS] = "SELECT coalesce(t.word, '') FROM unnest($1::bigint[]) WITH ORDINALITY"
+                      " AS u(term, i) LEFT JOIN terms t ON t.term = u.term ORDER BY u.i",
+    /* each term's heaviest postings through group_terms_weight */
+    [ST_GROUP_POSTINGS] =
+        "SELECT p.term, p.group_id, p.weight FROM unnest($1::bigint[]) WITH ORDINALITY"
+        " AS u(term, i) CROSS JOIN LATERAL (SELECT term, group_id, weight FROM group_terms"
+        " WHERE term = u.term ORDER BY weight DESC, group_id LIMIT $2) p"
+        " ORDER BY u.i, p.weight DESC, p.group_id",
+    [ST_GROUP_TERMS_CLEAR] = "DELETE FROM group_terms WHERE group_id = $1",
+    [ST_GROUP_TERMS_PUT] =
+        "INSERT INTO group_terms (term, group_id, weight) SELECT u.term, $1::bigint, u.weight"
+        " FROM unnest($2::bigint[], $3::double precision[]) AS u(term, weight)",
+    /* by id: the locking read takes its rows in that order (see pg_begin) */
+    [ST_GROUP_LOAD] = "SELECT " GROUP_COLS GROUP_FROM " WHERE g.id = ANY($1::bigint[])"
+                      " ORDER BY g.id",
+    [ST_GROUP_LOAD_LOCK] = "SELECT " GROUP_COLS GROUP_FROM " WHERE g.id = ANY($1::bigint[])"
+                           " ORDER BY g.id FOR NO KEY UPDATE OF g",
+    [ST_GROUP_INSERT] =
+        "INSERT INTO question_groups (name, named, status, merged_into, fix_id, size,"
+        " after_fix, centroid, first_at, last_at, created_at, updated_at) VALUES ($1, $2, $3,"
+        " nullif($4::bigint, 0), nullif($5::bigint, 0), $6, $7, $8, $9, $10, $11, $12)"
+        " RETURNING id",
+    [ST_GROUP_UPDATE] =
+        "UPDATE question_groups SET name = $2, named = $3, status = $4,"
+        " merged_into = nullif($5::bigint, 0), fix_id = nullif($6::bigint, 0), size = $7,"
+        " after_fix = $8, centroid = $9, first_at = $10, last_at = $11, updated_at = $12"
+        " WHERE id = $1",
+    [ST_GROUP_TICKET_PUT] =
+        "INSERT INTO group_tickets (ticket_id, group_id, score, after_fix, joined_at, moved_by)"
+        " VALUES ($1, $2, $3, $4, $5, nullif($6::bigint, 0)) ON CONFLICT (ticket_id) DO UPDATE"
+        " SET group_id = excluded.group_id, score = excluded.score,"
+        " after_fix = excluded.after_fix, joined_at = excluded.joined_at,"
+        " moved_by = excluded.moved_by",
+    [ST_GROUP_TICKET_GET] = "SELECT ticket_id, group_id, score, after_fix, joined_at,"
+                            " coalesce(moved_by, 0) FROM group_tickets WHERE ticket_id = $1",
+    [ST_GROUP_TICKET_GET_LOCK] =
+        "SELECT ticket_id, group_id, score, after_fix, joined_at, coalesce(moved_by, 0)"
+        " FROM group_tickets WHERE ticket_id = $1 FOR NO KEY UPDATE",
+    /* $2 is the cursor (the largest bigint: from the newest), $4 the tier
+     * and $5 the status bound (the largest bigint: any) */
+    [ST_GROUP_MEMBERS] =
+        "SELECT g.ticket_id, t.subject, t.status, t.tier, t.created_at, g.score, g.after_fix"
+        " FROM group_tickets g JOIN tickets t ON t.id = g.ticket_id WHERE g.group_id = $1"
+        " AND g.ticket_id < $2 AND g.ticket_id <> $3 AND t.tier <= $4::bigint"
+        " AND t.status < $5::bigint ORDER BY g.ticket_id DESC LIMIT $6",
+    [ST_GROUP_WEEK_ADD] = "INSERT INTO group_weeks (group_id, week_day, n) VALUES ($1, $2, $3)"
+                          " ON CONFLICT (group_id, week_day) DO UPDATE"
+                          " SET n = group_weeks.n + excluded.n",
+    [ST_GROUP_WEEKS] = "SELECT group_id, week_day, n FROM group_weeks"
+                       " WHERE group_id = ANY($1::bigint[]) AND week_day >= $2"
+                       " AND week_day < $3 ORDER BY group_id, week_day LIMIT $4",
+    /* one statement: every part runs to completion whether or not the
+     * INSERT reads it; from's weeks are deleted and added into into's */
+    [ST_GROUP_MOVE_ALL] =
+        "WITH moved AS (UPDATE group_tickets SET group_id = $2::bigint"
+        " WHERE group_id = $1::bigint),"
+        " unposted AS (DELETE FROM group_terms WHERE group_id = $1::bigint),"
+        " weeks AS (DELETE FROM group_weeks WHERE group_id = $1::bigint"
+        " RETURNING week_day, n)"
+        " INSERT INTO group_weeks (group_id, week_day, n) SELECT $2::bigint, week_day, n"
+        " FROM weeks ON CONFLICT (group_id, week_day) DO UPDATE"
+        " SET n = group_weeks.n + excluded.n",
+    /* names bytewise, as SQLite's BINARY orders them */
+    [ST_GROUP_ANSWERERS] =
+        "SELECT p.id, p.name, p.department, p.leader, count(DISTINCT m.ticket_id)"
+        " FROM group_tickets g JOIN messages m ON m.ticket_id = g.ticket_id AND m.kind = 1"
+        " JOIN people p ON p.id = m.author_id WHERE g.group_id = $1 GROUP BY p.id"
+        " ORDER BY count(DISTINCT m.ticket_id) DESC, p.name COLLATE \"C\", p.id LIMIT $2",
+    [ST_FIX_INSERT] =
+        "INSERT INTO fixes (title, url, owner_id, state, shipped_at, created_by, created_at,"
+        " updated_at) VALUES ($1, $2, $3, $4, nullif($5::bigint, 0), nullif($6::bigint, 0), $7,"
+        " $8) RETURNING id",
+    [ST_FIX_GET] = "SELECT " FIX_COLS FIX_FROM " WHERE f.id = $1",
+    [ST_FIX_GET_LOCK] = "SELECT " FIX_COLS FIX_FROM " WHERE f.id = $1 FOR NO KEY UPDATE OF f",
+    [ST_FIX_UPDATE] = "UPDATE fixes SET title = $2, url = $3, owner_id = $4, state = $5,"
+                      " shipped_at = nullif($6::bigint, 0), updated_at = $7 WHERE id = $1",
+    [ST_FIX_LIST] = "SELECT " FIX_COLS FIX_FROM " WHERE f.owner_id = $1 ORDER BY f.id DESC"
+                    " LIMIT $2",
+    [ST_FIX_LIST_ALL] = "SELECT " FIX_COLS FIX_FROM " WHERE $1::bigint = 0 ORDER BY f.id DESC"
+                        " LIMIT $2",
     [ST_MEMBERS_CLOCKED_IN] =
         "SELECT count(*) FROM work_sessions w JOIN people p ON p.id = w.person_id"
         " WHERE w.ended_at IS NULL AND p.role = 0 AND p.active = 1",
@@ -733,6 +886,17 @@ enum {
     RL_SHAPES = 32
 };
 
+/* group_list's shapes, likewise. GL_OPEN writes the literal status < 2
+ * that lets the planner use question_groups_size: the list of groups not
+ * merged, and with GL_STATUS one of the statuses that index holds. */
+enum {
+    GL_OPEN = 1,
+    GL_STATUS = 2,
+    GL_OWNER = 4,
+    GL_FIX = 8,
+    GL_SHAPES = 16
+};
+
 /* The tsquery for the domain's search text, an FTS5 query of quoted terms
  * ("a" "b", a quote inside doubled: see ah_ticket_search_query), parsed in
  * SQL so that the text stays a parameter: each term becomes a phrase of its
@@ -753,16 +917,18 @@ struct pg {
     bool prepared[ST_COUNT];
     bool list_prepared[TL_SHAPES];
     bool review_prepared[RL_SHAPES];
+    bool group_prepared[GL_SHAPES];
 };
 
 /* The parameters of one statement: numbers as text, strings in binary
- * format, whose bytes need no terminating NUL. */
+ * format, whose bytes need no terminating NUL. A number's text is at most
+ * 24 bytes: "-1.2345678901234567e-308". */
 struct args {
     int n;
     const char *val[MAX_ARGS];
     int len[MAX_ARGS];
     int fmt[MAX_ARGS];
-    char num[MAX_ARGS][24];
+    char num[MAX_ARGS][32];
 };
 
 static void arg_i64(struct args *a, int64_t v)
@@ -791,6 +957,26 @@ static void arg_c(struct args *a, const char *v)
     arg_str(a, ah_str_c(v));
 }
 
+/* Text PostgreSQL parses as the parameter's type: an array literal such as
+ * "{1,2}", which in binary format would have to be the array's wire form.
+ * v must outlive the statement. */
+static void arg_text(struct args *a, const char *v)
+{
+    assert(a->n < MAX_ARGS);
+    a->val[a->n] = v;
+    a->len[a->n] = 0;
+    a->fmt[a->n] = 0;
+    a->n++;
+}
+
+/* 17 significant digits: the double comes back as it went in. */
+static void arg_f64(struct args *a, double v)
+{
+    assert(a->n < MAX_ARGS);
+    snprintf(a->num[a->n], sizeof(a->num[0]), "%.17g", v);
+    arg_text(a, a->num[a->n]);
+}
+
 /* ---- results ---- */
 
 static int64_t get_i64(const PGresult *r, int row, int col)
@@ -805,6 +991,14 @@ static int64_t get_i64(const PGresult *r, int row, int col)
 static int get_int(const PGresult *r, int row, int col)
 {
     return (int)get_i64(r, row, col);
+}
+
+/* PostgreSQL writes a double precision exactly (extra_float_digits 1). */
+static double get_f64(const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col))
+        return 0;
+    return strtod(PQgetvalue(r, row, col), NULL);
 }
 
 static const char *get_text(struct ah_arena *a, const PGresult *r, int row, int col)
@@ -940,6 +1134,7 @@ static enum ah_err session_setup(struct pg *q, struct ah_error *err)
     memset(q->prepared, 0, sizeof(q->prepared));
     memset(q->list_prepared, 0, sizeof(q->list_prepared));
     memset(q->review_prepared, 0, sizeof(q->review_prepared));
+    memset(q->group_prepared, 0, sizeof(q->group_prepared));
     PQsetNoticeProcessor(q->conn, quiet, NULL);
     r = PQexec(q->conn, session_setup_sql);
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
@@ -1112,7 +1307,9 @@ static void pg_close(struct ah_store *base)
  * work_get, work_current, block_get and exemption_get (the session a clock
  * or a touch moves, the block or exemption a lead edits), review_get (the
  * reply a reviewer decides: it is sent once), route_rule_get, style_rule_get,
- * module_get and macro_get (the row a lead edits); queue_held and cred_list
+ * module_get and macro_get (the row a lead edits), group_load, fix_get and
+ * group_ticket_get (the group the grouper or a lead rewrites whole, the fix a
+ * lead edits, the ticket's place a move changes); queue_held and cred_list
  * lock the person first (one claimed ticket per person, the token cap). A
  * second writer of the same row waits for the first and then reads its
  * committed result, as under SQLite; writers of other rows do not wait at
@@ -2470,7 +2667,7 @@ static enum ah_err pg_notification_insert(struct ah_store *base, struct ah_notif
 
     arg_i64(&a, nt->person_id);
     arg_c(&a, nt->kind);
-    args_i64s(&a, 2, (int64_t[]){nt->subject_id, nt->week_day});
+    args_i64s(&a, 3, (int64_t[]){nt->subject_id, nt->week_day, nt->ref_id});
     arg_c(&a, nt->body);
     arg_i64(&a, nt->created_at);
     rc = run((struct pg *)base, ST_NOTIFICATION_INSERT, &a, "notification", &r, err);
@@ -2492,9 +2689,10 @@ static void notification_read(const PGresult *r, int row, struct ah_arena *a, vo
     nt->kind = get_text0(a, r, row, 2);
     nt->subject_id = get_i64(r, row, 3);
     nt->week_day = get_i64(r, row, 4);
-    nt->body = get_text0(a, r, row, 5);
-    nt->created_at = get_i64(r, row, 6);
-    nt->read_at = get_i64(r, row, 7);
+    nt->ref_id = get_i64(r, row, 5);
+    nt->body = get_text0(a, r, row, 6);
+    nt->created_at = get_i64(r, row, 7);
+    nt->read_at = get_i64(r, row, 8);
 }
 
 static enum ah_err pg_notification_list(struct ah_store *base, int64_t person_id,
@@ -3650,6 +3848,666 @@ static enum ah_err pg_mail_out_counts(struct ah_store *base, int64_t *pending, i
     return rc;
 }
 
+/* ---- repeated questions and the fixes linked to them ---- */
+
+/* An array parameter carries a batch in one statement. Its literal is
+ * capped: a text's terms are hundreds, each at most 21 bytes as a number
+ * and a few dozen as a word. */
+#define ARRAY_TEXT_MAX (8 * 1024 * 1024)
+/* fixes a company keeps: hundreds; the cap bounds a listing */
+#define FIXES_MAX 10000
+
+/* Closes the array literal in b: TOO_LARGE, naming what, when its n
+ * elements did not fit. */
+static enum ah_err array_end(struct ah_buf *b, const char *what, size_t n, struct ah_error *err)
+{
+    ah_buf_appends(b, "}", NULL);
+    if (b->full)
+        return ah_error_set(err, AH_E_TOO_LARGE, "%s: %zu items do not fit in one statement",
+                            what, n);
+    return AH_OK;
+}
+
+/* The literal of a bigint[]: {1,2,3}. */
+static enum ah_err array_i64(struct ah_buf *b, const int64_t *v, size_t n, const char *what,
+                             struct ah_error *err)
+{
+    ah_buf_appends(b, "{", NULL);
+    for (size_t i = 0; i < n; i++)
+        ah_buf_appendf(b, NULL, "%s%" PRId64, i ? "," : "", v[i]);
+    return array_end(b, what, n, err);
+}
+
+/* The literal of a double precision[], each as arg_f64 writes it. */
+static enum ah_err array_f64(struct ah_buf *b, const double *v, size_t n, const char *what,
+                             struct ah_error *err)
+{
+    ah_buf_appends(b, "{", NULL);
+    for (size_t i = 0; i < n; i++)
+        ah_buf_appendf(b, NULL, "%s%.17g", i ? "," : "", v[i]);
+    return array_end(b, what, n, err);
+}
+
+/* The literal of a text[]: every element quoted, a quote or backslash in it
+ * escaped with a backslash, so that commas, braces, blanks and the word
+ * NULL stay text (no byte of a multibyte UTF-8 character is a quote or a
+ * backslash). A NULL element (or v NULL) is "". */
+static enum ah_err array_text(struct ah_buf *b, const char *const *v, size_t n,
+                              const char *what, struct ah_error *err)
+{
+    ah_buf_appends(b, "{", NULL);
+    for (size_t i = 0; i < n; i++) {
+        const char *p = v && v[i] ? v[i] : "";
+
+        ah_buf_appends(b, i ? ",\"" : "\"", NULL);
+        for (size_t k = strcspn(p, "\"\\"); p[k]; k = strcspn(p, "\"\\")) {
+            ah_buf_append(b, p, k, NULL);
+            ah_buf_append(b, "\\", 1, NULL);
+            ah_buf_append(b, p + k, 1, NULL);
+            p += k + 1;
+        }
+        ah_buf_appends(b, p, NULL);
+        ah_buf_appends(b, "\"", NULL);
+    }
+    return array_end(b, what, n, err);
+}
+
+/* Runs statement id, which answers a row for each of n elements in their
+ * order; on success *out is the result, for the caller to PQclear. */
+static enum ah_err run_each(struct pg *q, enum st id, const struct args *a, size_t n,
+                            const char *what, PGresult **out, struct ah_error *err)
+{
+    PGresult *r = NULL;
+    enum ah_err rc = run(q, id, a, what, &r, err);
+
+    if (rc)
+        return rc;
+    if ((size_t)PQntuples(r) != n) {
+        rc = ah_error_set(err, AH_E_INTERNAL, "%s: %d rows for %zu items", what, PQntuples(r),
+                          n);
+        PQclear(r);
+        return rc;
+    }
+    *out = r;
+    return AH_OK;
+}
+
+/* The empty answer of a list asked about no elements, without a round trip. */
+static void list_none(struct ah_arena *a, size_t item_size, void **items, size_t *n)
+{
+    *items = ah_arena_alloc(a, item_size);
+    *n = 0;
+}
+
+/* The advisory lock is the turn: held to the end of the transaction, so
+ * outside one it would be let go at once. */
+static enum ah_err pg_group_turn(struct ah_store *base, bool wait, bool *got, int64_t *upto,
+                                 int64_t *docs, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args a = {0};
+    int64_t v[2] = {0, 0};
+    bool missing = true;
+    enum ah_err rc;
+
+    assert(q->in_tx);
+    rc = run_i64(q, wait ? ST_GROUP_TURN_WAIT : ST_GROUP_TURN, &a, "group turn", &v[0], &missing,
+                 err);
+    if (!rc && v[0] != 1) {
+        *got = false;
+        return AH_OK;
+    }
+    if (!rc)
+        rc = one_row(q, ST_GROUP_STATE_GET, &a, NULL, id_pair_read, v, "group state",
+                     "group state: no row", err);
+    if (rc == AH_E_NOT_FOUND)
+        rc = ah_error_set(err, AH_E_INTERNAL, "group state: no row");
+    if (rc)
+        return rc;
+    *got = true;
+    *upto = v[0];
+    *docs = v[1];
+    return AH_OK;
+}
+
+static enum ah_err pg_group_turn_end(struct ah_store *base, int64_t upto, int64_t docs,
+                                     struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    args_i64s(&a, 2, (int64_t[]){upto, docs});
+    rc = run_cmd((struct pg *)base, ST_GROUP_STATE_PUT, &a, "group state", &n, err);
+    if (!rc && n != 1)
+        return ah_error_set(err, AH_E_INTERNAL, "group state: no row");
+    return rc;
+}
+
+static void qgroup_input_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_input *t = item;
+
+    t->ticket_id = get_i64(r, row, 0);
+    t->subject = get_text0(a, r, row, 1);
+    t->body = get_text0(a, r, row, 2);
+    t->created_at = get_i64(r, row, 3);
+}
+
+static enum ah_err pg_group_pending(struct ah_store *base, int64_t after_id, int limit,
+                                    struct ah_arena *a, struct ah_qgroup_input **items,
+                                    size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){after_id, limit, AH_QGROUP_TEXT_MAX});
+    return run_list((struct pg *)base, ST_GROUP_PENDING, &args, a, sizeof(**items),
+                    (size_t)limit, qgroup_input_read, (void **)items, n, "tickets to group",
+                    err);
+}
+
+static enum ah_err pg_term_df(struct ah_store *base, const int64_t *terms, size_t n,
+                              int64_t *df, struct ah_error *err)
+{
+    struct ah_buf ids;
+    struct args a = {0};
+    PGresult *r = NULL;
+    enum ah_err rc;
+
+    if (n == 0)
+        return AH_OK;
+    ah_buf_init(&ids, ARRAY_TEXT_MAX);
+    rc = array_i64(&ids, terms, n, "terms", err);
+    arg_text(&a, ah_buf_cstr(&ids));
+    if (!rc)
+        rc = run_each((struct pg *)base, ST_TERM_DF, &a, n, "terms", &r, err);
+    if (!rc) {
+        for (size_t i = 0; i < n; i++)
+            df[i] = get_i64(r, (int)i, 0);
+        PQclear(r);
+    }
+    ah_buf_release(&ids);
+    return rc;
+}
+
+static enum ah_err pg_term_add(struct ah_store *base, const int64_t *terms,
+                               const char *const *words, size_t n, struct ah_error *err)
+{
+    struct ah_buf ids, texts;
+    struct args a = {0};
+    enum ah_err rc;
+
+    if (n == 0)
+        return AH_OK;
+    ah_buf_init(&ids, ARRAY_TEXT_MAX);
+    ah_buf_init(&texts, ARRAY_TEXT_MAX);
+    rc = array_i64(&ids, terms, n, "terms", err);
+    if (!rc)
+        rc = array_text(&texts, words, n, "terms", err);
+    arg_text(&a, ah_buf_cstr(&ids));
+    arg_text(&a, ah_buf_cstr(&texts));
+    if (!rc)
+        rc = run_cmd((struct pg *)base, ST_TERM_ADD, &a, "terms", NULL, err);
+    ah_buf_release(&ids);
+    ah_buf_release(&texts);
+    return rc;
+}
+
+static enum ah_err pg_term_words(struct ah_store *base, const int64_t *terms, size_t n,
+                                 struct ah_arena *a, const char **words, struct ah_error *err)
+{
+    struct ah_buf ids;
+    struct args args = {0};
+    PGresult *r = NULL;
+    enum ah_err rc;
+
+    if (n == 0)
+        return AH_OK;
+    ah_buf_init(&ids, ARRAY_TEXT_MAX);
+    rc = array_i64(&ids, terms, n, "terms", err);
+    arg_text(&args, ah_buf_cstr(&ids));
+    if (!rc)
+        rc = run_each((struct pg *)base, ST_TERM_WORDS, &args, n, "terms", &r, err);
+    if (!rc) {
+        for (size_t i = 0; i < n; i++)
+            words[i] = get_text0(a, r, (int)i, 0);
+        PQclear(r);
+    }
+    ah_buf_release(&ids);
+    return rc;
+}
+
+static void posting_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_posting *p = item;
+
+    (void)a;
+    p->term = get_i64(r, row, 0);
+    p->group_id = get_i64(r, row, 1);
+    p->weight = get_f64(r, row, 2);
+}
+
+static enum ah_err pg_group_postings(struct ah_store *base, const int64_t *terms, size_t n,
+                                     int per_term, struct ah_arena *a,
+                                     struct ah_qgroup_posting **items, size_t *nitems,
+                                     struct ah_error *err)
+{
+    struct ah_buf ids;
+    struct args args = {0};
+    enum ah_err rc;
+
+    assert(per_term >= 0);
+    if (n == 0) {
+        list_none(a, sizeof(**items), (void **)items, nitems);
+        return AH_OK;
+    }
+    ah_buf_init(&ids, ARRAY_TEXT_MAX);
+    rc = array_i64(&ids, terms, n, "postings", err);
+    arg_text(&args, ah_buf_cstr(&ids));
+    arg_i64(&args, per_term);
+    if (!rc)
+        rc = run_list((struct pg *)base, ST_GROUP_POSTINGS, &args, a, sizeof(**items),
+                      n * (size_t)per_term, posting_read, (void **)items, nitems, "postings",
+                      err);
+    ah_buf_release(&ids);
+    return rc;
+}
+
+static enum ah_err pg_group_terms_put(struct ah_store *base, int64_t group_id,
+                                      const int64_t *terms, const double *weights, size_t n,
+                                      struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct ah_buf ids, vals;
+    struct args a = {0};
+    enum ah_err rc;
+
+    arg_i64(&a, group_id);
+    rc = run_cmd(q, ST_GROUP_TERMS_CLEAR, &a, "group terms", NULL, err);
+    if (rc || n == 0)
+        return rc;
+    ah_buf_init(&ids, ARRAY_TEXT_MAX);
+    ah_buf_init(&vals, ARRAY_TEXT_MAX);
+    rc = array_i64(&ids, terms, n, "group terms", err);
+    if (!rc)
+        rc = array_f64(&vals, weights, n, "group terms", err);
+    arg_text(&a, ah_buf_cstr(&ids));
+    arg_text(&a, ah_buf_cstr(&vals));
+    if (!rc)
+        rc = run_cmd(q, ST_GROUP_TERMS_PUT, &a, "group terms", NULL, err);
+    ah_buf_release(&ids);
+    ah_buf_release(&vals);
+    return rc;
+}
+
+/* A fix from column c on: FIX_COLS. */
+static void fix_read_at(const PGresult *r, int row, int c, struct ah_arena *a, struct ah_fix *f)
+{
+    f->id = get_i64(r, row, c);
+    f->title = get_text0(a, r, row, c + 1);
+    f->url = get_text0(a, r, row, c + 2);
+    f->owner_id = get_i64(r, row, c + 3);
+    f->owner_name = get_text0(a, r, row, c + 4);
+    f->state = (enum ah_fix_state)get_int(r, row, c + 5);
+    f->shipped_at = get_i64(r, row, c + 6);
+    f->created_by = get_i64(r, row, c + 7);
+    f->created_at = get_i64(r, row, c + 8);
+    f->updated_at = get_i64(r, row, c + 9);
+}
+
+static void fix_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    fix_read_at(r, row, 0, a, item);
+}
+
+static void group_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup *g = item;
+
+    g->id = get_i64(r, row, 0);
+    g->name = get_text0(a, r, row, 1);
+    g->named = get_int(r, row, 2) != 0;
+    g->status = (enum ah_qgroup_status)get_int(r, row, 3);
+    g->merged_into = get_i64(r, row, 4);
+    g->fix_id = get_i64(r, row, 5);
+    g->size = get_i64(r, row, 6);
+    g->after_fix = get_i64(r, row, 7);
+    g->centroid = get_text0(a, r, row, 8);
+    g->first_at = get_i64(r, row, 9);
+    g->last_at = get_i64(r, row, 10);
+    g->created_at = get_i64(r, row, 11);
+    g->updated_at = get_i64(r, row, 12);
+    fix_read_at(r, row, 13, a, &g->fix);
+}
+
+/* out[i] is the row of r (rows in id order) that is group ids[i], or id 0
+ * and empty texts. */
+static void groups_place(const PGresult *r, const int64_t *ids, size_t n, struct ah_arena *a,
+                         struct ah_qgroup *out)
+{
+    int rows = PQntuples(r);
+
+    for (size_t i = 0; i < n; i++) {
+        int lo = 0, hi = rows;
+
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+
+            if (get_i64(r, mid, 0) < ids[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < rows && get_i64(r, lo, 0) == ids[i])
+            group_read(r, lo, a, &out[i]);
+        else
+            out[i] = (struct ah_qgroup){.name = "", .centroid = "",
+                                        .fix = {.title = "", .url = "", .owner_name = ""}};
+    }
+}
+
+static enum ah_err pg_group_load(struct ah_store *base, const int64_t *ids, size_t n,
+                                 struct ah_arena *a, struct ah_qgroup *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct ah_buf arr;
+    struct args args = {0};
+    PGresult *r = NULL;
+    enum ah_err rc;
+
+    if (n == 0)
+        return AH_OK;
+    ah_buf_init(&arr, ARRAY_TEXT_MAX);
+    rc = array_i64(&arr, ids, n, "groups", err);
+    arg_text(&args, ah_buf_cstr(&arr));
+    /* in a transaction the groups are read to be rewritten: see pg_begin */
+    if (!rc)
+        rc = run(q, q->in_tx ? ST_GROUP_LOAD_LOCK : ST_GROUP_LOAD, &args, "groups", &r, err);
+    if (!rc) {
+        groups_place(r, ids, n, a, out);
+        PQclear(r);
+    }
+    ah_buf_release(&arr);
+    return rc;
+}
+
+/* The columns insert and update both write, name to last_at. */
+static void args_group(struct args *a, const struct ah_qgroup *g)
+{
+    arg_c(a, g->name);
+    args_i64s(a, 6, (int64_t[]){g->named, g->status, g->merged_into, g->fix_id, g->size,
+                                g->after_fix});
+    arg_c0(a, g->centroid);
+    args_i64s(a, 2, (int64_t[]){g->first_at, g->last_at});
+}
+
+static enum ah_err pg_group_insert(struct ah_store *base, struct ah_qgroup *g,
+                                   struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_group(&a, g);
+    args_i64s(&a, 2, (int64_t[]){g->created_at, g->updated_at});
+    return insert_one((struct pg *)base, ST_GROUP_INSERT, &a, "group", &g->id, err);
+}
+
+static enum ah_err pg_group_update(struct ah_store *base, const struct ah_qgroup *g,
+                                   struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, g->id);
+    args_group(&a, g);
+    arg_i64(&a, g->updated_at);
+    return change_one((struct pg *)base, ST_GROUP_UPDATE, &a, "group", g->id, err);
+}
+
+/* The SQL of one group_list shape: parameters numbered in the order
+ * pg_group_list adds them. */
+static enum ah_err group_list_sql(unsigned shape, struct ah_buf *sql, struct ah_error *err)
+{
+    int n = 0;
+
+    ah_buf_appends(sql, "SELECT " GROUP_COLS GROUP_FROM " WHERE true", NULL);
+    if (shape & GL_OPEN)
+        ah_buf_appends(sql, " AND g.status < 2", NULL);
+    if (shape & GL_STATUS)
+        ah_buf_appendf(sql, NULL, " AND g.status = $%d", ++n);
+    if (shape & GL_OWNER)
+        ah_buf_appendf(sql, NULL, " AND f.owner_id = $%d", ++n);
+    if (shape & GL_FIX)
+        ah_buf_appendf(sql, NULL, " AND g.fix_id = $%d", ++n);
+    ah_buf_appendf(sql, NULL, " ORDER BY g.size DESC, g.id LIMIT $%d OFFSET $%d", n + 1, n + 2);
+    if (sql->full)
+        return ah_error_set(err, AH_E_INTERNAL, "group list: SQL longer than %d bytes",
+                            LIST_SQL_MAX);
+    return AH_OK;
+}
+
+static enum ah_err pg_group_list(struct ah_store *base, const struct ah_qgroup_filter *f,
+                                 struct ah_arena *a, struct ah_qgroup **items, size_t *n,
+                                 struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+    unsigned shape = 0;
+    PGresult *r = NULL;
+    enum ah_err rc;
+
+    shape |= f->status < AH_QGROUP_MERGED ? GL_OPEN : 0;
+    shape |= f->status >= 0 ? GL_STATUS : 0;
+    shape |= f->owner_id ? GL_OWNER : 0;
+    shape |= f->fix_id ? GL_FIX : 0;
+    if (shape & GL_STATUS)
+        arg_i64(&args, f->status);
+    if (shape & GL_OWNER)
+        arg_i64(&args, f->owner_id);
+    if (shape & GL_FIX)
+        arg_i64(&args, f->fix_id);
+    args_i64s(&args, 2, (int64_t[]){f->limit, f->offset});
+    rc = shape_run(q, 'g', shape, group_list_sql, &q->group_prepared[shape], &args, "groups",
+                   &r, err);
+    if (rc)
+        return rc;
+    collect(r, a, sizeof(**items), (size_t)f->limit, group_read, (void **)items, n);
+    return AH_OK;
+}
+
+static enum ah_err pg_group_ticket_put(struct ah_store *base, const struct ah_qgroup_ticket *t,
+                                       struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 2, (int64_t[]){t->ticket_id, t->group_id});
+    arg_f64(&a, t->score);
+    args_i64s(&a, 3, (int64_t[]){t->after_fix, t->joined_at, t->moved_by});
+    return run_cmd((struct pg *)base, ST_GROUP_TICKET_PUT, &a, "group ticket", NULL, err);
+}
+
+static void qgroup_ticket_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_ticket *t = item;
+
+    (void)a;
+    t->ticket_id = get_i64(r, row, 0);
+    t->group_id = get_i64(r, row, 1);
+    t->score = get_f64(r, row, 2);
+    t->after_fix = get_int(r, row, 3) != 0;
+    t->joined_at = get_i64(r, row, 4);
+    t->moved_by = get_i64(r, row, 5);
+}
+
+static enum ah_err pg_group_ticket_get(struct ah_store *base, int64_t ticket_id,
+                                       struct ah_qgroup_ticket *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+    enum ah_err rc;
+
+    arg_i64(&args, ticket_id);
+    /* in a transaction a move reads the ticket's place to change it: see pg_begin */
+    rc = one_row(q, q->in_tx ? ST_GROUP_TICKET_GET_LOCK : ST_GROUP_TICKET_GET, &args, NULL,
+                 qgroup_ticket_read, out, "group ticket", "", err);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " is not grouped", ticket_id);
+    return rc;
+}
+
+static void qgroup_member_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_member *m = item;
+
+    m->ticket_id = get_i64(r, row, 0);
+    m->subject = get_text0(a, r, row, 1);
+    m->status = (enum ah_status)get_int(r, row, 2);
+    m->tier = get_int(r, row, 3);
+    m->created_at = get_i64(r, row, 4);
+    m->score = get_f64(r, row, 5);
+    m->after_fix = get_int(r, row, 6) != 0;
+}
+
+static enum ah_err pg_group_members(struct ah_store *base, int64_t group_id,
+                                    const struct ah_qgroup_member_filter *f, struct ah_arena *a,
+                                    struct ah_qgroup_member **items, size_t *n,
+                                    struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 6, (int64_t[]){group_id, f->before_id ? f->before_id : INT64_MAX,
+                                    f->exclude_id, f->max_tier > 0 ? f->max_tier : INT64_MAX,
+                                    f->open_only ? AH_STATUS_SOLVED : INT64_MAX, f->limit});
+    return run_list((struct pg *)base, ST_GROUP_MEMBERS, &args, a, sizeof(**items),
+                    (size_t)f->limit, qgroup_member_read, (void **)items, n, "group tickets",
+                    err);
+}
+
+static enum ah_err pg_group_week_add(struct ah_store *base, int64_t group_id, int64_t week_day,
+                                     int64_t delta, struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 3, (int64_t[]){group_id, week_day, delta});
+    return run_cmd((struct pg *)base, ST_GROUP_WEEK_ADD, &a, "group weeks", NULL, err);
+}
+
+static void qgroup_week_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_week *w = item;
+
+    (void)a;
+    w->group_id = get_i64(r, row, 0);
+    w->week_day = get_i64(r, row, 1);
+    w->n = get_i64(r, row, 2);
+}
+
+static enum ah_err pg_group_weeks(struct ah_store *base, const int64_t *ids, size_t n,
+                                  int64_t from_day, int64_t to_day, struct ah_arena *a,
+                                  struct ah_qgroup_week **items, size_t *nitems,
+                                  struct ah_error *err)
+{
+    struct ah_buf arr;
+    struct args args = {0};
+    enum ah_err rc;
+
+    if (n == 0) {
+        list_none(a, sizeof(**items), (void **)items, nitems);
+        return AH_OK;
+    }
+    ah_buf_init(&arr, ARRAY_TEXT_MAX);
+    rc = array_i64(&arr, ids, n, "group weeks", err);
+    arg_text(&args, ah_buf_cstr(&arr));
+    args_i64s(&args, 3, (int64_t[]){from_day, to_day, LIST_MAX});
+    if (!rc)
+        rc = run_list((struct pg *)base, ST_GROUP_WEEKS, &args, a, sizeof(**items), LIST_MAX,
+                      qgroup_week_read, (void **)items, nitems, "group weeks", err);
+    ah_buf_release(&arr);
+    return rc;
+}
+
+static enum ah_err pg_group_move_all(struct ah_store *base, int64_t from, int64_t into,
+                                     struct ah_error *err)
+{
+    struct args a = {0};
+
+    /* the weeks would count twice, and the postings go */
+    if (from == into)
+        return ah_error_set(err, AH_E_INVALID, "group %" PRId64 " cannot merge into itself",
+                            from);
+    args_i64s(&a, 2, (int64_t[]){from, into});
+    return run_cmd((struct pg *)base, ST_GROUP_MOVE_ALL, &a, "group merge", NULL, err);
+}
+
+static void answerer_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_answerer *p = item;
+
+    p->person_id = get_i64(r, row, 0);
+    p->name = get_text0(a, r, row, 1);
+    p->department = get_text0(a, r, row, 2);
+    p->leader = get_int(r, row, 3) != 0;
+    p->tickets = get_i64(r, row, 4);
+}
+
+static enum ah_err pg_group_answerers(struct ah_store *base, int64_t group_id,
+                                      struct ah_arena *a, struct ah_qgroup_answerer **items,
+                                      size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 2, (int64_t[]){group_id, LIST_MAX});
+    return run_list((struct pg *)base, ST_GROUP_ANSWERERS, &args, a, sizeof(**items), LIST_MAX,
+                    answerer_read, (void **)items, n, "group answerers", err);
+}
+
+static enum ah_err pg_fix_insert(struct ah_store *base, struct ah_fix *f, struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_c(&a, f->title);
+    arg_c0(&a, f->url);
+    args_i64s(&a, 6, (int64_t[]){f->owner_id, f->state, f->shipped_at, f->created_by,
+                                 f->created_at, f->updated_at});
+    return insert_one((struct pg *)base, ST_FIX_INSERT, &a, "fix", &f->id, err);
+}
+
+static enum ah_err pg_fix_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                              struct ah_fix *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+    enum ah_err rc;
+
+    arg_i64(&args, id);
+    /* in a transaction a lead reads it to change it: see pg_begin */
+    rc = one_row(q, q->in_tx ? ST_FIX_GET_LOCK : ST_FIX_GET, &args, a, fix_read, out, "fix", "",
+                 err);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_error_set(err, AH_E_NOT_FOUND, "fix %" PRId64 " does not exist", id);
+    return rc;
+}
+
+static enum ah_err pg_fix_update(struct ah_store *base, const struct ah_fix *f,
+                                 struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, f->id);
+    arg_c(&a, f->title);
+    arg_c0(&a, f->url);
+    args_i64s(&a, 4, (int64_t[]){f->owner_id, f->state, f->shipped_at, f->updated_at});
+    return change_one((struct pg *)base, ST_FIX_UPDATE, &a, "fix", f->id, err);
+}
+
+static enum ah_err pg_fix_list(struct ah_store *base, int64_t owner_id, struct ah_arena *a,
+                               struct ah_fix **items, size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 2, (int64_t[]){owner_id, FIXES_MAX});
+    return run_list((struct pg *)base, owner_id ? ST_FIX_LIST : ST_FIX_LIST_ALL, &args, a,
+                    sizeof(**items), FIXES_MAX, fix_read, (void **)items, n, "fixes", err);
+}
+
 /* ---- audit ---- */
 
 static enum ah_err pg_audit_insert(struct ah_store *base, struct ah_audit_entry *e,
@@ -4141,6 +4999,29 @@ static const struct ah_store_ops pg_ops = {
     .mail_out_settle = pg_mail_out_settle,
     .mail_out_list = pg_mail_out_list,
     .mail_out_counts = pg_mail_out_counts,
+    .group_turn = pg_group_turn,
+    .group_turn_end = pg_group_turn_end,
+    .group_pending = pg_group_pending,
+    .term_df = pg_term_df,
+    .term_add = pg_term_add,
+    .term_words = pg_term_words,
+    .group_postings = pg_group_postings,
+    .group_terms_put = pg_group_terms_put,
+    .group_load = pg_group_load,
+    .group_insert = pg_group_insert,
+    .group_update = pg_group_update,
+    .group_list = pg_group_list,
+    .group_ticket_put = pg_group_ticket_put,
+    .group_ticket_get = pg_group_ticket_get,
+    .group_members = pg_group_members,
+    .group_week_add = pg_group_week_add,
+    .group_weeks = pg_group_weeks,
+    .group_move_all = pg_group_move_all,
+    .group_answerers = pg_group_answerers,
+    .fix_insert = pg_fix_insert,
+    .fix_get = pg_fix_get,
+    .fix_update = pg_fix_update,
+    .fix_list = pg_fix_list,
     .members_clocked_in = pg_members_clocked_in,
     .audit_insert = pg_audit_insert,
     .audit_list = pg_audit_list,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,8 +53,9 @@
 #define WORK_COLS \
     "id, person_id, started_at, last_active_at, coalesce(ended_at, 0), source, note"
 #define BLOCK_COLS "id, person_id, start_at, end_at, created_at, updated_at, sequence"
-#define NOTIFICATION_COLS \
-    "id, person_id, kind, coalesce(subject_id, 0), week_day, body, created_at, coalesce(read_at, 0)"
+#define NOTIFICATION_COLS                                                                \
+    "id, person_id, kind, coalesce(subject_id, 0), week_day, body, created_at, "         \
+    "coalesce(read_at, 0), ref_id"
 #define ROUTE_COLS                                                                       \
     "id, position, name, match_kind, pattern, match_in, if_tag, if_source, if_domain, "  \
     "if_priority, set_tier, set_priority, add_tags, stop, enabled, created_at, "         \
@@ -83,6 +85,19 @@
     "a.id, a.message_id, m.ticket_id, a.sha256, a.name, a.type, a.size, a.content_id, "  \
     "a.is_inline, a.created_at"
 #define ATTACHMENT_FROM " FROM attachments a JOIN messages m ON m.id = a.message_id"
+/* every column coalesced: a group's fix comes by a LEFT JOIN */
+#define FIX_COLS                                                                         \
+    "coalesce(f.id, 0), coalesce(f.title, ''), coalesce(f.url, ''), coalesce(f.owner_id, 0), " \
+    "coalesce(o.name, ''), coalesce(f.state, 0), coalesce(f.shipped_at, 0), "            \
+    "coalesce(f.created_by, 0), coalesce(f.created_at, 0), coalesce(f.updated_at, 0)"
+#define FIX_FROM " FROM fixes f LEFT JOIN people o ON o.id = f.owner_id"
+#define QGROUP_COLS                                                                      \
+    "g.id, g.name, g.named, g.status, coalesce(g.merged_into, 0), coalesce(g.fix_id, 0), " \
+    "g.size, g.after_fix, g.centroid, g.first_at, g.last_at, g.created_at, g.updated_at, " \
+    FIX_COLS
+#define QGROUP_FROM                                                                      \
+    " FROM question_groups g LEFT JOIN fixes f ON f.id = g.fix_id"                       \
+    " LEFT JOIN people o ON o.id = f.owner_id"
 /* data is a column, or '' where a listing leaves the message out */
 #define MAIL_OUT_COLS(data)                                                              \
     "id, ticket_id, coalesce(message_id, 0), kind, msgid, mail_from, rcpt, " data        \
@@ -243,6 +258,31 @@ enum st {
     ST_MAIL_OUT_SETTLE,
     ST_MAIL_OUT_LIST,
     ST_MAIL_OUT_COUNTS,
+    ST_GROUP_STATE_GET,
+    ST_GROUP_STATE_PUT,
+    ST_GROUP_PENDING,
+    ST_TERM_GET,
+    ST_TERM_ADD,
+    ST_GROUP_POSTINGS,
+    ST_GROUP_TERMS_CLEAR,
+    ST_GROUP_TERM_INSERT,
+    ST_GROUP_GET,
+    ST_GROUP_INSERT,
+    ST_GROUP_UPDATE,
+    ST_GROUP_TICKET_PUT,
+    ST_GROUP_TICKET_GET,
+    ST_GROUP_MEMBERS,
+    ST_GROUP_WEEK_ADD,
+    ST_GROUP_WEEKS,
+    ST_GROUP_MOVE_TICKETS,
+    ST_GROUP_MOVE_WEEKS,
+    ST_GROUP_WEEKS_CLEAR,
+    ST_GROUP_ANSWERERS,
+    ST_FIX_INSERT,
+    ST_FIX_GET,
+    ST_FIX_UPDATE,
+    ST_FIX_LIST,
+    ST_FIX_LIST_ALL,
     ST_MEMBERS_CLOCKED_IN,
     ST_COUNT
 };
@@ -441,8 +481,8 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_LADDER_CLAIM] = "INSERT INTO ladder_runs (week_day, ran_at) VALUES (?1, ?2)"
                         " ON CONFLICT DO NOTHING",
     [ST_NOTIFICATION_INSERT] =
-        "INSERT INTO notifications (person_id, kind, subject_id, week_day, body, created_at)"
-        " VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+        "INSERT INTO notifications (person_id, kind, subject_id, week_day, body, created_at,"
+        " ref_id) VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
     [ST_NOTIFICATION_LIST] = "SELECT " NOTIFICATION_COLS " FROM notifications"
                              " WHERE person_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
     [ST_NOTIFICATION_READ] = "UPDATE notifications SET read_at = coalesce(read_at, ?3)"
@@ -604,6 +644,73 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_MAIL_OUT_COUNTS] =
         "SELECT (SELECT count(*) FROM mail_out WHERE sent_at IS NULL AND failed_at IS NULL),"
         " (SELECT count(*) FROM mail_out WHERE failed_at IS NOT NULL)",
+    [ST_GROUP_STATE_GET] = "SELECT upto, docs FROM group_state WHERE id = 1",
+    [ST_GROUP_STATE_PUT] = "UPDATE group_state SET upto = ?1, docs = ?2 WHERE id = 1",
+    /* the first customer message by messages_ticket: the lowest id of the ticket's */
+    [ST_GROUP_PENDING] =
+        "SELECT t.id, t.subject, coalesce((SELECT substr(m.body, 1, ?3) FROM messages m"
+        " WHERE m.ticket_id = t.id AND m.kind = 0 ORDER BY m.id LIMIT 1), ''), t.created_at"
+        " FROM tickets t WHERE t.id > ?1 ORDER BY t.id LIMIT ?2",
+    [ST_TERM_GET] = "SELECT df, word FROM terms WHERE term = ?1",
+    [ST_TERM_ADD] =
+        "INSERT INTO terms (term, df, word) VALUES (?1, 1, coalesce(?2, ''))"
+        " ON CONFLICT (term) DO UPDATE SET df = df + 1,"
+        " word = CASE WHEN excluded.word <> '' THEN excluded.word ELSE word END",
+    /* group_terms_weight in its order: no sort, and group_id breaks ties the same
+     * way every time */
+    [ST_GROUP_POSTINGS] = "SELECT term, group_id, weight FROM group_terms WHERE term = ?1"
+                          " ORDER BY weight DESC, group_id LIMIT ?2",
+    [ST_GROUP_TERMS_CLEAR] = "DELETE FROM group_terms WHERE group_id = ?1",
+    [ST_GROUP_TERM_INSERT] =
+        "INSERT INTO group_terms (term, group_id, weight) VALUES (?1, ?2, ?3)",
+    [ST_GROUP_GET] = "SELECT " QGROUP_COLS QGROUP_FROM " WHERE g.id = ?1",
+    [ST_GROUP_INSERT] =
+        "INSERT INTO question_groups (name, named, status, merged_into, fix_id, size,"
+        " after_fix, centroid, first_at, last_at, created_at, updated_at) VALUES (?2, ?3, ?4,"
+        " nullif(?5, 0), nullif(?6, 0), ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    [ST_GROUP_UPDATE] =
+        "UPDATE question_groups SET name = ?2, named = ?3, status = ?4,"
+        " merged_into = nullif(?5, 0), fix_id = nullif(?6, 0), size = ?7, after_fix = ?8,"
+        " centroid = ?9, first_at = ?10, last_at = ?11, updated_at = ?13 WHERE id = ?1",
+    [ST_GROUP_TICKET_PUT] =
+        "INSERT INTO group_tickets (ticket_id, group_id, score, after_fix, joined_at, moved_by)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0)) ON CONFLICT (ticket_id) DO UPDATE SET"
+        " group_id = excluded.group_id, score = excluded.score, after_fix = excluded.after_fix,"
+        " joined_at = excluded.joined_at, moved_by = excluded.moved_by",
+    [ST_GROUP_TICKET_GET] = "SELECT ticket_id, group_id, score, after_fix, joined_at,"
+                            " coalesce(moved_by, 0) FROM group_tickets WHERE ticket_id = ?1",
+    /* ?2 open only, ?3 the highest tier (0: any), ?4 left out, ?5 below */
+    [ST_GROUP_MEMBERS] =
+        "SELECT t.id, t.subject, t.status, t.tier, t.created_at, gt.score, gt.after_fix"
+        " FROM group_tickets gt JOIN tickets t ON t.id = gt.ticket_id"
+        " WHERE gt.group_id = ?1 AND (?2 = 0 OR t.status < 3) AND (?3 <= 0 OR t.tier <= ?3)"
+        " AND gt.ticket_id <> ?4 AND gt.ticket_id < ?5 ORDER BY gt.ticket_id DESC LIMIT ?6",
+    [ST_GROUP_WEEK_ADD] =
+        "INSERT INTO group_weeks (group_id, week_day, n) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (group_id, week_day) DO UPDATE SET n = n + excluded.n",
+    [ST_GROUP_WEEKS] = "SELECT group_id, week_day, n FROM group_weeks WHERE group_id = ?1"
+                       " AND week_day >= ?2 AND week_day < ?3 ORDER BY week_day LIMIT ?4",
+    [ST_GROUP_MOVE_TICKETS] = "UPDATE group_tickets SET group_id = ?2 WHERE group_id = ?1",
+    /* the SELECT's WHERE keeps the parser from reading ON CONFLICT as a join's ON */
+    [ST_GROUP_MOVE_WEEKS] =
+        "INSERT INTO group_weeks (group_id, week_day, n) SELECT ?2, week_day, n"
+        " FROM group_weeks WHERE group_id = ?1"
+        " ON CONFLICT (group_id, week_day) DO UPDATE SET n = n + excluded.n",
+    [ST_GROUP_WEEKS_CLEAR] = "DELETE FROM group_weeks WHERE group_id = ?1",
+    [ST_GROUP_ANSWERERS] =
+        "SELECT p.id, p.name, p.department, p.leader, count(DISTINCT m.ticket_id) AS n"
+        " FROM group_tickets gt JOIN messages m ON m.ticket_id = gt.ticket_id"
+        " JOIN people p ON p.id = m.author_id WHERE gt.group_id = ?1 AND m.kind = 1"
+        " GROUP BY p.id ORDER BY n DESC, p.name, p.id LIMIT ?2",
+    [ST_FIX_INSERT] =
+        "INSERT INTO fixes (title, url, owner_id, state, shipped_at, created_by, created_at,"
+        " updated_at) VALUES (?2, ?3, ?4, ?5, nullif(?6, 0), nullif(?7, 0), ?8, ?9)",
+    [ST_FIX_GET] = "SELECT " FIX_COLS FIX_FROM " WHERE f.id = ?1",
+    [ST_FIX_UPDATE] = "UPDATE fixes SET title = ?2, url = ?3, owner_id = ?4, state = ?5,"
+                      " shipped_at = nullif(?6, 0), updated_at = ?9 WHERE id = ?1",
+    [ST_FIX_LIST] = "SELECT " FIX_COLS FIX_FROM " WHERE f.owner_id = ?1"
+                    " ORDER BY f.id DESC LIMIT ?2",
+    [ST_FIX_LIST_ALL] = "SELECT " FIX_COLS FIX_FROM " WHERE ?1 = 0 ORDER BY f.id DESC LIMIT ?2",
     [ST_MEMBERS_CLOCKED_IN] =
         "SELECT count(*) FROM work_sessions w JOIN people p ON p.id = w.person_id"
         " WHERE w.ended_at IS NULL AND p.active = 1 AND p.role = 0",
@@ -632,6 +739,17 @@ enum {
     RL_SHAPES = 32
 };
 
+/* group_list likewise: the list of groups not merged must say "status < 2"
+ * literally for SQLite to walk the partial index question_groups_size in
+ * its order (biggest first) and stop at the page. */
+enum {
+    GL_OPEN = 1,
+    GL_STATUS = 2,
+    GL_OWNER = 4,
+    GL_FIX = 8,
+    GL_SHAPES = 16
+};
+
 /* Writers in this process take turns here before BEGIN IMMEDIATE. SQLite
  * lets one writer in at a time anyway, but a writer that finds the lock
  * taken sleeps in its busy handler (1 ms, then longer) instead of being
@@ -646,7 +764,9 @@ struct sq {
     sqlite3_stmt *st[ST_COUNT];
     sqlite3_stmt *list[TL_SHAPES];
     sqlite3_stmt *reviews[RL_SHAPES];
+    sqlite3_stmt *groups[GL_SHAPES];
     sqlite3_stmt *copy_insert[COPY_TABLES_MAX]; /* table_write's, by table */
+    uint32_t copy_real[COPY_TABLES_MAX];        /* ... and its REAL columns, a bit each */
 };
 
 static enum ah_err db_error(struct sq *q, int rc, const char *what, struct ah_error *err)
@@ -845,6 +965,8 @@ static void sq_close(struct ah_store *base)
         sqlite3_finalize(q->list[i]);
     for (int i = 0; i < RL_SHAPES; i++)
         sqlite3_finalize(q->reviews[i]);
+    for (int i = 0; i < GL_SHAPES; i++)
+        sqlite3_finalize(q->groups[i]);
     for (int i = 0; i < COPY_TABLES_MAX; i++)
         sqlite3_finalize(q->copy_insert[i]);
     sqlite3_close_v2(q->db);
@@ -2473,7 +2595,7 @@ static enum ah_err sq_notification_insert(struct ah_store *base, struct ah_notif
     bind_c(s, 2, nt->kind);
     bind_i64s(s, 3, 2, (int64_t[]){nt->subject_id, nt->week_day});
     bind_c(s, 5, nt->body);
-    sqlite3_bind_int64(s, 6, nt->created_at);
+    bind_i64s(s, 6, 2, (int64_t[]){nt->created_at, nt->ref_id});
     rc = exec_done(q, s, "notification", err);
     if (!rc) {
         *inserted = sqlite3_changes(q->db) == 1;
@@ -2495,6 +2617,7 @@ static void notification_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
     nt->body = col_text0(a, s, 5);
     nt->created_at = sqlite3_column_int64(s, 6);
     nt->read_at = sqlite3_column_int64(s, 7);
+    nt->ref_id = sqlite3_column_int64(s, 8);
 }
 
 static enum ah_err sq_notification_list(struct ah_store *base, int64_t person_id,
@@ -3833,6 +3956,678 @@ static enum ah_err sq_mail_out_counts(struct ah_store *base, int64_t *pending, i
     return rc;
 }
 
+/* ---- repeated questions and the fixes linked to them ---- */
+
+/* Runs st bound with ?1.. = vals[0..n), a statement that returns no rows. */
+static enum ah_err exec_ids(struct sq *q, enum st st, size_t n, const int64_t *vals,
+                            const char *what, struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, st, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, n, vals);
+    return exec_done(q, s, what, err);
+}
+
+/* Steps s for at most one row, read into item; *found says if there was one. */
+static enum ah_err maybe_row(struct sq *q, sqlite3_stmt *s, struct ah_arena *a, row_reader read,
+                             void *item, bool *found, const char *what, struct ah_error *err)
+{
+    int r = sqlite3_step(s);
+
+    if (r == SQLITE_ROW)
+        read(s, a, item);
+    done(s);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return db_error(q, r, what, err);
+    *found = r == SQLITE_ROW;
+    return AH_OK;
+}
+
+/* An arena array that the rows of several statements go into, one after
+ * another. */
+struct rows {
+    char *arr;
+    size_t n, cap;
+};
+
+/* Runs s (bound) and appends up to max of its rows, read with read, to r. */
+static enum ah_err collect_more(struct sq *q, sqlite3_stmt *s, struct ah_arena *a,
+                                size_t item_size, size_t max, row_reader read, struct rows *r,
+                                const char *what, struct ah_error *err)
+{
+    size_t got = 0;
+    int rc = SQLITE_DONE;
+
+    while (got < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (r->n == r->cap) {
+            size_t cap = r->cap ? r->cap * 2 : 16;
+            char *bigger = ah_arena_alloc(a, item_size * cap);
+
+            if (r->n)
+                memcpy(bigger, r->arr, item_size * r->n);
+            r->arr = bigger;
+            r->cap = cap;
+        }
+        read(s, a, r->arr + r->n * item_size);
+        r->n++;
+        got++;
+    }
+    done(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(q, rc, what, err);
+    return AH_OK;
+}
+
+/* Hands r's rows to the caller: an array even when there are none. */
+static void rows_take(struct rows *r, struct ah_arena *a, size_t item_size, void **items,
+                      size_t *n)
+{
+    *items = r->arr ? r->arr : ah_arena_alloc(a, item_size);
+    *n = r->n;
+}
+
+/* on SQLite the turn is the write lock the caller's transaction holds:
+ * no other writer, so no other grouper, runs until it ends; nothing to
+ * wait for */
+static enum ah_err sq_group_turn(struct ah_store *base, bool wait, bool *got, int64_t *upto,
+                                 int64_t *docs, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    int64_t v[2] = {0, 0};
+    bool found = false;
+    enum ah_err rc;
+
+    (void)wait;
+    assert(!sqlite3_get_autocommit(q->db));
+    rc = stmt(q, ST_GROUP_STATE_GET, &s, err);
+    if (!rc)
+        rc = maybe_row(q, s, NULL, id_pair_reader, v, &found, "group state", err);
+    if (rc)
+        return rc;
+    if (!found)
+        return ah_error_set(err, AH_E_INTERNAL, "group state: its row is missing");
+    *got = true;
+    *upto = v[0];
+    *docs = v[1];
+    return AH_OK;
+}
+
+static enum ah_err sq_group_turn_end(struct ah_store *base, int64_t upto, int64_t docs,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    enum ah_err rc = exec_ids(q, ST_GROUP_STATE_PUT, 2, (int64_t[]){upto, docs}, "group state",
+                              err);
+
+    if (!rc && sqlite3_changes(q->db) == 0)
+        return ah_error_set(err, AH_E_INTERNAL, "group state: its row is missing");
+    return rc;
+}
+
+static void qgroup_input_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_input *in = item;
+
+    in->ticket_id = sqlite3_column_int64(s, 0);
+    in->subject = col_text0(a, s, 1);
+    in->body = col_text0(a, s, 2);
+    in->created_at = sqlite3_column_int64(s, 3);
+}
+
+static enum ah_err sq_group_pending(struct ah_store *base, int64_t after_id, int limit,
+                                    struct ah_arena *a, struct ah_qgroup_input **items,
+                                    size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_GROUP_PENDING, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){after_id, limit, AH_QGROUP_TEXT_MAX});
+    return collect(q, s, a, sizeof(**items), (size_t)limit, qgroup_input_reader,
+                   (void **)items, n, "tickets to group", err);
+}
+
+struct term_row {
+    int64_t df;
+    const char *word;
+};
+
+static void term_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct term_row *t = item;
+
+    t->df = sqlite3_column_int64(s, 0);
+    t->word = a ? col_text0(a, s, 1) : NULL;
+}
+
+/* term's row; df 0 and word "" when the term is unknown. a NULL: no word. */
+static enum ah_err term_get(struct sq *q, int64_t term, struct ah_arena *a, struct term_row *out,
+                            struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    struct term_row t = {0, ""};
+    bool found = false;
+    enum ah_err rc = stmt(q, ST_TERM_GET, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, term);
+    rc = maybe_row(q, s, a, term_reader, &t, &found, "terms", err);
+    if (!rc)
+        *out = t;
+    return rc;
+}
+
+static enum ah_err sq_term_df(struct ah_store *base, const int64_t *terms, size_t n, int64_t *df,
+                              struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    enum ah_err rc = AH_OK;
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct term_row t;
+
+        rc = term_get(q, terms[i], NULL, &t, err);
+        if (!rc)
+            df[i] = t.df;
+    }
+    return rc;
+}
+
+static enum ah_err sq_term_add(struct ah_store *base, const int64_t *terms,
+                               const char *const *words, size_t n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_TERM_ADD, &s, err);
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        sqlite3_bind_int64(s, 1, terms[i]);
+        bind_c(s, 2, words ? words[i] : NULL);
+        rc = exec_done(q, s, "terms", err);
+    }
+    return rc;
+}
+
+static enum ah_err sq_term_words(struct ah_store *base, const int64_t *terms, size_t n,
+                                 struct ah_arena *a, const char **words, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    enum ah_err rc = AH_OK;
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct term_row t;
+
+        rc = term_get(q, terms[i], a, &t, err);
+        if (!rc)
+            words[i] = t.word;
+    }
+    return rc;
+}
+
+static void posting_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_posting *p = item;
+
+    (void)a;
+    p->term = sqlite3_column_int64(s, 0);
+    p->group_id = sqlite3_column_int64(s, 1);
+    p->weight = sqlite3_column_double(s, 2);
+}
+
+static enum ah_err sq_group_postings(struct ah_store *base, const int64_t *terms, size_t n,
+                                     int per_term, struct ah_arena *a,
+                                     struct ah_qgroup_posting **items, size_t *nitems,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    struct rows r = {0};
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_GROUP_POSTINGS, &s, err);
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        bind_i64s(s, 1, 2, (int64_t[]){terms[i], per_term});
+        rc = collect_more(q, s, a, sizeof(**items), (size_t)per_term, posting_reader, &r,
+                          "postings", err);
+    }
+    if (!rc)
+        rows_take(&r, a, sizeof(**items), (void **)items, nitems);
+    return rc;
+}
+
+static enum ah_err sq_group_terms_put(struct ah_store *base, int64_t group_id,
+                                      const int64_t *terms, const double *weights, size_t n,
+                                      struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = exec_ids(q, ST_GROUP_TERMS_CLEAR, 1, &group_id, "group terms", err);
+
+    if (!rc)
+        rc = stmt(q, ST_GROUP_TERM_INSERT, &s, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        bind_i64s(s, 1, 2, (int64_t[]){terms[i], group_id});
+        sqlite3_bind_double(s, 3, weights[i]);
+        rc = exec_done(q, s, "group terms", err);
+    }
+    return rc;
+}
+
+/* FIX_COLS from column c on into f; the column after them. */
+static int fix_read(sqlite3_stmt *s, int c, struct ah_arena *a, struct ah_fix *f)
+{
+    f->id = sqlite3_column_int64(s, c);
+    f->title = col_text0(a, s, c + 1);
+    f->url = col_text0(a, s, c + 2);
+    f->owner_id = sqlite3_column_int64(s, c + 3);
+    f->owner_name = col_text0(a, s, c + 4);
+    f->state = (enum ah_fix_state)sqlite3_column_int(s, c + 5);
+    f->shipped_at = sqlite3_column_int64(s, c + 6);
+    f->created_by = sqlite3_column_int64(s, c + 7);
+    f->created_at = sqlite3_column_int64(s, c + 8);
+    f->updated_at = sqlite3_column_int64(s, c + 9);
+    return c + 10;
+}
+
+static void fix_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    fix_read(s, 0, a, item);
+}
+
+static void qgroup_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup *g = item;
+
+    g->id = sqlite3_column_int64(s, 0);
+    g->name = col_text0(a, s, 1);
+    g->named = sqlite3_column_int(s, 2) != 0;
+    g->status = (enum ah_qgroup_status)sqlite3_column_int(s, 3);
+    g->merged_into = sqlite3_column_int64(s, 4);
+    g->fix_id = sqlite3_column_int64(s, 5);
+    g->size = sqlite3_column_int64(s, 6);
+    g->after_fix = sqlite3_column_int64(s, 7);
+    g->centroid = col_text0(a, s, 8);
+    g->first_at = sqlite3_column_int64(s, 9);
+    g->last_at = sqlite3_column_int64(s, 10);
+    g->created_at = sqlite3_column_int64(s, 11);
+    g->updated_at = sqlite3_column_int64(s, 12);
+    fix_read(s, 13, a, &g->fix);
+}
+
+static enum ah_err sq_group_load(struct ah_store *base, const int64_t *ids, size_t n,
+                                 struct ah_arena *a, struct ah_qgroup *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_GROUP_GET, &s, err);
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct ah_qgroup g;
+        bool found = false;
+
+        sqlite3_bind_int64(s, 1, ids[i]);
+        rc = maybe_row(q, s, a, qgroup_reader, &g, &found, "group", err);
+        if (!rc && !found)
+            g = (struct ah_qgroup){.name = "", .centroid = "",
+                                   .fix = {.title = "", .url = "", .owner_name = ""}};
+        if (!rc)
+            out[i] = g;
+    }
+    return rc;
+}
+
+/* ?1 id ... ?13 updated_at, in QGROUP_COLS order: insert and update share it */
+static void bind_qgroup(sqlite3_stmt *s, const struct ah_qgroup *g)
+{
+    sqlite3_bind_int64(s, 1, g->id);
+    bind_c(s, 2, g->name);
+    bind_i64s(s, 3, 6, (int64_t[]){g->named, g->status, g->merged_into, g->fix_id, g->size,
+                                    g->after_fix});
+    bind_c(s, 9, g->centroid);
+    bind_i64s(s, 10, 4, (int64_t[]){g->first_at, g->last_at, g->created_at, g->updated_at});
+}
+
+static enum ah_err sq_group_insert(struct ah_store *base, struct ah_qgroup *g,
+                                   struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_GROUP_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_qgroup(s, g);
+    rc = exec_done(q, s, "group", err);
+    if (!rc)
+        g->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_group_update(struct ah_store *base, const struct ah_qgroup *g,
+                                   struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_GROUP_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_qgroup(s, g);
+    return exec_one(q, s, "group", g->id, err);
+}
+
+/* The cached group_list statement of shape (GL_ bits): ?1 status, ?2 the
+ * fix's owner, ?3 the fix, ?4 limit, ?5 offset. */
+static enum ah_err group_list_stmt(struct sq *q, unsigned shape, sqlite3_stmt **out,
+                                   struct ah_error *err)
+{
+    static const struct {
+        unsigned bit;
+        const char *sql;
+    } conds[] = {{GL_OPEN, "g.status < 2"},
+                 {GL_STATUS, "g.status = ?1"},
+                 {GL_OWNER, "f.owner_id = ?2"},
+                 {GL_FIX, "g.fix_id = ?3"}};
+    const char *sep = " WHERE ";
+    struct ah_buf sql;
+    enum ah_err rc;
+
+    if (q->groups[shape]) {
+        *out = q->groups[shape];
+        return AH_OK;
+    }
+    ah_buf_init(&sql, 4096);
+    rc = ah_buf_appends(&sql, "SELECT " QGROUP_COLS QGROUP_FROM, err);
+    for (size_t i = 0; !rc && i < sizeof(conds) / sizeof(conds[0]); i++) {
+        if (shape & conds[i].bit) {
+            rc = ah_buf_appendf(&sql, err, "%s%s", sep, conds[i].sql);
+            sep = " AND ";
+        }
+    }
+    if (!rc)
+        rc = ah_buf_appends(&sql, " ORDER BY g.size DESC, g.id LIMIT ?4 OFFSET ?5", err);
+    if (!rc)
+        rc = prep_sql(q, ah_buf_cstr(&sql), &q->groups[shape], err);
+    ah_buf_release(&sql);
+    if (!rc)
+        *out = q->groups[shape];
+    return rc;
+}
+
+static enum ah_err sq_group_list(struct ah_store *base, const struct ah_qgroup_filter *f,
+                                 struct ah_arena *a, struct ah_qgroup **items, size_t *n,
+                                 struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    unsigned shape;
+    sqlite3_stmt *s;
+    enum ah_err rc;
+
+    /* open and not-a-product groups are in the partial index too */
+    if (f->status < 0)
+        shape = GL_OPEN;
+    else if (f->status < AH_QGROUP_MERGED)
+        shape = GL_OPEN | GL_STATUS;
+    else
+        shape = GL_STATUS;
+    if (f->owner_id)
+        shape |= GL_OWNER;
+    if (f->fix_id)
+        shape |= GL_FIX;
+    rc = group_list_stmt(q, shape, &s, err);
+    if (rc)
+        return rc;
+    if (shape & GL_STATUS)
+        sqlite3_bind_int(s, 1, f->status);
+    if (shape & GL_OWNER)
+        sqlite3_bind_int64(s, 2, f->owner_id);
+    if (shape & GL_FIX)
+        sqlite3_bind_int64(s, 3, f->fix_id);
+    sqlite3_bind_int(s, 4, f->limit);
+    sqlite3_bind_int(s, 5, f->offset);
+    return collect(q, s, a, sizeof(**items), (size_t)f->limit, qgroup_reader, (void **)items, n,
+                   "groups", err);
+}
+
+static enum ah_err sq_group_ticket_put(struct ah_store *base, const struct ah_qgroup_ticket *t,
+                                       struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_GROUP_TICKET_PUT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){t->ticket_id, t->group_id});
+    sqlite3_bind_double(s, 3, t->score);
+    bind_i64s(s, 4, 3, (int64_t[]){t->after_fix, t->joined_at, t->moved_by});
+    return exec_done(q, s, "group ticket", err);
+}
+
+static void qgroup_ticket_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_ticket *t = item;
+
+    (void)a;
+    t->ticket_id = sqlite3_column_int64(s, 0);
+    t->group_id = sqlite3_column_int64(s, 1);
+    t->score = sqlite3_column_double(s, 2);
+    t->after_fix = sqlite3_column_int(s, 3) != 0;
+    t->joined_at = sqlite3_column_int64(s, 4);
+    t->moved_by = sqlite3_column_int64(s, 5);
+}
+
+static enum ah_err sq_group_ticket_get(struct ah_store *base, int64_t ticket_id,
+                                       struct ah_qgroup_ticket *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_GROUP_TICKET_GET, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, ticket_id);
+    rc = one_row(q, s, NULL, qgroup_ticket_reader, out, "group ticket", "", err);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " is not grouped",
+                            ticket_id);
+    return rc;
+}
+
+static void qgroup_member_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_member *m = item;
+
+    m->ticket_id = sqlite3_column_int64(s, 0);
+    m->subject = col_text0(a, s, 1);
+    m->status = (enum ah_status)sqlite3_column_int(s, 2);
+    m->tier = sqlite3_column_int(s, 3);
+    m->created_at = sqlite3_column_int64(s, 4);
+    m->score = sqlite3_column_double(s, 5);
+    m->after_fix = sqlite3_column_int(s, 6) != 0;
+}
+
+static enum ah_err sq_group_members(struct ah_store *base, int64_t group_id,
+                                    const struct ah_qgroup_member_filter *f, struct ah_arena *a,
+                                    struct ah_qgroup_member **items, size_t *n,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_GROUP_MEMBERS, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 6, (int64_t[]){group_id, f->open_only, f->max_tier, f->exclude_id,
+                                    f->before_id ? f->before_id : INT64_MAX, f->limit});
+    return collect(q, s, a, sizeof(**items), (size_t)f->limit, qgroup_member_reader,
+                   (void **)items, n, "group tickets", err);
+}
+
+static enum ah_err sq_group_week_add(struct ah_store *base, int64_t group_id, int64_t week_day,
+                                     int64_t delta, struct ah_error *err)
+{
+    return exec_ids((struct sq *)base, ST_GROUP_WEEK_ADD, 3,
+                    (int64_t[]){group_id, week_day, delta}, "group weeks", err);
+}
+
+static void qgroup_week_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_week *w = item;
+
+    (void)a;
+    w->group_id = sqlite3_column_int64(s, 0);
+    w->week_day = sqlite3_column_int64(s, 1);
+    w->n = sqlite3_column_int64(s, 2);
+}
+
+static int i64_cmp(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+    return (a > b) - (a < b);
+}
+
+/* by group id, each once, as PostgreSQL's "group_id = ANY(...) ORDER BY
+ * group_id, week_day" gives them */
+static enum ah_err sq_group_weeks(struct ah_store *base, const int64_t *ids, size_t n,
+                                  int64_t from_day, int64_t to_day, struct ah_arena *a,
+                                  struct ah_qgroup_week **items, size_t *nitems,
+                                  struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    int64_t *sorted = ah_arena_alloc(a, (n ? n : 1) * sizeof(*sorted));
+    struct rows r = {0};
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_GROUP_WEEKS, &s, err);
+
+    if (n)
+        memcpy(sorted, ids, n * sizeof(*sorted));
+    qsort(sorted, n, sizeof(*sorted), i64_cmp);
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (i && sorted[i] == sorted[i - 1])
+            continue;
+        bind_i64s(s, 1, 4, (int64_t[]){sorted[i], from_day, to_day, LIST_MAX});
+        rc = collect_more(q, s, a, sizeof(**items), LIST_MAX, qgroup_week_reader, &r,
+                          "group weeks", err);
+    }
+    if (!rc)
+        rows_take(&r, a, sizeof(**items), (void **)items, nitems);
+    return rc;
+}
+
+static enum ah_err sq_group_move_all(struct ah_store *base, int64_t from, int64_t into,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    const int64_t pair[2] = {from, into};
+    enum ah_err rc;
+
+    /* the weeks would count twice, then go */
+    if (from == into)
+        return ah_error_set(err, AH_E_INVALID, "group %" PRId64 " cannot merge into itself",
+                            from);
+    rc = exec_ids(q, ST_GROUP_MOVE_TICKETS, 2, pair, "group tickets", err);
+    if (!rc)
+        rc = exec_ids(q, ST_GROUP_MOVE_WEEKS, 2, pair, "group weeks", err);
+    if (!rc)
+        rc = exec_ids(q, ST_GROUP_WEEKS_CLEAR, 1, &from, "group weeks", err);
+    if (!rc)
+        rc = exec_ids(q, ST_GROUP_TERMS_CLEAR, 1, &from, "group terms", err);
+    return rc;
+}
+
+static void answerer_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_qgroup_answerer *p = item;
+
+    p->person_id = sqlite3_column_int64(s, 0);
+    p->name = col_text0(a, s, 1);
+    p->department = col_text0(a, s, 2);
+    p->leader = sqlite3_column_int(s, 3) != 0;
+    p->tickets = sqlite3_column_int64(s, 4);
+}
+
+static enum ah_err sq_group_answerers(struct ah_store *base, int64_t group_id,
+                                      struct ah_arena *a, struct ah_qgroup_answerer **items,
+                                      size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_GROUP_ANSWERERS, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){group_id, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, answerer_reader, (void **)items, n,
+                   "group answerers", err);
+}
+
+/* ?1 id ... ?9 updated_at, in FIX_COLS order (less the owner's name):
+ * insert and update share it */
+static void bind_fix(sqlite3_stmt *s, const struct ah_fix *f)
+{
+    sqlite3_bind_int64(s, 1, f->id);
+    bind_c(s, 2, f->title);
+    bind_s0(s, 3, f->url);
+    bind_i64s(s, 4, 6, (int64_t[]){f->owner_id, f->state, f->shipped_at, f->created_by,
+                                    f->created_at, f->updated_at});
+}
+
+static enum ah_err sq_fix_insert(struct ah_store *base, struct ah_fix *f, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_FIX_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_fix(s, f);
+    rc = exec_done(q, s, "fix", err);
+    if (!rc)
+        f->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_fix_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                              struct ah_fix *out, struct ah_error *err)
+{
+    return get_by_id((struct sq *)base, ST_FIX_GET, id, a, fix_reader, out, "fix", err);
+}
+
+static enum ah_err sq_fix_update(struct ah_store *base, const struct ah_fix *f,
+                                 struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_FIX_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_fix(s, f);
+    return exec_one(q, s, "fix", f->id, err);
+}
+
+static enum ah_err sq_fix_list(struct ah_store *base, int64_t owner_id, struct ah_arena *a,
+                               struct ah_fix **items, size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, owner_id ? ST_FIX_LIST : ST_FIX_LIST_ALL, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){owner_id, SET_MAX});
+    return collect(q, s, a, sizeof(**items), SET_MAX, fix_reader, (void **)items, n, "fixes",
+                   err);
+}
+
 /* ---- copying tables (allhands copy): SQL built from ah_store_tables ---- */
 
 static enum ah_err sq_schema_version(struct ah_store *base, int *version, struct ah_error *err)
@@ -3850,6 +4645,48 @@ static void bind_value(sqlite3_stmt *s, int i, const struct ah_store_column *c, 
         sqlite3_bind_int64(s, i, n);
     else
         bind_c(s, i, v);
+}
+
+/* A REAL as copy text: the shortest decimal that reads back as the same
+ * double, as PostgreSQL writes a double precision; SQLite's own text keeps
+ * 15 digits (0.1 + 0.2 reads 0.3) and writes 2 as 2.0. */
+static const char *real_text(struct ah_arena *a, double v)
+{
+    char buf[40];
+
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, sizeof(buf), "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return ah_arena_strdup(a, buf);
+}
+
+static const char *col_copy_text(struct ah_arena *a, sqlite3_stmt *s, int i)
+{
+    if (sqlite3_column_type(s, i) == SQLITE_FLOAT)
+        return real_text(a, sqlite3_column_double(s, i));
+    return col_text(a, s, i);
+}
+
+/* Binds v for a REAL column: parsed here, since SQLite's own conversion of
+ * text rounds a 17-digit decimal to a neighbour of the double now and then,
+ * and the copy would no longer read back what its source holds. */
+static void bind_real(sqlite3_stmt *s, int i, const char *v)
+{
+    char *end = NULL;
+    double d;
+
+    if (!v) {
+        sqlite3_bind_null(s, i);
+        return;
+    }
+    errno = 0;
+    d = strtod(v, &end);
+    if (end != v && *end == '\0' && errno == 0)
+        sqlite3_bind_double(s, i, d);
+    else
+        bind_c(s, i, v); /* stored as the column's affinity makes it */
 }
 
 static enum ah_err sq_table_count(struct ah_store *base, const struct ah_store_table *t,
@@ -3938,7 +4775,7 @@ static enum ah_err sq_table_read(struct ah_store *base, const struct ah_store_ta
     out = ah_arena_alloc(a, (size_t)limit * (size_t)t->ncols * sizeof(*out));
     while ((r = sqlite3_step(s)) == SQLITE_ROW && count < (size_t)limit) {
         for (int c = 0; c < t->ncols; c++)
-            out[count * (size_t)t->ncols + (size_t)c] = col_text(a, s, c);
+            out[count * (size_t)t->ncols + (size_t)c] = col_copy_text(a, s, c);
         count++;
     }
     if (r != SQLITE_ROW && r != SQLITE_DONE) {
@@ -3950,6 +4787,42 @@ static enum ah_err sq_table_read(struct ah_store *base, const struct ah_store_ta
 cleanup:
     sqlite3_finalize(s);
     ah_buf_release(&sql);
+    return rc;
+}
+
+/* The columns of t declared REAL, a bit each: ah_store_column says only
+ * integer or not, and a REAL column's value must not go in as text. */
+static enum ah_err real_columns(struct sq *q, const struct ah_store_table *t, uint32_t *mask,
+                                struct ah_error *err)
+{
+    struct ah_buf sql;
+    sqlite3_stmt *s = NULL;
+    uint32_t m = 0;
+    enum ah_err rc = AH_OK;
+    int r;
+
+    assert(t->ncols <= 32);
+    ah_buf_init(&sql, COPY_SQL_MAX);
+    rc = ah_buf_appends(&sql, "SELECT ", err);
+    for (int c = 0; !rc && c < t->ncols; c++)
+        rc = ah_buf_appendf(&sql, err, "%s%s", c ? ", " : "", t->cols[c].name);
+    if (!rc)
+        rc = ah_buf_appendf(&sql, err, " FROM %s", t->name);
+    if (!rc) {
+        r = sqlite3_prepare_v2(q->db, ah_buf_cstr(&sql), -1, &s, NULL);
+        if (r != SQLITE_OK)
+            rc = db_error(q, r, t->name, err);
+    }
+    for (int c = 0; !rc && c < t->ncols; c++) {
+        const char *type = sqlite3_column_decltype(s, c);
+
+        if (type && strcasecmp(type, "REAL") == 0)
+            m |= 1u << c;
+    }
+    sqlite3_finalize(s);
+    ah_buf_release(&sql);
+    if (!rc)
+        *mask = m;
     return rc;
 }
 
@@ -3976,6 +4849,8 @@ static enum ah_err insert_stmt(struct sq *q, const struct ah_store_table *t, sql
     if (!rc)
         rc = ah_buf_appends(&sql, ")", err);
     if (!rc)
+        rc = real_columns(q, t, &q->copy_real[i], err);
+    if (!rc)
         rc = prep_sql(q, ah_buf_cstr(&sql), &q->copy_insert[i], err);
     ah_buf_release(&sql);
     if (!rc)
@@ -3989,12 +4864,17 @@ static enum ah_err sq_table_write(struct ah_store *base, const struct ah_store_t
     struct sq *q = (struct sq *)base;
     sqlite3_stmt *s;
     enum ah_err rc = insert_stmt(q, t, &s, err);
+    uint32_t real = rc ? 0 : q->copy_real[t - ah_store_tables];
 
     for (size_t i = 0; !rc && i < n; i++) {
         const char *const *row = rows + i * (size_t)t->ncols;
 
-        for (int c = 0; c < t->ncols; c++)
-            bind_value(s, c + 1, &t->cols[c], row[c]);
+        for (int c = 0; c < t->ncols; c++) {
+            if (real & (1u << c))
+                bind_real(s, c + 1, row[c]);
+            else
+                bind_value(s, c + 1, &t->cols[c], row[c]);
+        }
         rc = exec_done(q, s, t->name, err);
     }
     return rc;
@@ -4156,6 +5036,29 @@ static const struct ah_store_ops sqlite_ops = {
     .mail_out_settle = sq_mail_out_settle,
     .mail_out_list = sq_mail_out_list,
     .mail_out_counts = sq_mail_out_counts,
+    .group_turn = sq_group_turn,
+    .group_turn_end = sq_group_turn_end,
+    .group_pending = sq_group_pending,
+    .term_df = sq_term_df,
+    .term_add = sq_term_add,
+    .term_words = sq_term_words,
+    .group_postings = sq_group_postings,
+    .group_terms_put = sq_group_terms_put,
+    .group_load = sq_group_load,
+    .group_insert = sq_group_insert,
+    .group_update = sq_group_update,
+    .group_list = sq_group_list,
+    .group_ticket_put = sq_group_ticket_put,
+    .group_ticket_get = sq_group_ticket_get,
+    .group_members = sq_group_members,
+    .group_week_add = sq_group_week_add,
+    .group_weeks = sq_group_weeks,
+    .group_move_all = sq_group_move_all,
+    .group_answerers = sq_group_answerers,
+    .fix_insert = sq_fix_insert,
+    .fix_get = sq_fix_get,
+    .fix_update = sq_fix_update,
+    .fix_list = sq_fix_list,
     .members_clocked_in = sq_members_clocked_in,
     .audit_insert = sq_audit_insert,
     .audit_list = sq_audit_list,

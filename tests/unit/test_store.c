@@ -4,7 +4,9 @@
  * (constraint, read-only, failed write, busy), backup and restore,
  * deference: levels, the reserve, rule sets, review, training, macros, and
  * email: Message-IDs, mail in, participants, attachments, mail out, and
- * the mail tables' copy. */
+ * the mail tables' copy, and repeated questions: the grouper's state, terms,
+ * postings, groups and their tickets and weeks, merging, fixes, and their
+ * copy. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "fixture.h"
 #include "store/copy.h"
@@ -404,7 +407,6 @@ static void test_store_migrate_from_version_3(void **state)
     assert_ok(ah_store_open(path, false, &st, &err));
     assert_ok(ah_store_migrate(st, &from, &to, &err));
     assert_int_equal(from, 3);
-    assert_int_equal(to, 4);
     assert_int_equal(to, ah_store_schema_version());
     assert_ok(ah_store_person_get(st, 1, &a, &p, &err));
     assert_string_equal(p.email, "old@example.com");
@@ -429,6 +431,89 @@ static void test_store_migrate_from_version_3(void **state)
     assert_ok(ah_store_mail_id_get(st, "old@example.com", &tid, &mid, &err));
     assert_int_equal(tid, 1);
     assert_int_equal(mid, 1);
+    ah_store_close(st);
+    ah_arena_release(&a);
+    fx_remove_db(path);
+}
+
+/* Migration 5 on a database version 4 wrote: nothing is lost, the
+ * notifications already sent stay sent (ref_id 0) and still keep a second
+ * one of the same out, a notification about a thing (ref_id) is new, and
+ * the grouper starts at the beginning with the tickets already there. */
+static void test_store_migrate_from_version_4(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    struct ah_store *st = NULL;
+    struct ah_ticket t;
+    struct ah_notification *items;
+    struct ah_notification again = {.person_id = 1, .kind = "ladder.remind", .subject_id = 1,
+                                    .week_day = 20454, .body = "again", .created_at = T0};
+    struct ah_qgroup_input *pending;
+    struct ah_qgroup_ticket place;
+    struct ah_arena a;
+    char path[4200];
+    sqlite3 *db;
+    int from = -1, to = -1;
+    int64_t upto = -1, docs = -1;
+    bool inserted = true, got = false;
+    size_t n;
+
+    snprintf(path, sizeof(path), "%s.v4", f->path);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(sqlite3_exec(db, sqlite_migrations[i], NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "PRAGMA user_version = 4;"
+                     "INSERT INTO people (email, name, role, created_at, updated_at, level)"
+                     " VALUES ('old@example.com', 'Old Timer', 1, 1764000000000,"
+                     " 1764000000000, 2);"
+                     "INSERT INTO customers (email, name, created_at)"
+                     " VALUES ('ann@example.com', 'Ann', 1764000000000);"
+                     "INSERT INTO tickets (subject, requester_id, status, priority, tier, source,"
+                     " due_at, resolve_due_at, created_at, updated_at, last_message_id,"
+                     " message_count) VALUES ('Refund', 1, 1, 2, 1, 'email', 1764000001000,"
+                     " 1764000002000, 1764000000000, 1764000000000, 1, 1);"
+                     "INSERT INTO messages (ticket_id, kind, body, created_at)"
+                     " VALUES (1, 0, 'Where is my refund?', 1764000000000);"
+                     "INSERT INTO notifications (person_id, kind, subject_id, week_day, body,"
+                     " created_at) VALUES (1, 'ladder.remind', 1, 20454, 'You are behind',"
+                     " 1764000000000)",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    ah_arena_init(&a);
+    assert_ok(ah_store_open(path, false, &st, &err));
+    assert_ok(ah_store_migrate(st, &from, &to, &err));
+    assert_int_equal(from, 4);
+    assert_int_equal(to, 5);
+    assert_int_equal(to, ah_store_schema_version());
+    assert_ok(ah_store_ticket_get(st, 1, &a, &t, &err));
+    assert_string_equal(t.subject, "Refund");
+    assert_ok(ah_store_notification_list(st, 1, 0, 10, &a, &items, &n, &err));
+    assert_int_equal(n, 1);
+    assert_string_equal(items[0].body, "You are behind");
+    assert_int_equal(items[0].week_day, 20454);
+    assert_int_equal(items[0].ref_id, 0);
+    /* the unique index with ref_id still knows the old row */
+    assert_ok(ah_store_notification_insert(st, &again, &inserted, &err));
+    assert_false(inserted);
+    again.ref_id = 7;
+    assert_ok(ah_store_notification_insert(st, &again, &inserted, &err));
+    assert_true(inserted);
+    /* the grouper has grouped nothing yet: the old ticket waits for it */
+    assert_ok(ah_store_begin(st, &err));
+    assert_ok(ah_store_group_turn(st, false, &got, &upto, &docs, &err));
+    ah_store_rollback(st);
+    assert_true(got);
+    assert_int_equal(upto, 0);
+    assert_int_equal(docs, 0);
+    assert_ok(ah_store_group_pending(st, 0, 10, &a, &pending, &n, &err));
+    assert_int_equal(n, 1);
+    assert_string_equal(pending[0].subject, "Refund");
+    assert_string_equal(pending[0].body, "Where is my refund?");
+    assert_code(AH_E_NOT_FOUND, ah_store_group_ticket_get(st, 1, &place, &err));
     ah_store_close(st);
     ah_arena_release(&a);
     fx_remove_db(path);
@@ -2674,6 +2759,732 @@ static void test_store_copy_moves_mail_tables(void **state)
     fx_remove_db(path);
 }
 
+/* ---- repeated questions and fixes ---- */
+
+static int64_t add_fix(struct fx *f, int64_t owner, const char *title, int64_t at)
+{
+    struct ah_error err = {0};
+    struct ah_fix x = {.title = title, .url = "https://issues.example/1", .owner_id = owner,
+                       .created_at = at, .updated_at = at};
+
+    assert_ok(ah_store_fix_insert(f->store, &x, &err));
+    assert_true(x.id > 0);
+    return x.id;
+}
+
+static int64_t add_group(struct fx *f, const char *name, int64_t size, enum ah_qgroup_status st,
+                         int64_t fix)
+{
+    struct ah_error err = {0};
+    struct ah_qgroup g = {.name = name, .status = st, .fix_id = fix, .size = size,
+                          .centroid = "1:0.5", .first_at = T0, .last_at = T0 + size,
+                          .created_at = T0, .updated_at = T0};
+
+    assert_ok(ah_store_group_insert(f->store, &g, &err));
+    assert_true(g.id > 0);
+    return g.id;
+}
+
+static void put_place(struct fx *f, int64_t ticket, int64_t group, double score, int64_t by)
+{
+    struct ah_error err = {0};
+    struct ah_qgroup_ticket p = {.ticket_id = ticket, .group_id = group, .score = score,
+                                 .after_fix = by != 0, .joined_at = T0 + ticket,
+                                 .moved_by = by};
+
+    assert_ok(ah_store_group_ticket_put(f->store, &p, &err));
+}
+
+/* Lists groups with fl and checks their ids against want[0..n). */
+static void expect_groups(struct fx *f, const struct ah_qgroup_filter *fl, const int64_t *want,
+                          size_t nwant, const char *what)
+{
+    struct ah_error err = {0};
+    struct ah_qgroup *items = NULL;
+    size_t n = 99;
+
+    assert_ok(ah_store_group_list(f->store, fl, &f->arena, &items, &n, &err));
+    if (n != nwant)
+        fail_msg("%s: %zu groups, want %zu", what, n, nwant);
+    for (size_t i = 0; i < n; i++)
+        if (items[i].id != want[i])
+            fail_msg("%s: item %zu is group %lld, want %lld", what, i, (long long)items[i].id,
+                     (long long)want[i]);
+}
+
+#define EXPECT_GROUPS(f, fl, what, ...)                                              \
+    do {                                                                             \
+        const int64_t want_[] = {__VA_ARGS__};                                       \
+        expect_groups(f, fl, want_ + 1, sizeof(want_) / sizeof(want_[0]) - 1, what); \
+    } while (0)
+
+/* The same (person, kind, subject, week) may be told once per thing it is
+ * about: ref_id is part of what makes a notification the same. */
+static void test_store_notification_once_per_ref(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t owner = add_person(f, "owner@example.com", "Owner", AH_ROLE_PRO);
+    struct ah_notification nt = {.person_id = owner, .kind = "fix.after", .week_day = 20454,
+                                 .ref_id = 3, .body = "still asked", .created_at = T0};
+    struct ah_notification *items;
+    bool inserted = false;
+    int64_t first;
+    size_t n;
+
+    assert_ok(ah_store_notification_insert(f->store, &nt, &inserted, &err));
+    assert_true(inserted);
+    first = nt.id;
+    nt.id = 0;
+    assert_ok(ah_store_notification_insert(f->store, &nt, &inserted, &err));
+    assert_false(inserted);
+    assert_int_equal(nt.id, 0);
+    nt.ref_id = 4;
+    assert_ok(ah_store_notification_insert(f->store, &nt, &inserted, &err));
+    assert_true(inserted);
+    assert_true(nt.id > first);
+    nt.ref_id = 0;
+    assert_ok(ah_store_notification_insert(f->store, &nt, &inserted, &err));
+    assert_true(inserted);
+    assert_ok(ah_store_notification_list(f->store, owner, 0, 10, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(items[0].ref_id, 0);
+    assert_int_equal(items[1].ref_id, 4);
+    assert_int_equal(items[2].ref_id, 3);
+    assert_int_equal(items[2].id, first);
+    assert_string_equal(items[2].kind, "fix.after");
+}
+
+/* The grouper's place survives its transaction; tickets to group come in id
+ * order with their first customer message, cut by characters. */
+static void test_store_group_turn_and_pending(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t pro = add_person(f, "pro@example.com", "Pat Pro", AH_ROLE_PRO);
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket(f, cust, "Refund", AH_STATUS_NEW, 1, "", 0);
+    int64_t t2 = add_ticket(f, cust, "No words", AH_STATUS_NEW, 1, "", 0);
+    int64_t t3 = add_ticket(f, cust, "Long", AH_STATUS_NEW, 1, "", 0);
+    int64_t t4 = add_ticket(f, cust, "Staff first", AH_STATUS_NEW, 1, "", 0);
+    struct ah_qgroup_input *items;
+    struct ah_buf longer;
+    int64_t upto = -1, docs = -1;
+    bool got = false;
+    size_t n;
+
+    assert_ok(ah_store_begin(f->store, &err));
+    assert_ok(ah_store_group_turn(f->store, true, &got, &upto, &docs, &err));
+    assert_true(got);
+    assert_int_equal(upto, 0);
+    assert_int_equal(docs, 0);
+    assert_ok(ah_store_group_turn_end(f->store, t2, 2, &err));
+    assert_ok(ah_store_commit(f->store, &err));
+    assert_ok(ah_store_begin(f->store, &err));
+    assert_ok(ah_store_group_turn(f->store, false, &got, &upto, &docs, &err));
+    ah_store_rollback(f->store);
+    assert_int_equal(upto, t2);
+    assert_int_equal(docs, 2);
+
+    add_message(f, t1, 0, "I was charged twice", T0 + 1);
+    add_message(f, t1, pro, "Refunded", T0 + 2);
+    add_message(f, t1, 0, "Thanks", T0 + 3);
+    /* 'é' is two bytes: the cut counts characters */
+    ah_buf_init(&longer, 3 * AH_QGROUP_TEXT_MAX);
+    for (int i = 0; i < AH_QGROUP_TEXT_MAX + 10; i++)
+        assert_ok(ah_buf_appends(&longer, "\xc3\xa9", &err));
+    add_message(f, t3, 0, ah_buf_cstr(&longer), T0 + 4);
+    ah_buf_release(&longer);
+    add_message(f, t4, pro, "Hello from us", T0 + 5);
+    add_message(f, t4, 0, "Hello from me", T0 + 6);
+
+    assert_ok(ah_store_group_pending(f->store, 0, 10, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 4);
+    assert_int_equal(items[0].ticket_id, t1);
+    assert_string_equal(items[0].subject, "Refund");
+    assert_string_equal(items[0].body, "I was charged twice");
+    assert_int_equal(items[0].created_at, T0);
+    assert_int_equal(items[1].ticket_id, t2);
+    assert_string_equal(items[1].body, "");
+    assert_int_equal(strlen(items[2].body), 2 * AH_QGROUP_TEXT_MAX);
+    assert_string_equal(items[3].body, "Hello from me");
+    assert_ok(ah_store_group_pending(f->store, t2, 1, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].ticket_id, t3);
+    assert_ok(ah_store_group_pending(f->store, t4, 10, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 0);
+}
+
+/* df counts up once per call; a word replaces the old one only when given. */
+static void test_store_terms_df_upsert_and_words(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    const int64_t terms[] = {11, -22, 33};
+    const char *const first[] = {"refund", NULL, "charg"};
+    const char *const second[] = {"", "login", NULL};
+    const int64_t ask[] = {11, -22, 33, 99};
+    int64_t df[4] = {-1, -1, -1, -1};
+    const char *words[4] = {NULL};
+
+    assert_ok(ah_store_begin(f->store, &err));
+    assert_ok(ah_store_term_add(f->store, terms, first, 3, &err));
+    assert_ok(ah_store_term_add(f->store, terms, second, 2, &err));
+    assert_ok(ah_store_term_add(f->store, terms, NULL, 1, &err));
+    assert_ok(ah_store_commit(f->store, &err));
+    assert_ok(ah_store_term_df(f->store, ask, 4, df, &err));
+    assert_int_equal(df[0], 3);
+    assert_int_equal(df[1], 2);
+    assert_int_equal(df[2], 1);
+    assert_int_equal(df[3], 0);
+    assert_ok(ah_store_term_words(f->store, ask, 4, &f->arena, words, &err));
+    assert_string_equal(words[0], "refund");
+    assert_string_equal(words[1], "login");
+    assert_string_equal(words[2], "charg");
+    assert_string_equal(words[3], "");
+    assert_ok(ah_store_term_df(f->store, ask, 0, df, &err));
+}
+
+/* A term's postings come heaviest first (ties by group), at most per_term
+ * of them, every term's in one array; putting a group's terms replaces them. */
+static void test_store_group_postings_order_and_replace(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t g1 = add_group(f, "refunds", 3, AH_QGROUP_OPEN, 0);
+    int64_t g2 = add_group(f, "login", 2, AH_QGROUP_OPEN, 0);
+    int64_t g3 = add_group(f, "billing", 1, AH_QGROUP_OPEN, 0);
+    const int64_t t1_t2[] = {1, 2}, t1[] = {1}, t3[] = {3};
+    const double w1[] = {0.5, 0.2}, w2[] = {0.9}, w3[] = {0.5}, w4[] = {0.125};
+    const int64_t ask[] = {1, 2, 404};
+    struct ah_qgroup_posting *p;
+    size_t n;
+
+    assert_ok(ah_store_begin(f->store, &err));
+    assert_ok(ah_store_group_terms_put(f->store, g1, t1_t2, w1, 2, &err));
+    assert_ok(ah_store_group_terms_put(f->store, g3, t1, w3, 1, &err));
+    assert_ok(ah_store_group_terms_put(f->store, g2, t1, w2, 1, &err));
+    assert_ok(ah_store_commit(f->store, &err));
+    assert_ok(ah_store_group_postings(f->store, ask, 3, 2, &f->arena, &p, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(p[0].term, 1);
+    assert_int_equal(p[0].group_id, g2);
+    assert_true(p[0].weight == 0.9);
+    assert_int_equal(p[1].group_id, g1); /* 0.5 as g3, the lower id */
+    assert_true(p[1].weight == 0.5);
+    assert_int_equal(p[2].term, 2);
+    assert_int_equal(p[2].group_id, g1);
+    assert_true(p[2].weight == 0.2);
+    assert_ok(ah_store_group_postings(f->store, ask, 1, 10, &f->arena, &p, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(p[2].group_id, g3);
+
+    assert_ok(ah_store_begin(f->store, &err));
+    assert_ok(ah_store_group_terms_put(f->store, g1, t3, w4, 1, &err));
+    assert_ok(ah_store_commit(f->store, &err));
+    assert_ok(ah_store_group_postings(f->store, ask, 2, 10, &f->arena, &p, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(p[0].group_id, g2);
+    assert_int_equal(p[1].group_id, g3);
+    assert_ok(ah_store_group_postings(f->store, t3, 1, 10, &f->arena, &p, &n, &err));
+    assert_int_equal(n, 1);
+    assert_true(p[0].weight == 0.125);
+    assert_ok(ah_store_group_postings(f->store, ask, 0, 10, &f->arena, &p, &n, &err));
+    assert_int_equal(n, 0);
+}
+
+/* A group reads back as written with its fix and the fix's owner; a
+ * missing one loads as id 0; an update writes every field. */
+static void test_store_group_insert_load_update(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t owner = add_person(f, "owner@example.com", "Olive Owner", AH_ROLE_PRO);
+    int64_t fix = add_fix(f, owner, "Refund button", T0);
+    int64_t g1 = add_group(f, "refunds", 3, AH_QGROUP_OPEN, fix);
+    int64_t g2 = add_group(f, "more refunds", 1, AH_QGROUP_OPEN, 0);
+    const int64_t ids[] = {g2, 4242, g1};
+    struct ah_qgroup out[3], g;
+
+    assert_ok(ah_store_group_load(f->store, ids, 3, &f->arena, out, &err));
+    assert_int_equal(out[0].id, g2);
+    assert_string_equal(out[0].name, "more refunds");
+    assert_int_equal(out[0].fix_id, 0);
+    assert_int_equal(out[0].fix.id, 0);
+    assert_string_equal(out[0].fix.title, "");
+    assert_int_equal(out[1].id, 0);
+    assert_int_equal(out[2].id, g1);
+    assert_false(out[2].named);
+    assert_int_equal(out[2].status, AH_QGROUP_OPEN);
+    assert_int_equal(out[2].size, 3);
+    assert_string_equal(out[2].centroid, "1:0.5");
+    assert_int_equal(out[2].first_at, T0);
+    assert_int_equal(out[2].last_at, T0 + 3);
+    assert_int_equal(out[2].fix_id, fix);
+    assert_int_equal(out[2].fix.id, fix);
+    assert_string_equal(out[2].fix.title, "Refund button");
+    assert_string_equal(out[2].fix.url, "https://issues.example/1");
+    assert_int_equal(out[2].fix.owner_id, owner);
+    assert_string_equal(out[2].fix.owner_name, "Olive Owner");
+    assert_int_equal(out[2].fix.state, AH_FIX_OPEN);
+
+    g = out[0];
+    g.name = "refunds too";
+    g.named = true;
+    g.status = AH_QGROUP_MERGED;
+    g.merged_into = g1;
+    g.fix_id = fix;
+    g.size = 0;
+    g.after_fix = 2;
+    g.centroid = "";
+    g.first_at = T0 + 1;
+    g.last_at = T0 + 9;
+    g.created_at = T0 + 100; /* not written */
+    g.updated_at = T0 + 10;
+    assert_ok(ah_store_group_update(f->store, &g, &err));
+    assert_ok(ah_store_group_load(f->store, &g2, 1, &f->arena, out, &err));
+    assert_string_equal(out[0].name, "refunds too");
+    assert_true(out[0].named);
+    assert_int_equal(out[0].status, AH_QGROUP_MERGED);
+    assert_int_equal(out[0].merged_into, g1);
+    assert_int_equal(out[0].fix.id, fix);
+    assert_int_equal(out[0].size, 0);
+    assert_int_equal(out[0].after_fix, 2);
+    assert_string_equal(out[0].centroid, "");
+    assert_int_equal(out[0].first_at, T0 + 1);
+    assert_int_equal(out[0].last_at, T0 + 9);
+    assert_int_equal(out[0].created_at, T0);
+    assert_int_equal(out[0].updated_at, T0 + 10);
+    g.merged_into = 0;
+    g.fix_id = 0;
+    assert_ok(ah_store_group_update(f->store, &g, &err));
+    assert_ok(ah_store_group_load(f->store, &g2, 1, &f->arena, out, &err));
+    assert_int_equal(out[0].merged_into, 0);
+    assert_int_equal(out[0].fix.id, 0);
+    g.id = 4242;
+    assert_code(AH_E_NOT_FOUND, ah_store_group_update(f->store, &g, &err));
+    assert_non_null(strstr(err.msg, "4242"));
+    g.id = g2;
+    g.fix_id = 999;
+    assert_code(AH_E_INVALID, ah_store_group_update(f->store, &g, &err));
+}
+
+/* Biggest first, then oldest; merged ones only when asked for; by the fix's
+ * owner, by fix; in pages. */
+static void test_store_group_list_order_and_filters(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t olive = add_person(f, "olive@example.com", "Olive", AH_ROLE_PRO);
+    int64_t pat = add_person(f, "pat@example.com", "Pat", AH_ROLE_PRO);
+    int64_t fx1 = add_fix(f, olive, "Refund button", T0);
+    int64_t fx2 = add_fix(f, pat, "Login page", T0);
+    int64_t a = add_group(f, "a", 5, AH_QGROUP_OPEN, fx1);
+    int64_t b = add_group(f, "b", 9, AH_QGROUP_OPEN, 0);
+    int64_t c = add_group(f, "c", 5, AH_QGROUP_NOT_PRODUCT, fx2);
+    int64_t d = add_group(f, "d", 20, AH_QGROUP_MERGED, fx1);
+    int64_t e = add_group(f, "e", 1, AH_QGROUP_OPEN, fx1);
+    struct ah_qgroup_filter fl = {.status = -1, .limit = 50};
+    struct ah_qgroup *items;
+    size_t n;
+
+    EXPECT_GROUPS(f, &fl, "not merged", 0, b, a, c, e);
+    assert_ok(ah_store_group_list(f->store, &fl, &f->arena, &items, &n, &err));
+    assert_string_equal(items[1].fix.title, "Refund button");
+    assert_string_equal(items[1].fix.owner_name, "Olive");
+    assert_int_equal(items[0].fix.id, 0);
+    fl.status = AH_QGROUP_OPEN;
+    EXPECT_GROUPS(f, &fl, "open", 0, b, a, e);
+    fl.status = AH_QGROUP_NOT_PRODUCT;
+    EXPECT_GROUPS(f, &fl, "not a product", 0, c);
+    fl.status = AH_QGROUP_MERGED;
+    EXPECT_GROUPS(f, &fl, "merged", 0, d);
+    fl.status = -1;
+    fl.owner_id = olive;
+    EXPECT_GROUPS(f, &fl, "olive's", 0, a, e);
+    fl.owner_id = pat;
+    EXPECT_GROUPS(f, &fl, "pat's", 0, c);
+    fl.owner_id = 0;
+    fl.fix_id = fx1;
+    EXPECT_GROUPS(f, &fl, "fix 1", 0, a, e);
+    fl.status = AH_QGROUP_MERGED;
+    EXPECT_GROUPS(f, &fl, "fix 1 merged", 0, d);
+    fl.status = -1;
+    fl.fix_id = 0;
+    fl.limit = 2;
+    EXPECT_GROUPS(f, &fl, "page 1", 0, b, a);
+    fl.offset = 2;
+    EXPECT_GROUPS(f, &fl, "page 2", 0, c, e);
+    fl.offset = 4;
+    EXPECT_GROUPS(f, &fl, "past the end", 0);
+}
+
+/* A ticket's place: put twice is one row, the second's; who moved it reads
+ * back; a ticket not grouped is NOT_FOUND naming it. */
+static void test_store_group_ticket_put_get(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t pro = add_person(f, "pro@example.com", "Pat Pro", AH_ROLE_PRO);
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t = add_ticket(f, cust, "Refund", AH_STATUS_NEW, 1, "", 0);
+    int64_t g1 = add_group(f, "one", 1, AH_QGROUP_OPEN, 0);
+    int64_t g2 = add_group(f, "two", 1, AH_QGROUP_OPEN, 0);
+    struct ah_qgroup_ticket p;
+
+    assert_code(AH_E_NOT_FOUND, ah_store_group_ticket_get(f->store, t, &p, &err));
+    assert_non_null(strstr(err.msg, "is not grouped"));
+    put_place(f, t, g1, 0.75, 0);
+    assert_ok(ah_store_group_ticket_get(f->store, t, &p, &err));
+    assert_int_equal(p.group_id, g1);
+    assert_true(p.score == 0.75);
+    assert_false(p.after_fix);
+    assert_int_equal(p.joined_at, T0 + t);
+    assert_int_equal(p.moved_by, 0);
+    put_place(f, t, g2, 1.0, pro);
+    assert_ok(ah_store_group_ticket_get(f->store, t, &p, &err));
+    assert_int_equal(p.ticket_id, t);
+    assert_int_equal(p.group_id, g2);
+    assert_true(p.score == 1.0);
+    assert_true(p.after_fix);
+    assert_int_equal(p.moved_by, pro);
+    p.group_id = 4242;
+    assert_code(AH_E_INVALID, ah_store_group_ticket_put(f->store, &p, &err));
+}
+
+/* A group's tickets, newest first, with each filter. */
+static void test_store_group_members_filters(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket(f, cust, "One", AH_STATUS_NEW, 1, "", 0);
+    int64_t t2 = add_ticket(f, cust, "Two", AH_STATUS_SOLVED, 1, "", 0);
+    int64_t t3 = add_ticket(f, cust, "Three", AH_STATUS_PENDING, 2, "", 0);
+    int64_t t4 = add_ticket(f, cust, "Four", AH_STATUS_OPEN, 1, "", 0);
+    int64_t other = add_ticket(f, cust, "Other", AH_STATUS_OPEN, 1, "", 0);
+    int64_t g = add_group(f, "g", 4, AH_QGROUP_OPEN, 0);
+    int64_t h = add_group(f, "h", 1, AH_QGROUP_OPEN, 0);
+    struct ah_qgroup_member_filter fl = {.limit = 10};
+    struct ah_qgroup_member *m;
+    size_t n;
+
+    put_place(f, t1, g, 0.5, 0);
+    put_place(f, t2, g, 0.25, 0);
+    put_place(f, t3, g, 0.75, 0);
+    put_place(f, t4, g, 1.0, 0);
+    put_place(f, other, h, 1.0, 0);
+    assert_ok(ah_store_group_members(f->store, g, &fl, &f->arena, &m, &n, &err));
+    assert_int_equal(n, 4);
+    assert_int_equal(m[0].ticket_id, t4);
+    assert_int_equal(m[3].ticket_id, t1);
+    assert_string_equal(m[1].subject, "Three");
+    assert_int_equal(m[1].status, AH_STATUS_PENDING);
+    assert_int_equal(m[1].tier, 2);
+    assert_int_equal(m[1].created_at, T0);
+    assert_true(m[1].score == 0.75);
+    assert_false(m[1].after_fix);
+    fl.open_only = true;
+    assert_ok(ah_store_group_members(f->store, g, &fl, &f->arena, &m, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(m[2].ticket_id, t1);
+    fl.max_tier = 1;
+    assert_ok(ah_store_group_members(f->store, g, &fl, &f->arena, &m, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(m[0].ticket_id, t4);
+    assert_int_equal(m[1].ticket_id, t1);
+    fl.exclude_id = t4;
+    assert_ok(ah_store_group_members(f->store, g, &fl, &f->arena, &m, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(m[0].ticket_id, t1);
+    fl = (struct ah_qgroup_member_filter){.before_id = t3, .limit = 1};
+    assert_ok(ah_store_group_members(f->store, g, &fl, &f->arena, &m, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(m[0].ticket_id, t2);
+}
+
+/* Weekly counts add up, also below zero; read for some groups in a span,
+ * by group then week, each group once. */
+static void test_store_group_weeks_add_and_span(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t g1 = add_group(f, "one", 1, AH_QGROUP_OPEN, 0);
+    int64_t g2 = add_group(f, "two", 1, AH_QGROUP_OPEN, 0);
+    int64_t g3 = add_group(f, "three", 1, AH_QGROUP_OPEN, 0);
+    const int64_t ids[] = {g3, g2, g1, g2};
+    struct ah_qgroup_week *w;
+    size_t n;
+
+    assert_ok(ah_store_begin(f->store, &err));
+    assert_ok(ah_store_group_week_add(f->store, g1, 100, 1, &err));
+    assert_ok(ah_store_group_week_add(f->store, g1, 100, 2, &err));
+    assert_ok(ah_store_group_week_add(f->store, g1, 93, 4, &err));
+    assert_ok(ah_store_group_week_add(f->store, g1, 107, 1, &err));
+    assert_ok(ah_store_group_week_add(f->store, g2, 100, 5, &err));
+    assert_ok(ah_store_group_week_add(f->store, g2, 100, -1, &err));
+    assert_ok(ah_store_group_week_add(f->store, g3, 86, 7, &err));
+    assert_ok(ah_store_commit(f->store, &err));
+    assert_ok(ah_store_group_weeks(f->store, ids, 4, 93, 107, &f->arena, &w, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(w[0].group_id, g1);
+    assert_int_equal(w[0].week_day, 93);
+    assert_int_equal(w[0].n, 4);
+    assert_int_equal(w[1].group_id, g1);
+    assert_int_equal(w[1].week_day, 100);
+    assert_int_equal(w[1].n, 3);
+    assert_int_equal(w[2].group_id, g2);
+    assert_int_equal(w[2].n, 4);
+    assert_ok(ah_store_group_weeks(f->store, ids, 0, 0, 1000, &f->arena, &w, &n, &err));
+    assert_int_equal(n, 0);
+}
+
+/* Merging moves the tickets and adds the weeks into the group kept; the
+ * merged group's postings go and the kept group's stay. */
+static void test_store_group_move_all(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket(f, cust, "One", AH_STATUS_NEW, 1, "", 0);
+    int64_t t2 = add_ticket(f, cust, "Two", AH_STATUS_NEW, 1, "", 0);
+    int64_t t3 = add_ticket(f, cust, "Three", AH_STATUS_NEW, 1, "", 0);
+    int64_t from = add_group(f, "from", 2, AH_QGROUP_OPEN, 0);
+    int64_t into = add_group(f, "into", 1, AH_QGROUP_OPEN, 0);
+    const int64_t ids[] = {from, into}, term[] = {5};
+    const double weight[] = {0.5};
+    struct ah_qgroup_member_filter fl = {.limit = 10};
+    struct ah_qgroup_member *m;
+    struct ah_qgroup_posting *p;
+    struct ah_qgroup_week *w;
+    struct ah_qgroup_ticket place;
+    size_t n;
+
+    put_place(f, t1, from, 0.5, 0);
+    put_place(f, t2, from, 0.5, 0);
+    put_place(f, t3, into, 0.5, 0);
+    assert_ok(ah_store_begin(f->store, &err));
+    assert_ok(ah_store_group_week_add(f->store, from, 100, 2, &err));
+    assert_ok(ah_store_group_week_add(f->store, from, 107, 1, &err));
+    assert_ok(ah_store_group_week_add(f->store, into, 100, 1, &err));
+    assert_ok(ah_store_group_terms_put(f->store, from, term, weight, 1, &err));
+    assert_ok(ah_store_group_terms_put(f->store, into, term, weight, 1, &err));
+    assert_ok(ah_store_group_move_all(f->store, from, into, &err));
+    assert_ok(ah_store_commit(f->store, &err));
+
+    assert_ok(ah_store_group_members(f->store, into, &fl, &f->arena, &m, &n, &err));
+    assert_int_equal(n, 3);
+    assert_ok(ah_store_group_members(f->store, from, &fl, &f->arena, &m, &n, &err));
+    assert_int_equal(n, 0);
+    assert_ok(ah_store_group_ticket_get(f->store, t1, &place, &err));
+    assert_int_equal(place.group_id, into);
+    assert_ok(ah_store_group_weeks(f->store, ids, 2, 0, 1000, &f->arena, &w, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(w[0].group_id, into);
+    assert_int_equal(w[0].week_day, 100);
+    assert_int_equal(w[0].n, 3);
+    assert_int_equal(w[1].week_day, 107);
+    assert_int_equal(w[1].n, 1);
+    assert_ok(ah_store_group_postings(f->store, term, 1, 10, &f->arena, &p, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0].group_id, into);
+    assert_code(AH_E_INVALID, ah_store_group_move_all(f->store, into, into, &err));
+}
+
+/* Who replied on a group's tickets: notes, customers' messages and other
+ * groups' tickets do not count; most tickets first, then by name. */
+static void test_store_group_answerers(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t zed = add_person(f, "zed@example.com", "Zed", AH_ROLE_PRO);
+    int64_t amy = add_person(f, "amy@example.com", "Amy", AH_ROLE_MEMBER);
+    int64_t bob = add_person(f, "bob@example.com", "Bob", AH_ROLE_MEMBER);
+    int64_t noter = add_person(f, "noter@example.com", "Noter", AH_ROLE_LEAD);
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket(f, cust, "One", AH_STATUS_NEW, 1, "", 0);
+    int64_t t2 = add_ticket(f, cust, "Two", AH_STATUS_NEW, 1, "", 0);
+    int64_t t3 = add_ticket(f, cust, "Elsewhere", AH_STATUS_NEW, 1, "", 0);
+    int64_t g = add_group(f, "g", 2, AH_QGROUP_OPEN, 0);
+    int64_t h = add_group(f, "h", 1, AH_QGROUP_OPEN, 0);
+    struct ah_message note = {.ticket_id = t1, .kind = AH_MSG_NOTE, .author_id = noter,
+                              .body = "internal", .created_at = T0};
+    struct ah_person p;
+    struct ah_qgroup_answerer *a;
+    size_t n;
+
+    assert_ok(ah_store_person_get(f->store, zed, &f->arena, &p, &err));
+    p.department = "Engineering";
+    p.leader = true;
+    assert_ok(ah_store_person_update(f->store, &p, &err));
+    put_place(f, t1, g, 1.0, 0);
+    put_place(f, t2, g, 1.0, 0);
+    put_place(f, t3, h, 1.0, 0);
+    add_message(f, t1, 0, "Help", T0);
+    add_message(f, t1, zed, "On it", T0 + 1);
+    add_message(f, t1, zed, "Done", T0 + 2);
+    add_message(f, t2, zed, "Again", T0 + 3);
+    add_message(f, t2, bob, "Me too", T0 + 4);
+    add_message(f, t1, amy, "Hi", T0 + 5);
+    add_message(f, t3, bob, "Elsewhere", T0 + 6);
+    assert_ok(ah_store_message_insert(f->store, &note, &err));
+    assert_ok(ah_store_group_answerers(f->store, g, &f->arena, &a, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(a[0].person_id, zed);
+    assert_string_equal(a[0].name, "Zed");
+    assert_string_equal(a[0].department, "Engineering");
+    assert_true(a[0].leader);
+    assert_int_equal(a[0].tickets, 2);
+    assert_int_equal(a[1].person_id, amy);
+    assert_int_equal(a[1].tickets, 1);
+    assert_false(a[1].leader);
+    assert_int_equal(a[2].person_id, bob);
+    assert_int_equal(a[2].tickets, 1);
+    assert_ok(ah_store_group_answerers(f->store, h, &f->arena, &a, &n, &err));
+    assert_int_equal(n, 1);
+}
+
+/* Fixes: round trip with the owner's name, shipping and back, newest first,
+ * by owner; the errors a missing fix or owner gives. */
+static void test_store_fixes_crud_and_list(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t olive = add_person(f, "olive@example.com", "Olive", AH_ROLE_PRO);
+    int64_t pat = add_person(f, "pat@example.com", "Pat", AH_ROLE_PRO);
+    int64_t a = add_fix(f, olive, "Refund button", T0);
+    int64_t b = add_fix(f, pat, "Login page", T0 + 1);
+    int64_t c = add_fix(f, olive, "Invoices", T0 + 2);
+    struct ah_fix got, *items, bad = {.title = "x", .owner_id = 4242, .created_at = T0};
+    size_t n;
+
+    assert_ok(ah_store_fix_get(f->store, a, &f->arena, &got, &err));
+    assert_string_equal(got.title, "Refund button");
+    assert_string_equal(got.url, "https://issues.example/1");
+    assert_int_equal(got.owner_id, olive);
+    assert_string_equal(got.owner_name, "Olive");
+    assert_int_equal(got.state, AH_FIX_OPEN);
+    assert_int_equal(got.shipped_at, 0);
+    assert_int_equal(got.created_by, 0);
+    assert_int_equal(got.created_at, T0);
+    got.title = "Refund button, v2";
+    got.url = NULL;
+    got.owner_id = pat;
+    got.state = AH_FIX_SHIPPED;
+    got.shipped_at = T0 + 50;
+    got.created_by = olive; /* not written */
+    got.updated_at = T0 + 60;
+    assert_ok(ah_store_fix_update(f->store, &got, &err));
+    assert_ok(ah_store_fix_get(f->store, a, &f->arena, &got, &err));
+    assert_string_equal(got.title, "Refund button, v2");
+    assert_string_equal(got.url, "");
+    assert_string_equal(got.owner_name, "Pat");
+    assert_int_equal(got.state, AH_FIX_SHIPPED);
+    assert_int_equal(got.shipped_at, T0 + 50);
+    assert_int_equal(got.created_by, 0);
+    assert_int_equal(got.updated_at, T0 + 60);
+    got.state = AH_FIX_OPEN;
+    got.shipped_at = 0;
+    assert_ok(ah_store_fix_update(f->store, &got, &err));
+    assert_ok(ah_store_fix_get(f->store, a, &f->arena, &got, &err));
+    assert_int_equal(got.shipped_at, 0);
+
+    assert_ok(ah_store_fix_list(f->store, 0, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(items[0].id, c);
+    assert_int_equal(items[1].id, b);
+    assert_int_equal(items[2].id, a);
+    assert_string_equal(items[0].owner_name, "Olive");
+    assert_ok(ah_store_fix_list(f->store, pat, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(items[0].id, b);
+    assert_int_equal(items[1].id, a);
+
+    assert_code(AH_E_NOT_FOUND, ah_store_fix_get(f->store, 4242, &f->arena, &got, &err));
+    assert_non_null(strstr(err.msg, "fix 4242"));
+    got.id = 4242;
+    assert_code(AH_E_NOT_FOUND, ah_store_fix_update(f->store, &got, &err));
+    assert_code(AH_E_INVALID, ah_store_fix_insert(f->store, &bad, &err));
+}
+
+/* The group tables copy whole: a group merged into a later one (linked
+ * after all are in), doubles that SQLite's own text would round (they come
+ * back the same bits), the terms and the grouper's place. */
+static void test_store_copy_moves_group_tables(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t pro = add_person(f, "pro@example.com", "Pat Pro", AH_ROLE_PRO);
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket(f, cust, "One", AH_STATUS_NEW, 1, "", 0);
+    int64_t t2 = add_ticket(f, cust, "Two", AH_STATUS_NEW, 1, "", 0);
+    int64_t fix = add_fix(f, pro, "Refund button", T0);
+    int64_t merged = add_group(f, "merged", 0, AH_QGROUP_OPEN, 0);
+    int64_t kept = add_group(f, "kept", 2, AH_QGROUP_OPEN, fix);
+    /* SQLite 3.40 reads "0.707056753354459" as the double after it */
+    const double weights[] = {0.1 + 0.2, 1.0 / 3, 2.0, 1.5e-7, 123456789.125, 0.707056753354459};
+    const int64_t terms[] = {1, 2, 3, 4, 5, 6};
+    const char *const words[] = {"refund", "charg", NULL, "twice", "login", "again"};
+    const int64_t kept_id[] = {kept};
+    struct ah_qgroup g, loaded;
+    struct ah_qgroup_posting *p;
+    struct ah_qgroup_ticket place;
+    struct ah_qgroup_week *w;
+    struct ah_store *dst;
+    const char *got_words[5];
+    char path[400];
+    int64_t upto = -1, docs = -1;
+    bool got = false;
+    size_t n;
+
+    put_place(f, t1, kept, 0.1 + 0.7, 0);
+    put_place(f, t2, kept, 1.0 / 7, pro);
+    assert_ok(ah_store_begin(f->store, &err));
+    assert_ok(ah_store_group_terms_put(f->store, kept, terms, weights, 6, &err));
+    assert_ok(ah_store_term_add(f->store, terms, words, 6, &err));
+    assert_ok(ah_store_group_week_add(f->store, kept, 20454, 2, &err));
+    assert_ok(ah_store_group_turn(f->store, true, &got, &upto, &docs, &err));
+    assert_ok(ah_store_group_turn_end(f->store, t2, 2, &err));
+    assert_ok(ah_store_commit(f->store, &err));
+    assert_ok(ah_store_group_load(f->store, &merged, 1, &f->arena, &g, &err));
+    g.status = AH_QGROUP_MERGED;
+    g.merged_into = kept;
+    assert_ok(ah_store_group_update(f->store, &g, &err));
+
+    dst = copy_of(f, "groups", path, sizeof(path));
+    assert_ok(ah_store_group_load(dst, &merged, 1, &f->arena, &loaded, &err));
+    assert_int_equal(loaded.merged_into, kept);
+    assert_ok(ah_store_group_load(dst, kept_id, 1, &f->arena, &loaded, &err));
+    assert_string_equal(loaded.fix.owner_name, "Pat Pro");
+    assert_ok(ah_store_group_postings(dst, terms, 6, 10, &f->arena, &p, &n, &err));
+    assert_int_equal(n, 6);
+    for (size_t i = 0; i < n; i++)
+        if (p[i].weight != weights[i])
+            fail_msg("weight %zu: %.17g, want %.17g", i, p[i].weight, weights[i]);
+    assert_ok(ah_store_group_ticket_get(dst, t1, &place, &err));
+    assert_true(place.score == 0.1 + 0.7);
+    assert_ok(ah_store_group_ticket_get(dst, t2, &place, &err));
+    assert_true(place.score == 1.0 / 7);
+    assert_int_equal(place.moved_by, pro);
+    assert_ok(ah_store_term_words(dst, terms, 5, &f->arena, got_words, &err));
+    assert_string_equal(got_words[1], "charg");
+    assert_string_equal(got_words[2], "");
+    assert_ok(ah_store_group_weeks(dst, kept_id, 1, 0, 100000, &f->arena, &w, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(w[0].n, 2);
+    assert_ok(ah_store_begin(dst, &err));
+    assert_ok(ah_store_group_turn(dst, true, &got, &upto, &docs, &err));
+    ah_store_rollback(dst);
+    assert_int_equal(upto, t2);
+    assert_int_equal(docs, 2);
+    /* new rows go on counting past the copied ids */
+    g = (struct ah_qgroup){.name = "new", .centroid = "", .created_at = T0};
+    assert_ok(ah_store_group_insert(dst, &g, &err));
+    assert_true(g.id > kept);
+    ah_store_close(dst);
+    fx_remove_db(path);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -2685,6 +3496,7 @@ int main(void)
         T(test_store_migrate_from_version_1),
         T(test_store_migrate_from_version_2),
         T(test_store_migrate_from_version_3),
+        T(test_store_migrate_from_version_4),
         T(test_store_open_missing_without_create),
         T(test_store_person_duplicate_email_conflict),
         T(test_store_person_round_trip),
@@ -2736,6 +3548,19 @@ int main(void)
         T(test_store_attachments_list_order_and_ticket),
         T(test_store_mail_out_claim_settle_counts),
         T(test_store_copy_moves_mail_tables),
+        T(test_store_notification_once_per_ref),
+        T(test_store_group_turn_and_pending),
+        T(test_store_terms_df_upsert_and_words),
+        T(test_store_group_postings_order_and_replace),
+        T(test_store_group_insert_load_update),
+        T(test_store_group_list_order_and_filters),
+        T(test_store_group_ticket_put_get),
+        T(test_store_group_members_filters),
+        T(test_store_group_weeks_add_and_span),
+        T(test_store_group_move_all),
+        T(test_store_group_answerers),
+        T(test_store_fixes_crud_and_list),
+        T(test_store_copy_moves_group_tables),
     };
 
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
