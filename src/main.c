@@ -20,6 +20,7 @@
 #include "core/time.h"
 #include "domain/access.h"
 #include "domain/demo.h"
+#include "domain/groups.h"
 #include "domain/mail.h"
 #include "domain/ops.h"
 #include "domain/people.h"
@@ -162,6 +163,17 @@ static bool config_from_env(void)
         return false;
     app.settings.lease_ms = lease * 1000;
     app.settings.mail = &app.mail;
+    if (getenv("ALLHANDS_GROUP_THRESHOLD") && *getenv("ALLHANDS_GROUP_THRESHOLD")) {
+        char *end;
+        double t = strtod(getenv("ALLHANDS_GROUP_THRESHOLD"), &end);
+
+        if (*end || !(t > 0 && t < 1)) {
+            fprintf(stderr, "allhands: ALLHANDS_GROUP_THRESHOLD: a similarity between 0 and 1, "
+                            "like 0.3\n");
+            return false;
+        }
+        app.settings.group_threshold = t;
+    }
     return mail_from_env();
 }
 
@@ -1164,6 +1176,76 @@ static int cmd_mail_send(int argc, char **argv)
     return rc;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* allhands groups run: groups the tickets not grouped yet (serve does it by
+ * itself, a moment after they arrive), and says how long each took. */
+static int cmd_groups(int argc, char **argv)
+{
+    struct opts o = {0};
+    struct ah_store *st;
+    struct ah_arena a;
+    struct ah_ctx cx;
+    struct ah_error err;
+    double *us;
+    int64_t done = 0, t0;
+    int rc = 0;
+
+    if (argc < 2 || strcmp(argv[1], "run") != 0) {
+        bool help = argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+
+        fprintf(help ? stdout : stderr,
+                "usage: allhands groups run [--db PATH] [--max N]\n"
+                "Puts the tickets not grouped yet into their repeated-question groups, in\n"
+                "arrival order (at most N, default all), and prints how long one took.\n"
+                "`serve` does this by itself a moment after each ticket arrives.\n"
+                "Environment: ALLHANDS_GROUP_THRESHOLD, the similarity a question needs\n"
+                "to join a group (0 to 1, default %.2f).\n", AH_GROUP_THRESHOLD_DEFAULT);
+        return help ? 0 : 2;
+    }
+    if (!parse_opts(argc - 1, argv + 1, &o))
+        return 2;
+    if (o.help) {
+        printf("usage: allhands groups run [--db PATH] [--max N]\n");
+        return 0;
+    }
+    /* at most 8M a run: the timings are kept to sort them */
+    if (!o.max || o.max > 8 * 1024 * 1024)
+        o.max = 8 * 1024 * 1024;
+    us = malloc((size_t)o.max * sizeof(*us));
+    if (!us) {
+        fprintf(stderr, "allhands: groups: out of memory\n");
+        return 1;
+    }
+    if (open_db(false, &st, &err)) {
+        free(us);
+        return fail("groups: database", &err);
+    }
+    system_ctx(&cx, st, &a);
+    t0 = ah_time_mono_us();
+    if (ah_groups_run(&cx, (int)o.max, &done, us, &err))
+        rc = fail("groups", &err);
+    {
+        double s = (double)(ah_time_mono_us() - t0) / 1e6;
+
+        qsort(us, (size_t)done, sizeof(*us), cmp_double);
+        printf("groups: %" PRId64 " tickets grouped (%.2f s)", done, s);
+        if (done)
+            printf("; one took %.0f us median, %.0f us at p99", us[done / 2],
+                   us[(size_t)((double)done * 0.99)]);
+        printf("\n");
+    }
+    free(us);
+    ah_arena_release(&a);
+    ah_store_close(st);
+    return rc;
+}
+
 /* allhands import mbox FILE: old mail in bulk, idempotent. */
 static int cmd_import(int argc, char **argv)
 {
@@ -1278,7 +1360,8 @@ static void usage(FILE *f)
                "  mail-in   store one email read on stdin (for an MTA's pipe)\n"
                "  mail-poll store new mail from an IMAP mailbox\n"
                "  mail-send send what waits in the mail outbox\n"
-               "  import    import mail from an mbox file\n");
+               "  import    import mail from an mbox file\n"
+               "  groups    group the tickets not grouped yet into repeated questions\n");
 }
 
 /* allhands report week [--week YYYY-Www]: the ladder for a closed week, on
@@ -1394,6 +1477,8 @@ int main(int argc, char **argv)
         return cmd_mail_send(argc - 1, argv + 1);
     if (strcmp(cmd, "import") == 0)
         return cmd_import(argc - 1, argv + 1);
+    if (strcmp(cmd, "groups") == 0)
+        return cmd_groups(argc - 1, argv + 1);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         usage(stdout);
         return 0;

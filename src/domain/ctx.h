@@ -18,6 +18,7 @@ struct ah_settings {
     int64_t sla_first_ms[4];   /* first response target per priority */
     int64_t sla_resolve_ms[4]; /* resolution target per priority */
     const struct ah_mail_settings *mail; /* email (domain/mail.h); NULL: none */
+    double group_threshold;    /* repeated questions: cosine to join a group; 0: default */
 };
 
 /* Fills s with allhands' defaults (15-minute lease, 12-hour sessions, ...). */

@@ -2,6 +2,7 @@
  * benchmark can be reproduced. Writes through the store in large
  * transactions: this is the bulk path, not the per-request one. */
 #include "domain/demo.h"
+#include "domain/groups.h"
 #include "domain/rules.h"
 
 #include <inttypes.h>
@@ -92,6 +93,29 @@ static const struct question questions[] = {
     {"Cancel our subscription",
      "We are moving to another tool. Please cancel at the end of the billing period.",
      "billing cancel", 1},
+};
+
+/* the long tail: one ticket in twenty asks something of its own, made of
+ * these words, so that the repeated questions stand among many singletons */
+static const char *const tail_words[] = {
+    "account", "address", "admin", "alert", "android", "archive", "audit", "avatar", "backup",
+    "badge", "banner", "billing", "board", "bookmark", "browser", "budget", "calendar", "camera",
+    "campaign", "card", "chart", "chat", "checkout", "column", "comment", "contract", "cookie",
+    "coupon", "dashboard", "database", "deadline", "delivery", "desktop", "domain", "draft",
+    "editor", "email", "emoji", "export", "feed", "field", "filter", "folder", "font", "form",
+    "gallery", "graph", "group", "history", "holiday", "icon", "import", "inbox", "invoice",
+    "keyboard", "label", "language", "layout", "license", "link", "list", "locale", "logo",
+    "map", "margin", "menu", "merge", "message", "meeting", "mobile", "module", "network",
+    "note", "order", "page", "password", "payment", "permission", "phone", "photo", "plan",
+    "plugin", "policy", "portal", "preview", "price", "printer", "profile", "project", "quota",
+    "receipt", "reminder", "report", "role", "schedule", "screen", "search", "seat", "server",
+    "session", "sheet", "signature", "sidebar", "sound", "storage", "survey", "tab", "table",
+    "task", "team", "template", "theme", "ticket", "timeline", "timezone", "token", "upload",
+    "user", "video", "view", "voucher", "wallet", "webhook", "widget", "window", "workspace",
+};
+static const char *const tail_verbs[] = {
+    "is missing from", "keeps breaking", "shows the wrong", "cannot open the", "wants a new",
+    "lost the", "duplicates the", "hides the", "slows down the", "resets the",
 };
 
 static const char *const replies[] = {
@@ -261,6 +285,7 @@ static enum ah_err add_ticket(struct ah_ctx *cx, struct rng *r, const struct ah_
     /* the first five questions come back far more often than the rest */
     size_t qi = pick(r, 3) ? pick(r, 5) : pick(r, N(questions));
     const struct question *q = &questions[qi];
+    struct question tail;
     struct ah_ticket t = {0};
     int64_t span = o->tickets > 1000 ? 180 : 14; /* days of history */
     int64_t nmsg, worker = ids[2 + pick(r, 5)];
@@ -275,6 +300,22 @@ static enum ah_err add_ticket(struct ah_ctx *cx, struct rng *r, const struct ah_
 
     if (rc)
         return rc;
+    if (pick(r, 20) == 0) {
+        static const char *const syl[] = {"ka", "lo", "mi", "ren", "ta", "vo", "zu", "bri",
+                                          "dex", "fal", "gor", "hin", "jup", "kel", "mor",
+                                          "nex", "pra", "quo", "sil", "tro"};
+        const char *a = tail_words[pick(r, N(tail_words))], *b = tail_words[pick(r, N(tail_words))];
+        /* a made-up product or error name: what makes a one-off question one */
+        const char *name = fmt(cx, "%s%s%s", syl[pick(r, N(syl))], syl[pick(r, N(syl))],
+                               syl[pick(r, N(syl))]);
+
+        tail = *q;
+        tail.subject = fmt(cx, "The %s %s %s %s", name, a, tail_verbs[pick(r, N(tail_verbs))], b);
+        tail.body = fmt(cx, "Hello, our %s %s %s %s since %s.", name, a,
+                        tail_verbs[pick(r, N(tail_verbs))], b,
+                        tail_words[pick(r, N(tail_words))]);
+        q = &tail;
+    }
     t.subject = q->subject;
     t.status = pick_status(r, o->tickets > 1000);
     t.priority = (enum ah_priority)(pick(r, 10) == 0 ? 0 : pick(r, 4) == 0 ? 1 : 2 + pick(r, 2));
@@ -450,6 +491,15 @@ enum ah_err ah_demo_generate(struct ah_ctx *cx, const struct ah_demo_options *o,
     }
     if (!rc)
         rc = ah_ticket_index_text(cx, err);
+    /* the repeated questions, as the server would have grouped them */
+    while (!rc) {
+        int64_t done = 0;
+
+        rc = ah_groups_run(cx, 100000, &done, NULL, err);
+        ah_arena_release(cx->arena);
+        if (!done)
+            break;
+    }
     if (!rc)
         rc = ah_store_checkpoint(cx->store, err);
     return rc;

@@ -91,6 +91,18 @@ void ah_api_macros_create(struct ah_req *r);
 void ah_api_macros_update(struct ah_req *r);
 void ah_api_macros_delete(struct ah_req *r);
 void ah_api_macros_render(struct ah_req *r);
+void ah_api_groups_list(struct ah_req *r);
+void ah_api_groups_get(struct ah_req *r);
+void ah_api_groups_update(struct ah_req *r);
+void ah_api_groups_tickets(struct ah_req *r);
+void ah_api_groups_merge(struct ah_req *r);
+void ah_api_groups_fix_link(struct ah_req *r);
+void ah_api_groups_fix_unlink(struct ah_req *r);
+void ah_api_tickets_similar(struct ah_req *r);
+void ah_api_tickets_move_group(struct ah_req *r);
+void ah_api_fixes_list(struct ah_req *r);
+void ah_api_fixes_get(struct ah_req *r);
+void ah_api_fixes_update(struct ah_req *r);
 void ah_api_ops_health(struct ah_req *r);
 void ah_api_ops_metrics(struct ah_req *r);
 
@@ -150,6 +162,16 @@ extern const size_t ah_api_macro_nfields;
 extern const struct ah_json_field ah_api_macro_render_fields[];
 extern const size_t ah_api_macro_render_nfields;
 
+extern const struct ah_json_field ah_api_group_fields[];
+extern const size_t ah_api_group_nfields;
+extern const struct ah_json_field ah_api_group_merge_fields[];
+extern const size_t ah_api_group_merge_nfields;
+extern const struct ah_json_field ah_api_group_fix_fields[];
+extern const size_t ah_api_group_fix_nfields;
+extern const struct ah_json_field ah_api_ticket_group_fields[];
+extern const size_t ah_api_ticket_group_nfields;
+extern const struct ah_json_field ah_api_fix_fields[];
+extern const size_t ah_api_fix_nfields;
 /* Decodes r's body against fields into out; on failure replies and returns false. */
 bool ah_api_body(struct ah_req *r, const struct ah_json_field *fields, size_t n,
                  struct ah_json_value *out);

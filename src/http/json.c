@@ -10,6 +10,7 @@
 #include "core/limits.h"
 #include "core/time.h"
 #include "core/tz.h"
+#include "domain/groups.h"
 #include "domain/program.h"
 #include "domain/mail.h"
 #include "domain/people.h"
@@ -1039,4 +1040,194 @@ void ah_json_put_macro(struct ah_buf *b, const struct ah_macro *m)
 void ah_json_item_macro(struct ah_buf *b, const void *m)
 {
     ah_json_put_macro(b, m);
+}
+
+/* ---- repeated questions and fixes ---- */
+
+static void put_double(struct ah_buf *b, double v)
+{
+    char t[32];
+
+    snprintf(t, sizeof(t), "%.4f", v);
+    ah_buf_append(b, t, strlen(t), NULL);
+}
+
+void ah_json_put_fix(struct ah_buf *b, const struct ah_fix *f)
+{
+    PUT(b, "{\"id\":");
+    put_int(b, f->id);
+    KEY(b, "title");
+    ah_json_put_str(b, f->title);
+    KEY(b, "url");
+    ah_json_put_str(b, f->url);
+    KEY(b, "owner_id");
+    put_int(b, f->owner_id);
+    KEY(b, "owner_name");
+    ah_json_put_str(b, f->owner_name ? f->owner_name : "");
+    KEY(b, "state");
+    ah_json_put_str(b, ah_fix_state_name(f->state));
+    KEY(b, "shipped_at");
+    ah_json_put_time(b, f->shipped_at);
+    KEY(b, "created_at");
+    ah_json_put_time(b, f->created_at);
+    KEY(b, "updated_at");
+    ah_json_put_time(b, f->updated_at);
+    PUT(b, "}");
+}
+
+/* The group's fields, without the closing brace. */
+static void open_group(struct ah_buf *b, const struct ah_group_view *v)
+{
+    const struct ah_qgroup *g = &v->g;
+
+    PUT(b, "{\"id\":");
+    put_int(b, g->id);
+    KEY(b, "name");
+    ah_json_put_str(b, g->name);
+    KEY(b, "named");
+    put_bool(b, g->named);
+    KEY(b, "status");
+    ah_json_put_str(b, ah_group_status_name(g->status));
+    KEY(b, "merged_into");
+    put_id(b, g->merged_into);
+    KEY(b, "size");
+    put_int(b, g->size);
+    KEY(b, "after_fix");
+    put_int(b, g->after_fix);
+    KEY(b, "first_at");
+    ah_json_put_time(b, g->first_at);
+    KEY(b, "last_at");
+    ah_json_put_time(b, g->last_at);
+    KEY(b, "fix");
+    if (g->fix.id)
+        ah_json_put_fix(b, &g->fix);
+    else
+        PUT(b, "null");
+    KEY(b, "trend");
+    PUT(b, "[");
+    for (int i = 0; i < AH_GROUP_TREND_WEEKS; i++) {
+        if (i)
+            PUT(b, ",");
+        PUT(b, "{\"week\":");
+        ah_json_put_day(b, v->trend_from + 7 * i);
+        KEY(b, "tickets");
+        put_int(b, v->trend[i]);
+        PUT(b, "}");
+    }
+    PUT(b, "]");
+}
+
+void ah_json_put_group(struct ah_buf *b, const struct ah_group_view *v)
+{
+    open_group(b, v);
+    PUT(b, "}");
+}
+
+void ah_json_item_group(struct ah_buf *b, const void *v)
+{
+    ah_json_put_group(b, v);
+}
+
+void ah_json_put_group_detail(struct ah_buf *b, const struct ah_group_detail *d)
+{
+    open_group(b, &d->v);
+    KEY(b, "met_by");
+    PUT(b, "{\"engineers\":");
+    put_int(b, d->engineers);
+    KEY(b, "sales");
+    put_int(b, d->sales);
+    KEY(b, "founders");
+    put_int(b, d->founders);
+    PUT(b, "}");
+    KEY(b, "departments");
+    PUT(b, "[");
+    for (size_t i = 0; i < d->ndepartments; i++) {
+        if (i)
+            PUT(b, ",");
+        PUT(b, "{\"department\":");
+        ah_json_put_str(b, d->departments[i].department);
+        KEY(b, "people");
+        put_int(b, d->departments[i].people);
+        KEY(b, "tickets");
+        put_int(b, d->departments[i].tickets);
+        PUT(b, "}");
+    }
+    PUT(b, "]");
+    KEY(b, "answerers");
+    PUT(b, "[");
+    for (size_t i = 0; i < d->nanswerers; i++) {
+        const struct ah_qgroup_answerer *a = &d->answerers[i];
+
+        if (i)
+            PUT(b, ",");
+        PUT(b, "{\"person_id\":");
+        put_int(b, a->person_id);
+        KEY(b, "name");
+        ah_json_put_str(b, a->name);
+        KEY(b, "department");
+        ah_json_put_str(b, a->department);
+        KEY(b, "leader");
+        put_bool(b, a->leader);
+        KEY(b, "tickets");
+        put_int(b, a->tickets);
+        PUT(b, "}");
+    }
+    PUT(b, "]}");
+}
+
+void ah_json_put_group_member(struct ah_buf *b, const struct ah_qgroup_member *m)
+{
+    PUT(b, "{\"id\":");
+    put_int(b, m->ticket_id);
+    KEY(b, "subject");
+    ah_json_put_str(b, m->subject);
+    KEY(b, "status");
+    ah_json_put_str(b, ah_ticket_status_name(m->status));
+    KEY(b, "tier");
+    put_int(b, m->tier);
+    KEY(b, "created_at");
+    ah_json_put_time(b, m->created_at);
+    KEY(b, "score");
+    put_double(b, m->score);
+    KEY(b, "after_fix");
+    put_bool(b, m->after_fix);
+    PUT(b, "}");
+}
+
+void ah_json_item_group_member(struct ah_buf *b, const void *m)
+{
+    ah_json_put_group_member(b, m);
+}
+
+void ah_json_put_group_similar(struct ah_buf *b, int64_t ticket_id,
+                               const struct ah_group_similar *s)
+{
+    PUT(b, "{\"ticket_id\":");
+    put_int(b, ticket_id);
+    KEY(b, "grouped");
+    put_bool(b, s->grouped);
+    KEY(b, "group");
+    if (s->grouped)
+        ah_json_put_group(b, &s->v);
+    else
+        PUT(b, "null");
+    KEY(b, "score");
+    if (s->grouped)
+        put_double(b, s->place.score);
+    else
+        PUT(b, "null");
+    KEY(b, "after_fix");
+    put_bool(b, s->grouped && s->place.after_fix);
+    KEY(b, "others");
+    put_int(b, s->others);
+    KEY(b, "others_this_week");
+    put_int(b, s->others_this_week);
+    KEY(b, "open");
+    PUT(b, "[");
+    for (size_t i = 0; i < s->nopen; i++) {
+        if (i)
+            PUT(b, ",");
+        ah_json_put_group_member(b, &s->open[i]);
+    }
+    PUT(b, "]}");
 }

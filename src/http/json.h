@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "domain/groups.h"
 #include "domain/style.h"
 #include "store/store.h"
 
@@ -107,5 +108,15 @@ void ah_json_put_pairing(struct ah_buf *b, const struct ah_pairing *p);
 void ah_json_item_pairing(struct ah_buf *b, const void *p);
 void ah_json_put_macro(struct ah_buf *b, const struct ah_macro *m);
 void ah_json_item_macro(struct ah_buf *b, const void *m);
+
+/* repeated questions and the fixes linked to them */
+void ah_json_put_fix(struct ah_buf *b, const struct ah_fix *f);
+void ah_json_put_group(struct ah_buf *b, const struct ah_group_view *v);
+void ah_json_item_group(struct ah_buf *b, const void *v);
+void ah_json_put_group_detail(struct ah_buf *b, const struct ah_group_detail *d);
+void ah_json_put_group_member(struct ah_buf *b, const struct ah_qgroup_member *m);
+void ah_json_item_group_member(struct ah_buf *b, const void *m);
+void ah_json_put_group_similar(struct ah_buf *b, int64_t ticket_id,
+                               const struct ah_group_similar *s);
 
 #endif

@@ -27,6 +27,7 @@
 #include "domain/report.h"
 #include "domain/queue.h"
 #include "domain/ticket.h"
+#include "domain/groups.h"
 #include "http/api.h"
 #include "http/auth.h"
 #include "http/web.h"
@@ -35,6 +36,8 @@
 #define UPKEEP_EVERY_MS 1000
 /* the mail outbox is looked at this often */
 #define MAIL_EVERY_MS 1000
+/* new tickets are grouped into repeated questions this soon after they arrive */
+#define GROUP_EVERY_MS 200
 /* a request whose transaction lost a race to another runs at most this often */
 #define MAX_ATTEMPTS 3
 /* a chunked body past the cap is read and dropped up to this, then cut off */
@@ -97,6 +100,18 @@ static const struct ah_route routes[] = {
     {"GET", "/api/v1/people/{id}/training", ah_api_people_training, 0},
     {"GET", "/api/v1/levels/suggestions", ah_api_level_suggestions, 0},
     {"POST", "/api/v1/tickets/{id}/escalate", ah_api_tickets_escalate, 0},
+    {"GET", "/api/v1/tickets/{id}/similar", ah_api_tickets_similar, 0},
+    {"POST", "/api/v1/tickets/{id}/group", ah_api_tickets_move_group, 0},
+    {"GET", "/api/v1/groups", ah_api_groups_list, 0},
+    {"GET", "/api/v1/groups/{id}", ah_api_groups_get, 0},
+    {"PATCH", "/api/v1/groups/{id}", ah_api_groups_update, 0},
+    {"GET", "/api/v1/groups/{id}/tickets", ah_api_groups_tickets, 0},
+    {"POST", "/api/v1/groups/{id}/merge", ah_api_groups_merge, 0},
+    {"PUT", "/api/v1/groups/{id}/fix", ah_api_groups_fix_link, 0},
+    {"DELETE", "/api/v1/groups/{id}/fix", ah_api_groups_fix_unlink, 0},
+    {"GET", "/api/v1/fixes", ah_api_fixes_list, 0},
+    {"GET", "/api/v1/fixes/{id}", ah_api_fixes_get, 0},
+    {"PATCH", "/api/v1/fixes/{id}", ah_api_fixes_update, 0},
     {"GET", "/api/v1/attachments/{id}", ah_api_attachments_get, 0},
     {"GET", "/api/v1/routing-rules", ah_api_route_rules_list, 0},
     {"POST", "/api/v1/routing-rules", ah_api_route_rules_create, 0},
@@ -146,6 +161,7 @@ struct ah_server {
     size_t nstores;
     pthread_t upkeep;
     pthread_t mailer;
+    pthread_t grouper;
     pthread_cond_t wake;
     bool stopping;
     struct ah_rules_cache *rules; /* compiled routing rules and style guide */
@@ -634,6 +650,36 @@ static void *upkeep(void *arg)
     return NULL;
 }
 
+/* ---- repeated questions: arriving tickets grouped behind the writes ---- */
+
+static void *grouper(void *arg)
+{
+    struct ah_server *s = arg;
+    struct ah_store *st = NULL;
+    struct ah_error err;
+
+    do {
+        struct ah_arena arena;
+        struct ah_ctx cx = {.arena = &arena, .system = true, .settings = &s->cfg.settings};
+        int64_t done = 0;
+
+        if (!st && ah_store_open(s->cfg.db, false, &st, &err))
+            ah_log(AH_LOG_WARN, "groups.store", "error=%s", err.msg);
+        if (!st)
+            continue;
+        ah_arena_init(&arena);
+        cx.store = st;
+        cx.now = ah_clock_now();
+        if (ah_groups_run(&cx, 5000, &done, NULL, &err))
+            ah_log(AH_LOG_WARN, "groups.run", "error=\"%s\"", err.msg);
+        else if (done)
+            ah_log(AH_LOG_DEBUG, "groups.run", "grouped=%" PRId64, done);
+        ah_arena_release(&arena);
+    } while (rest(s, GROUP_EVERY_MS));
+    ah_store_close(st);
+    return NULL;
+}
+
 /* ---- mail: the outbox sent, the mailbox polled ---- */
 
 /* A thread of its own: a mail server that hangs must not hold up the
@@ -769,6 +815,7 @@ enum ah_err ah_server_start(const struct ah_server_config *cfg, struct ah_server
     di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = di ? di->port : ntohs(sa.sin_port);
     pthread_create(&s->upkeep, NULL, upkeep, s);
+    pthread_create(&s->grouper, NULL, grouper, s);
     if (mail_on(s))
         pthread_create(&s->mailer, NULL, mailer, s);
     *out = s;
@@ -784,6 +831,7 @@ void ah_server_stop(struct ah_server *s)
     pthread_cond_broadcast(&s->wake);
     pthread_mutex_unlock(&s->lock);
     pthread_join(s->upkeep, NULL);
+    pthread_join(s->grouper, NULL);
     if (mail_on(s))
         pthread_join(s->mailer, NULL);
     MHD_stop_daemon(s->daemon);

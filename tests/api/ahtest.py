@@ -12,6 +12,7 @@ dropped by Server.cleanup() (see conftest.py).
 """
 import collections
 import http.client
+import http.server
 import itertools
 import json
 import os
@@ -438,6 +439,9 @@ class Client:
     def post(self, path, body=_NOBODY, **kw):
         return self.request("POST", path, body, **kw)
 
+    def put(self, path, body=_NOBODY, **kw):
+        return self.request("PUT", path, body, **kw)
+
     def patch(self, path, body=_NOBODY, **kw):
         return self.request("PATCH", path, body, **kw)
 
@@ -705,3 +709,55 @@ def set_clock(admin, when=None, advance=None):
     returns the time it now shows."""
     body = {"now": when} if when else {"advance_seconds": advance}
     return ok(admin.request("PUT", API + "/test/clock", body))["now"]
+
+
+def wait_for(what, check, deadline=20.0):
+    end = time.monotonic() + deadline
+    while True:
+        got = check()
+        if got:
+            return got
+        assert time.monotonic() < end, "timed out waiting for " + what
+        time.sleep(0.1)
+
+
+class Receiver:
+    """A webhook receiver: a real HTTP server on a loopback port that keeps
+    every request; `up` False answers 503, and stop() closes the port."""
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.got = []
+        self.up = True
+        self.hang = 0.0  # seconds to sit on a request before answering it
+        self.hung = 0    # requests sat on
+        rec = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(n)
+                if rec.hang:
+                    rec.hung += 1
+                    time.sleep(rec.hang)
+                    return  # no answer: the sender gives up
+                if rec.up:
+                    rec.got.append((dict(self.headers), body))
+                self.send_response(200 if rec.up else 503)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d/hook" % self.port

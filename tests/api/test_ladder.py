@@ -10,16 +10,14 @@ it runs the ladder for the real last week, which must not be one of these."""
 import datetime
 import hashlib
 import hmac
-import http.server
 import json
 import subprocess
-import threading
 import time
 
 import pytest
 
-from ahtest import (API, BIN, Client, assert_error, base_env, clock_server, create_person,
-                    free_port, ok, set_clock, token_client)
+from ahtest import (API, BIN, Client, Receiver, assert_error, base_env, clock_server,
+                    create_person, ok, set_clock, token_client, wait_for)
 
 WEEK1 = datetime.date(2030, 1, 7)  # a Monday: ISO 2030-W02
 DEADLINE = 20.0  # seconds for the upkeep (every second) to do something
@@ -28,58 +26,6 @@ DEADLINE = 20.0  # seconds for the upkeep (every second) to do something
 def label(d):
     y, w, _ = d.isocalendar()
     return "%04d-W%02d" % (y, w)
-
-
-def wait_for(what, check, deadline=DEADLINE):
-    end = time.monotonic() + deadline
-    while True:
-        got = check()
-        if got:
-            return got
-        assert time.monotonic() < end, "timed out waiting for " + what
-        time.sleep(0.1)
-
-
-class Receiver:
-    """A webhook receiver: a real HTTP server on a loopback port that keeps
-    every request; `up` False answers 503, and stop() closes the port."""
-
-    def __init__(self, port=None):
-        self.port = port or free_port()
-        self.got = []
-        self.up = True
-        self.hang = 0.0  # seconds to sit on a request before answering it
-        self.hung = 0    # requests sat on
-        rec = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                n = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(n)
-                if rec.hang:
-                    rec.hung += 1
-                    time.sleep(rec.hang)
-                    return  # no answer: the sender gives up
-                if rec.up:
-                    rec.got.append((dict(self.headers), body))
-                self.send_response(200 if rec.up else 503)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *a):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    @property
-    def url(self):
-        return "http://127.0.0.1:%d/hook" % self.port
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@
 #include "core/limits.h"
 #include "core/textmatch.h"
 #include "domain/ctx.h"
+#include "domain/groups.h"
 #include "domain/people.h"
 #include "domain/style.h"
 #include "domain/ticket.h"
@@ -252,6 +253,22 @@ static void after_rule(struct ah_ctx *cx, const struct decoded *d)
     (void)ah_tm_check(AH_TM_PHRASE, pattern->s.p, &offset, &err);
 }
 
+/* A group's status and a fix's state: one of the names, or refused. */
+static void after_group(struct ah_ctx *cx, const struct decoded *d)
+{
+    for (size_t k = 0; k < d->n; k++) {
+        int out = -1;
+
+        (void)cx;
+        if (!d->v[k].present || d->fields[k].type != AH_JSON_STRING)
+            continue;
+        if (ah_group_status_parse(d->v[k].s, &out))
+            CHECK(out == AH_QGROUP_OPEN || out == AH_QGROUP_NOT_PRODUCT);
+        if (ah_fix_state_parse(d->v[k].s, &out))
+            CHECK(out == AH_FIX_OPEN || out == AH_FIX_SHIPPED);
+    }
+}
+
 /* A handler's table, its length (defined beside it, so read at run time) and
  * the checks for what it decodes. */
 struct table {
@@ -270,6 +287,11 @@ static const struct table tables[] = {
     {ah_api_lint_fields, &ah_api_lint_nfields, after_lint},
     {ah_api_route_rule_fields, &ah_api_route_rule_nfields, after_rule},
     {ah_api_style_rule_fields, &ah_api_style_rule_nfields, after_rule},
+    {ah_api_group_fields, &ah_api_group_nfields, after_group},
+    {ah_api_group_merge_fields, &ah_api_group_merge_nfields, after_group},
+    {ah_api_group_fix_fields, &ah_api_group_fix_nfields, after_group},
+    {ah_api_ticket_group_fields, &ah_api_ticket_group_nfields, after_group},
+    {ah_api_fix_fields, &ah_api_fix_nfields, after_group},
 };
 
 /* What a successful decode promises about one field. */
