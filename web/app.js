@@ -1,7 +1,7 @@
 // app.js - entry point: session state, hash router (#/login, #/queue,
 // #/tickets/42, #/week, #/inbox, #/reviews, #/reviews/7, #/training,
-// #/style, #/levels, #/routing, #/policy, #/exemptions, #/coverage,
-// #/report) and the header with its navigation, the inbox's unread count and
+// #/style, #/groups, #/groups/3, #/fixes, #/levels, #/routing, #/policy,
+// #/exemptions, #/coverage, #/report) and the header with its navigation, the inbox's unread count and
 // the clock. Each screen lives in
 // views/*.js and gets a small context object; it never touches another
 // screen's DOM.
@@ -26,6 +26,9 @@ import { renderStyle } from './views/style.js';
 import { renderRouting } from './views/routing.js';
 import { renderLevels } from './views/levels.js';
 import { renderTraining } from './views/training.js';
+import { renderGroups } from './views/groups.js';
+import { renderGroup } from './views/group.js';
+import { renderFixes } from './views/fixes.js';
 
 const state = {
   person: null, // Person of the signed-in user, null when logged out
@@ -41,6 +44,8 @@ const SCREENS = {
   reviews: { label: 'Reviews', render: renderReviews, nav: isPro },
   training: { label: 'Training', render: renderTraining, nav: () => true },
   style: { label: 'Style guide', render: renderStyle, nav: () => true },
+  groups: { label: 'Repeated questions', render: renderGroups, nav: () => true },
+  fixes: { label: 'My fixes', render: renderFixes, nav: () => true },
   levels: { label: 'Levels', render: renderLevels, nav: isPro },
   routing: { label: 'Routing', render: renderRouting, nav: isPro },
   coverage: { label: 'Coverage', render: renderCoverage, nav: isLead },
@@ -75,6 +80,9 @@ function parseRoute(hash) {
   }
   if (parts[0] === 'reviews' && /^[1-9][0-9]{0,17}$/.test(parts[1] || '')) {
     return { name: 'review', id: Number(parts[1]), query };
+  }
+  if (parts[0] === 'groups' && /^[1-9][0-9]{0,17}$/.test(parts[1] || '')) {
+    return { name: 'group', id: Number(parts[1]), query };
   }
   if (parts.length === 1 && Object.hasOwn(SCREENS, parts[0])) return { name: parts[0], query };
   return { name: 'unknown', query };
@@ -139,9 +147,12 @@ function showInboxCount(c) {
   replace(link, SCREENS.inbox.label, ' ', h('span', { class: 'nav-count', id: 'inbox-unread', text: n }));
 }
 
-/** aria-current on the header link of the screen shown (a ticket belongs to the queue). */
+/** The header link a screen without its own belongs to: a ticket to the queue. */
+const PARENT = { ticket: 'queue', review: 'reviews', group: 'groups' };
+
+/** aria-current on the header link of the screen shown. */
 function markNav(name) {
-  const current = name === 'ticket' ? 'queue' : name === 'review' ? 'reviews' : name;
+  const current = PARENT[name] || name;
   for (const a of document.querySelectorAll('#app-nav a')) {
     if (a.dataset.screen === current) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -223,6 +234,7 @@ function render() {
   refreshInbox(); // the inbox view shares this request for its first page
   if (route.name === 'ticket') renderTicket(ctx, route.id);
   else if (route.name === 'review') renderReview(ctx, route.id);
+  else if (route.name === 'group') renderGroup(ctx, route.id);
   else SCREENS[route.name].render(ctx, route.query);
 }
 

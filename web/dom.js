@@ -27,6 +27,24 @@ export function h(tag, props, ...children) {
   return el;
 }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * svg('rect', {x: 0, class: 'bar'}, child...) -> an SVG element (charts).
+ * Like h(): attributes by setAttribute, text as text nodes, no markup.
+ */
+export function svg(tag, props, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'text') el.textContent = String(value);
+    else if (key === 'style') throw new Error('inline style attributes are blocked by the CSP; use a class');
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
 /** Appends children (Nodes, strings as text, nested arrays; null skipped). */
 export function append(el, children) {
   for (const child of [children].flat(Infinity)) {

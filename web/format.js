@@ -154,6 +154,14 @@ export function formatDay(s) {
   return d ? dayShort.format(d) : '—';
 }
 
+const monthDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** "2026-11-26" -> "Nov 26" (a chart's week, say). */
+export function formatMonthDay(s) {
+  const d = wallDate(s);
+  return d ? monthDay.format(d) : '—';
+}
+
 /** "2026-11-26" -> "Nov 26, 2026". */
 export function formatDate(s) {
   const d = wallDate(s);

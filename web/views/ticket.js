@@ -11,6 +11,7 @@
 // requester and keeps its folded quote behind "Show quoted text"; files are
 // links to /attachments/{id}; a reply that was emailed says how that went,
 // and while one is still on its way the screen asks again now and then.
+// Beside the thread: how many others asked the same question (similar.js).
 
 import { api, query } from '../api.js';
 import { h, replace, isTyping, loading, showProblem } from '../dom.js';
@@ -19,6 +20,7 @@ import {
 } from '../format.js';
 import { lintEditor, lintProblem, lintRunner } from '../lint.js';
 import { takeNext } from './next.js';
+import { similarPanel } from './similar.js';
 
 export const HELD_NOTICE = 'Sent for review — a pro will look at it.';
 
@@ -751,14 +753,21 @@ export function renderTicket(ctx, id) {
     goNext(button);
   });
 
+  const similar = similarPanel(ctx, id);
   const page = h('article', { class: 'ticket-page', 'aria-labelledby': 'ticket-title' },
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/queue', text: '← Back to the queue' })),
     head,
     actions,
     escalation,
-    h('section', { class: 'thread-section', 'aria-labelledby': 'thread-title' }, threadTitle, thread),
-    h('section', { class: 'composer' }, h('h2', { id: 'composer-title', text: 'Answer' }), composer));
+    // Similar questions sit beside the thread (above it on a narrow screen),
+    // so their arrival never moves the thread or the composer sideways.
+    h('div', { class: 'ticket-layout' },
+      similar.el,
+      h('div', { class: 'ticket-main' },
+        h('section', { class: 'thread-section', 'aria-labelledby': 'thread-title' }, threadTitle, thread),
+        h('section', { class: 'composer' }, h('h2', { id: 'composer-title', text: 'Answer' }), composer))));
 
+  similar.load();
   loadMacros();
   loadReturned();
   const stashed = ctx.state.stash.get(id);
