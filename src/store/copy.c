@@ -190,6 +190,25 @@ static const struct ah_store_column terms_cols[] = {
 static const struct ah_store_column group_state_cols[] = {
     {"id", true}, {"upto", true}, {"docs", true},
 };
+static const struct ah_store_column intakes_cols[] = {
+    {"id", true}, {"ticket_id", true}, {"filer_id", true}, {"channel", false},
+    {"why", false}, {"created_at", true}, {"told_at", true},
+};
+static const struct ah_store_column route_backs_cols[] = {
+    {"id", true}, {"ticket_id", true}, {"person_id", true}, {"cause", true},
+    {"reason", false}, {"marked_by", true}, {"created_at", true},
+};
+static const struct ah_store_column launches_cols[] = {
+    {"id", true}, {"title", false}, {"launch_day", true}, {"changes", false},
+    {"impact", false}, {"tags", false}, {"created_by", true}, {"readiness", true},
+    {"missing", false}, {"readiness_note", false}, {"judged_by", true}, {"judged_at", true},
+    {"created_at", true}, {"updated_at", true},
+};
+static const struct ah_store_column kudos_cols[] = {
+    {"id", true}, {"message_id", true}, {"ticket_id", true}, {"person_id", true},
+    {"giver_id", true}, {"from_customer", true}, {"text", false}, {"quote", false},
+    {"created_at", true},
+};
 
 const struct ah_store_table ah_store_tables[] = {
     {"people", COLS(people_cols), 1, true, true, 4},
@@ -240,6 +259,10 @@ const struct ah_store_table ah_store_tables[] = {
     {"terms", COLS(terms_cols), 1, true, false, -1},
     /* one row, id 1, that the migration makes: see migration_filled */
     {"group_state", COLS(group_state_cols), 1, true, false, -1},
+    {"intakes", COLS(intakes_cols), 1, true, true, -1},
+    {"route_backs", COLS(route_backs_cols), 1, true, true, -1},
+    {"launches", COLS(launches_cols), 1, true, true, -1},
+    {"kudos", COLS(kudos_cols), 1, true, true, -1},
 };
 const size_t ah_store_ntables = sizeof(ah_store_tables) / sizeof(ah_store_tables[0]);
 
@@ -334,7 +357,8 @@ static const struct {
     {"mail_ids", 4}, {"mail_in", 4}, {"participants", 4}, {"attachments", 4},
     {"mail_out", 4},
     {"fixes", 5}, {"question_groups", 5}, {"group_terms", 5}, {"group_tickets", 5},
-    {"group_weeks", 5}, {"terms", 5}, {"group_state", 5},
+    {"group_weeks", 5}, {"terms", 5}, {"group_state", 5}, {"intakes", 5},
+    {"route_backs", 5}, {"launches", 5}, {"kudos", 5},
 };
 
 static int table_version(const struct ah_store_table *t)

@@ -378,7 +378,9 @@ static const char *const sqlite_migrations[] = {
     /* 5: feedback loops - repeated questions: every ticket in a group of
      * tickets asking the same thing, the groups' centroids and an inverted
      * index over their top terms, document frequencies, weekly counts; the
-     * product fixes linked to groups; notifications about a thing (ref_id) */
+     * product fixes linked to groups; internal escalations (intakes),
+     * route-backs, launch heads-ups, kudos; notifications about a thing
+     * (ref_id) */
     "CREATE TABLE fixes ("
     " id INTEGER PRIMARY KEY,"
     " title TEXT NOT NULL,"
@@ -439,6 +441,61 @@ static const char *const sqlite_migrations[] = {
     " upto INTEGER NOT NULL,"
     " docs INTEGER NOT NULL);"
     "INSERT INTO group_state VALUES (1, 0, 0);"
+    /* internal escalations: a ticket a colleague brought in, from where, why */
+    "CREATE TABLE intakes ("
+    " id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER NOT NULL UNIQUE REFERENCES tickets(id),"
+    " filer_id INTEGER NOT NULL REFERENCES people(id),"
+    " channel TEXT NOT NULL,"
+    " why TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL,"
+    " told_at INTEGER);"
+    "CREATE INDEX intakes_filer ON intakes(filer_id, id);"
+    "CREATE INDEX intakes_at ON intakes(created_at);"
+    /* route-back: a ticket caused by a person's promise or change */
+    "CREATE TABLE route_backs ("
+    " id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " person_id INTEGER NOT NULL REFERENCES people(id),"
+    " cause INTEGER NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " marked_by INTEGER NOT NULL REFERENCES people(id),"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX route_backs_ticket ON route_backs(ticket_id, person_id);"
+    "CREATE INDEX route_backs_at ON route_backs(created_at);"
+    /* launch heads-ups, and support's word on being ready */
+    "CREATE TABLE launches ("
+    " id INTEGER PRIMARY KEY,"
+    " title TEXT NOT NULL,"
+    " launch_day INTEGER NOT NULL,"
+    " changes TEXT NOT NULL,"
+    " impact TEXT NOT NULL,"
+    " tags TEXT NOT NULL,"
+    " created_by INTEGER NOT NULL REFERENCES people(id),"
+    " readiness INTEGER NOT NULL DEFAULT 0,"
+    " missing TEXT NOT NULL DEFAULT '',"
+    " readiness_note TEXT NOT NULL DEFAULT '',"
+    " judged_by INTEGER REFERENCES people(id),"
+    " judged_at INTEGER,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX launches_day ON launches(launch_day);"
+    /* tickets by arrival: what arrived in a span (a launch's week, a report's) */
+    "CREATE INDEX tickets_created ON tickets(created_at);"
+    /* kudos: praise for one reply on one ticket */
+    "CREATE TABLE kudos ("
+    " id INTEGER PRIMARY KEY,"
+    " message_id INTEGER NOT NULL REFERENCES messages(id),"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " person_id INTEGER NOT NULL REFERENCES people(id),"
+    " giver_id INTEGER NOT NULL REFERENCES people(id),"
+    " from_customer INTEGER NOT NULL DEFAULT 0,"
+    " text TEXT NOT NULL,"
+    " quote TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX kudos_person ON kudos(person_id, id);"
+    "CREATE INDEX kudos_at ON kudos(created_at);"
+    "CREATE UNIQUE INDEX kudos_once ON kudos(message_id, giver_id, from_customer);"
     "ALTER TABLE notifications ADD COLUMN ref_id INTEGER NOT NULL DEFAULT 0;"
     "DROP INDEX notifications_once;"
     "CREATE UNIQUE INDEX notifications_once ON notifications(person_id, kind,"

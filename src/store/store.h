@@ -586,6 +586,103 @@ struct ah_qgroup_answerer {
     int64_t tickets;        /* the group's tickets they replied on */
 };
 
+/* ---- internal escalations, route-backs, launch heads-ups, kudos ---- */
+
+/* A ticket in brief, for the lists that point at tickets. */
+struct ah_ticket_brief {
+    int64_t id;
+    const char *subject;
+    enum ah_status status;
+    enum ah_priority priority;
+    int tier;
+    int64_t created_at;
+};
+
+/* An internal escalation: a customer's message a colleague brought in
+ * (a founder's forwarded mail, a DM, a sales "urgent"), now a ticket. */
+struct ah_intake {
+    int64_t id;
+    int64_t ticket_id;
+    int64_t filer_id;
+    const char *filer_name;   /* filled by reads */
+    const char *channel;      /* "email", "chat", "phone", "meeting", "social", "other" */
+    const char *why;          /* the filer's note: why it matters; "" if none */
+    int64_t created_at;
+    int64_t told_at;          /* the filer was told it was solved; 0: not yet */
+    struct ah_ticket_brief ticket; /* filled by reads */
+};
+
+/* Escalations a filer brought in [from, to), and how many of them support
+ * made urgent (the ticket's priority now). */
+struct ah_intake_count {
+    int64_t filer_id;
+    const char *name;
+    const char *department;
+    int64_t filed;
+    int64_t urgent;
+};
+
+enum ah_route_cause { AH_CAUSE_PROMISE, AH_CAUSE_CHANGE };
+
+/* A ticket caused by a person's promise or change: they may write the
+ * follow-up, which support reviews before it is sent. */
+struct ah_route_back {
+    int64_t id;
+    int64_t ticket_id;
+    int64_t person_id;
+    const char *person_name;  /* filled by reads */
+    const char *department;   /* filled by reads: the person's */
+    enum ah_route_cause cause;
+    const char *reason;
+    int64_t marked_by;
+    int64_t created_at;
+};
+
+/* Route-backs marked in [from, to) by the routed person's department. */
+struct ah_route_back_count {
+    const char *department;
+    int64_t promises;
+    int64_t changes;
+};
+
+enum ah_readiness { AH_READY_UNJUDGED, AH_READY_YES, AH_READY_NO };
+
+/* A launch heads-up: a team's upcoming change and what it may cost support. */
+struct ah_launch {
+    int64_t id;
+    const char *title;
+    int64_t launch_day;       /* days since 1970-01-01 */
+    const char *changes;
+    const char *impact;
+    const char *tags;         /* space-separated, sorted, unique */
+    int64_t created_by;
+    const char *creator_name; /* filled by reads */
+    enum ah_readiness readiness;
+    const char *missing;      /* space-separated: saved_reply help_article training */
+    const char *readiness_note;
+    int64_t judged_by;        /* 0: not judged */
+    int64_t judged_at;
+    int64_t created_at;
+    int64_t updated_at;
+};
+
+/* Praise for one reply: from a colleague, or a customer's thanks a pro
+ * turned into kudos (from_customer; giver is the pro). */
+struct ah_kudos {
+    int64_t id;
+    int64_t message_id;
+    int64_t ticket_id;
+    int64_t person_id;        /* who wrote the reply */
+    const char *person_name;  /* filled by reads */
+    int64_t giver_id;
+    const char *giver_name;   /* filled by reads */
+    bool from_customer;
+    const char *text;
+    const char *quote;        /* the reply, as it was, cut */
+    const char *subject;      /* filled by reads: the ticket's */
+    int64_t created_at;
+};
+
 /* ---- copying a whole company between databases (`allhands copy`) ----
  * Every table a company lives in, described once for both backends: its
  * copied columns (not the derived ones: PostgreSQL's generated tsvectors,
@@ -1075,6 +1172,56 @@ struct ah_store_ops {
     enum ah_err (*fix_list)(struct ah_store *s, int64_t owner_id, struct ah_arena *a,
                             struct ah_fix **items, size_t *n, struct ah_error *err);
 
+    /* ---- internal escalations, route-backs, launches, kudos ---- */
+    enum ah_err (*intake_insert)(struct ah_store *s, struct ah_intake *i, struct ah_error *err);
+    /* By id, or by its ticket when id is 0 (NOT_FOUND: none). */
+    enum ah_err (*intake_get)(struct ah_store *s, int64_t id, int64_t ticket_id,
+                              struct ah_arena *a, struct ah_intake *out, struct ah_error *err);
+    /* filer_id's (0: everyone's) below before_id (0: the newest), newest first. */
+    enum ah_err (*intake_list)(struct ah_store *s, int64_t filer_id, int64_t before_id, int limit,
+                               struct ah_arena *a, struct ah_intake **items, size_t *n,
+                               struct ah_error *err);
+    /* Sets told_at once; *first true when this call set it. */
+    enum ah_err (*intake_told)(struct ah_store *s, int64_t id, int64_t at, bool *first,
+                               struct ah_error *err);
+    /* Per filer, escalations created in [from, to); most first. */
+    enum ah_err (*intake_counts)(struct ah_store *s, int64_t from, int64_t to,
+                                 struct ah_arena *a, struct ah_intake_count **items, size_t *n,
+                                 struct ah_error *err);
+    enum ah_err (*route_back_insert)(struct ah_store *s, struct ah_route_back *r,
+                                     struct ah_error *err);
+    /* The ticket's route-backs, oldest first. */
+    enum ah_err (*route_back_list)(struct ah_store *s, int64_t ticket_id, struct ah_arena *a,
+                                   struct ah_route_back **items, size_t *n,
+                                   struct ah_error *err);
+    /* Per department of the routed person, route-backs created in [from, to). */
+    enum ah_err (*route_back_counts)(struct ah_store *s, int64_t from, int64_t to,
+                                     struct ah_arena *a, struct ah_route_back_count **items,
+                                     size_t *n, struct ah_error *err);
+    enum ah_err (*launch_insert)(struct ah_store *s, struct ah_launch *l, struct ah_error *err);
+    enum ah_err (*launch_get)(struct ah_store *s, int64_t id, struct ah_arena *a,
+                              struct ah_launch *out, struct ah_error *err);
+    /* Writes every field but id, created_by and created_at. */
+    enum ah_err (*launch_update)(struct ah_store *s, const struct ah_launch *l,
+                                 struct ah_error *err);
+    /* Launches whose day is in [from_day, to_day), by day then id. */
+    enum ah_err (*launch_list)(struct ah_store *s, int64_t from_day, int64_t to_day,
+                               struct ah_arena *a, struct ah_launch **items, size_t *n,
+                               struct ah_error *err);
+    /* Tickets with any of tags created in [from, to): how many, and the
+     * newest limit of them. */
+    enum ah_err (*tagged_tickets)(struct ah_store *s, const char *const *tags, size_t ntags,
+                                  int64_t from, int64_t to, int limit, struct ah_arena *a,
+                                  int64_t *total, struct ah_ticket_brief **items, size_t *n,
+                                  struct ah_error *err);
+    /* CONFLICT when the same giver already gave it for that reply (and source). */
+    enum ah_err (*kudos_insert)(struct ah_store *s, struct ah_kudos *k, struct ah_error *err);
+    /* person_id's (0: everyone's) created in [from, to) (to 0: no end), below
+     * before_id (0: the newest), newest first. */
+    enum ah_err (*kudos_list)(struct ah_store *s, int64_t person_id, int64_t from, int64_t to,
+                              int64_t before_id, int limit, struct ah_arena *a,
+                              struct ah_kudos **items, size_t *n, struct ah_error *err);
+
     /* Active members (role member) with an open work session. */
     enum ah_err (*members_clocked_in)(struct ah_store *s, int64_t *n, struct ah_error *err);
 
@@ -1327,6 +1474,21 @@ static inline enum ah_err ah_store_fix_insert(struct ah_store *s, struct ah_fix 
 static inline enum ah_err ah_store_fix_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_fix *out, struct ah_error *err) { AH_STORE_CALL(fix_get, id, a, out, err); }
 static inline enum ah_err ah_store_fix_update(struct ah_store *s, const struct ah_fix *f, struct ah_error *err) { AH_STORE_CALL(fix_update, f, err); }
 static inline enum ah_err ah_store_fix_list(struct ah_store *s, int64_t owner_id, struct ah_arena *a, struct ah_fix **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(fix_list, owner_id, a, items, n, err); }
+static inline enum ah_err ah_store_intake_insert(struct ah_store *s, struct ah_intake *i, struct ah_error *err) { AH_STORE_CALL(intake_insert, i, err); }
+static inline enum ah_err ah_store_intake_get(struct ah_store *s, int64_t id, int64_t ticket_id, struct ah_arena *a, struct ah_intake *out, struct ah_error *err) { AH_STORE_CALL(intake_get, id, ticket_id, a, out, err); }
+static inline enum ah_err ah_store_intake_list(struct ah_store *s, int64_t filer_id, int64_t before_id, int limit, struct ah_arena *a, struct ah_intake **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(intake_list, filer_id, before_id, limit, a, items, n, err); }
+static inline enum ah_err ah_store_intake_told(struct ah_store *s, int64_t id, int64_t at, bool *first, struct ah_error *err) { AH_STORE_CALL(intake_told, id, at, first, err); }
+static inline enum ah_err ah_store_intake_counts(struct ah_store *s, int64_t from, int64_t to, struct ah_arena *a, struct ah_intake_count **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(intake_counts, from, to, a, items, n, err); }
+static inline enum ah_err ah_store_route_back_insert(struct ah_store *s, struct ah_route_back *r, struct ah_error *err) { AH_STORE_CALL(route_back_insert, r, err); }
+static inline enum ah_err ah_store_route_back_list(struct ah_store *s, int64_t ticket_id, struct ah_arena *a, struct ah_route_back **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(route_back_list, ticket_id, a, items, n, err); }
+static inline enum ah_err ah_store_route_back_counts(struct ah_store *s, int64_t from, int64_t to, struct ah_arena *a, struct ah_route_back_count **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(route_back_counts, from, to, a, items, n, err); }
+static inline enum ah_err ah_store_launch_insert(struct ah_store *s, struct ah_launch *l, struct ah_error *err) { AH_STORE_CALL(launch_insert, l, err); }
+static inline enum ah_err ah_store_launch_get(struct ah_store *s, int64_t id, struct ah_arena *a, struct ah_launch *out, struct ah_error *err) { AH_STORE_CALL(launch_get, id, a, out, err); }
+static inline enum ah_err ah_store_launch_update(struct ah_store *s, const struct ah_launch *l, struct ah_error *err) { AH_STORE_CALL(launch_update, l, err); }
+static inline enum ah_err ah_store_launch_list(struct ah_store *s, int64_t from_day, int64_t to_day, struct ah_arena *a, struct ah_launch **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(launch_list, from_day, to_day, a, items, n, err); }
+static inline enum ah_err ah_store_tagged_tickets(struct ah_store *s, const char *const *tags, size_t ntags, int64_t from, int64_t to, int limit, struct ah_arena *a, int64_t *total, struct ah_ticket_brief **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(tagged_tickets, tags, ntags, from, to, limit, a, total, items, n, err); }
+static inline enum ah_err ah_store_kudos_insert(struct ah_store *s, struct ah_kudos *k, struct ah_error *err) { AH_STORE_CALL(kudos_insert, k, err); }
+static inline enum ah_err ah_store_kudos_list(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, int64_t before_id, int limit, struct ah_arena *a, struct ah_kudos **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(kudos_list, person_id, from, to, before_id, limit, a, items, n, err); }
 static inline enum ah_err ah_store_members_clocked_in(struct ah_store *s, int64_t *n, struct ah_error *err) { AH_STORE_CALL(members_clocked_in, n, err); }
 static inline enum ah_err ah_store_audit_insert(struct ah_store *s, struct ah_audit_entry *e, struct ah_error *err) { AH_STORE_CALL(audit_insert, e, err); }
 static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before_id, int limit, struct ah_arena *a, struct ah_audit_entry **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(audit_list, before_id, limit, a, items, n, err); }

@@ -114,6 +114,26 @@ static const char session_setup_sql[] =
 #define GROUP_FROM                                                                       \
     " FROM question_groups g LEFT JOIN fixes f ON f.id = g.fix_id"                       \
     " LEFT JOIN people p ON p.id = f.owner_id"
+#define TICKET_BRIEF_COLS "t.id, t.subject, t.status, t.priority, t.tier, t.created_at"
+#define INTAKE_COLS                                                                      \
+    "i.id, i.ticket_id, i.filer_id, p.name, i.channel, i.why, i.created_at, "            \
+    "coalesce(i.told_at, 0), " TICKET_BRIEF_COLS
+#define INTAKE_FROM                                                                      \
+    " FROM intakes i JOIN people p ON p.id = i.filer_id JOIN tickets t ON t.id = i.ticket_id"
+#define ROUTE_BACK_COLS                                                                  \
+    "r.id, r.ticket_id, r.person_id, p.name, p.department, r.cause, r.reason, r.marked_by, " \
+    "r.created_at"
+#define LAUNCH_COLS                                                                      \
+    "l.id, l.title, l.launch_day, l.changes, l.impact, l.tags, l.created_by, p.name, "   \
+    "l.readiness, l.missing, l.readiness_note, coalesce(l.judged_by, 0), "               \
+    "coalesce(l.judged_at, 0), l.created_at, l.updated_at"
+#define LAUNCH_FROM " FROM launches l JOIN people p ON p.id = l.created_by"
+#define KUDOS_COLS                                                                       \
+    "k.id, k.message_id, k.ticket_id, k.person_id, p.name, k.giver_id, g.name, "         \
+    "k.from_customer, k.text, k.quote, t.subject, k.created_at"
+#define KUDOS_FROM                                                                       \
+    " FROM kudos k JOIN people p ON p.id = k.person_id JOIN people g ON g.id = k.giver_id" \
+    " JOIN tickets t ON t.id = k.ticket_id"
 /* NO KEY UPDATE, the lock an UPDATE of non-key columns takes anyway: it
  * keeps other claimers off the row (SKIP LOCKED passes over it) without
  * blocking the foreign-key checks of messages written to the ticket */
@@ -301,6 +321,27 @@ enum st {
     ST_FIX_UPDATE,
     ST_FIX_LIST,
     ST_FIX_LIST_ALL,
+    ST_INTAKE_INSERT,
+    ST_INTAKE_GET,
+    ST_INTAKE_GET_LOCK,
+    ST_INTAKE_BY_TICKET,
+    ST_INTAKE_BY_TICKET_LOCK,
+    ST_INTAKE_LIST,
+    ST_INTAKE_LIST_ALL,
+    ST_INTAKE_TOLD,
+    ST_INTAKE_COUNTS,
+    ST_ROUTE_BACK_INSERT,
+    ST_ROUTE_BACK_LIST,
+    ST_ROUTE_BACK_COUNTS,
+    ST_LAUNCH_INSERT,
+    ST_LAUNCH_GET,
+    ST_LAUNCH_GET_LOCK,
+    ST_LAUNCH_UPDATE,
+    ST_LAUNCH_LIST,
+    ST_TAGGED_TICKETS,
+    ST_KUDOS_INSERT,
+    ST_KUDOS_LIST,
+    ST_KUDOS_LIST_ALL,
     ST_MEMBERS_CLOCKED_IN,
     ST_COUNT
 };
@@ -857,6 +898,82 @@ static const char *const sql_text[ST_COUNT] = {
                     " LIMIT $2",
     [ST_FIX_LIST_ALL] = "SELECT " FIX_COLS FIX_FROM " WHERE $1::bigint = 0 ORDER BY f.id DESC"
                         " LIMIT $2",
+    [ST_INTAKE_INSERT] =
+        "INSERT INTO intakes (ticket_id, filer_id, channel, why, created_at, told_at)"
+        " VALUES ($1, $2, $3, $4, $5, nullif($6::bigint, 0)) RETURNING id",
+    [ST_INTAKE_GET] = "SELECT " INTAKE_COLS INTAKE_FROM " WHERE i.id = $1",
+    [ST_INTAKE_GET_LOCK] =
+        "SELECT " INTAKE_COLS INTAKE_FROM " WHERE i.id = $1 FOR NO KEY UPDATE OF i",
+    [ST_INTAKE_BY_TICKET] = "SELECT " INTAKE_COLS INTAKE_FROM " WHERE i.ticket_id = $1",
+    [ST_INTAKE_BY_TICKET_LOCK] =
+        "SELECT " INTAKE_COLS INTAKE_FROM " WHERE i.ticket_id = $1 FOR NO KEY UPDATE OF i",
+    /* intakes_filer answers it */
+    [ST_INTAKE_LIST] = "SELECT " INTAKE_COLS INTAKE_FROM " WHERE i.filer_id = $1"
+                       " AND i.id < $2 ORDER BY i.id DESC LIMIT $3",
+    [ST_INTAKE_LIST_ALL] = "SELECT " INTAKE_COLS INTAKE_FROM " WHERE $1::bigint = 0"
+                           " AND i.id < $2 ORDER BY i.id DESC LIMIT $3",
+    /* the filer is told once: a second teller changes nothing */
+    [ST_INTAKE_TOLD] = "UPDATE intakes SET told_at = $2 WHERE id = $1 AND told_at IS NULL",
+    /* urgent is the ticket's priority now; names bytewise, as SQLite's
+     * BINARY orders them */
+    [ST_INTAKE_COUNTS] =
+        "SELECT p.id, p.name, p.department, count(*), count(*) FILTER (WHERE t.priority = 0)"
+        " FROM intakes i JOIN people p ON p.id = i.filer_id JOIN tickets t ON t.id = i.ticket_id"
+        " WHERE i.created_at >= $1 AND i.created_at < $2 GROUP BY p.id"
+        " ORDER BY count(*) DESC, p.name COLLATE \"C\", p.id LIMIT $3",
+    [ST_ROUTE_BACK_INSERT] =
+        "INSERT INTO route_backs (ticket_id, person_id, cause, reason, marked_by, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    [ST_ROUTE_BACK_LIST] = "SELECT " ROUTE_BACK_COLS " FROM route_backs r"
+                           " JOIN people p ON p.id = r.person_id WHERE r.ticket_id = $1"
+                           " ORDER BY r.id LIMIT $2",
+    /* departments bytewise, as SQLite's BINARY orders them */
+    [ST_ROUTE_BACK_COUNTS] =
+        "SELECT p.department, count(*) FILTER (WHERE r.cause = 0),"
+        " count(*) FILTER (WHERE r.cause = 1) FROM route_backs r"
+        " JOIN people p ON p.id = r.person_id WHERE r.created_at >= $1 AND r.created_at < $2"
+        " GROUP BY p.department ORDER BY p.department COLLATE \"C\" LIMIT $3",
+    [ST_LAUNCH_INSERT] =
+        "INSERT INTO launches (title, launch_day, changes, impact, tags, created_by, readiness,"
+        " missing, readiness_note, judged_by, judged_at, created_at, updated_at) VALUES ($1, $2,"
+        " $3, $4, $5, $6, $7, $8, $9, nullif($10::bigint, 0), nullif($11::bigint, 0), $12, $13)"
+        " RETURNING id",
+    [ST_LAUNCH_GET] = "SELECT " LAUNCH_COLS LAUNCH_FROM " WHERE l.id = $1",
+    [ST_LAUNCH_GET_LOCK] =
+        "SELECT " LAUNCH_COLS LAUNCH_FROM " WHERE l.id = $1 FOR NO KEY UPDATE OF l",
+    [ST_LAUNCH_UPDATE] =
+        "UPDATE launches SET title = $2, launch_day = $3, changes = $4, impact = $5, tags = $6,"
+        " readiness = $7, missing = $8, readiness_note = $9, judged_by = nullif($10::bigint, 0),"
+        " judged_at = nullif($11::bigint, 0), updated_at = $12 WHERE id = $1",
+    [ST_LAUNCH_LIST] = "SELECT " LAUNCH_COLS LAUNCH_FROM " WHERE l.launch_day >= $1"
+                       " AND l.launch_day < $2 ORDER BY l.launch_day, l.id LIMIT $3",
+    /* one round trip: the first column is the count of every ticket that
+     * matches, on each row; when none of them is in the page (none at all,
+     * or limit 0) a single row carries it with NULLs after. ticket_tags_tag
+     * finds the tags */
+    [ST_TAGGED_TICKETS] =
+        "WITH span AS (SELECT min(id) AS lo, max(id) AS hi FROM tickets"
+        " WHERE created_at >= $2 AND created_at < $3),"
+        " hit AS (SELECT DISTINCT g.ticket_id AS id FROM span, ticket_tags g"
+        " JOIN tickets t ON t.id = g.ticket_id WHERE g.tag = ANY($1::text[])"
+        " AND g.ticket_id BETWEEN span.lo AND span.hi"
+        " AND t.created_at >= $2 AND t.created_at < $3)"
+        " SELECT c.n, b.id, b.subject, b.status, b.priority, b.tier, b.created_at"
+        " FROM (SELECT count(*) AS n FROM hit) c LEFT JOIN (SELECT " TICKET_BRIEF_COLS
+        " FROM hit JOIN tickets t ON t.id = hit.id ORDER BY t.id DESC LIMIT $4) b ON true"
+        " ORDER BY b.id DESC",
+    /* the same giver's second kudos for a reply violates kudos_once (23505) */
+    [ST_KUDOS_INSERT] =
+        "INSERT INTO kudos (message_id, ticket_id, person_id, giver_id, from_customer, text,"
+        " quote, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    /* $3 is the end (no end: the largest bigint), $4 the cursor; kudos_person
+     * answers a person's */
+    [ST_KUDOS_LIST] = "SELECT " KUDOS_COLS KUDOS_FROM " WHERE k.person_id = $1"
+                      " AND k.created_at >= $2 AND k.created_at < $3 AND k.id < $4"
+                      " ORDER BY k.id DESC LIMIT $5",
+    [ST_KUDOS_LIST_ALL] = "SELECT " KUDOS_COLS KUDOS_FROM " WHERE $1::bigint = 0"
+                          " AND k.created_at >= $2 AND k.created_at < $3 AND k.id < $4"
+                          " ORDER BY k.id DESC LIMIT $5",
     [ST_MEMBERS_CLOCKED_IN] =
         "SELECT count(*) FROM work_sessions w JOIN people p ON p.id = w.person_id"
         " WHERE w.ended_at IS NULL AND p.role = 0 AND p.active = 1",
@@ -1309,13 +1426,15 @@ static void pg_close(struct ah_store *base)
  * reply a reviewer decides: it is sent once), route_rule_get, style_rule_get,
  * module_get and macro_get (the row a lead edits), group_load, fix_get and
  * group_ticket_get (the group the grouper or a lead rewrites whole, the fix a
- * lead edits, the ticket's place a move changes); queue_held and cred_list
- * lock the person first (one claimed ticket per person, the token cap). A
- * second writer of the same row waits for the first and then reads its
- * committed result, as under SQLite; writers of other rows do not wait at
- * all. REPEATABLE READ would instead fail the second writer (40001) and fail
- * claims whenever another server claimed a row after the snapshot: a storm
- * of retries under the queue's load. */
+ * lead edits, the ticket's place a move changes), intake_get and launch_get
+ * (the escalation whose filer is told, the launch rewritten whole when it is
+ * edited or judged); queue_held and cred_list lock the person first (one
+ * claimed ticket per person, the token cap). A second writer of the same row
+ * waits for the first and then reads its committed result, as under SQLite;
+ * writers of other rows do not wait at all. REPEATABLE READ would instead
+ * fail the second writer (40001) and fail claims whenever another server
+ * claimed a row after the snapshot: a storm of retries under the queue's
+ * load. */
 static enum ah_err pg_begin(struct ah_store *base, struct ah_error *err)
 {
     struct pg *q = (struct pg *)base;
@@ -4508,6 +4627,360 @@ static enum ah_err pg_fix_list(struct ah_store *base, int64_t owner_id, struct a
                     sizeof(**items), FIXES_MAX, fix_read, (void **)items, n, "fixes", err);
 }
 
+/* ---- internal escalations, route-backs, launches, kudos ---- */
+
+/* A ticket in brief from column c on: TICKET_BRIEF_COLS. */
+static void brief_read_at(const PGresult *r, int row, int c, struct ah_arena *a,
+                          struct ah_ticket_brief *b)
+{
+    b->id = get_i64(r, row, c);
+    b->subject = get_text0(a, r, row, c + 1);
+    b->status = (enum ah_status)get_int(r, row, c + 2);
+    b->priority = (enum ah_priority)get_int(r, row, c + 3);
+    b->tier = get_int(r, row, c + 4);
+    b->created_at = get_i64(r, row, c + 5);
+}
+
+static void intake_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_intake *i = item;
+
+    i->id = get_i64(r, row, 0);
+    i->ticket_id = get_i64(r, row, 1);
+    i->filer_id = get_i64(r, row, 2);
+    i->filer_name = get_text0(a, r, row, 3);
+    i->channel = get_text0(a, r, row, 4);
+    i->why = get_text0(a, r, row, 5);
+    i->created_at = get_i64(r, row, 6);
+    i->told_at = get_i64(r, row, 7);
+    brief_read_at(r, row, 8, a, &i->ticket);
+}
+
+static enum ah_err pg_intake_insert(struct ah_store *base, struct ah_intake *i,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+    enum ah_err rc;
+
+    args_i64s(&a, 2, (int64_t[]){i->ticket_id, i->filer_id});
+    arg_c(&a, i->channel);
+    arg_c0(&a, i->why);
+    args_i64s(&a, 2, (int64_t[]){i->created_at, i->told_at});
+    rc = insert_one((struct pg *)base, ST_INTAKE_INSERT, &a, "escalation", &i->id, err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "ticket %" PRId64 " is an escalation already",
+                            i->ticket_id);
+    return rc;
+}
+
+static enum ah_err pg_intake_get(struct ah_store *base, int64_t id, int64_t ticket_id,
+                                 struct ah_arena *a, struct ah_intake *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+    enum st st;
+    enum ah_err rc;
+
+    arg_i64(&args, id ? id : ticket_id);
+    /* in a transaction it is read to tell its filer: see pg_begin */
+    if (id)
+        st = q->in_tx ? ST_INTAKE_GET_LOCK : ST_INTAKE_GET;
+    else
+        st = q->in_tx ? ST_INTAKE_BY_TICKET_LOCK : ST_INTAKE_BY_TICKET;
+    rc = one_row(q, st, &args, a, intake_read, out, "escalation", "", err);
+    if (rc == AH_E_NOT_FOUND && id)
+        return ah_error_set(err, AH_E_NOT_FOUND, "escalation %" PRId64 " does not exist", id);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " is not an escalation",
+                            ticket_id);
+    return rc;
+}
+
+static enum ah_err pg_intake_list(struct ah_store *base, int64_t filer_id, int64_t before_id,
+                                  int limit, struct ah_arena *a, struct ah_intake **items,
+                                  size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){filer_id, before_id ? before_id : INT64_MAX, limit});
+    return run_list((struct pg *)base, filer_id ? ST_INTAKE_LIST : ST_INTAKE_LIST_ALL, &args, a,
+                    sizeof(**items), (size_t)limit, intake_read, (void **)items, n,
+                    "escalations", err);
+}
+
+static enum ah_err pg_intake_told(struct ah_store *base, int64_t id, int64_t at, bool *first,
+                                  struct ah_error *err)
+{
+    struct args a = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    args_i64s(&a, 2, (int64_t[]){id, at});
+    rc = run_cmd((struct pg *)base, ST_INTAKE_TOLD, &a, "escalation", &n, err);
+    if (!rc)
+        *first = n == 1;
+    return rc;
+}
+
+static void intake_count_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_intake_count *c = item;
+
+    c->filer_id = get_i64(r, row, 0);
+    c->name = get_text0(a, r, row, 1);
+    c->department = get_text0(a, r, row, 2);
+    c->filed = get_i64(r, row, 3);
+    c->urgent = get_i64(r, row, 4);
+}
+
+static enum ah_err pg_intake_counts(struct ah_store *base, int64_t from, int64_t to,
+                                    struct ah_arena *a, struct ah_intake_count **items,
+                                    size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){from, to, LIST_MAX});
+    return run_list((struct pg *)base, ST_INTAKE_COUNTS, &args, a, sizeof(**items), LIST_MAX,
+                    intake_count_read, (void **)items, n, "escalation counts", err);
+}
+
+static enum ah_err pg_route_back_insert(struct ah_store *base, struct ah_route_back *rb,
+                                        struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_i64s(&a, 3, (int64_t[]){rb->ticket_id, rb->person_id, rb->cause});
+    arg_c(&a, rb->reason);
+    args_i64s(&a, 2, (int64_t[]){rb->marked_by, rb->created_at});
+    return insert_one((struct pg *)base, ST_ROUTE_BACK_INSERT, &a, "route-back", &rb->id, err);
+}
+
+static void route_back_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_route_back *rb = item;
+
+    rb->id = get_i64(r, row, 0);
+    rb->ticket_id = get_i64(r, row, 1);
+    rb->person_id = get_i64(r, row, 2);
+    rb->person_name = get_text0(a, r, row, 3);
+    rb->department = get_text0(a, r, row, 4);
+    rb->cause = (enum ah_route_cause)get_int(r, row, 5);
+    rb->reason = get_text0(a, r, row, 6);
+    rb->marked_by = get_i64(r, row, 7);
+    rb->created_at = get_i64(r, row, 8);
+}
+
+static enum ah_err pg_route_back_list(struct ah_store *base, int64_t ticket_id,
+                                      struct ah_arena *a, struct ah_route_back **items,
+                                      size_t *n, struct ah_error *err)
+{
+    return list_ticket((struct pg *)base, ST_ROUTE_BACK_LIST, ticket_id, a, sizeof(**items),
+                       route_back_read, (void **)items, n, "route-backs", err);
+}
+
+static void route_back_count_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_route_back_count *c = item;
+
+    c->department = get_text0(a, r, row, 0);
+    c->promises = get_i64(r, row, 1);
+    c->changes = get_i64(r, row, 2);
+}
+
+static enum ah_err pg_route_back_counts(struct ah_store *base, int64_t from, int64_t to,
+                                        struct ah_arena *a, struct ah_route_back_count **items,
+                                        size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){from, to, LIST_MAX});
+    return run_list((struct pg *)base, ST_ROUTE_BACK_COUNTS, &args, a, sizeof(**items),
+                    LIST_MAX, route_back_count_read, (void **)items, n, "route-back counts",
+                    err);
+}
+
+static void launch_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_launch *l = item;
+
+    l->id = get_i64(r, row, 0);
+    l->title = get_text0(a, r, row, 1);
+    l->launch_day = get_i64(r, row, 2);
+    l->changes = get_text0(a, r, row, 3);
+    l->impact = get_text0(a, r, row, 4);
+    l->tags = get_text0(a, r, row, 5);
+    l->created_by = get_i64(r, row, 6);
+    l->creator_name = get_text0(a, r, row, 7);
+    l->readiness = (enum ah_readiness)get_int(r, row, 8);
+    l->missing = get_text0(a, r, row, 9);
+    l->readiness_note = get_text0(a, r, row, 10);
+    l->judged_by = get_i64(r, row, 11);
+    l->judged_at = get_i64(r, row, 12);
+    l->created_at = get_i64(r, row, 13);
+    l->updated_at = get_i64(r, row, 14);
+}
+
+/* The columns insert and update both write: title to tags, then (after
+ * insert's created_by) readiness to judged_at. */
+static void args_launch(struct args *a, const struct ah_launch *l)
+{
+    arg_c(a, l->title);
+    arg_i64(a, l->launch_day);
+    arg_c0(a, l->changes);
+    arg_c0(a, l->impact);
+    arg_c0(a, l->tags);
+}
+
+static void args_readiness(struct args *a, const struct ah_launch *l)
+{
+    arg_i64(a, l->readiness);
+    arg_c0(a, l->missing);
+    arg_c0(a, l->readiness_note);
+    args_i64s(a, 2, (int64_t[]){l->judged_by, l->judged_at});
+}
+
+static enum ah_err pg_launch_insert(struct ah_store *base, struct ah_launch *l,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+
+    args_launch(&a, l);
+    arg_i64(&a, l->created_by);
+    args_readiness(&a, l);
+    args_i64s(&a, 2, (int64_t[]){l->created_at, l->updated_at});
+    return insert_one((struct pg *)base, ST_LAUNCH_INSERT, &a, "launch", &l->id, err);
+}
+
+static enum ah_err pg_launch_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                 struct ah_launch *out, struct ah_error *err)
+{
+    struct pg *q = (struct pg *)base;
+    struct args args = {0};
+    enum ah_err rc;
+
+    arg_i64(&args, id);
+    /* in a transaction it is read to be rewritten: see pg_begin */
+    rc = one_row(q, q->in_tx ? ST_LAUNCH_GET_LOCK : ST_LAUNCH_GET, &args, a, launch_read, out,
+                 "launch", "", err);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_error_set(err, AH_E_NOT_FOUND, "launch %" PRId64 " does not exist", id);
+    return rc;
+}
+
+static enum ah_err pg_launch_update(struct ah_store *base, const struct ah_launch *l,
+                                    struct ah_error *err)
+{
+    struct args a = {0};
+
+    arg_i64(&a, l->id);
+    args_launch(&a, l);
+    args_readiness(&a, l);
+    arg_i64(&a, l->updated_at);
+    return change_one((struct pg *)base, ST_LAUNCH_UPDATE, &a, "launch", l->id, err);
+}
+
+static enum ah_err pg_launch_list(struct ah_store *base, int64_t from_day, int64_t to_day,
+                                  struct ah_arena *a, struct ah_launch **items, size_t *n,
+                                  struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){from_day, to_day, LIST_MAX});
+    return run_list((struct pg *)base, ST_LAUNCH_LIST, &args, a, sizeof(**items), LIST_MAX,
+                    launch_read, (void **)items, n, "launches", err);
+}
+
+/* A row of ST_TAGGED_TICKETS: the ticket after the count. */
+static void tagged_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    brief_read_at(r, row, 1, a, item);
+}
+
+static enum ah_err pg_tagged_tickets(struct ah_store *base, const char *const *tags,
+                                     size_t ntags, int64_t from, int64_t to, int limit,
+                                     struct ah_arena *a, int64_t *total,
+                                     struct ah_ticket_brief **items, size_t *n,
+                                     struct ah_error *err)
+{
+    struct ah_buf arr;
+    struct args args = {0};
+    PGresult *r = NULL;
+    enum ah_err rc;
+
+    assert(limit >= 0);
+    if (ntags == 0) {
+        *total = 0;
+        list_none(a, sizeof(**items), (void **)items, n);
+        return AH_OK;
+    }
+    ah_buf_init(&arr, ARRAY_TEXT_MAX);
+    rc = array_text(&arr, tags, ntags, "tags", err);
+    arg_text(&args, ah_buf_cstr(&arr));
+    args_i64s(&args, 3, (int64_t[]){from, to, limit});
+    if (!rc)
+        rc = run((struct pg *)base, ST_TAGGED_TICKETS, &args, "tagged tickets", &r, err);
+    if (!rc && PQntuples(r) < 1) {
+        rc = ah_error_set(err, AH_E_INTERNAL, "tagged tickets: no count");
+        PQclear(r);
+    }
+    if (!rc) {
+        *total = get_i64(r, 0, 0);
+        collect(r, a, sizeof(**items), PQgetisnull(r, 0, 1) ? 0 : (size_t)limit, tagged_read,
+                (void **)items, n);
+    }
+    ah_buf_release(&arr);
+    return rc;
+}
+
+static enum ah_err pg_kudos_insert(struct ah_store *base, struct ah_kudos *k,
+                                   struct ah_error *err)
+{
+    struct args a = {0};
+    enum ah_err rc;
+
+    args_i64s(&a, 5, (int64_t[]){k->message_id, k->ticket_id, k->person_id, k->giver_id,
+                                 k->from_customer});
+    arg_c0(&a, k->text);
+    arg_c0(&a, k->quote);
+    arg_i64(&a, k->created_at);
+    rc = insert_one((struct pg *)base, ST_KUDOS_INSERT, &a, "kudos", &k->id, err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT,
+                            "kudos for message %" PRId64 " were already given", k->message_id);
+    return rc;
+}
+
+static void kudos_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_kudos *k = item;
+
+    k->id = get_i64(r, row, 0);
+    k->message_id = get_i64(r, row, 1);
+    k->ticket_id = get_i64(r, row, 2);
+    k->person_id = get_i64(r, row, 3);
+    k->person_name = get_text0(a, r, row, 4);
+    k->giver_id = get_i64(r, row, 5);
+    k->giver_name = get_text0(a, r, row, 6);
+    k->from_customer = get_int(r, row, 7) != 0;
+    k->text = get_text0(a, r, row, 8);
+    k->quote = get_text0(a, r, row, 9);
+    k->subject = get_text0(a, r, row, 10);
+    k->created_at = get_i64(r, row, 11);
+}
+
+static enum ah_err pg_kudos_list(struct ah_store *base, int64_t person_id, int64_t from,
+                                 int64_t to, int64_t before_id, int limit, struct ah_arena *a,
+                                 struct ah_kudos **items, size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 5, (int64_t[]){person_id, from, to ? to : INT64_MAX,
+                                    before_id ? before_id : INT64_MAX, limit});
+    return run_list((struct pg *)base, person_id ? ST_KUDOS_LIST : ST_KUDOS_LIST_ALL, &args, a,
+                    sizeof(**items), (size_t)limit, kudos_read, (void **)items, n, "kudos",
+                    err);
+}
+
 /* ---- audit ---- */
 
 static enum ah_err pg_audit_insert(struct ah_store *base, struct ah_audit_entry *e,
@@ -5022,6 +5495,21 @@ static const struct ah_store_ops pg_ops = {
     .fix_get = pg_fix_get,
     .fix_update = pg_fix_update,
     .fix_list = pg_fix_list,
+    .intake_insert = pg_intake_insert,
+    .intake_get = pg_intake_get,
+    .intake_list = pg_intake_list,
+    .intake_told = pg_intake_told,
+    .intake_counts = pg_intake_counts,
+    .route_back_insert = pg_route_back_insert,
+    .route_back_list = pg_route_back_list,
+    .route_back_counts = pg_route_back_counts,
+    .launch_insert = pg_launch_insert,
+    .launch_get = pg_launch_get,
+    .launch_update = pg_launch_update,
+    .launch_list = pg_launch_list,
+    .tagged_tickets = pg_tagged_tickets,
+    .kudos_insert = pg_kudos_insert,
+    .kudos_list = pg_kudos_list,
     .members_clocked_in = pg_members_clocked_in,
     .audit_insert = pg_audit_insert,
     .audit_list = pg_audit_list,

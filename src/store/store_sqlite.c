@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/limits.h"
 #include "core/mem.h"
 #include "store/schema_sqlite.h"
 #include "store/store_pg.h"
@@ -98,6 +99,26 @@
 #define QGROUP_FROM                                                                      \
     " FROM question_groups g LEFT JOIN fixes f ON f.id = g.fix_id"                       \
     " LEFT JOIN people o ON o.id = f.owner_id"
+#define BRIEF_COLS "t.id, t.subject, t.status, t.priority, t.tier, t.created_at"
+#define INTAKE_COLS                                                                      \
+    "i.id, i.ticket_id, i.filer_id, p.name, i.channel, i.why, i.created_at, "            \
+    "coalesce(i.told_at, 0), " BRIEF_COLS
+#define INTAKE_FROM                                                                      \
+    " FROM intakes i JOIN people p ON p.id = i.filer_id JOIN tickets t ON t.id = i.ticket_id"
+#define ROUTE_BACK_COLS                                                                  \
+    "r.id, r.ticket_id, r.person_id, p.name, p.department, r.cause, r.reason, r.marked_by, " \
+    "r.created_at"
+#define LAUNCH_COLS                                                                      \
+    "l.id, l.title, l.launch_day, l.changes, l.impact, l.tags, l.created_by, p.name, "   \
+    "l.readiness, l.missing, l.readiness_note, coalesce(l.judged_by, 0), "               \
+    "coalesce(l.judged_at, 0), l.created_at, l.updated_at"
+#define LAUNCH_FROM " FROM launches l JOIN people p ON p.id = l.created_by"
+#define KUDOS_COLS                                                                       \
+    "k.id, k.message_id, k.ticket_id, k.person_id, p.name, k.giver_id, g.name, "         \
+    "k.from_customer, k.text, k.quote, t.subject, k.created_at"
+#define KUDOS_FROM                                                                       \
+    " FROM kudos k JOIN people p ON p.id = k.person_id JOIN people g ON g.id = k.giver_id" \
+    " JOIN tickets t ON t.id = k.ticket_id"
 /* data is a column, or '' where a listing leaves the message out */
 #define MAIL_OUT_COLS(data)                                                              \
     "id, ticket_id, coalesce(message_id, 0), kind, msgid, mail_from, rcpt, " data        \
@@ -283,6 +304,23 @@ enum st {
     ST_FIX_UPDATE,
     ST_FIX_LIST,
     ST_FIX_LIST_ALL,
+    ST_INTAKE_INSERT,
+    ST_INTAKE_GET,
+    ST_INTAKE_BY_TICKET,
+    ST_INTAKE_LIST,
+    ST_INTAKE_LIST_ALL,
+    ST_INTAKE_TOLD,
+    ST_INTAKE_COUNTS,
+    ST_ROUTE_BACK_INSERT,
+    ST_ROUTE_BACK_LIST,
+    ST_ROUTE_BACK_COUNTS,
+    ST_LAUNCH_INSERT,
+    ST_LAUNCH_GET,
+    ST_LAUNCH_UPDATE,
+    ST_LAUNCH_LIST,
+    ST_KUDOS_INSERT,
+    ST_KUDOS_LIST,
+    ST_KUDOS_LIST_ALL,
     ST_MEMBERS_CLOCKED_IN,
     ST_COUNT
 };
@@ -711,6 +749,56 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_FIX_LIST] = "SELECT " FIX_COLS FIX_FROM " WHERE f.owner_id = ?1"
                     " ORDER BY f.id DESC LIMIT ?2",
     [ST_FIX_LIST_ALL] = "SELECT " FIX_COLS FIX_FROM " WHERE ?1 = 0 ORDER BY f.id DESC LIMIT ?2",
+    [ST_INTAKE_INSERT] =
+        "INSERT INTO intakes (ticket_id, filer_id, channel, why, created_at, told_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0))",
+    [ST_INTAKE_GET] = "SELECT " INTAKE_COLS INTAKE_FROM " WHERE i.id = ?1",
+    [ST_INTAKE_BY_TICKET] = "SELECT " INTAKE_COLS INTAKE_FROM " WHERE i.ticket_id = ?1",
+    /* intakes_filer in its order: no sort */
+    [ST_INTAKE_LIST] = "SELECT " INTAKE_COLS INTAKE_FROM " WHERE i.filer_id = ?1"
+                       " AND i.id < ?2 ORDER BY i.id DESC LIMIT ?3",
+    [ST_INTAKE_LIST_ALL] = "SELECT " INTAKE_COLS INTAKE_FROM " WHERE ?1 = 0 AND i.id < ?2"
+                           " ORDER BY i.id DESC LIMIT ?3",
+    [ST_INTAKE_TOLD] = "UPDATE intakes SET told_at = ?2 WHERE id = ?1 AND told_at IS NULL",
+    /* urgent: the ticket's priority now, whoever set it */
+    [ST_INTAKE_COUNTS] =
+        "SELECT p.id, p.name, p.department, count(*) AS filed,"
+        " count(*) FILTER (WHERE t.priority = 0) FROM intakes i"
+        " JOIN people p ON p.id = i.filer_id JOIN tickets t ON t.id = i.ticket_id"
+        " WHERE i.created_at >= ?1 AND i.created_at < ?2 GROUP BY p.id"
+        " ORDER BY filed DESC, p.name, p.id LIMIT ?3",
+    [ST_ROUTE_BACK_INSERT] =
+        "INSERT INTO route_backs (ticket_id, person_id, cause, reason, marked_by, created_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_ROUTE_BACK_LIST] = "SELECT " ROUTE_BACK_COLS " FROM route_backs r"
+                           " JOIN people p ON p.id = r.person_id WHERE r.ticket_id = ?1"
+                           " ORDER BY r.id LIMIT ?2",
+    [ST_ROUTE_BACK_COUNTS] =
+        "SELECT p.department, count(*) FILTER (WHERE r.cause = 0),"
+        " count(*) FILTER (WHERE r.cause = 1) FROM route_backs r"
+        " JOIN people p ON p.id = r.person_id WHERE r.created_at >= ?1 AND r.created_at < ?2"
+        " GROUP BY p.department ORDER BY p.department LIMIT ?3",
+    [ST_LAUNCH_INSERT] =
+        "INSERT INTO launches (title, launch_day, changes, impact, tags, created_by, readiness,"
+        " missing, readiness_note, judged_by, judged_at, created_at, updated_at) VALUES (?2,"
+        " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, nullif(?11, 0), nullif(?12, 0), ?13, ?14)",
+    [ST_LAUNCH_GET] = "SELECT " LAUNCH_COLS LAUNCH_FROM " WHERE l.id = ?1",
+    [ST_LAUNCH_UPDATE] =
+        "UPDATE launches SET title = ?2, launch_day = ?3, changes = ?4, impact = ?5, tags = ?6,"
+        " readiness = ?8, missing = ?9, readiness_note = ?10, judged_by = nullif(?11, 0),"
+        " judged_at = nullif(?12, 0), updated_at = ?14 WHERE id = ?1",
+    [ST_LAUNCH_LIST] = "SELECT " LAUNCH_COLS LAUNCH_FROM " WHERE l.launch_day >= ?1"
+                       " AND l.launch_day < ?2 ORDER BY l.launch_day, l.id LIMIT ?3",
+    [ST_KUDOS_INSERT] =
+        "INSERT INTO kudos (message_id, ticket_id, person_id, giver_id, from_customer, text,"
+        " quote, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    /* kudos_person in its order: no sort */
+    [ST_KUDOS_LIST] = "SELECT " KUDOS_COLS KUDOS_FROM " WHERE k.person_id = ?1"
+                      " AND k.created_at >= ?2 AND k.created_at < ?3 AND k.id < ?4"
+                      " ORDER BY k.id DESC LIMIT ?5",
+    [ST_KUDOS_LIST_ALL] = "SELECT " KUDOS_COLS KUDOS_FROM " WHERE ?1 = 0"
+                          " AND k.created_at >= ?2 AND k.created_at < ?3 AND k.id < ?4"
+                          " ORDER BY k.id DESC LIMIT ?5",
     [ST_MEMBERS_CLOCKED_IN] =
         "SELECT count(*) FROM work_sessions w JOIN people p ON p.id = w.person_id"
         " WHERE w.ended_at IS NULL AND p.active = 1 AND p.role = 0",
@@ -765,6 +853,7 @@ struct sq {
     sqlite3_stmt *list[TL_SHAPES];
     sqlite3_stmt *reviews[RL_SHAPES];
     sqlite3_stmt *groups[GL_SHAPES];
+    sqlite3_stmt *tagged[AH_MAX_TAGS];          /* tagged_tickets', by number of tags */
     sqlite3_stmt *copy_insert[COPY_TABLES_MAX]; /* table_write's, by table */
     uint32_t copy_real[COPY_TABLES_MAX];        /* ... and its REAL columns, a bit each */
 };
@@ -967,6 +1056,8 @@ static void sq_close(struct ah_store *base)
         sqlite3_finalize(q->reviews[i]);
     for (int i = 0; i < GL_SHAPES; i++)
         sqlite3_finalize(q->groups[i]);
+    for (int i = 0; i < AH_MAX_TAGS; i++)
+        sqlite3_finalize(q->tagged[i]);
     for (int i = 0; i < COPY_TABLES_MAX; i++)
         sqlite3_finalize(q->copy_insert[i]);
     sqlite3_close_v2(q->db);
@@ -3993,6 +4084,23 @@ struct rows {
     size_t n, cap;
 };
 
+/* Reads s's row with read into a new item at the end of r. */
+static void rows_add(struct rows *r, sqlite3_stmt *s, struct ah_arena *a, size_t item_size,
+                     row_reader read)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        char *bigger = ah_arena_alloc(a, item_size * cap);
+
+        if (r->n)
+            memcpy(bigger, r->arr, item_size * r->n);
+        r->arr = bigger;
+        r->cap = cap;
+    }
+    read(s, a, r->arr + r->n * item_size);
+    r->n++;
+}
+
 /* Runs s (bound) and appends up to max of its rows, read with read, to r. */
 static enum ah_err collect_more(struct sq *q, sqlite3_stmt *s, struct ah_arena *a,
                                 size_t item_size, size_t max, row_reader read, struct rows *r,
@@ -4002,17 +4110,7 @@ static enum ah_err collect_more(struct sq *q, sqlite3_stmt *s, struct ah_arena *
     int rc = SQLITE_DONE;
 
     while (got < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (r->n == r->cap) {
-            size_t cap = r->cap ? r->cap * 2 : 16;
-            char *bigger = ah_arena_alloc(a, item_size * cap);
-
-            if (r->n)
-                memcpy(bigger, r->arr, item_size * r->n);
-            r->arr = bigger;
-            r->cap = cap;
-        }
-        read(s, a, r->arr + r->n * item_size);
-        r->n++;
+        rows_add(r, s, a, item_size, read);
         got++;
     }
     done(s);
@@ -4628,6 +4726,442 @@ static enum ah_err sq_fix_list(struct ah_store *base, int64_t owner_id, struct a
                    err);
 }
 
+/* ---- internal escalations, route-backs, launches, kudos ---- */
+
+/* BRIEF_COLS from column c on into b. */
+static void brief_read(sqlite3_stmt *s, int c, struct ah_arena *a, struct ah_ticket_brief *b)
+{
+    b->id = sqlite3_column_int64(s, c);
+    b->subject = col_text0(a, s, c + 1);
+    b->status = (enum ah_status)sqlite3_column_int(s, c + 2);
+    b->priority = (enum ah_priority)sqlite3_column_int(s, c + 3);
+    b->tier = sqlite3_column_int(s, c + 4);
+    b->created_at = sqlite3_column_int64(s, c + 5);
+}
+
+static void brief_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    brief_read(s, 0, a, item);
+}
+
+static void intake_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_intake *i = item;
+
+    i->id = sqlite3_column_int64(s, 0);
+    i->ticket_id = sqlite3_column_int64(s, 1);
+    i->filer_id = sqlite3_column_int64(s, 2);
+    i->filer_name = col_text0(a, s, 3);
+    i->channel = col_text0(a, s, 4);
+    i->why = col_text0(a, s, 5);
+    i->created_at = sqlite3_column_int64(s, 6);
+    i->told_at = sqlite3_column_int64(s, 7);
+    brief_read(s, 8, a, &i->ticket);
+}
+
+static enum ah_err sq_intake_insert(struct ah_store *base, struct ah_intake *i,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_INTAKE_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){i->ticket_id, i->filer_id});
+    bind_c(s, 3, i->channel);
+    bind_s0(s, 4, i->why);
+    bind_i64s(s, 5, 2, (int64_t[]){i->created_at, i->told_at});
+    rc = exec_done(q, s, "escalation", err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "ticket %" PRId64 " is already an escalation",
+                            i->ticket_id);
+    if (!rc)
+        i->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_intake_get(struct ah_store *base, int64_t id, int64_t ticket_id,
+                                 struct ah_arena *a, struct ah_intake *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc;
+
+    if (id)
+        return get_by_id(q, ST_INTAKE_GET, id, a, intake_reader, out, "escalation", err);
+    rc = stmt(q, ST_INTAKE_BY_TICKET, &s, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, ticket_id);
+    rc = one_row(q, s, a, intake_reader, out, "escalation", "", err);
+    if (rc == AH_E_NOT_FOUND)
+        return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " is not an escalation",
+                            ticket_id);
+    return rc;
+}
+
+static enum ah_err sq_intake_list(struct ah_store *base, int64_t filer_id, int64_t before_id,
+                                  int limit, struct ah_arena *a, struct ah_intake **items,
+                                  size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, filer_id ? ST_INTAKE_LIST : ST_INTAKE_LIST_ALL, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){filer_id, before_id ? before_id : INT64_MAX, limit});
+    return collect(q, s, a, sizeof(**items), (size_t)limit, intake_reader, (void **)items, n,
+                   "escalations", err);
+}
+
+static enum ah_err sq_intake_told(struct ah_store *base, int64_t id, int64_t at, bool *first,
+                                  struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_INTAKE_TOLD, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){id, at});
+    rc = exec_done(q, s, "escalation", err);
+    if (!rc)
+        *first = sqlite3_changes(q->db) == 1;
+    return rc;
+}
+
+static void intake_count_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_intake_count *c = item;
+
+    c->filer_id = sqlite3_column_int64(s, 0);
+    c->name = col_text0(a, s, 1);
+    c->department = col_text0(a, s, 2);
+    c->filed = sqlite3_column_int64(s, 3);
+    c->urgent = sqlite3_column_int64(s, 4);
+}
+
+static enum ah_err sq_intake_counts(struct ah_store *base, int64_t from, int64_t to,
+                                    struct ah_arena *a, struct ah_intake_count **items, size_t *n,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_INTAKE_COUNTS, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){from, to, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, intake_count_reader, (void **)items, n,
+                   "escalations", err);
+}
+
+static enum ah_err sq_route_back_insert(struct ah_store *base, struct ah_route_back *r,
+                                        struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_ROUTE_BACK_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){r->ticket_id, r->person_id, r->cause});
+    bind_c(s, 4, r->reason);
+    bind_i64s(s, 5, 2, (int64_t[]){r->marked_by, r->created_at});
+    rc = exec_done(q, s, "route-back", err);
+    if (!rc)
+        r->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static void route_back_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_route_back *r = item;
+
+    r->id = sqlite3_column_int64(s, 0);
+    r->ticket_id = sqlite3_column_int64(s, 1);
+    r->person_id = sqlite3_column_int64(s, 2);
+    r->person_name = col_text0(a, s, 3);
+    r->department = col_text0(a, s, 4);
+    r->cause = (enum ah_route_cause)sqlite3_column_int(s, 5);
+    r->reason = col_text0(a, s, 6);
+    r->marked_by = sqlite3_column_int64(s, 7);
+    r->created_at = sqlite3_column_int64(s, 8);
+}
+
+static enum ah_err sq_route_back_list(struct ah_store *base, int64_t ticket_id,
+                                      struct ah_arena *a, struct ah_route_back **items,
+                                      size_t *n, struct ah_error *err)
+{
+    return list_ticket((struct sq *)base, ST_ROUTE_BACK_LIST, ticket_id, a, sizeof(**items),
+                       route_back_reader, (void **)items, n, "route-backs", err);
+}
+
+static void route_back_count_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_route_back_count *c = item;
+
+    c->department = col_text0(a, s, 0);
+    c->promises = sqlite3_column_int64(s, 1);
+    c->changes = sqlite3_column_int64(s, 2);
+}
+
+static enum ah_err sq_route_back_counts(struct ah_store *base, int64_t from, int64_t to,
+                                        struct ah_arena *a, struct ah_route_back_count **items,
+                                        size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_ROUTE_BACK_COUNTS, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){from, to, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, route_back_count_reader,
+                   (void **)items, n, "route-backs", err);
+}
+
+static void launch_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_launch *l = item;
+
+    l->id = sqlite3_column_int64(s, 0);
+    l->title = col_text0(a, s, 1);
+    l->launch_day = sqlite3_column_int64(s, 2);
+    l->changes = col_text0(a, s, 3);
+    l->impact = col_text0(a, s, 4);
+    l->tags = col_text0(a, s, 5);
+    l->created_by = sqlite3_column_int64(s, 6);
+    l->creator_name = col_text0(a, s, 7);
+    l->readiness = (enum ah_readiness)sqlite3_column_int(s, 8);
+    l->missing = col_text0(a, s, 9);
+    l->readiness_note = col_text0(a, s, 10);
+    l->judged_by = sqlite3_column_int64(s, 11);
+    l->judged_at = sqlite3_column_int64(s, 12);
+    l->created_at = sqlite3_column_int64(s, 13);
+    l->updated_at = sqlite3_column_int64(s, 14);
+}
+
+/* ?1 id ... ?14 updated_at, in LAUNCH_COLS order (less the creator's name):
+ * insert and update share it */
+static void bind_launch(sqlite3_stmt *s, const struct ah_launch *l)
+{
+    sqlite3_bind_int64(s, 1, l->id);
+    bind_c(s, 2, l->title);
+    sqlite3_bind_int64(s, 3, l->launch_day);
+    bind_c(s, 4, l->changes);
+    bind_c(s, 5, l->impact);
+    bind_s0(s, 6, l->tags);
+    bind_i64s(s, 7, 2, (int64_t[]){l->created_by, l->readiness});
+    bind_s0(s, 9, l->missing);
+    bind_s0(s, 10, l->readiness_note);
+    bind_i64s(s, 11, 4, (int64_t[]){l->judged_by, l->judged_at, l->created_at, l->updated_at});
+}
+
+static enum ah_err sq_launch_insert(struct ah_store *base, struct ah_launch *l,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_LAUNCH_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_launch(s, l);
+    rc = exec_done(q, s, "launch", err);
+    if (!rc)
+        l->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static enum ah_err sq_launch_get(struct ah_store *base, int64_t id, struct ah_arena *a,
+                                 struct ah_launch *out, struct ah_error *err)
+{
+    return get_by_id((struct sq *)base, ST_LAUNCH_GET, id, a, launch_reader, out, "launch",
+                     err);
+}
+
+static enum ah_err sq_launch_update(struct ah_store *base, const struct ah_launch *l,
+                                    struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_LAUNCH_UPDATE, &s, err);
+
+    if (rc)
+        return rc;
+    bind_launch(s, l);
+    return exec_one(q, s, "launch", l->id, err);
+}
+
+/* a company announces a few launches a week: the cap bounds a span's */
+static enum ah_err sq_launch_list(struct ah_store *base, int64_t from_day, int64_t to_day,
+                                  struct ah_arena *a, struct ah_launch **items, size_t *n,
+                                  struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_LAUNCH_LIST, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){from_day, to_day, SET_MAX});
+    return collect(q, s, a, sizeof(**items), SET_MAX, launch_reader, (void **)items, n,
+                   "launches", err);
+}
+
+/* The cached tagged_tickets statement for n tags, named in an IN list as
+ * ?3 to ?2+n; ?1 from, ?2 to. The list holds each tagged ticket once,
+ * found by ticket_tags_tag; each is read by its key, walking the list from
+ * its end: newest first, no sort. */
+static enum ah_err tagged_stmt(struct sq *q, size_t n, sqlite3_stmt **out, struct ah_error *err)
+{
+    sqlite3_stmt **slot = &q->tagged[n - 1];
+    struct ah_buf sql;
+    enum ah_err rc;
+
+    assert(n >= 1 && n <= AH_MAX_TAGS);
+    if (*slot) {
+        *out = *slot;
+        return AH_OK;
+    }
+    ah_buf_init(&sql, 4096);
+    /* the span's ids first (tickets_created): the tags' index is then read
+     * over that id range only, not over every ticket that ever had the tag */
+    rc = ah_buf_appends(&sql, "SELECT " BRIEF_COLS " FROM tickets t WHERE t.id IN"
+                              " (SELECT ticket_id FROM ticket_tags WHERE tag IN (?3", err);
+    for (size_t i = 1; !rc && i < n; i++)
+        rc = ah_buf_appendf(&sql, err, ", ?%zu", i + 3);
+    if (!rc)
+        rc = ah_buf_appends(&sql, ") AND ticket_id BETWEEN"
+                                  " (SELECT min(id) FROM tickets WHERE created_at >= ?1"
+                                  " AND created_at < ?2) AND"
+                                  " (SELECT max(id) FROM tickets WHERE created_at >= ?1"
+                                  " AND created_at < ?2))"
+                                  " AND t.created_at >= ?1 AND t.created_at < ?2"
+                                  " ORDER BY t.id DESC", err);
+    if (!rc)
+        rc = prep_sql(q, ah_buf_cstr(&sql), slot, err);
+    ah_buf_release(&sql);
+    if (!rc)
+        *out = *slot;
+    return rc;
+}
+
+/* Like collect, but steps s on through the rows past max: *total counts
+ * them all. */
+static enum ah_err collect_counted(struct sq *q, sqlite3_stmt *s, struct ah_arena *a,
+                                   size_t item_size, size_t max, row_reader read, void **items,
+                                   size_t *n, int64_t *total, const char *what,
+                                   struct ah_error *err)
+{
+    struct rows r = {0};
+    int64_t count = 0;
+    int rc;
+
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (r.n < max)
+            rows_add(&r, s, a, item_size, read);
+        count++;
+    }
+    done(s);
+    if (rc != SQLITE_DONE)
+        return db_error(q, rc, what, err);
+    rows_take(&r, a, item_size, items, n);
+    *total = count;
+    return AH_OK;
+}
+
+/* the count has to visit every tagged ticket in the span: the page comes
+ * from the same pass, rather than a second one */
+static enum ah_err sq_tagged_tickets(struct ah_store *base, const char *const *tags,
+                                     size_t ntags, int64_t from, int64_t to, int limit,
+                                     struct ah_arena *a, int64_t *total,
+                                     struct ah_ticket_brief **items, size_t *n,
+                                     struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    struct rows none = {0};
+    sqlite3_stmt *s;
+    enum ah_err rc;
+
+    if (ntags > AH_MAX_TAGS)
+        return ah_error_set(err, AH_E_INVALID, "%zu tags are more than %d", ntags,
+                            AH_MAX_TAGS);
+    if (ntags == 0) {
+        rows_take(&none, a, sizeof(**items), (void **)items, n);
+        *total = 0;
+        return AH_OK;
+    }
+    rc = tagged_stmt(q, ntags, &s, err);
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){from, to});
+    for (size_t i = 0; i < ntags; i++)
+        bind_c(s, 3 + (int)i, tags[i]);
+    return collect_counted(q, s, a, sizeof(**items), limit > 0 ? (size_t)limit : 0,
+                           brief_reader, (void **)items, n, total, "tagged tickets", err);
+}
+
+static enum ah_err sq_kudos_insert(struct ah_store *base, struct ah_kudos *k,
+                                   struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_KUDOS_INSERT, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 5, (int64_t[]){k->message_id, k->ticket_id, k->person_id, k->giver_id,
+                                    k->from_customer});
+    bind_c(s, 6, k->text);
+    bind_c(s, 7, k->quote);
+    sqlite3_bind_int64(s, 8, k->created_at);
+    rc = exec_done(q, s, "kudos", err);
+    if (rc == AH_E_CONFLICT)
+        return ah_error_set(err, AH_E_CONFLICT, "kudos for message %" PRId64
+                            " were already given", k->message_id);
+    if (!rc)
+        k->id = sqlite3_last_insert_rowid(q->db);
+    return rc;
+}
+
+static void kudos_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_kudos *k = item;
+
+    k->id = sqlite3_column_int64(s, 0);
+    k->message_id = sqlite3_column_int64(s, 1);
+    k->ticket_id = sqlite3_column_int64(s, 2);
+    k->person_id = sqlite3_column_int64(s, 3);
+    k->person_name = col_text0(a, s, 4);
+    k->giver_id = sqlite3_column_int64(s, 5);
+    k->giver_name = col_text0(a, s, 6);
+    k->from_customer = sqlite3_column_int(s, 7) != 0;
+    k->text = col_text0(a, s, 8);
+    k->quote = col_text0(a, s, 9);
+    k->subject = col_text0(a, s, 10);
+    k->created_at = sqlite3_column_int64(s, 11);
+}
+
+static enum ah_err sq_kudos_list(struct ah_store *base, int64_t person_id, int64_t from,
+                                 int64_t to, int64_t before_id, int limit, struct ah_arena *a,
+                                 struct ah_kudos **items, size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, person_id ? ST_KUDOS_LIST : ST_KUDOS_LIST_ALL, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 5, (int64_t[]){person_id, from, to ? to : INT64_MAX,
+                                    before_id ? before_id : INT64_MAX, limit});
+    return collect(q, s, a, sizeof(**items), (size_t)limit, kudos_reader, (void **)items, n,
+                   "kudos", err);
+}
+
 /* ---- copying tables (allhands copy): SQL built from ah_store_tables ---- */
 
 static enum ah_err sq_schema_version(struct ah_store *base, int *version, struct ah_error *err)
@@ -5059,6 +5593,21 @@ static const struct ah_store_ops sqlite_ops = {
     .fix_get = sq_fix_get,
     .fix_update = sq_fix_update,
     .fix_list = sq_fix_list,
+    .intake_insert = sq_intake_insert,
+    .intake_get = sq_intake_get,
+    .intake_list = sq_intake_list,
+    .intake_told = sq_intake_told,
+    .intake_counts = sq_intake_counts,
+    .route_back_insert = sq_route_back_insert,
+    .route_back_list = sq_route_back_list,
+    .route_back_counts = sq_route_back_counts,
+    .launch_insert = sq_launch_insert,
+    .launch_get = sq_launch_get,
+    .launch_update = sq_launch_update,
+    .launch_list = sq_launch_list,
+    .tagged_tickets = sq_tagged_tickets,
+    .kudos_insert = sq_kudos_insert,
+    .kudos_list = sq_kudos_list,
     .members_clocked_in = sq_members_clocked_in,
     .audit_insert = sq_audit_insert,
     .audit_list = sq_audit_list,

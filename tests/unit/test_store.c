@@ -6,7 +6,8 @@
  * email: Message-IDs, mail in, participants, attachments, mail out, and
  * the mail tables' copy, and repeated questions: the grouper's state, terms,
  * postings, groups and their tickets and weeks, merging, fixes, and their
- * copy. */
+ * copy, and the feedback loops: internal escalations, route-backs, launches,
+ * tickets by tag, kudos, and their copy. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/limits.h"
 #include "fixture.h"
 #include "store/copy.h"
 #include "store/schema_sqlite.h"
@@ -438,8 +440,9 @@ static void test_store_migrate_from_version_3(void **state)
 
 /* Migration 5 on a database version 4 wrote: nothing is lost, the
  * notifications already sent stay sent (ref_id 0) and still keep a second
- * one of the same out, a notification about a thing (ref_id) is new, and
- * the grouper starts at the beginning with the tickets already there. */
+ * one of the same out, a notification about a thing (ref_id) is new, the
+ * grouper starts at the beginning with the tickets already there, and the
+ * feedback tables start empty and take rows about what was there. */
 static void test_store_migrate_from_version_4(void **state)
 {
     struct fx *f = *state;
@@ -451,6 +454,9 @@ static void test_store_migrate_from_version_4(void **state)
                                     .week_day = 20454, .body = "again", .created_at = T0};
     struct ah_qgroup_input *pending;
     struct ah_qgroup_ticket place;
+    struct ah_intake in = {.ticket_id = 1, .filer_id = 1, .channel = "email", .created_at = T0};
+    struct ah_intake *intakes;
+    struct ah_kudos *kudos;
     struct ah_arena a;
     char path[4200];
     sqlite3 *db;
@@ -514,6 +520,15 @@ static void test_store_migrate_from_version_4(void **state)
     assert_string_equal(pending[0].subject, "Refund");
     assert_string_equal(pending[0].body, "Where is my refund?");
     assert_code(AH_E_NOT_FOUND, ah_store_group_ticket_get(st, 1, &place, &err));
+    assert_ok(ah_store_intake_list(st, 0, 0, 10, &a, &intakes, &n, &err));
+    assert_int_equal(n, 0);
+    assert_ok(ah_store_kudos_list(st, 0, 0, 0, 0, 10, &a, &kudos, &n, &err));
+    assert_int_equal(n, 0);
+    assert_ok(ah_store_intake_insert(st, &in, &err));
+    assert_ok(ah_store_intake_get(st, 0, 1, &a, &in, &err));
+    assert_string_equal(in.filer_name, "Old Timer");
+    assert_string_equal(in.ticket.subject, "Refund");
+    assert_int_equal(in.ticket.priority, AH_PRIO_NORMAL);
     ah_store_close(st);
     ah_arena_release(&a);
     fx_remove_db(path);
@@ -3485,6 +3500,617 @@ static void test_store_copy_moves_group_tables(void **state)
     fx_remove_db(path);
 }
 
+/* ---- internal escalations, route-backs, launches, kudos ---- */
+
+static int64_t add_staff(struct fx *f, const char *email, const char *name, const char *dept)
+{
+    struct ah_error err = {0};
+    struct ah_person p = {.email = email, .name = name, .department = dept,
+                          .role = AH_ROLE_MEMBER, .active = true, .created_at = T0,
+                          .updated_at = T0};
+
+    assert_ok(ah_store_person_insert(f->store, &p, NULL, &err));
+    return p.id;
+}
+
+/* A ticket created at, with tags (may be ""). */
+static int64_t add_ticket_at(struct fx *f, int64_t requester, const char *subject,
+                             const char *tags, int64_t at)
+{
+    struct ah_error err = {0};
+    struct ah_ticket t = {.subject = subject, .requester_id = requester,
+                          .status = AH_STATUS_OPEN, .priority = AH_PRIO_HIGH, .tier = 2,
+                          .tags = tags, .source = "email", .due_at = at + 1000,
+                          .resolve_due_at = at + 2000, .created_at = at, .updated_at = at};
+
+    assert_ok(ah_store_ticket_insert(f->store, &t, &err));
+    return t.id;
+}
+
+static void set_priority(struct fx *f, int64_t ticket, enum ah_priority prio)
+{
+    struct ah_error err = {0};
+    struct ah_ticket t;
+
+    assert_ok(ah_store_ticket_get(f->store, ticket, &f->arena, &t, &err));
+    t.priority = prio;
+    assert_ok(ah_store_ticket_update(f->store, &t, &err));
+}
+
+static int64_t add_intake(struct fx *f, int64_t ticket, int64_t filer, const char *why,
+                          int64_t at)
+{
+    struct ah_error err = {0};
+    struct ah_intake i = {.ticket_id = ticket, .filer_id = filer, .channel = "chat",
+                          .why = why, .created_at = at};
+
+    assert_ok(ah_store_intake_insert(f->store, &i, &err));
+    assert_true(i.id > 0);
+    return i.id;
+}
+
+/* Lists escalations and checks their ids against want[0..n). */
+static void expect_intakes(struct fx *f, int64_t filer, int64_t before, int limit,
+                           const int64_t *want, size_t nwant, const char *what)
+{
+    struct ah_error err = {0};
+    struct ah_intake *items = NULL;
+    size_t n = 99;
+
+    assert_ok(ah_store_intake_list(f->store, filer, before, limit, &f->arena, &items, &n, &err));
+    if (n != nwant)
+        fail_msg("%s: %zu escalations, want %zu", what, n, nwant);
+    for (size_t i = 0; i < n; i++)
+        if (items[i].id != want[i])
+            fail_msg("%s: item %zu is escalation %lld, want %lld", what, i,
+                     (long long)items[i].id, (long long)want[i]);
+}
+
+#define EXPECT_INTAKES(f, filer, before, limit, what, ...)                             \
+    do {                                                                               \
+        const int64_t want_[] = {__VA_ARGS__};                                         \
+        expect_intakes(f, filer, before, limit, want_ + 1,                             \
+                       sizeof(want_) / sizeof(want_[0]) - 1, what);                    \
+    } while (0)
+
+/* An escalation reads back with its filer's name and its ticket in brief,
+ * by id or by ticket; a ticket is one escalation at most; lists page
+ * newest first, everyone's or a filer's. */
+static void test_store_intakes_round_trip_and_list(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t fay = add_staff(f, "fay@example.com", "Fay", "Sales");
+    int64_t gus = add_staff(f, "gus@example.com", "Gus", "");
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket_at(f, cust, "Invoice wrong", "", T0 - 5);
+    int64_t t2 = add_ticket_at(f, cust, "Cannot log in", "", T0);
+    int64_t t3 = add_ticket_at(f, cust, "Export", "", T0);
+    int64_t i1 = add_intake(f, t1, fay, "Biggest customer", T0);
+    int64_t i2 = add_intake(f, t2, gus, NULL, T0 + 1);
+    int64_t i3 = add_intake(f, t3, fay, "", T0 + 2);
+    struct ah_intake got, again = {.ticket_id = t1, .filer_id = gus, .channel = "email",
+                                   .created_at = T0};
+    struct ah_intake bad = {.ticket_id = t2 + 100, .filer_id = fay, .channel = "email",
+                            .created_at = T0};
+
+    assert_ok(ah_store_intake_get(f->store, i1, 0, &f->arena, &got, &err));
+    assert_int_equal(got.id, i1);
+    assert_int_equal(got.ticket_id, t1);
+    assert_int_equal(got.filer_id, fay);
+    assert_string_equal(got.filer_name, "Fay");
+    assert_string_equal(got.channel, "chat");
+    assert_string_equal(got.why, "Biggest customer");
+    assert_int_equal(got.created_at, T0);
+    assert_int_equal(got.told_at, 0);
+    assert_int_equal(got.ticket.id, t1);
+    assert_string_equal(got.ticket.subject, "Invoice wrong");
+    assert_int_equal(got.ticket.status, AH_STATUS_OPEN);
+    assert_int_equal(got.ticket.priority, AH_PRIO_HIGH);
+    assert_int_equal(got.ticket.tier, 2);
+    assert_int_equal(got.ticket.created_at, T0 - 5);
+    assert_ok(ah_store_intake_get(f->store, 0, t2, &f->arena, &got, &err));
+    assert_int_equal(got.id, i2);
+    assert_string_equal(got.why, "");
+    assert_string_equal(got.filer_name, "Gus");
+
+    assert_code(AH_E_NOT_FOUND, ah_store_intake_get(f->store, 4242, 0, &f->arena, &got, &err));
+    assert_string_equal(err.msg, "escalation 4242 does not exist");
+    assert_code(AH_E_NOT_FOUND, ah_store_intake_get(f->store, 0, 4242, &f->arena, &got, &err));
+    assert_string_equal(err.msg, "ticket 4242 is not an escalation");
+    assert_code(AH_E_CONFLICT, ah_store_intake_insert(f->store, &again, &err));
+    assert_non_null(strstr(err.msg, "is already an escalation"));
+    assert_code(AH_E_INVALID, ah_store_intake_insert(f->store, &bad, &err));
+
+    EXPECT_INTAKES(f, 0, 0, 10, "everyone's", 0, i3, i2, i1);
+    EXPECT_INTAKES(f, fay, 0, 10, "Fay's", 0, i3, i1);
+    EXPECT_INTAKES(f, gus, 0, 10, "Gus's", 0, i2);
+    EXPECT_INTAKES(f, 0, 0, 2, "a page", 0, i3, i2);
+    EXPECT_INTAKES(f, 0, i2, 2, "the next page", 0, i1);
+    EXPECT_INTAKES(f, fay, i3, 10, "Fay's next page", 0, i1);
+    EXPECT_INTAKES(f, fay, i1, 10, "past the end", 0);
+}
+
+/* The filer is told once: the first call sets told_at, later ones keep it. */
+static void test_store_intake_told_once(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t fay = add_staff(f, "fay@example.com", "Fay", "Sales");
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t id = add_intake(f, add_ticket_at(f, cust, "One", "", T0), fay, "", T0);
+    struct ah_intake got;
+    bool first = false;
+
+    assert_ok(ah_store_intake_told(f->store, id, T0 + 10, &first, &err));
+    assert_true(first);
+    assert_ok(ah_store_intake_told(f->store, id, T0 + 20, &first, &err));
+    assert_false(first);
+    assert_ok(ah_store_intake_get(f->store, id, 0, &f->arena, &got, &err));
+    assert_int_equal(got.told_at, T0 + 10);
+    first = true;
+    assert_ok(ah_store_intake_told(f->store, 4242, T0, &first, &err));
+    assert_false(first);
+}
+
+/* Per filer, escalations filed in [from, to): how many, and how many of
+ * their tickets are urgent now; most first, then by name. */
+static void test_store_intake_counts_with_urgent(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t zoe = add_staff(f, "zoe@example.com", "Zoe", "Sales");
+    int64_t amy = add_staff(f, "amy@example.com", "Amy", "Founders");
+    int64_t bob = add_staff(f, "bob@example.com", "Bob", "");
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t[7];
+    struct ah_intake_count *c;
+    size_t n;
+
+    for (int i = 0; i < 7; i++)
+        t[i] = add_ticket_at(f, cust, "Escalated", "", T0);
+    add_intake(f, t[0], zoe, "", T0);
+    add_intake(f, t[1], zoe, "", T0 + 50);
+    add_intake(f, t[2], amy, "", T0 + 10);
+    add_intake(f, t[3], bob, "", T0 + 20);
+    add_intake(f, t[4], amy, "", T0 + 99);
+    add_intake(f, t[5], bob, "", T0 + 100); /* at to: left out */
+    add_intake(f, t[6], zoe, "", T0 - 1);   /* before from: left out */
+    /* urgent is the ticket's priority now, not when it was filed */
+    set_priority(f, t[1], AH_PRIO_URGENT);
+    set_priority(f, t[2], AH_PRIO_URGENT);
+    set_priority(f, t[4], AH_PRIO_URGENT);
+    set_priority(f, t[5], AH_PRIO_URGENT);
+
+    assert_ok(ah_store_intake_counts(f->store, T0, T0 + 100, &f->arena, &c, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(c[0].filer_id, amy);
+    assert_string_equal(c[0].name, "Amy");
+    assert_string_equal(c[0].department, "Founders");
+    assert_int_equal(c[0].filed, 2);
+    assert_int_equal(c[0].urgent, 2);
+    assert_int_equal(c[1].filer_id, zoe);
+    assert_int_equal(c[1].filed, 2);
+    assert_int_equal(c[1].urgent, 1);
+    assert_int_equal(c[2].filer_id, bob);
+    assert_string_equal(c[2].department, "");
+    assert_int_equal(c[2].filed, 1);
+    assert_int_equal(c[2].urgent, 0);
+    assert_ok(ah_store_intake_counts(f->store, T0 + 1000, T0 + 2000, &f->arena, &c, &n, &err));
+    assert_int_equal(n, 0);
+}
+
+static int64_t add_route_back(struct fx *f, int64_t ticket, int64_t person,
+                              enum ah_route_cause cause, int64_t by, int64_t at)
+{
+    struct ah_error err = {0};
+    struct ah_route_back r = {.ticket_id = ticket, .person_id = person, .cause = cause,
+                              .reason = "promised a refund by Friday", .marked_by = by,
+                              .created_at = at};
+
+    assert_ok(ah_store_route_back_insert(f->store, &r, &err));
+    assert_true(r.id > 0);
+    return r.id;
+}
+
+/* A ticket's route-backs, oldest first, with the person's name and
+ * department; counted by department over [from, to), promises and changes
+ * apart, people without a department under "". */
+static void test_store_route_backs_list_and_counts(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t pro = add_staff(f, "pro@example.com", "Pat Pro", "Support");
+    int64_t sal = add_staff(f, "sal@example.com", "Sal", "Sales");
+    int64_t eng = add_staff(f, "eng@example.com", "Eve", "Engineering");
+    int64_t nod = add_staff(f, "nod@example.com", "Ned", "");
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket_at(f, cust, "One", "", T0);
+    int64_t t2 = add_ticket_at(f, cust, "Two", "", T0);
+    int64_t r1 = add_route_back(f, t1, sal, AH_CAUSE_PROMISE, pro, T0);
+    int64_t r2 = add_route_back(f, t1, eng, AH_CAUSE_CHANGE, pro, T0 + 1);
+    struct ah_route_back *items, bad = {.ticket_id = 4242, .person_id = sal, .reason = "x",
+                                        .marked_by = pro, .created_at = T0};
+    struct ah_route_back_count *c;
+    size_t n;
+
+    add_route_back(f, t2, sal, AH_CAUSE_PROMISE, pro, T0 + 2);
+    add_route_back(f, t2, sal, AH_CAUSE_CHANGE, pro, T0 + 3);
+    add_route_back(f, t2, nod, AH_CAUSE_PROMISE, pro, T0 + 4);
+    add_route_back(f, t2, eng, AH_CAUSE_CHANGE, pro, T0 + 10); /* at to: left out */
+
+    assert_ok(ah_store_route_back_list(f->store, t1, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(items[0].id, r1);
+    assert_int_equal(items[0].ticket_id, t1);
+    assert_int_equal(items[0].person_id, sal);
+    assert_string_equal(items[0].person_name, "Sal");
+    assert_string_equal(items[0].department, "Sales");
+    assert_int_equal(items[0].cause, AH_CAUSE_PROMISE);
+    assert_string_equal(items[0].reason, "promised a refund by Friday");
+    assert_int_equal(items[0].marked_by, pro);
+    assert_int_equal(items[0].created_at, T0);
+    assert_int_equal(items[1].id, r2);
+    assert_int_equal(items[1].cause, AH_CAUSE_CHANGE);
+    assert_string_equal(items[1].department, "Engineering");
+    assert_ok(ah_store_route_back_list(f->store, 4242, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 0);
+    assert_code(AH_E_INVALID, ah_store_route_back_insert(f->store, &bad, &err));
+
+    assert_ok(ah_store_route_back_counts(f->store, T0, T0 + 10, &f->arena, &c, &n, &err));
+    assert_int_equal(n, 3);
+    assert_string_equal(c[0].department, "");
+    assert_int_equal(c[0].promises, 1);
+    assert_int_equal(c[0].changes, 0);
+    assert_string_equal(c[1].department, "Engineering");
+    assert_int_equal(c[1].promises, 0);
+    assert_int_equal(c[1].changes, 1);
+    assert_string_equal(c[2].department, "Sales");
+    assert_int_equal(c[2].promises, 2);
+    assert_int_equal(c[2].changes, 1);
+    assert_ok(ah_store_route_back_counts(f->store, T0 + 1, T0 + 2, &f->arena, &c, &n, &err));
+    assert_int_equal(n, 1);
+    assert_string_equal(c[0].department, "Engineering");
+}
+
+static int64_t add_launch(struct fx *f, int64_t by, const char *title, int64_t day)
+{
+    struct ah_error err = {0};
+    struct ah_launch l = {.title = title, .launch_day = day, .changes = "New invoices",
+                          .impact = "Questions about totals", .tags = "billing invoices",
+                          .created_by = by, .created_at = T0, .updated_at = T0};
+
+    assert_ok(ah_store_launch_insert(f->store, &l, &err));
+    assert_true(l.id > 0);
+    return l.id;
+}
+
+/* A launch reads back with its creator's name, support's judgement is
+ * written and taken back (0: none), and launches list by day in [from, to),
+ * then by id. */
+static void test_store_launches_crud_and_list(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t pm = add_staff(f, "pm@example.com", "Paula", "Product");
+    int64_t lead = add_staff(f, "lead@example.com", "Lee", "Support");
+    int64_t a = add_launch(f, pm, "Invoices v2", 20460);
+    int64_t b = add_launch(f, pm, "Dark mode", 20455);
+    int64_t c = add_launch(f, pm, "SSO", 20460);
+    struct ah_launch got, *items, bad = {.title = "x", .changes = "", .impact = "",
+                                         .created_by = 4242, .created_at = T0};
+    size_t n;
+
+    add_launch(f, pm, "Later", 20470);
+    assert_ok(ah_store_launch_get(f->store, a, &f->arena, &got, &err));
+    assert_string_equal(got.title, "Invoices v2");
+    assert_int_equal(got.launch_day, 20460);
+    assert_string_equal(got.changes, "New invoices");
+    assert_string_equal(got.impact, "Questions about totals");
+    assert_string_equal(got.tags, "billing invoices");
+    assert_int_equal(got.created_by, pm);
+    assert_string_equal(got.creator_name, "Paula");
+    assert_int_equal(got.readiness, AH_READY_UNJUDGED);
+    assert_string_equal(got.missing, "");
+    assert_string_equal(got.readiness_note, "");
+    assert_int_equal(got.judged_by, 0);
+    assert_int_equal(got.judged_at, 0);
+    assert_int_equal(got.created_at, T0);
+
+    got.title = "Invoices v2.1";
+    got.launch_day = 20461;
+    got.changes = "New invoice totals";
+    got.impact = "More questions";
+    got.tags = "billing";
+    got.readiness = AH_READY_NO;
+    got.missing = "saved_reply training";
+    got.readiness_note = "no macro yet";
+    got.judged_by = lead;
+    got.judged_at = T0 + 5;
+    got.updated_at = T0 + 6;
+    got.created_by = lead; /* not written */
+    got.created_at = T0 + 7;
+    assert_ok(ah_store_launch_update(f->store, &got, &err));
+    assert_ok(ah_store_launch_get(f->store, a, &f->arena, &got, &err));
+    assert_string_equal(got.title, "Invoices v2.1");
+    assert_int_equal(got.launch_day, 20461);
+    assert_string_equal(got.changes, "New invoice totals");
+    assert_string_equal(got.impact, "More questions");
+    assert_string_equal(got.tags, "billing");
+    assert_int_equal(got.readiness, AH_READY_NO);
+    assert_string_equal(got.missing, "saved_reply training");
+    assert_string_equal(got.readiness_note, "no macro yet");
+    assert_int_equal(got.judged_by, lead);
+    assert_int_equal(got.judged_at, T0 + 5);
+    assert_int_equal(got.updated_at, T0 + 6);
+    assert_int_equal(got.created_by, pm);
+    assert_string_equal(got.creator_name, "Paula");
+    assert_int_equal(got.created_at, T0);
+    got.readiness = AH_READY_UNJUDGED;
+    got.judged_by = 0;
+    got.judged_at = 0;
+    got.launch_day = 20460;
+    assert_ok(ah_store_launch_update(f->store, &got, &err));
+    assert_ok(ah_store_launch_get(f->store, a, &f->arena, &got, &err));
+    assert_int_equal(got.judged_by, 0);
+    assert_int_equal(got.judged_at, 0);
+
+    assert_ok(ah_store_launch_list(f->store, 20455, 20470, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(items[0].id, b);
+    assert_int_equal(items[1].id, a);
+    assert_int_equal(items[2].id, c);
+    assert_string_equal(items[1].creator_name, "Paula");
+    assert_ok(ah_store_launch_list(f->store, 20456, 20460, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 0);
+
+    assert_code(AH_E_NOT_FOUND, ah_store_launch_get(f->store, 4242, &f->arena, &got, &err));
+    assert_string_equal(err.msg, "launch 4242 does not exist");
+    got.id = 4242;
+    assert_code(AH_E_NOT_FOUND, ah_store_launch_update(f->store, &got, &err));
+    assert_string_equal(err.msg, "launch 4242 does not exist");
+    assert_code(AH_E_INVALID, ah_store_launch_insert(f->store, &bad, &err));
+}
+
+/* Checks tagged_tickets' total and its page's ids against want[0..n). */
+static void expect_tagged(struct fx *f, const char *const *tags, size_t ntags, int64_t from,
+                          int64_t to, int limit, int64_t total, const int64_t *want,
+                          size_t nwant, const char *what)
+{
+    struct ah_error err = {0};
+    struct ah_ticket_brief *items = NULL;
+    int64_t got = -1;
+    size_t n = 99;
+
+    assert_ok(ah_store_tagged_tickets(f->store, tags, ntags, from, to, limit, &f->arena, &got,
+                                      &items, &n, &err));
+    if (got != total)
+        fail_msg("%s: %lld in all, want %lld", what, (long long)got, (long long)total);
+    if (n != nwant)
+        fail_msg("%s: %zu tickets, want %zu", what, n, nwant);
+    for (size_t i = 0; i < n; i++)
+        if (items[i].id != want[i])
+            fail_msg("%s: item %zu is ticket %lld, want %lld", what, i, (long long)items[i].id,
+                     (long long)want[i]);
+}
+
+#define EXPECT_TAGGED(f, tags, ntags, from, to, limit, total, what, ...)                \
+    do {                                                                                \
+        const int64_t want_[] = {__VA_ARGS__};                                          \
+        expect_tagged(f, tags, ntags, from, to, limit, total, want_ + 1,                \
+                      sizeof(want_) / sizeof(want_[0]) - 1, what);                      \
+    } while (0)
+
+/* Tickets with any of the tags created in [from, to): each counted once
+ * however many of the tags it has, the newest first up to the limit; no
+ * tags, none; up to AH_MAX_TAGS tags. */
+static void test_store_tagged_tickets_totals_order_and_window(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t1 = add_ticket_at(f, cust, "Old bill", "billing", T0 - 1);
+    int64_t t2 = add_ticket_at(f, cust, "Bill", "billing", T0);
+    int64_t t3 = add_ticket_at(f, cust, "Bill and login", "billing login", T0 + 1);
+    int64_t t4 = add_ticket_at(f, cust, "Login", "login", T0 + 2);
+    int64_t t5 = add_ticket_at(f, cust, "Other", "sso", T0 + 3);
+    int64_t t6 = add_ticket_at(f, cust, "Late login", "login", T0 + 100); /* at to */
+    const char *const billing[] = {"billing"};
+    const char *const both[] = {"login", "billing"};
+    const char *const none[] = {"nothing"};
+    const char *many[AH_MAX_TAGS + 1];
+    char names[AH_MAX_TAGS + 1][8];
+    struct ah_ticket_brief *items;
+    int64_t total = -1;
+    size_t n;
+
+    (void)t5;
+    EXPECT_TAGGED(f, billing, 1, T0, T0 + 100, 10, 2, "billing", 0, t3, t2);
+    EXPECT_TAGGED(f, both, 2, T0, T0 + 100, 10, 3, "either, once each", 0, t4, t3, t2);
+    EXPECT_TAGGED(f, both, 2, T0, T0 + 100, 2, 3, "the newest two of three", 0, t4, t3);
+    EXPECT_TAGGED(f, both, 2, T0 - 1, T0 + 101, 10, 5, "the whole span", 0, t6, t4, t3, t2,
+                  t1);
+    EXPECT_TAGGED(f, both, 2, T0 + 50, T0 + 60, 10, 0, "an empty span", 0);
+    EXPECT_TAGGED(f, none, 1, 0, INT64_MAX, 10, 0, "an unused tag", 0);
+    EXPECT_TAGGED(f, billing, 1, T0, T0 + 100, 0, 2, "a count alone", 0);
+    EXPECT_TAGGED(f, both, 0, 0, INT64_MAX, 10, 0, "no tags", 0);
+    /* a cached statement per number of tags: back to one */
+    EXPECT_TAGGED(f, billing, 1, 0, INT64_MAX, 10, 3, "billing ever", 0, t3, t2, t1);
+
+    assert_ok(ah_store_tagged_tickets(f->store, billing, 1, T0, T0 + 1, 10, &f->arena, &total,
+                                      &items, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].id, t2);
+    assert_string_equal(items[0].subject, "Bill");
+    assert_int_equal(items[0].status, AH_STATUS_OPEN);
+    assert_int_equal(items[0].priority, AH_PRIO_HIGH);
+    assert_int_equal(items[0].tier, 2);
+    assert_int_equal(items[0].created_at, T0);
+
+    for (int i = 0; i <= AH_MAX_TAGS; i++) {
+        snprintf(names[i], sizeof(names[i]), "x%d", i);
+        many[i] = names[i];
+    }
+    many[AH_MAX_TAGS - 1] = "login";
+    EXPECT_TAGGED(f, many, AH_MAX_TAGS, T0, T0 + 100, 10, 2, "the most tags", 0, t4, t3);
+    assert_code(AH_E_INVALID, ah_store_tagged_tickets(f->store, many, AH_MAX_TAGS + 1, T0,
+                                                      T0 + 100, 10, &f->arena, &total, &items,
+                                                      &n, &err));
+}
+
+static int64_t add_kudos(struct fx *f, int64_t msg, int64_t ticket, int64_t person,
+                         int64_t giver, bool from_customer, int64_t at)
+{
+    struct ah_error err = {0};
+    struct ah_kudos k = {.message_id = msg, .ticket_id = ticket, .person_id = person,
+                         .giver_id = giver, .from_customer = from_customer,
+                         .text = "Great answer", .quote = "Refunded in full", .created_at = at};
+
+    assert_ok(ah_store_kudos_insert(f->store, &k, &err));
+    assert_true(k.id > 0);
+    return k.id;
+}
+
+/* Checks kudos_list's ids against want[0..n). */
+static void expect_kudos(struct fx *f, int64_t person, int64_t from, int64_t to,
+                         int64_t before, int limit, const int64_t *want, size_t nwant,
+                         const char *what)
+{
+    struct ah_error err = {0};
+    struct ah_kudos *items = NULL;
+    size_t n = 99;
+
+    assert_ok(ah_store_kudos_list(f->store, person, from, to, before, limit, &f->arena, &items,
+                                  &n, &err));
+    if (n != nwant)
+        fail_msg("%s: %zu kudos, want %zu", what, n, nwant);
+    for (size_t i = 0; i < n; i++)
+        if (items[i].id != want[i])
+            fail_msg("%s: item %zu is kudos %lld, want %lld", what, i, (long long)items[i].id,
+                     (long long)want[i]);
+}
+
+#define EXPECT_KUDOS(f, person, from, to, before, limit, what, ...)                     \
+    do {                                                                                \
+        const int64_t want_[] = {__VA_ARGS__};                                          \
+        expect_kudos(f, person, from, to, before, limit, want_ + 1,                     \
+                     sizeof(want_) / sizeof(want_[0]) - 1, what);                       \
+    } while (0)
+
+/* Kudos for a reply are given once per giver and source: again is a
+ * conflict; they read back with both names and the ticket's subject, and
+ * list newest first by person, span (to 0: no end) and page. */
+static void test_store_kudos_conflict_and_list(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t pat = add_staff(f, "pat@example.com", "Pat", "Support");
+    int64_t kim = add_staff(f, "kim@example.com", "Kim", "Support");
+    int64_t ceo = add_staff(f, "ceo@example.com", "Cy", "Founders");
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t = add_ticket_at(f, cust, "Refund please", "", T0);
+    int64_t m1 = add_message(f, t, pat, "Refunded in full", T0 + 1);
+    int64_t m2 = add_message(f, t, kim, "Anything else?", T0 + 2);
+    int64_t k1 = add_kudos(f, m1, t, pat, ceo, false, T0 + 10);
+    int64_t k2 = add_kudos(f, m1, t, pat, kim, true, T0 + 20); /* a customer's thanks */
+    int64_t k3 = add_kudos(f, m2, t, kim, ceo, false, T0 + 30);
+    int64_t k4 = add_kudos(f, m1, t, pat, kim, false, T0 + 40);
+    struct ah_kudos again = {.message_id = m1, .ticket_id = t, .person_id = pat,
+                             .giver_id = ceo, .text = "Again", .quote = "",
+                             .created_at = T0 + 50};
+    struct ah_kudos bad = {.message_id = 4242, .ticket_id = t, .person_id = pat,
+                           .giver_id = ceo, .text = "", .quote = "", .created_at = T0};
+    struct ah_kudos *items;
+    char want[80];
+    size_t n;
+
+    snprintf(want, sizeof(want), "kudos for message %lld were already given", (long long)m1);
+    assert_code(AH_E_CONFLICT, ah_store_kudos_insert(f->store, &again, &err));
+    assert_string_equal(err.msg, want);
+    assert_int_equal(again.id, 0);
+    assert_code(AH_E_INVALID, ah_store_kudos_insert(f->store, &bad, &err));
+
+    assert_ok(ah_store_kudos_list(f->store, pat, 0, 0, 0, 10, &f->arena, &items, &n, &err));
+    assert_int_equal(n, 3);
+    assert_int_equal(items[0].id, k4);
+    assert_int_equal(items[2].id, k1);
+    assert_int_equal(items[2].message_id, m1);
+    assert_int_equal(items[2].ticket_id, t);
+    assert_int_equal(items[2].person_id, pat);
+    assert_string_equal(items[2].person_name, "Pat");
+    assert_int_equal(items[2].giver_id, ceo);
+    assert_string_equal(items[2].giver_name, "Cy");
+    assert_false(items[2].from_customer);
+    assert_true(items[1].from_customer);
+    assert_string_equal(items[2].text, "Great answer");
+    assert_string_equal(items[2].quote, "Refunded in full");
+    assert_string_equal(items[2].subject, "Refund please");
+    assert_int_equal(items[2].created_at, T0 + 10);
+
+    EXPECT_KUDOS(f, 0, 0, 0, 0, 10, "everyone's", 0, k4, k3, k2, k1);
+    EXPECT_KUDOS(f, kim, 0, 0, 0, 10, "Kim's", 0, k3);
+    EXPECT_KUDOS(f, 0, T0 + 20, T0 + 40, 0, 10, "a span", 0, k3, k2);
+    EXPECT_KUDOS(f, 0, T0 + 20, 0, 0, 10, "no end", 0, k4, k3, k2);
+    EXPECT_KUDOS(f, 0, 0, 0, 0, 2, "a page", 0, k4, k3);
+    EXPECT_KUDOS(f, 0, 0, 0, k3, 2, "the next page", 0, k2, k1);
+    EXPECT_KUDOS(f, pat, T0 + 11, 0, k4, 10, "Pat's, later, below", 0, k2);
+}
+
+/* The feedback tables copy whole: a told escalation, route-backs, a judged
+ * launch and kudos from a customer, and ids that go on counting. */
+static void test_store_copy_moves_feedback_tables(void **state)
+{
+    struct fx *f = *state;
+    struct ah_error err = {0};
+    int64_t pat = add_staff(f, "pat@example.com", "Pat", "Support");
+    int64_t sal = add_staff(f, "sal@example.com", "Sal", "Sales");
+    int64_t cust = add_customer(f, "ann@example.com", "Ann");
+    int64_t t = add_ticket_at(f, cust, "Refund please", "billing", T0);
+    int64_t m = add_message(f, t, pat, "Refunded", T0 + 1);
+    int64_t i = add_intake(f, t, sal, "Big account", T0);
+    int64_t r = add_route_back(f, t, sal, AH_CAUSE_PROMISE, pat, T0 + 2);
+    int64_t l = add_launch(f, pat, "Invoices v2", 20460);
+    int64_t k = add_kudos(f, m, t, pat, pat, true, T0 + 3);
+    struct ah_intake in, more = {.ticket_id = t, .filer_id = sal, .channel = "phone",
+                                 .created_at = T0};
+    struct ah_launch la;
+    struct ah_route_back *rb;
+    struct ah_kudos *ku;
+    struct ah_store *dst;
+    char path[400];
+    bool first = false;
+    size_t n;
+
+    assert_ok(ah_store_intake_told(f->store, i, T0 + 9, &first, &err));
+    assert_ok(ah_store_launch_get(f->store, l, &f->arena, &la, &err));
+    la.readiness = AH_READY_YES;
+    la.judged_by = sal;
+    la.judged_at = T0 + 8;
+    assert_ok(ah_store_launch_update(f->store, &la, &err));
+
+    dst = copy_of(f, "feedback", path, sizeof(path));
+    assert_ok(ah_store_intake_get(dst, 0, t, &f->arena, &in, &err));
+    assert_int_equal(in.id, i);
+    assert_int_equal(in.told_at, T0 + 9);
+    assert_string_equal(in.why, "Big account");
+    assert_ok(ah_store_route_back_list(dst, t, &f->arena, &rb, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(rb[0].id, r);
+    assert_ok(ah_store_launch_get(dst, l, &f->arena, &la, &err));
+    assert_int_equal(la.readiness, AH_READY_YES);
+    assert_int_equal(la.judged_by, sal);
+    assert_ok(ah_store_kudos_list(dst, pat, 0, 0, 0, 10, &f->arena, &ku, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(ku[0].id, k);
+    assert_true(ku[0].from_customer);
+    assert_code(AH_E_CONFLICT, ah_store_intake_insert(dst, &more, &err));
+    la.id = 0;
+    assert_ok(ah_store_launch_insert(dst, &la, &err));
+    assert_true(la.id > l);
+    ah_store_close(dst);
+    fx_remove_db(path);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -3561,6 +4187,14 @@ int main(void)
         T(test_store_group_answerers),
         T(test_store_fixes_crud_and_list),
         T(test_store_copy_moves_group_tables),
+        T(test_store_intakes_round_trip_and_list),
+        T(test_store_intake_told_once),
+        T(test_store_intake_counts_with_urgent),
+        T(test_store_route_backs_list_and_counts),
+        T(test_store_launches_crud_and_list),
+        T(test_store_tagged_tickets_totals_order_and_window),
+        T(test_store_kudos_conflict_and_list),
+        T(test_store_copy_moves_feedback_tables),
     };
 
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
