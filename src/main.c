@@ -122,6 +122,7 @@ static bool mail_from_env(void)
     m->imap.password = env_or("ALLHANDS_IMAP_PASSWORD", NULL);
     m->imap.tls = env_flag("ALLHANDS_IMAP_TLS", true);
     m->imap.ca_file = m->smtp.ca_file;
+    m->escalation_address = env_or("ALLHANDS_ESCALATION_ADDRESS", NULL);
     if (!env_int("ALLHANDS_MAIL_MAX_BYTES", 1024, 1024LL * 1024 * 1024, &max) ||
         !env_int("ALLHANDS_MAIL_MAX_ATTACHMENT_BYTES", 1024, 1024LL * 1024 * 1024, &part) ||
         !env_int("ALLHANDS_MAIL_SENDER_PER_HOUR", 0, 1000000, &m->sender_per_hour) ||
@@ -138,6 +139,14 @@ static bool mail_from_env(void)
 
         if (ah_people_check_email(ah_str_c(m->address), &err)) {
             fprintf(stderr, "allhands: ALLHANDS_MAIL_ADDRESS: %s\n", err.msg);
+            return false;
+        }
+    }
+    if (m->escalation_address) {
+        struct ah_error err;
+
+        if (ah_people_check_email(ah_str_c(m->escalation_address), &err)) {
+            fprintf(stderr, "allhands: ALLHANDS_ESCALATION_ADDRESS: %s\n", err.msg);
             return false;
         }
     }
@@ -1036,7 +1045,9 @@ static int cmd_mail_in(int argc, char **argv)
                "a rate limit): the MTA tries again later.\n"
                "Environment: ALLHANDS_MAIL_ADDRESS (the support address), ALLHANDS_MAIL_ACK=1,\n"
                "ALLHANDS_MAIL_MAX_BYTES, ALLHANDS_MAIL_MAX_ATTACHMENT_BYTES,\n"
-               "ALLHANDS_MAIL_SENDER_PER_HOUR, ALLHANDS_MAIL_TICKETS_PER_HOUR, ALLHANDS_ATTACHMENTS.\n");
+               "ALLHANDS_MAIL_SENDER_PER_HOUR, ALLHANDS_MAIL_TICKETS_PER_HOUR, ALLHANDS_ATTACHMENTS,\n"
+               "ALLHANDS_ESCALATION_ADDRESS (colleagues forward a customer's mail there: it\n"
+               "becomes an internal escalation they filed; mail from anyone else is refused).\n");
         return 0;
     }
     ah_buf_init(&raw, app.mail.limits.max_message);

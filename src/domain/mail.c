@@ -22,6 +22,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "domain/intake.h"
 #include "domain/people.h"
 #include "domain/perm.h"
 #include "domain/ticket.h"
@@ -512,6 +513,168 @@ static enum ah_err receive_tx(struct ah_ctx *cx, const struct incoming *in, bool
     return rc;
 }
 
+/* ---- internal escalations by mail ---- */
+
+static bool addressed_to(const struct ah_mail *m, const char *addr)
+{
+    for (size_t i = 0; i < m->nto; i++)
+        if (addr_eq(m->to[i].email, addr))
+            return true;
+    for (size_t i = 0; i < m->ncc; i++)
+        if (addr_eq(m->cc[i].email, addr))
+            return true;
+    return false;
+}
+
+/* The customer of a forwarded message: the first "From:" line (Gmail's,
+ * Outlook's, Apple Mail's forward headers; "De:" and "Von:" too) with an
+ * address in it. *before: what the colleague wrote above it. */
+static bool forwarded_from(struct ah_ctx *cx, const char *text, const char **email,
+                           const char **name, const char **before)
+{
+    static const char *const keys[] = {"from:", "de:", "de :", "von:"};
+
+    for (const char *line = text; *line;) {
+        size_t len = strcspn(line, "\n");
+        const char *p = line, *end = line + len;
+
+        while (p < end && (*p == '>' || *p == ' ' || *p == '*' || *p == '\t'))
+            p++;
+        for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+            size_t kl = strlen(keys[k]);
+            const char *lt, *gt, *at;
+
+            if ((size_t)(end - p) <= kl || strncasecmp(p, keys[k], kl) != 0)
+                continue;
+            p += kl;
+            lt = memchr(p, '<', (size_t)(end - p));
+            gt = lt ? memchr(lt, '>', (size_t)(end - lt)) : NULL;
+            if (lt && gt) {
+                const char *a = lt + 1;
+
+                if ((size_t)(gt - a) > 7 && strncasecmp(a, "mailto:", 7) == 0)
+                    a += 7;
+                *email = lower_dup(cx->arena, ah_arena_strndup(cx->arena, a, (size_t)(gt - a)));
+                *name = ah_arena_strndup(cx->arena, p, (size_t)(lt - p));
+            } else if ((at = memchr(p, '@', (size_t)(end - p))) != NULL) {
+                const char *a = at, *b = at;
+
+                while (a > p && a[-1] != ' ' && a[-1] != '\t' && a[-1] != '"')
+                    a--;
+                while (b < end && *b != ' ' && *b != '\r' && *b != '"')
+                    b++;
+                *email = lower_dup(cx->arena, ah_arena_strndup(cx->arena, a, (size_t)(b - a)));
+                *name = "";
+            } else {
+                continue;
+            }
+            if (!valid_email(*email))
+                continue;
+            {
+                struct ah_str n = ah_str_trim(ah_str_c(*name));
+
+                while (n.len && (n.p[0] == '"' || n.p[0] == '\''))
+                    n.p++, n.len--;
+                while (n.len && (n.p[n.len - 1] == '"' || n.p[n.len - 1] == '\''))
+                    n.len--;
+                *name = ah_arena_strndup(cx->arena, n.p, n.len);
+            }
+            *before = ah_arena_strndup(cx->arena, text, (size_t)(line - text));
+            return true;
+        }
+        line = *end ? end + 1 : end;
+    }
+    return false;
+}
+
+/* "Fwd: Re: x" -> "Re: x": the forward's own prefixes go. */
+static const char *unforward(const char *subject)
+{
+    static const char *const pre[] = {"fwd:", "fw:", "tr:", "wg:", "rv:", "enc:"};
+    bool again = true;
+
+    while (again) {
+        again = false;
+        while (*subject == ' ')
+            subject++;
+        for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+            if (strncasecmp(subject, pre[i], strlen(pre[i])) == 0) {
+                subject += strlen(pre[i]);
+                again = true;
+            }
+    }
+    return *subject ? subject : "(no subject)";
+}
+
+/* A colleague forwarded a customer's mail to the escalation address: it
+ * becomes an internal escalation they filed, channel email. */
+static enum ah_err escalate(struct ah_ctx *cx, const struct incoming *in,
+                            struct ah_mail_outcome *out, struct ah_error *err)
+{
+    const struct ah_mail_settings *ms = settings(cx);
+    struct ah_person p;
+    struct ah_ctx ax = *cx;
+    struct ah_intake_input ii = {0};
+    struct ah_intake intake;
+    const char *hash, *email = NULL, *name = "", *before = "", *text;
+    int64_t tid, mid;
+    bool inserted = false;
+    enum ah_err rc = ah_store_person_get_by_email(cx->store, ah_str_c(in->sender), cx->arena, &p,
+                                                  &hash, err);
+
+    if (rc == AH_E_NOT_FOUND || (!rc && !p.active))
+        return ah_error_set(err, AH_E_INVALID, "%s takes escalations from colleagues; %s is not "
+                            "one of them", ms->escalation_address, in->sender);
+    if (rc)
+        return rc;
+    text = in->body;
+    if (*in->m.quoted) {
+        size_t a = strlen(in->body), b = strlen(in->m.quoted);
+        char *t = ah_arena_alloc(cx->arena, a + b + 2);
+
+        memcpy(t, in->body, a);
+        t[a] = '\n';
+        memcpy(t + a + 1, in->m.quoted, b + 1);
+        text = t;
+    }
+    if (!forwarded_from(cx, text, &email, &name, &before) || addr_eq(email, in->sender))
+        return ah_error_set(err, AH_E_INVALID, "no customer address in the forwarded message: "
+                            "forward the customer's own mail, or use the escalation form");
+    ax.actor = &p;
+    ax.system = false;
+    ii.customer_email = ah_str_c(email);
+    ii.customer_name = ah_str_c(utf8_cut(name, strlen(name), AH_MAX_NAME) == strlen(name) ? name
+                                                                                         : "");
+    ii.subject = ah_str_c(unforward(in->subject));
+    ii.text = ah_str_c(text + strlen(before));
+    ii.channel = ah_str_c("email");
+    ii.why = ah_str_c(ah_arena_strndup(cx->arena, before,
+                                       utf8_cut(before, strlen(before), AH_INTAKE_WHY_MAX)));
+    memset(out, 0, sizeof(*out));
+    rc = ah_store_begin(cx->store, err);
+    if (rc)
+        return rc;
+    rc = ah_store_mail_id_get(cx->store, in->msgid, &tid, &mid, err);
+    if (rc == AH_OK) {
+        out->duplicate = true;
+        out->ticket_id = tid;
+        out->thread = "duplicate";
+        return ah_store_end(cx->store, AH_OK, err);
+    }
+    if (rc == AH_E_NOT_FOUND)
+        rc = ah_intake_open(&ax, &ii, &intake, err);
+    if (!rc)
+        rc = ah_store_mail_id_insert(cx->store, in->msgid, intake.ticket_id, 0, false, cx->now,
+                                     &inserted, err);
+    rc = ah_store_end(cx->store, rc, err);
+    if (rc)
+        return rc;
+    out->ticket_id = intake.ticket_id;
+    out->new_ticket = true;
+    out->thread = "escalation";
+    return AH_OK;
+}
+
 enum ah_err ah_mail_receive(struct ah_ctx *cx, const char *raw, size_t len,
                             struct ah_mail_outcome *out, struct ah_error *err)
 {
@@ -520,6 +683,9 @@ enum ah_err ah_mail_receive(struct ah_ctx *cx, const char *raw, size_t len,
 
     if (!rc)
         rc = take(cx, raw, len, &in, err);
+    if (!rc && settings(cx)->escalation_address &&
+        addressed_to(&in.m, settings(cx)->escalation_address))
+        return escalate(cx, &in, out, err);
     for (int i = 0; !rc && i < RETRIES; i++) {
         rc = ah_store_begin(cx->store, err);
         if (!rc)

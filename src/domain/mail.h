@@ -25,6 +25,8 @@ struct ah_mail_settings {
     struct ah_mailx_conf smtp; /* url NULL: this process sends nothing */
     struct ah_mailx_conf imap; /* url NULL: nothing to poll */
     int64_t poll_ms;          /* serve polls IMAP this often; 0: never */
+    const char *escalation_address; /* colleagues forward customers' mail here: it becomes
+                               * an internal escalation (domain/intake.h); NULL: none */
 };
 
 /* Fills s with the defaults: mail off, limits of ah_mail_limits_default,

@@ -1,6 +1,7 @@
 /* review.c - holding, approving and returning replies; who is ready for
  * tier1. */
 #include "domain/review.h"
+#include "domain/routeback.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -31,11 +32,18 @@ enum ah_err ah_review_hold(struct ah_ctx *cx, const struct ah_ticket *t, struct 
     struct ah_policy pol;
     struct ah_review_stats *st;
     size_t nst = 0;
+    bool routed = false;
     enum ah_err rc;
 
     *held = false;
     memset(out, 0, sizeof(*out));
-    if (!me || me->role != AH_ROLE_MEMBER || me->level == AH_LEVEL_TIER1)
+    if (!me || me->role != AH_ROLE_MEMBER)
+        return AH_OK;
+    /* a follow-up routed back to its cause is always reviewed, whatever the level */
+    rc = ah_route_back_to(cx, t->id, me->id, &routed, err);
+    if (rc)
+        return rc;
+    if (me->level == AH_LEVEL_TIER1 && !routed)
         return AH_OK;
     rc = ah_policy_read(cx, &pol, err);
     if (!rc && me->level == AH_LEVEL_JUNIOR)
@@ -52,7 +60,7 @@ enum ah_err ah_review_hold(struct ah_ctx *cx, const struct ah_ticket *t, struct 
     rc = ah_store_review_insert(cx->store, out, err);
     if (rc)
         return rc;
-    if (me->level == AH_LEVEL_TRAINEE)
+    if (me->level == AH_LEVEL_TRAINEE || routed)
         *held = true;
     else
         *held = (nst ? st[0].total : 0) < pol.review_first ||

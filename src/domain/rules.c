@@ -310,7 +310,8 @@ static enum ah_err check_route(struct ah_ctx *cx, struct ah_route_rule *r, long 
         r->if_tag = t;
     }
     if (!rc && r->if_source && *r->if_source && !ah_ticket_source_valid(ah_str_c(r->if_source)))
-        rc = ah_error_set(err, AH_E_INVALID, "if_source must be api, web, email, phone or chat");
+        rc = ah_error_set(err, AH_E_INVALID,
+                          "if_source must be api, web, email, phone, chat or escalation");
     if (!rc && r->if_domain && *r->if_domain) {
         size_t len = strlen(r->if_domain);
         char *d = ah_arena_strndup(cx->arena, r->if_domain, len);

@@ -10,10 +10,12 @@
 #include "core/buf.h"
 #include "core/jsonw.h"
 #include "domain/audit.h"
+#include "domain/intake.h"
 #include "domain/mail.h"
 #include "domain/perm.h"
 #include "domain/program.h"
 #include "domain/review.h"
+#include "domain/routeback.h"
 #include "domain/rules.h"
 #include "domain/people.h"
 
@@ -28,7 +30,7 @@
 static const char *const status_names[] = {"new", "open", "pending", "solved", "closed"};
 static const char *const priority_names[] = {"urgent", "high", "normal", "low"};
 static const char *const kind_names[] = {"customer", "reply", "note"};
-static const char *const sources[] = {"api", "web", "email", "phone", "chat"};
+static const char *const sources[] = {"api", "web", "email", "phone", "chat", "escalation"};
 
 const char *ah_ticket_status_name(enum ah_status s)
 {
@@ -214,6 +216,10 @@ static enum ah_err check_create(struct ah_ctx *cx, const struct ah_ticket_input 
                           AH_MAX_NAME);
     if (!rc && in->source.p && !ah_ticket_source_valid(in->source))
         rc = ah_error_set(err, AH_E_INVALID, "source must be api, web, email, phone or chat");
+    /* an escalation is filed through POST /escalations, which records who brought it */
+    if (!rc && in->source.p && ah_str_eq_c(in->source, "escalation") && !in->intake)
+        rc = ah_error_set(err, AH_E_INVALID, "source escalation: file it through "
+                                             "/api/v1/escalations, which records who brought it");
     if (!rc && in->tier && in->tier != 1 && in->tier != 2)
         rc = ah_error_set(err, AH_E_INVALID, "tier must be 1 or 2");
     if (!rc && in->tier)
@@ -353,8 +359,15 @@ static enum ah_err visible(struct ah_ctx *cx, int64_t id, struct ah_ticket *t,
 {
     enum ah_err rc = ah_store_ticket_get(cx->store, id, cx->arena, t, err);
 
-    if (!rc && t->tier > ah_perm_max_tier(cx))
-        return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", id);
+    if (!rc && t->tier > ah_perm_max_tier(cx)) {
+        bool routed = false;
+
+        /* a ticket routed back to someone is theirs to follow up, whatever its tier */
+        if (cx->actor)
+            rc = ah_route_back_to(cx, id, cx->actor->id, &routed, err);
+        if (!rc && !routed)
+            return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", id);
+    }
     return rc;
 }
 
@@ -498,6 +511,11 @@ static enum ah_err apply_patch(struct ah_ctx *cx, struct ah_ticket *t,
     bool privileged = false;
 
     *audit = false;
+    if ((p->tier >= 0 && p->tier != t->tier) ||
+        (p->priority >= 0 && (enum ah_priority)p->priority != t->priority))
+        rc = ah_intake_check_triage(cx, t, err);
+    if (rc)
+        return rc;
     if (p->tier >= 0 && p->tier != t->tier) {
         if (p->tier != 1 && p->tier != 2)
             return ah_error_set(err, AH_E_INVALID, "tier must be 1 or 2");
@@ -554,6 +572,8 @@ enum ah_err ah_ticket_update(struct ah_ctx *cx, int64_t id, const struct ah_tick
         rc = ah_store_ticket_update(cx->store, &after, err);
     if (!rc && strcmp(before.tags, after.tags) != 0)
         rc = ah_store_ticket_set_tags(cx->store, id, after.tags, err);
+    if (!rc && before.status != after.status)
+        rc = ah_intake_status_changed(cx, &after, err);
     if (!rc && audit)
         rc = ah_audit_record(cx, "ticket.update", ah_audit_target(cx, "ticket", id),
                              ticket_json(cx, &before, &after), ticket_json(cx, &after, &before),
@@ -734,6 +754,8 @@ enum ah_err ah_ticket_escalate(struct ah_ctx *cx, int64_t id, struct ah_str note
     rc = visible(cx, id, &t, err);
     if (!rc && t.tier == 2)
         rc = ah_error_set(err, AH_E_CONFLICT, "ticket %" PRId64 " is with the pros already", id);
+    if (!rc)
+        rc = ah_intake_check_triage(cx, &t, err); /* the tier is support's to set */
     if (rc)
         goto done;
     before = t;
@@ -832,11 +854,17 @@ enum ah_err ah_ticket_write(struct ah_ctx *cx, int64_t id, const struct ah_messa
     m.author_name = cx->actor ? cx->actor->name : "";
     m.body = ah_arena_strndup(cx->arena, in->body.p, in->body.len);
     m.created_at = cx->now;
-    after_write(cx, &t, in);
-    t.updated_at = cx->now;
-    rc = ah_store_message_insert(cx->store, &m, err);
-    if (!rc)
-        rc = ah_store_ticket_update(cx->store, &t, err);
+    {
+        enum ah_status was = t.status;
+
+        after_write(cx, &t, in);
+        t.updated_at = cx->now;
+        rc = ah_store_message_insert(cx->store, &m, err);
+        if (!rc)
+            rc = ah_store_ticket_update(cx->store, &t, err);
+        if (!rc && was != t.status)
+            rc = ah_intake_status_changed(cx, &t, err);
+    }
     if (!rc && m.kind == AH_MSG_REPLY)
         rc = ah_mail_queue_reply(cx, &t, &m, err);
     if (!rc && rv.id)

@@ -14,6 +14,7 @@ struct ah_ticket_input {
     struct ah_str requester_email; /* null: the creator is the requester */
     struct ah_str requester_name;
     struct ah_str source; /* null: "api" */
+    bool intake;          /* filed as an internal escalation (domain/intake.c) */
     int priority;         /* enum ah_priority; -1: normal */
     int tier;             /* 0: the default tier */
     bool has_tags;

@@ -103,6 +103,20 @@ void ah_api_tickets_move_group(struct ah_req *r);
 void ah_api_fixes_list(struct ah_req *r);
 void ah_api_fixes_get(struct ah_req *r);
 void ah_api_fixes_update(struct ah_req *r);
+void ah_api_escalations_create(struct ah_req *r);
+void ah_api_escalations_list(struct ah_req *r);
+void ah_api_escalations_get(struct ah_req *r);
+void ah_api_report_escalations(struct ah_req *r);
+void ah_api_route_backs_create(struct ah_req *r);
+void ah_api_route_backs_list(struct ah_req *r);
+void ah_api_report_route_backs(struct ah_req *r);
+void ah_api_launches_create(struct ah_req *r);
+void ah_api_launches_list(struct ah_req *r);
+void ah_api_launches_get(struct ah_req *r);
+void ah_api_launches_update(struct ah_req *r);
+void ah_api_tickets_launches(struct ah_req *r);
+void ah_api_kudos_create(struct ah_req *r);
+void ah_api_kudos_list(struct ah_req *r);
 void ah_api_ops_health(struct ah_req *r);
 void ah_api_ops_metrics(struct ah_req *r);
 
@@ -172,6 +186,14 @@ extern const struct ah_json_field ah_api_ticket_group_fields[];
 extern const size_t ah_api_ticket_group_nfields;
 extern const struct ah_json_field ah_api_fix_fields[];
 extern const size_t ah_api_fix_nfields;
+extern const struct ah_json_field ah_api_escalation_fields[];
+extern const size_t ah_api_escalation_nfields;
+extern const struct ah_json_field ah_api_route_back_fields[];
+extern const size_t ah_api_route_back_nfields;
+extern const struct ah_json_field ah_api_launch_fields[];
+extern const size_t ah_api_launch_nfields;
+extern const struct ah_json_field ah_api_kudos_fields[];
+extern const size_t ah_api_kudos_nfields;
 /* Decodes r's body against fields into out; on failure replies and returns false. */
 bool ah_api_body(struct ah_req *r, const struct ah_json_field *fields, size_t n,
                  struct ah_json_value *out);

@@ -326,7 +326,7 @@ void ah_json_put_person(struct ah_buf *b, const struct ah_person *p)
     PUT(b, "}");
 }
 
-static void put_tags(struct ah_buf *b, const char *tags)
+void ah_json_put_words(struct ah_buf *b, const char *tags)
 {
     const char *p = tags ? tags : "";
     bool first = true;
@@ -379,7 +379,7 @@ void ah_json_put_ticket_mail(struct ah_buf *b, const struct ah_ticket *t, bool t
     KEY(b, "tier");
     put_int(b, t->tier);
     KEY(b, "tags");
-    put_tags(b, t->tags);
+    ah_json_put_words(b, t->tags);
     KEY(b, "source");
     ah_json_put_str(b, t->source);
     KEY(b, "assignee_id");
@@ -836,7 +836,7 @@ void ah_json_put_route_rule(struct ah_buf *b, const struct ah_route_rule *r)
                            ? ah_ticket_priority_name((enum ah_priority)r->set_priority)
                            : NULL);
     KEY(b, "add_tags");
-    put_tags(b, r->add_tags);
+    ah_json_put_words(b, r->add_tags);
     KEY(b, "stop");
     put_bool(b, r->stop);
     KEY(b, "enabled");
@@ -870,13 +870,13 @@ void ah_json_put_style_rule(struct ah_buf *b, const struct ah_style_rule *r)
     KEY(b, "better");
     ah_json_put_str(b, r->better);
     KEY(b, "levels");
-    put_tags(b, r->levels);
+    ah_json_put_words(b, r->levels);
     KEY(b, "roles");
-    put_tags(b, r->roles);
+    ah_json_put_words(b, r->roles);
     KEY(b, "tags");
-    put_tags(b, r->tags);
+    ah_json_put_words(b, r->tags);
     KEY(b, "lifted_tags");
-    put_tags(b, r->lifted_tags);
+    ah_json_put_words(b, r->lifted_tags);
     KEY(b, "enabled");
     put_bool(b, r->enabled);
     KEY(b, "created_at");

@@ -59,6 +59,8 @@ enum ah_err ah_json_decode(struct ah_str body, const struct ah_json_field *field
 void ah_json_put_str(struct ah_buf *b, const char *s); /* NULL: null */
 void ah_json_put_strn(struct ah_buf *b, const char *s, size_t n);
 void ah_json_put_time(struct ah_buf *b, int64_t ms); /* 0: null */
+/* Space-separated words (tags) as an array of strings. */
+void ah_json_put_words(struct ah_buf *b, const char *words);
 void ah_json_put_person(struct ah_buf *b, const struct ah_person *p);
 /* A ticket; with thread (m may be empty) it carries "messages". */
 void ah_json_put_ticket(struct ah_buf *b, const struct ah_ticket *t, bool thread,

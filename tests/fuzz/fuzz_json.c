@@ -11,6 +11,9 @@
 #include "core/textmatch.h"
 #include "domain/ctx.h"
 #include "domain/groups.h"
+#include "domain/intake.h"
+#include "domain/launch.h"
+#include "domain/routeback.h"
 #include "domain/people.h"
 #include "domain/style.h"
 #include "domain/ticket.h"
@@ -253,7 +256,8 @@ static void after_rule(struct ah_ctx *cx, const struct decoded *d)
     (void)ah_tm_check(AH_TM_PHRASE, pattern->s.p, &offset, &err);
 }
 
-/* A group's status and a fix's state: one of the names, or refused. */
+/* A group's status, a fix's state, a launch's readiness, a route-back's
+ * cause, an escalation's channel: one of the names, or refused. */
 static void after_group(struct ah_ctx *cx, const struct decoded *d)
 {
     for (size_t k = 0; k < d->n; k++) {
@@ -266,6 +270,11 @@ static void after_group(struct ah_ctx *cx, const struct decoded *d)
             CHECK(out == AH_QGROUP_OPEN || out == AH_QGROUP_NOT_PRODUCT);
         if (ah_fix_state_parse(d->v[k].s, &out))
             CHECK(out == AH_FIX_OPEN || out == AH_FIX_SHIPPED);
+        if (ah_readiness_parse(d->v[k].s, &out))
+            CHECK(out >= AH_READY_UNJUDGED && out <= AH_READY_NO);
+        if (ah_route_cause_parse(d->v[k].s, &out))
+            CHECK(out == AH_CAUSE_PROMISE || out == AH_CAUSE_CHANGE);
+        (void)ah_intake_channel_valid(d->v[k].s);
     }
 }
 
@@ -292,6 +301,10 @@ static const struct table tables[] = {
     {ah_api_group_fix_fields, &ah_api_group_fix_nfields, after_group},
     {ah_api_ticket_group_fields, &ah_api_ticket_group_nfields, after_group},
     {ah_api_fix_fields, &ah_api_fix_nfields, after_group},
+    {ah_api_escalation_fields, &ah_api_escalation_nfields, after_group},
+    {ah_api_route_back_fields, &ah_api_route_back_nfields, after_group},
+    {ah_api_launch_fields, &ah_api_launch_nfields, after_group},
+    {ah_api_kudos_fields, &ah_api_kudos_nfields, after_group},
 };
 
 /* What a successful decode promises about one field. */
