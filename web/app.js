@@ -1,8 +1,11 @@
 // app.js - entry point: session state, hash router (#/login, #/queue,
 // #/tickets/42, #/week, #/inbox, #/reviews, #/reviews/7, #/training,
-// #/style, #/groups, #/groups/3, #/fixes, #/levels, #/routing, #/policy,
-// #/exemptions, #/coverage, #/report) and the header with its navigation, the inbox's unread count and
-// the clock. Each screen lives in
+// #/style, #/groups, #/groups/3, #/fixes, #/escalate, #/escalations,
+// #/launches, #/launches/5, #/kudos, #/levels, #/routing, #/policy,
+// #/exemptions, #/coverage, #/report) and the header with its navigation,
+// the inbox's unread count and the clock. The header keeps the everyday
+// screens in view and the rest behind "More", grouped, so its links take one
+// calm row on a wide screen and at most two on a phone. Each screen lives in
 // views/*.js and gets a small context object; it never touches another
 // screen's DOM.
 
@@ -29,6 +32,11 @@ import { renderTraining } from './views/training.js';
 import { renderGroups } from './views/groups.js';
 import { renderGroup } from './views/group.js';
 import { renderFixes } from './views/fixes.js';
+import { renderEscalate } from './views/escalate.js';
+import { renderEscalations } from './views/escalations.js';
+import { renderLaunches } from './views/launches.js';
+import { renderLaunch } from './views/launch.js';
+import { renderKudos } from './views/kudos.js';
 
 const state = {
   person: null, // Person of the signed-in user, null when logged out
@@ -36,23 +44,33 @@ const state = {
   stash: new Map(), // ticket id -> Ticket already fetched (queue/next answer)
 };
 
-/** Screens reached by '#/<name>', with who sees them in the header. */
+/**
+ * Screens reached by '#/<name>', with who sees them in the header and
+ * where: group 'main' is always in view, the others are sections of "More".
+ */
 const SCREENS = {
-  queue: { label: 'Queue', render: renderQueue, nav: () => true },
-  week: { label: 'My week', render: renderWeek, nav: () => true },
-  inbox: { label: 'Inbox', render: renderInbox, nav: () => true },
-  reviews: { label: 'Reviews', render: renderReviews, nav: isPro },
-  training: { label: 'Training', render: renderTraining, nav: () => true },
-  style: { label: 'Style guide', render: renderStyle, nav: () => true },
-  groups: { label: 'Repeated questions', render: renderGroups, nav: () => true },
-  fixes: { label: 'My fixes', render: renderFixes, nav: () => true },
-  levels: { label: 'Levels', render: renderLevels, nav: isPro },
-  routing: { label: 'Routing', render: renderRouting, nav: isPro },
-  coverage: { label: 'Coverage', render: renderCoverage, nav: isLead },
-  report: { label: 'Report', render: renderReport, nav: (p) => isLead(p) || Boolean(p.leader) },
-  exemptions: { label: 'Exemptions', render: renderExemptions, nav: isLead },
-  policy: { label: 'Policy', render: renderPolicy, nav: isLead },
+  queue: { label: 'Queue', render: renderQueue, nav: () => true, group: 'main' },
+  week: { label: 'My week', render: renderWeek, nav: () => true, group: 'main' },
+  inbox: { label: 'Inbox', render: renderInbox, nav: () => true, group: 'main' },
+  reviews: { label: 'Reviews', render: renderReviews, nav: isPro, group: 'main' },
+  escalate: { label: 'Escalate', render: renderEscalate, nav: () => true, group: 'main' },
+  training: { label: 'Training', render: renderTraining, nav: () => true, group: 'learn' },
+  style: { label: 'Style guide', render: renderStyle, nav: () => true, group: 'learn' },
+  escalations: { label: 'My escalations', render: renderEscalations, nav: () => true, group: 'feedback' },
+  launches: { label: 'Launches', render: renderLaunches, nav: () => true, group: 'feedback' },
+  kudos: { label: 'Kudos', render: renderKudos, nav: () => true, group: 'feedback' },
+  groups: { label: 'Repeated questions', render: renderGroups, nav: () => true, group: 'feedback' },
+  fixes: { label: 'My fixes', render: renderFixes, nav: () => true, group: 'feedback' },
+  levels: { label: 'Levels', render: renderLevels, nav: isPro, group: 'program' },
+  routing: { label: 'Routing', render: renderRouting, nav: isPro, group: 'program' },
+  coverage: { label: 'Coverage', render: renderCoverage, nav: isLead, group: 'program' },
+  report: { label: 'Report', render: renderReport, nav: (p) => isLead(p) || Boolean(p.leader), group: 'program' },
+  exemptions: { label: 'Exemptions', render: renderExemptions, nav: isLead, group: 'program' },
+  policy: { label: 'Policy', render: renderPolicy, nav: isLead, group: 'program' },
 };
+
+/** The sections of "More", in order. */
+const MORE_GROUPS = [['learn', 'Learn'], ['feedback', 'Feedback'], ['program', 'The program']];
 
 function isLead(p) {
   return Boolean(p && p.role === 'lead');
@@ -83,6 +101,9 @@ function parseRoute(hash) {
   }
   if (parts[0] === 'groups' && /^[1-9][0-9]{0,17}$/.test(parts[1] || '')) {
     return { name: 'group', id: Number(parts[1]), query };
+  }
+  if (parts[0] === 'launches' && /^[1-9][0-9]{0,17}$/.test(parts[1] || '')) {
+    return { name: 'launch', id: Number(parts[1]), query };
   }
   if (parts.length === 1 && Object.hasOwn(SCREENS, parts[0])) return { name: parts[0], query };
   return { name: 'unknown', query };
@@ -126,11 +147,68 @@ function renderHeader() {
   replace(who,
     h('span', { class: 'who-name', text: p.name || p.email }),
     h('span', { class: 'who-role', text: ROLE_LABEL[p.role] || p.role || '' }));
-  replace(nav, h('ul', null, Object.entries(SCREENS).filter(([, s]) => s.nav(p)).map(([name, s]) =>
-    h('li', null, h('a', { href: `#/${name}`, dataset: { screen: name }, text: s.label })))));
+  const shown = Object.entries(SCREENS).filter(([, s]) => s.nav(p));
+  const link = ([name, s]) => h('li', null, h('a', { href: `#/${name}`, dataset: { screen: name }, text: s.label }));
+  const groups = MORE_GROUPS.map(([key, title]) => [key, title, shown.filter(([, s]) => s.group === key)])
+    .filter(([, , items]) => items.length);
+  replace(nav, h('ul', { class: 'nav-main' },
+    shown.filter(([, s]) => s.group === 'main').map(link),
+    groups.length ? h('li', { class: 'nav-more' }, moreMenu(groups, link)) : null));
   showInboxCount(inboxCount());
   markNav(parseRoute(location.hash).name);
   header.hidden = false;
+}
+
+/**
+ * "More": a disclosure button and the links behind it, in labelled groups.
+ * Not an ARIA menu: links in lists, reached with Tab; Esc, a click outside
+ * or leaving it with Tab closes it (closeMoreOutside), and so does
+ * following a link.
+ */
+function moreMenu(groups, link) {
+  const button = h('button', { type: 'button', class: 'nav-more-button', id: 'nav-more', 'aria-expanded': 'false', 'aria-controls': 'nav-more-menu' },
+    'More', h('span', { class: 'nav-more-caret', 'aria-hidden': 'true', text: '▾' }));
+  const menu = h('div', { class: 'nav-more-menu', id: 'nav-more-menu' },
+    groups.map(([key, title, items]) => h('div', { class: 'nav-group' },
+      h('p', { class: 'nav-group-title', id: `nav-group-${key}`, text: title }),
+      h('ul', { 'aria-labelledby': `nav-group-${key}` }, items.map(link)))));
+  menu.hidden = true;
+  const wrap = [button, menu];
+  const setOpen = (open) => {
+    menu.hidden = !open;
+    button.setAttribute('aria-expanded', String(open));
+  };
+  button.addEventListener('click', () => setOpen(menu.hidden));
+  button.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'ArrowDown') return;
+    ev.preventDefault();
+    setOpen(true);
+    menu.querySelector('a')?.focus();
+  });
+  menu.addEventListener('click', (ev) => {
+    if (ev.target.closest('a')) setOpen(false);
+  });
+  for (const el of wrap) {
+    el.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Escape' || menu.hidden) return;
+      ev.preventDefault();
+      setOpen(false);
+      button.focus();
+    });
+    el.addEventListener('focusout', (ev) => {
+      const to = ev.relatedTarget;
+      if (to && !button.contains(to) && !menu.contains(to)) setOpen(false);
+    });
+  }
+  return wrap;
+}
+
+/** A click anywhere but on "More" or its links closes it. */
+function closeMoreOutside(ev) {
+  const menu = document.getElementById('nav-more-menu');
+  if (!menu || menu.hidden || (ev.target instanceof Element && ev.target.closest('.nav-more'))) return;
+  menu.hidden = true;
+  document.getElementById('nav-more').setAttribute('aria-expanded', 'false');
 }
 
 /** The header's "Inbox 2": the number is text, and a screen reader hears "Inbox, 2 unread". */
@@ -148,14 +226,33 @@ function showInboxCount(c) {
 }
 
 /** The header link a screen without its own belongs to: a ticket to the queue. */
-const PARENT = { ticket: 'queue', review: 'reviews', group: 'groups' };
+const PARENT = { ticket: 'queue', review: 'reviews', group: 'groups', launch: 'launches' };
 
-/** aria-current on the header link of the screen shown. */
+let markedScreen = null;
+
+/**
+ * aria-current on the header link of the screen shown; "More" looks current
+ * when that link is behind it, and closes when the screen changed (a link in
+ * it was followed; a screen that only draws itself again leaves it be).
+ */
 function markNav(name) {
   const current = PARENT[name] || name;
+  const moved = current !== markedScreen;
+  markedScreen = current;
+  let inMore = false;
   for (const a of document.querySelectorAll('#app-nav a')) {
-    if (a.dataset.screen === current) a.setAttribute('aria-current', 'page');
-    else a.removeAttribute('aria-current');
+    if (a.dataset.screen === current) {
+      a.setAttribute('aria-current', 'page');
+      inMore = Boolean(a.closest('#nav-more-menu'));
+    } else a.removeAttribute('aria-current');
+  }
+  const more = document.getElementById('nav-more');
+  if (more) {
+    more.classList.toggle('is-current', inMore);
+    if (moved) {
+      more.setAttribute('aria-expanded', 'false');
+      document.getElementById('nav-more-menu').hidden = true;
+    }
   }
 }
 
@@ -235,6 +332,7 @@ function render() {
   if (route.name === 'ticket') renderTicket(ctx, route.id);
   else if (route.name === 'review') renderReview(ctx, route.id);
   else if (route.name === 'group') renderGroup(ctx, route.id);
+  else if (route.name === 'launch') renderLaunch(ctx, route.id);
   else SCREENS[route.name].render(ctx, route.query);
 }
 
@@ -287,6 +385,7 @@ async function start() {
     main().focus();
   });
   window.addEventListener('hashchange', render);
+  document.addEventListener('click', closeMoreOutside);
   onClockChange(showClock);
   onInboxChange(showInboxCount);
 

@@ -92,6 +92,19 @@ export async function logIn(page, email, password) {
   await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor();
 }
 
+/**
+ * Follows the header link named name: the everyday screens are in view,
+ * the rest behind "More", which this opens first when it has to.
+ */
+export async function navTo(page, name) {
+  const nav = page.locator('#app-nav');
+  await nav.getByRole('link', { name: 'Queue', exact: true }).waitFor(); // the header is drawn
+  const link = nav.getByRole('link', { name, exact: true });
+  const more = nav.getByRole('button', { name: 'More' });
+  if (!(await link.isVisible()) && (await more.getAttribute('aria-expanded')) !== 'true') await more.click();
+  await link.click();
+}
+
 /** Waits until fn() returns a truthy value (polling), or fails with msg. */
 export async function eventually(fn, msg, timeoutMs = 10_000) {
   const end = Date.now() + timeoutMs;

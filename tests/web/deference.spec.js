@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DEMO, apiLogin, startServer } from './server.js';
-import { assertClean, eventually, launch, openPage, screenshot, statusText } from './browser.js';
+import { assertClean, eventually, launch, openPage, screenshot, statusText, navTo } from './browser.js';
 
 const TRAINEE = { email: 'tia.trainee@demo.allhands.test', name: 'Tia Trainee', password: 'trainee-password-1' };
 const BLOCK_RULE = {
@@ -48,7 +48,7 @@ test('the style guide: empty, the starter guide, a bad regular expression by its
   for (const r of (await lead.must('GET', '/style-rules')).items) await lead.must('DELETE', `/style-rules/${r.id}`);
   const { context, page, problems, dialogs } = await openPage(browser, server.url, { session: lead });
   await page.goto('/#/queue');
-  await page.locator('#app-nav').getByRole('link', { name: 'Style guide' }).click();
+  await navTo(page, 'Style guide');
   await page.getByRole('heading', { level: 1, name: 'Style guide' }).waitFor();
   await page.locator('#style-empty').waitFor();
   await screenshot(page, 'style-empty');
@@ -368,7 +368,7 @@ test('routing rules: add, reorder, try it; a bad pattern by its field', { timeou
   await lead.must('POST', '/routing-rules', { name: 'Refunds go to the pros', match_kind: 'phrase', pattern: 'refund', match_in: 'both', set_tier: 2, set_priority: 'high', add_tags: ['billing'] });
   const { context, page, problems, dialogs } = await openPage(browser, server.url, { session: lead });
   await page.goto('/#/queue');
-  await page.locator('#app-nav').getByRole('link', { name: 'Routing' }).click();
+  await navTo(page, 'Routing');
   await page.getByRole('heading', { level: 1, name: 'Routing' }).waitFor();
   await page.getByRole('button', { name: 'Add a rule' }).click();
   await page.getByLabel('Name', { exact: true }).fill('Password resets are tier 1');
@@ -408,7 +408,7 @@ test('levels and training: a module with Markdown, marking it done, and a promot
   // A pro moves the trainee up: refused, with the module still to do.
   const { context, page, problems, dialogs } = await openPage(browser, server.url, { session: pro });
   await page.goto('/#/queue');
-  await page.locator('#app-nav').getByRole('link', { name: 'Levels' }).click();
+  await navTo(page, 'Levels');
   await page.getByRole('heading', { level: 1, name: 'Levels' }).waitFor();
   const select = page.getByLabel('Level for Tia Trainee');
   await select.selectOption('junior');
@@ -422,7 +422,7 @@ test('levels and training: a module with Markdown, marking it done, and a promot
   // The trainee reads it and marks it done.
   const t = await openPage(browser, server.url, { session: trainee });
   await t.page.goto('/#/queue');
-  await t.page.locator('#app-nav').getByRole('link', { name: 'Training' }).click();
+  await navTo(t.page, 'Training');
   await t.page.getByRole('heading', { level: 1, name: 'Training' }).waitFor();
   const card = t.page.locator(`#module-${mod.id}`);
   await card.waitFor();

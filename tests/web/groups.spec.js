@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DEMO, EMPTY_LEAD, apiLogin, startServer } from './server.js';
-import { assertClean, eventually, launch, logIn, openPage, screenshot, statusText } from './browser.js';
+import { assertClean, eventually, launch, logIn, openPage, screenshot, statusText, navTo } from './browser.js';
 
 // One question, asked in other words each time.
 const ASKED = [
@@ -180,7 +180,7 @@ test('a lead renames the group in place and links a fix with a tracker link and 
 test('the owner sees the fix on My fixes and marks it shipped; a ticket that still comes says “After fix”', { timeout: 60_000 }, async () => {
   const { context, page, problems, dialogs } = await openPage(browser, server.url, { session: member });
   await page.goto('/#/queue');
-  await page.locator('#app-nav').getByRole('link', { name: 'My fixes' }).click();
+  await navTo(page, 'My fixes');
   await page.getByRole('heading', { level: 1, name: 'My fixes' }).waitFor();
   const card = page.locator('.fix-item').filter({ hasText: FIX.title });
   await card.waitFor();
@@ -230,7 +230,7 @@ test('the owner sees the fix on My fixes and marks it shipped; a ticket that sti
 test('the list: a sparkline per group, the fix and its after-fix count, filters, paging, and a phone', { timeout: 60_000 }, async () => {
   const { context, page, problems, dialogs } = await openPage(browser, server.url, { session: member });
   await page.goto('/#/queue');
-  await page.locator('#app-nav').getByRole('link', { name: 'Repeated questions' }).click();
+  await navTo(page, 'Repeated questions');
   await page.getByRole('heading', { level: 1, name: 'Repeated questions' }).waitFor();
   const all = (await member.must('GET', '/groups?limit=200')).items;
   const rows = page.locator('#groups-table tbody tr');
@@ -367,14 +367,14 @@ test('a new company: no repeated questions and no fixes yet, each saying what to
   try {
     const { context, page, problems, dialogs } = await openPage(browser, fresh.url);
     await logIn(page, EMPTY_LEAD.email, EMPTY_LEAD.password);
-    await page.locator('#app-nav').getByRole('link', { name: 'Repeated questions' }).click();
+    await navTo(page, 'Repeated questions');
     const empty = page.locator('#groups-empty');
     await empty.waitFor();
     assert.match(await empty.innerText(), /No repeated questions yet\. They appear here as tickets arrive\./);
     assert.equal(await page.locator('#groups-table').count(), 0);
     assert.equal(await page.getByLabel('Status').isVisible(), false, 'nothing to filter yet');
     await screenshot(page, 'groups-empty');
-    await page.locator('#app-nav').getByRole('link', { name: 'My fixes' }).click();
+    await navTo(page, 'My fixes');
     await page.locator('#fixes-empty').waitFor();
     assert.match(await page.locator('#fixes-empty').innerText(), /You own no fixes\./);
     await page.goto('/#/groups/999');

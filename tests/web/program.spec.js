@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DEMO, HOLD_NOTHING, adminToken, apiLogin, startServer } from './server.js';
-import { assertClean, eventually, launch, openPage, screenshot, statusText } from './browser.js';
+import { assertClean, eventually, launch, openPage, screenshot, statusText, navTo } from './browser.js';
 import { addDays, shiftWeek, todayIn } from '../../web/weeks.js';
 
 let server;
@@ -117,7 +117,7 @@ test('a lead edits the policy, the change shows, and a bad value is refused by i
   const before = await lead.must('GET', '/policy');
   const { context, page, problems, dialogs } = await openPage(browser, server.url, { session: lead });
   await page.goto('/#/queue');
-  await page.locator('#app-nav').getByRole('link', { name: 'Policy' }).click();
+  await navTo(page, 'Policy');
   await page.getByRole('heading', { level: 1, name: 'Policy' }).waitFor();
   const weekly = page.getByLabel('Hours every week');
   assert.equal(await weekly.inputValue(), String(before.weekly_minutes / 60), 'weekly time in hours');
@@ -183,7 +183,7 @@ test('a lead grants an exemption, it shows with its reason, and ends it; not to 
   const reason = 'Parental leave — back in the new year';
   const { context, page, problems, dialogs } = await openPage(browser, server.url, { session: lead });
   await page.goto('/#/week');
-  await page.locator('#app-nav').getByRole('link', { name: 'Exemptions' }).click();
+  await navTo(page, 'Exemptions');
   await page.getByRole('heading', { level: 1, name: 'Exemptions' }).waitFor();
   await page.locator('#exemption-person-hint', { hasText: /Pick from \d+ people/ }).waitFor();
   const listed = (await lead.must('GET', '/exemptions')).items;
@@ -245,7 +245,7 @@ test('coverage is a table of people planned per hour, with its counts in words',
   const api = await lead.must('GET', '/coverage');
   const { context, page, problems, dialogs } = await openPage(browser, server.url, { session: lead });
   await page.goto('/#/queue');
-  await page.locator('#app-nav').getByRole('link', { name: 'Coverage' }).click();
+  await navTo(page, 'Coverage');
   await page.getByRole('heading', { level: 1, name: 'Coverage' }).waitFor();
   const grid = page.locator('#coverage-grid');
   assert.equal(await grid.locator('thead th[scope=col]').count(), 7, 'a column per day');
@@ -284,7 +284,7 @@ test('the compliance report: totality first, leaders first, exemptions and roll-
   const api = await lead.must('GET', `/reports/compliance?week=${week}`);
   const { context, page, problems, dialogs } = await openPage(browser, server.url, { session: lead });
   await page.goto('/#/week');
-  await page.locator('#app-nav').getByRole('link', { name: 'Report' }).click();
+  await navTo(page, 'Report');
   await page.getByRole('heading', { level: 1, name: 'Compliance report' }).waitFor();
   const latest = await lead.must('GET', '/reports/compliance');
   assert.match(await page.locator('.week-label').innerText(), new RegExp(`Week ${Number(latest.week.slice(6))}\\b`), 'the week that ended last');
@@ -345,7 +345,7 @@ test('the compliance report: totality first, leaders first, exemptions and roll-
   const vp = await apiLogin(server.url, email);
   const v = await openPage(browser, server.url, { session: vp });
   await v.page.goto('/#/queue');
-  await v.page.locator('#app-nav').getByRole('link', { name: 'Report' }).click();
+  await navTo(v.page, 'Report');
   await v.page.getByRole('heading', { level: 1, name: 'Compliance report' }).waitFor();
   await v.page.locator('#totality-figure').waitFor();
   assert.equal(await v.page.locator('#app-nav').getByRole('link', { name: 'Coverage' }).count(), 0);

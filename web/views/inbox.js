@@ -17,6 +17,21 @@ const KIND_TITLE = {
   'ladder.remind': 'Reminder: you are behind on queue time',
   'ladder.manager': 'Someone you manage is behind',
   'ladder.report': 'You are on the leadership report',
+  'escalation.solved': 'A customer you escalated is solved',
+  route_back: 'A ticket was routed back to you',
+  'launch.readiness': 'Support said whether they are ready for your launch',
+  kudos: 'Kudos for a reply',
+};
+
+/** The feedback loops' notices: where to read more (their week means nothing to the reader). */
+const SEE = {
+  'escalation.solved': () => ({ href: '#/escalations', text: 'My escalations' }),
+  route_back: (n) => {
+    const m = /^Ticket #([1-9][0-9]{0,17})\b/.exec(String(n.body || ''));
+    return m ? { href: `#/tickets/${m[1]}`, text: `Open ticket #${m[1]}` } : null;
+  },
+  'launch.readiness': () => ({ href: '#/launches', text: 'Launches' }),
+  kudos: () => ({ href: '#/kudos', text: 'Kudos' }),
 };
 
 /** Kinds about the reader's own week: their week links to My week. */
@@ -42,6 +57,10 @@ export function renderInbox(ctx) {
 
   /** "Week 47 · Nov 16 – 22, 2026": a link to My week for one's own week. */
   function weekPart(n) {
+    if (SEE[n.kind]) {
+      const link = SEE[n.kind](n);
+      return link ? h('p', { class: 'inbox-week' }, h('a', link)) : null;
+    }
     if (!n.week_first_day) return null;
     const label = weekOfFirstDay(n.week_first_day);
     const words = `Week ${weekNumber(label)} · ${formatWeekRange(n.week_first_day)}`;

@@ -11,7 +11,11 @@
 // requester and keeps its folded quote behind "Show quoted text"; files are
 // links to /attachments/{id}; a reply that was emailed says how that went,
 // and while one is still on its way the screen asks again now and then.
-// Beside the thread: how many others asked the same question (similar.js).
+// Beside the thread: a recent launch whose tags the ticket has (headsup.js)
+// and how many others asked the same question (similar.js). Feedback loops:
+// pros route a ticket back to whoever's promise or change caused it
+// (routeback.js; that person is told their reply goes to review), and
+// anyone gives kudos on someone else's reply (kudosgive.js).
 
 import { api, query } from '../api.js';
 import { h, replace, isTyping, loading, showProblem } from '../dom.js';
@@ -21,6 +25,9 @@ import {
 import { lintEditor, lintProblem, lintRunner } from '../lint.js';
 import { takeNext } from './next.js';
 import { similarPanel } from './similar.js';
+import { launchPanel } from './headsup.js';
+import { routeBackPart } from './routeback.js';
+import { kudosControls, kudosMemory } from './kudosgive.js';
 
 export const HELD_NOTICE = 'Sent for review — a pro will look at it.';
 
@@ -194,6 +201,19 @@ export function renderTicket(ctx, id) {
   const send = h('button', { type: 'submit', class: 'button primary', text: 'Send' });
   const editor = lintEditor(body, { id: 'reply-lint', label: 'Style hits in your reply' });
   const pro = isPro(me);
+  const kudosGiven = kudosMemory();
+  const routeBack = routeBackPart(ctx, id, {
+    onMarked: async () => {
+      try {
+        const fresh = await fetchTicket(); // it may have a new assignee
+        if (ctx.isCurrent()) show(fresh);
+      } catch { /* the note says what happened; the facts catch up on reload */ }
+      if (!ctx.isCurrent()) return;
+      syncRouted();
+      routeBack.notes.setAttribute('tabindex', '-1');
+      routeBack.notes.focus();
+    },
+  });
 
   // A pro past a block hit: "Send anyway", with the reason (audited).
   const overrideReason = h('input', { type: 'text', id: 'override-reason', name: 'override_reason', maxlength: '500', autocomplete: 'off', 'aria-describedby': 'override-hint' });
@@ -218,7 +238,17 @@ export function renderTicket(ctx, id) {
 
   const coaching = h('div', { class: 'coaching', id: 'coaching' });
   coaching.hidden = true;
+  // The person a ticket was routed back to: their reply goes to support first.
+  const routedNotice = h('div', { class: 'callout info', id: 'routed-to-me' },
+    h('p', { class: 'callout-title' }, h('strong', { text: 'This ticket was routed back to you.' })),
+    h('p', { text: 'Your reply goes to the support team for review before the customer gets it — write it as you would; they may suggest changes.' }));
+  routedNotice.hidden = true;
+  /** The notice until a reply of theirs is in review: then "in review" says it. */
+  const syncRouted = () => {
+    routedNotice.hidden = !routeBack.routedToMe() || Boolean(ticket && ticket.in_review);
+  };
   const composer = h('form', { class: 'composer-form', 'aria-labelledby': 'composer-title' },
+    routedNotice,
     coaching,
     h('fieldset', { class: 'kind-picker' },
       h('legend', { text: 'Send as' }),
@@ -267,7 +297,7 @@ export function renderTicket(ctx, id) {
     if (ticket.assignee_id === null || ticket.assignee_id === undefined) return 'Nobody holds this ticket.';
     if (me && ticket.assignee_id === me.id) return 'Assigned to you.';
     const named = messages.find((m) => m.author_id === ticket.assignee_id && m.author_name);
-    const who = named ? named.author_name : `person #${ticket.assignee_id}`;
+    const who = named ? named.author_name : (routeBack.nameOf(ticket.assignee_id) || `person #${ticket.assignee_id}`);
     return ticket.claimed_until
       ? `${who} holds this ticket until ${formatTime(ticket.claimed_until)}.`
       : `Assigned to ${who}.`;
@@ -304,6 +334,7 @@ export function renderTicket(ctx, id) {
       release.addEventListener('click', () => doRelease(release));
       parts.push(release);
     }
+    if (pro) parts.push(routeBack.button());
     if (ticket.tier === 1) {
       const esc = h('button', { type: 'button', class: 'button secondary', id: 'escalate', 'aria-expanded': String(!escalation.hidden), 'aria-controls': 'escalate-form', text: 'Escalate to the pros' });
       esc.addEventListener('click', () => openEscalation(esc));
@@ -404,7 +435,12 @@ export function renderTicket(ctx, id) {
   function renderThread() {
     const count = messages.length;
     threadTitle.textContent = `Conversation (${count} ${count === 1 ? 'message' : 'messages'})`;
-    replace(thread, messages.map((m) => messageItem(m, newIds.has(m.id), ticket && ticket.requester)));
+    replace(thread, messages.map((m) => {
+      const li = messageItem(m, newIds.has(m.id), ticket && ticket.requester);
+      const kudos = kudosControls(ctx, id, m, messages, kudosGiven);
+      if (kudos) li.querySelector('article').append(kudos);
+      return li;
+    }));
     watchDelivery();
   }
 
@@ -473,6 +509,7 @@ export function renderTicket(ctx, id) {
   let draftRestored = false;
 
   function renderReviewState() {
+    syncRouted();
     const after = returned && messages.some((m) => m.kind === 'reply' && m.author_id === me.id
       && Date.parse(isoOf(m.created_at)) > Date.parse(isoOf(returned.decided_at)));
     if (ticket && ticket.in_review) {
@@ -754,20 +791,30 @@ export function renderTicket(ctx, id) {
   });
 
   const similar = similarPanel(ctx, id);
+  const headsUp = launchPanel(ctx, id);
   const page = h('article', { class: 'ticket-page', 'aria-labelledby': 'ticket-title' },
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/queue', text: '← Back to the queue' })),
     head,
+    routeBack.notes,
     actions,
+    routeBack.form,
     escalation,
-    // Similar questions sit beside the thread (above it on a narrow screen),
-    // so their arrival never moves the thread or the composer sideways.
+    // A launch heads-up and similar questions sit beside the thread (above
+    // it on a narrow screen), so their arrival never moves the thread or
+    // the composer sideways.
     h('div', { class: 'ticket-layout' },
-      similar.el,
+      h('div', { class: 'ticket-side' }, headsUp.el, similar.el),
       h('div', { class: 'ticket-main' },
         h('section', { class: 'thread-section', 'aria-labelledby': 'thread-title' }, threadTitle, thread),
         h('section', { class: 'composer' }, h('h2', { id: 'composer-title', text: 'Answer' }), composer))));
 
   similar.load();
+  headsUp.load();
+  routeBack.load().then(() => {
+    if (!ctx.isCurrent()) return;
+    syncRouted();
+    if (ticket) actions.querySelector('.holder')?.replaceChildren(holderText()); // a name it may not have had
+  });
   loadMacros();
   loadReturned();
   const stashed = ctx.state.stash.get(id);
