@@ -213,6 +213,28 @@ static enum ah_err suggest_name(struct ah_ctx *cx, const struct ah_tv_vec *c,
     return AH_OK;
 }
 
+/* A group this size rewrites its index entries and looks for its twin at
+ * each join; bigger ones at sizes that double: a big centroid moves little
+ * with one more ticket, and the rewrite is most of a join's writes. */
+static bool checkpoint(int64_t size)
+{
+    return size <= 16 || (size & (size - 1)) == 0;
+}
+
+/* Whether a's and b's k heaviest terms are the same terms. */
+static bool same_top(const struct ah_tv_vec *a, const struct ah_tv_vec *b, size_t k)
+{
+    size_t ia[POSTINGS], ib[POSTINGS];
+    size_t ka = ah_tv_top(a, k, false, ia), kb = ah_tv_top(b, k, false, ib);
+
+    if (ka != kb)
+        return false;
+    for (size_t i = 0; i < ka; i++)
+        if (a->term[ia[i]] != b->term[ib[i]])
+            return false;
+    return true;
+}
+
 static bool same_top_words(const struct ah_tv_vec *a, const struct ah_tv_vec *b)
 {
     size_t ia[NAME_WORDS], ib[NAME_WORDS];
@@ -487,11 +509,11 @@ static enum ah_err assign(struct ah_ctx *cx, const struct ah_policy *pol,
             g.after_fix++;
         if (!rc)
             rc = ah_store_group_update(cx->store, &g, err);
-        if (!rc)
+        if (!rc && (checkpoint(g.size) || !same_top(&c, &sum, POSTINGS)))
             rc = index_group(cx, g.id, &sum, err);
         if (!rc && place.after_fix)
             rc = regression(cx, &g, in->ticket_id, week_day, err);
-        if (!rc)
+        if (!rc && checkpoint(g.size))
             rc = absorb(cx, &g, &sum, err);
     } else {
         score = 1.0;
