@@ -32,7 +32,7 @@ static const struct ah_store_column tickets_cols[] = {
     {"priority", true}, {"tier", true}, {"tags", false}, {"source", false},
     {"assignee_id", true}, {"claim_until", true}, {"due_at", true}, {"resolve_due_at", true},
     {"first_response_at", true}, {"created_at", true}, {"updated_at", true},
-    {"last_message_id", true}, {"message_count", true},
+    {"last_message_id", true}, {"message_count", true}, {"solved_at", true},
 };
 static const struct ah_store_column ticket_tags_cols[] = {
     {"ticket_id", true}, {"tag", false},
@@ -55,7 +55,8 @@ static const struct ah_store_column policy_cols[] = {
     {"ladder_report", true}, {"max_exemption_weeks", true}, {"updated_at", true},
     {"updated_by", true}, {"default_tier", true}, {"reserve_on", true},
     {"reserve_age_s", true}, {"review_first", true}, {"review_rate", true},
-    {"promote_approved", true}, {"promote_clean_days", true},
+    {"promote_approved", true}, {"promote_clean_days", true}, {"business_days", true},
+    {"business_start", true}, {"business_end", true},
 };
 static const struct ah_store_column exemptions_cols[] = {
     {"id", true}, {"person_id", true}, {"granted_by", true}, {"reason", false},
@@ -209,6 +210,12 @@ static const struct ah_store_column kudos_cols[] = {
     {"giver_id", true}, {"from_customer", true}, {"text", false}, {"quote", false},
     {"created_at", true},
 };
+static const struct ah_store_column digest_subscriptions_cols[] = {
+    {"person_id", true}, {"subscribed", true}, {"updated_at", true},
+};
+static const struct ah_store_column digest_runs_cols[] = {
+    {"week_day", true}, {"ran_at", true}, {"recipients", true},
+};
 
 const struct ah_store_table ah_store_tables[] = {
     {"people", COLS(people_cols), 1, true, true, 4},
@@ -263,6 +270,9 @@ const struct ah_store_table ah_store_tables[] = {
     {"route_backs", COLS(route_backs_cols), 1, true, true, -1},
     {"launches", COLS(launches_cols), 1, true, true, -1},
     {"kudos", COLS(kudos_cols), 1, true, true, -1},
+    /* keyed by the person, given, not numbered */
+    {"digest_subscriptions", COLS(digest_subscriptions_cols), 1, true, false, -1},
+    {"digest_runs", COLS(digest_runs_cols), 1, true, false, -1},
 };
 const size_t ah_store_ntables = sizeof(ah_store_tables) / sizeof(ah_store_tables[0]);
 
@@ -359,6 +369,7 @@ static const struct {
     {"fixes", 5}, {"question_groups", 5}, {"group_terms", 5}, {"group_tickets", 5},
     {"group_weeks", 5}, {"terms", 5}, {"group_state", 5}, {"intakes", 5},
     {"route_backs", 5}, {"launches", 5}, {"kudos", 5},
+    {"digest_subscriptions", 6}, {"digest_runs", 6},
 };
 
 static int table_version(const struct ah_store_table *t)

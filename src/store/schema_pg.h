@@ -511,6 +511,36 @@ static const char *const pg_migrations[] = {
     "DROP INDEX notifications_once;"
     "CREATE UNIQUE INDEX notifications_once ON notifications (person_id, kind,"
     " coalesce(subject_id, 0), week_day, ref_id);",
+    /* 6: the weekly digest - when a ticket was solved (resolution times;
+     * earlier ones from their last change), indexes for a week's responses,
+     * solutions, deadlines and open tickets, business hours, who gets the
+     * digest and which weeks went out; mail_out may carry mail about no
+     * ticket (the digest) */
+    "ALTER TABLE tickets ADD COLUMN solved_at bigint;"
+    "UPDATE tickets SET solved_at = updated_at WHERE status >= 3;"
+    /* covering: a week's solutions, first responses and deadlines are
+     * read from these indexes alone (and the assignee's row) */
+    "CREATE INDEX tickets_solved ON tickets(solved_at, created_at, resolve_due_at, tier,"
+    " assignee_id) WHERE solved_at IS NOT NULL;"
+    "CREATE INDEX tickets_first_response ON tickets(first_response_at, created_at, due_at,"
+    " tier, assignee_id) WHERE first_response_at IS NOT NULL;"
+    "CREATE INDEX tickets_due ON tickets(due_at, first_response_at);"
+    "CREATE INDEX tickets_resolve_due ON tickets(resolve_due_at, solved_at);"
+    "CREATE INDEX tickets_open ON tickets(tier, created_at) WHERE status < 3;"
+    "CREATE INDEX group_weeks_week ON group_weeks(week_day, n);"
+    "CREATE INDEX group_tickets_after ON group_tickets(joined_at) WHERE after_fix = 1;"
+    "ALTER TABLE policy ADD COLUMN business_days bigint NOT NULL DEFAULT 0;"
+    "ALTER TABLE policy ADD COLUMN business_start bigint NOT NULL DEFAULT 540;"
+    "ALTER TABLE policy ADD COLUMN business_end bigint NOT NULL DEFAULT 1020;"
+    "CREATE TABLE digest_subscriptions ("
+    " person_id bigint PRIMARY KEY REFERENCES people(id),"
+    " subscribed bigint NOT NULL,"
+    " updated_at bigint NOT NULL);"
+    "CREATE TABLE digest_runs ("
+    " week_day bigint PRIMARY KEY,"
+    " ran_at bigint NOT NULL,"
+    " recipients bigint NOT NULL DEFAULT 0);"
+    "ALTER TABLE mail_out ALTER COLUMN ticket_id DROP NOT NULL;",
 };
 
 #endif

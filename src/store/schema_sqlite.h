@@ -500,6 +500,57 @@ static const char *const sqlite_migrations[] = {
     "DROP INDEX notifications_once;"
     "CREATE UNIQUE INDEX notifications_once ON notifications(person_id, kind,"
     " coalesce(subject_id, 0), week_day, ref_id);",
+    /* 6: the weekly digest - when a ticket was solved (resolution times;
+     * earlier ones from their last change), indexes for a week's responses,
+     * solutions, deadlines and open tickets, business hours, who gets the
+     * digest and which weeks went out; mail_out may carry mail about no
+     * ticket (the digest), so its ticket_id may be NULL */
+    "ALTER TABLE tickets ADD COLUMN solved_at INTEGER;"
+    "UPDATE tickets SET solved_at = updated_at WHERE status >= 3;"
+    /* covering: a week's solutions, first responses and deadlines are
+     * read from these indexes alone (and the assignee's row) */
+    "CREATE INDEX tickets_solved ON tickets(solved_at, created_at, resolve_due_at, tier,"
+    " assignee_id) WHERE solved_at IS NOT NULL;"
+    "CREATE INDEX tickets_first_response ON tickets(first_response_at, created_at, due_at,"
+    " tier, assignee_id) WHERE first_response_at IS NOT NULL;"
+    "CREATE INDEX tickets_due ON tickets(due_at, first_response_at);"
+    "CREATE INDEX tickets_resolve_due ON tickets(resolve_due_at, solved_at);"
+    "CREATE INDEX tickets_open ON tickets(tier, created_at) WHERE status < 3;"
+    "CREATE INDEX group_weeks_week ON group_weeks(week_day, n);"
+    "CREATE INDEX group_tickets_after ON group_tickets(joined_at) WHERE after_fix = 1;"
+    "ALTER TABLE policy ADD COLUMN business_days INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE policy ADD COLUMN business_start INTEGER NOT NULL DEFAULT 540;"
+    "ALTER TABLE policy ADD COLUMN business_end INTEGER NOT NULL DEFAULT 1020;"
+    "CREATE TABLE digest_subscriptions ("
+    " person_id INTEGER PRIMARY KEY REFERENCES people(id),"
+    " subscribed INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE TABLE digest_runs ("
+    " week_day INTEGER PRIMARY KEY,"
+    " ran_at INTEGER NOT NULL,"
+    " recipients INTEGER NOT NULL DEFAULT 0);"
+    /* SQLite cannot drop a NOT NULL: the outbox is rebuilt, rows kept */
+    "CREATE TABLE mail_out_6 ("
+    " id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER REFERENCES tickets(id),"
+    " message_id INTEGER REFERENCES messages(id),"
+    " kind INTEGER NOT NULL,"
+    " msgid TEXT NOT NULL,"
+    " mail_from TEXT NOT NULL,"
+    " rcpt TEXT NOT NULL,"
+    " data TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_at INTEGER NOT NULL,"
+    " sent_at INTEGER,"
+    " failed_at INTEGER,"
+    " last_error TEXT NOT NULL DEFAULT '');"
+    "INSERT INTO mail_out_6 SELECT id, ticket_id, message_id, kind, msgid, mail_from, rcpt, data,"
+    " created_at, attempts, next_at, sent_at, failed_at, last_error FROM mail_out;"
+    "DROP TABLE mail_out;"
+    "ALTER TABLE mail_out_6 RENAME TO mail_out;"
+    "CREATE INDEX mail_out_due ON mail_out(next_at) WHERE sent_at IS NULL AND failed_at IS NULL;"
+    "CREATE INDEX mail_out_ticket ON mail_out(ticket_id);",
 };
 
 #endif

@@ -61,6 +61,7 @@ struct ah_ticket {
     int64_t due_at;         /* first response due (SLA) */
     int64_t resolve_due_at; /* resolution due (SLA) */
     int64_t first_response_at;
+    int64_t solved_at;       /* when it was last solved (or closed); 0: open */
     int64_t created_at;
     int64_t updated_at;
     int64_t last_message_id;
@@ -117,6 +118,10 @@ struct ah_policy {
     int64_t review_rate;          /* then this percentage of them */
     int64_t promote_approved;     /* suggested for tier1: approved replies */
     int64_t promote_clean_days;   /* ... and none returned in this many days */
+    int business_days;            /* bit d: weekday d (0 Sunday) is a working day; 0: no
+                                   * business hours, times are wall-clock */
+    int64_t business_start;       /* minutes after local midnight the working day starts */
+    int64_t business_end;         /* ... and ends */
     int64_t updated_at;
     int64_t updated_by;
 };
@@ -456,13 +461,13 @@ struct ah_attachment {
     int64_t created_at;
 };
 
-enum ah_mail_kind { AH_MAIL_REPLY, AH_MAIL_ACK };
+enum ah_mail_kind { AH_MAIL_REPLY, AH_MAIL_ACK, AH_MAIL_DIGEST };
 
 /* A message on its way out by SMTP: composed when the reply was committed,
  * sent by the background worker. */
 struct ah_mail_out {
     int64_t id;
-    int64_t ticket_id;
+    int64_t ticket_id;       /* 0: about no ticket (the weekly digest) */
     int64_t message_id;      /* the reply it carries; 0 for an acknowledgement */
     enum ah_mail_kind kind;
     const char *msgid;       /* its Message-ID, without <> */
@@ -681,6 +686,50 @@ struct ah_kudos {
     const char *quote;        /* the reply, as it was, cut */
     const char *subject;      /* filled by reads: the ticket's */
     int64_t created_at;
+};
+
+/* ---- the weekly digest ---- */
+
+/* A ticket first answered, or solved, in a span: response and resolution
+ * times, and their deadlines. */
+struct ah_digest_timing {
+    int64_t ticket_id;
+    int tier;
+    int64_t created_at;
+    int64_t at;             /* its first response (digest_responses), its solution (digest_solved) */
+    int64_t due_at;         /* the deadline for that: due_at, resolve_due_at */
+    const char *department; /* its assignee's (who answered it holds it); "" none */
+};
+
+/* Open tickets (new, open, pending) by tier (1, 2) and age at a moment:
+ * under a day, one to three days, three to seven, seven and more. */
+#define AH_BACKLOG_AGES 4
+struct ah_digest_backlog {
+    int64_t tickets[2][AH_BACKLOG_AGES];
+};
+
+/* Deadlines that fell in a span, and how many were missed (met late, or
+ * still not met at the span's end or now, whichever is first). */
+struct ah_digest_breaches {
+    int64_t first_due, first_missed;
+    int64_t resolve_due, resolve_missed;
+};
+
+/* Review decisions in a span: approved as written, approved edited, returned. */
+struct ah_review_outcomes {
+    int64_t approved, edited, returned;
+};
+
+/* Tickets that joined a group after its fix shipped, in a span. */
+struct ah_after_fix_count {
+    int64_t group_id;
+    int64_t tickets;
+};
+
+struct ah_digest_subscriber {
+    int64_t person_id;
+    const char *email;
+    const char *name;
 };
 
 /* ---- copying a whole company between databases (`allhands copy`) ----
@@ -1222,6 +1271,54 @@ struct ah_store_ops {
                               int64_t before_id, int limit, struct ah_arena *a,
                               struct ah_kudos **items, size_t *n, struct ah_error *err);
 
+    /* ---- the weekly digest ---- */
+    /* Tickets first answered in [from, to), by first response. */
+    enum ah_err (*digest_responses)(struct ah_store *s, int64_t from, int64_t to,
+                                    struct ah_arena *a, struct ah_digest_timing **items,
+                                    size_t *n, struct ah_error *err);
+    /* Tickets solved in [from, to) (solved_at), by solution. */
+    enum ah_err (*digest_solved)(struct ah_store *s, int64_t from, int64_t to,
+                                 struct ah_arena *a, struct ah_digest_timing **items, size_t *n,
+                                 struct ah_error *err);
+    /* First-response deadlines (due_at) and resolution deadlines
+     * (resolve_due_at) in [from, to), and the missed ones as of
+     * min(to, now). */
+    enum ah_err (*digest_breaches)(struct ah_store *s, int64_t from, int64_t to, int64_t now,
+                                   struct ah_digest_breaches *out, struct ah_error *err);
+    /* Open tickets by tier and age at now. */
+    enum ah_err (*digest_backlog)(struct ah_store *s, int64_t now, struct ah_digest_backlog *out,
+                                  struct ah_error *err);
+    /* Reviews decided in [from, to): edited when the sent body differs from
+     * the one held. */
+    enum ah_err (*review_outcomes)(struct ah_store *s, int64_t from, int64_t to,
+                                   struct ah_review_outcomes *out, struct ah_error *err);
+    /* The groups with most tickets in the week starting week_day (not
+     * merged), most first, then by id. */
+    enum ah_err (*group_top_week)(struct ah_store *s, int64_t week_day, int limit,
+                                  struct ah_arena *a, struct ah_qgroup_week **items, size_t *n,
+                                  struct ah_error *err);
+    /* Per group, tickets that joined after its fix shipped in [from, to), most first. */
+    enum ah_err (*after_fix_counts)(struct ah_store *s, int64_t from, int64_t to,
+                                    struct ah_arena *a, struct ah_after_fix_count **items,
+                                    size_t *n, struct ah_error *err);
+    /* *set false when the person never chose (then the default holds). */
+    enum ah_err (*digest_subscription_get)(struct ah_store *s, int64_t person_id, bool *set,
+                                           bool *subscribed, struct ah_error *err);
+    enum ah_err (*digest_subscription_put)(struct ah_store *s, int64_t person_id,
+                                           bool subscribed, int64_t now, struct ah_error *err);
+    /* Active people who get the digest: those who subscribed, and leads
+     * and leaders who did not say no; by id. */
+    enum ah_err (*digest_subscribers)(struct ah_store *s, struct ah_arena *a,
+                                      struct ah_digest_subscriber **items, size_t *n,
+                                      struct ah_error *err);
+    /* Inside a transaction: *first true when this call is the one that
+     * sends week_day's digest (a row in digest_runs); recipients is counted
+     * by digest_done. */
+    enum ah_err (*digest_claim)(struct ah_store *s, int64_t week_day, int64_t now, bool *first,
+                                struct ah_error *err);
+    enum ah_err (*digest_done)(struct ah_store *s, int64_t week_day, int64_t recipients,
+                               struct ah_error *err);
+
     /* Active members (role member) with an open work session. */
     enum ah_err (*members_clocked_in)(struct ah_store *s, int64_t *n, struct ah_error *err);
 
@@ -1489,6 +1586,18 @@ static inline enum ah_err ah_store_launch_list(struct ah_store *s, int64_t from_
 static inline enum ah_err ah_store_tagged_tickets(struct ah_store *s, const char *const *tags, size_t ntags, int64_t from, int64_t to, int limit, struct ah_arena *a, int64_t *total, struct ah_ticket_brief **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(tagged_tickets, tags, ntags, from, to, limit, a, total, items, n, err); }
 static inline enum ah_err ah_store_kudos_insert(struct ah_store *s, struct ah_kudos *k, struct ah_error *err) { AH_STORE_CALL(kudos_insert, k, err); }
 static inline enum ah_err ah_store_kudos_list(struct ah_store *s, int64_t person_id, int64_t from, int64_t to, int64_t before_id, int limit, struct ah_arena *a, struct ah_kudos **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(kudos_list, person_id, from, to, before_id, limit, a, items, n, err); }
+static inline enum ah_err ah_store_digest_responses(struct ah_store *s, int64_t from, int64_t to, struct ah_arena *a, struct ah_digest_timing **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(digest_responses, from, to, a, items, n, err); }
+static inline enum ah_err ah_store_digest_solved(struct ah_store *s, int64_t from, int64_t to, struct ah_arena *a, struct ah_digest_timing **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(digest_solved, from, to, a, items, n, err); }
+static inline enum ah_err ah_store_digest_breaches(struct ah_store *s, int64_t from, int64_t to, int64_t now, struct ah_digest_breaches *out, struct ah_error *err) { AH_STORE_CALL(digest_breaches, from, to, now, out, err); }
+static inline enum ah_err ah_store_digest_backlog(struct ah_store *s, int64_t now, struct ah_digest_backlog *out, struct ah_error *err) { AH_STORE_CALL(digest_backlog, now, out, err); }
+static inline enum ah_err ah_store_review_outcomes(struct ah_store *s, int64_t from, int64_t to, struct ah_review_outcomes *out, struct ah_error *err) { AH_STORE_CALL(review_outcomes, from, to, out, err); }
+static inline enum ah_err ah_store_group_top_week(struct ah_store *s, int64_t week_day, int limit, struct ah_arena *a, struct ah_qgroup_week **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(group_top_week, week_day, limit, a, items, n, err); }
+static inline enum ah_err ah_store_after_fix_counts(struct ah_store *s, int64_t from, int64_t to, struct ah_arena *a, struct ah_after_fix_count **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(after_fix_counts, from, to, a, items, n, err); }
+static inline enum ah_err ah_store_digest_subscription_get(struct ah_store *s, int64_t person_id, bool *set, bool *subscribed, struct ah_error *err) { AH_STORE_CALL(digest_subscription_get, person_id, set, subscribed, err); }
+static inline enum ah_err ah_store_digest_subscription_put(struct ah_store *s, int64_t person_id, bool subscribed, int64_t now, struct ah_error *err) { AH_STORE_CALL(digest_subscription_put, person_id, subscribed, now, err); }
+static inline enum ah_err ah_store_digest_subscribers(struct ah_store *s, struct ah_arena *a, struct ah_digest_subscriber **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(digest_subscribers, a, items, n, err); }
+static inline enum ah_err ah_store_digest_claim(struct ah_store *s, int64_t week_day, int64_t now, bool *first, struct ah_error *err) { AH_STORE_CALL(digest_claim, week_day, now, first, err); }
+static inline enum ah_err ah_store_digest_done(struct ah_store *s, int64_t week_day, int64_t recipients, struct ah_error *err) { AH_STORE_CALL(digest_done, week_day, recipients, err); }
 static inline enum ah_err ah_store_members_clocked_in(struct ah_store *s, int64_t *n, struct ah_error *err) { AH_STORE_CALL(members_clocked_in, n, err); }
 static inline enum ah_err ah_store_audit_insert(struct ah_store *s, struct ah_audit_entry *e, struct ah_error *err) { AH_STORE_CALL(audit_insert, e, err); }
 static inline enum ah_err ah_store_audit_list(struct ah_store *s, int64_t before_id, int limit, struct ah_arena *a, struct ah_audit_entry **items, size_t *n, struct ah_error *err) { AH_STORE_CALL(audit_list, before_id, limit, a, items, n, err); }

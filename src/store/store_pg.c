@@ -25,7 +25,7 @@
 /* "groups" in ASCII: the advisory lock of the one grouper at a time (see
  * pg_group_turn), apart from try_lead's so that upkeep does not wait on it */
 #define GROUP_LOCK_KEY "113741193900147"
-/* the most parameters a statement here takes: policy_put's 20 */
+/* the most parameters a statement here takes: policy_put's 23 */
 #define MAX_ARGS 24
 /* a list statement's SQL; the longest is about 2 KB */
 #define LIST_SQL_MAX 8192
@@ -45,13 +45,14 @@ static const char session_setup_sql[] =
     "t.id, t.subject, t.requester_id, c.email, c.name, t.status, t.priority, t.tier, "   \
     "t.tags, t.source, coalesce(t.assignee_id, 0), coalesce(t.claim_until, 0), t.due_at, " \
     "t.resolve_due_at, coalesce(t.first_response_at, 0), t.created_at, t.updated_at, "   \
-    "t.last_message_id, t.message_count"
+    "t.last_message_id, t.message_count, coalesce(t.solved_at, 0)"
 #define TICKET_FROM " FROM tickets t JOIN customers c ON c.id = t.requester_id"
 #define POLICY_COLS                                                                      \
     "cadence, weekly_minutes, weeks_per_year, onboarding_week, timezone, week_start, "   \
     "idle_timeout_s, ladder_remind, ladder_manager, ladder_report, max_exemption_weeks, " \
     "updated_at, coalesce(updated_by, 0), default_tier, reserve_on, reserve_age_s, "     \
-    "review_first, review_rate, promote_approved, promote_clean_days"
+    "review_first, review_rate, promote_approved, promote_clean_days, business_days, "   \
+    "business_start, business_end"
 #define EXEMPTION_COLS                                                                   \
     "id, person_id, granted_by, reason, starts_on, ends_on, created_at, "                \
     "coalesce(ended_at, 0), coalesce(ended_by, 0)"
@@ -96,10 +97,11 @@ static const char session_setup_sql[] =
     "a.id, a.message_id, m.ticket_id, a.sha256, a.name, a.type, a.size, a.content_id, "  \
     "a.is_inline, a.created_at"
 #define ATTACHMENT_FROM " FROM attachments a JOIN messages m ON m.id = a.message_id"
-/* data is a column, or '' where a listing leaves the message out */
+/* data is a column, or '' where a listing leaves the message out; mail
+ * about no ticket (the digest) has ticket_id NULL, read as 0 */
 #define MAIL_OUT_COLS(data)                                                              \
-    "id, ticket_id, coalesce(message_id, 0), kind, msgid, mail_from, rcpt, " data        \
-    ", created_at, attempts, next_at, coalesce(sent_at, 0), coalesce(failed_at, 0), "    \
+    "id, coalesce(ticket_id, 0), coalesce(message_id, 0), kind, msgid, mail_from, rcpt, " \
+    data ", created_at, attempts, next_at, coalesce(sent_at, 0), coalesce(failed_at, 0), " \
     "last_error"
 #define FIX_COLS                                                                         \
     "f.id, f.title, f.url, f.owner_id, p.name, f.state, coalesce(f.shipped_at, 0), "     \
@@ -342,6 +344,18 @@ enum st {
     ST_KUDOS_INSERT,
     ST_KUDOS_LIST,
     ST_KUDOS_LIST_ALL,
+    ST_DIGEST_RESPONSES,
+    ST_DIGEST_SOLVED,
+    ST_DIGEST_BREACHES,
+    ST_DIGEST_BACKLOG,
+    ST_REVIEW_OUTCOMES,
+    ST_GROUP_TOP_WEEK,
+    ST_AFTER_FIX_COUNTS,
+    ST_DIGEST_SUB_GET,
+    ST_DIGEST_SUB_PUT,
+    ST_DIGEST_SUBSCRIBERS,
+    ST_DIGEST_CLAIM,
+    ST_DIGEST_DONE,
     ST_MEMBERS_CLOCKED_IN,
     ST_COUNT
 };
@@ -402,8 +416,9 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_TICKET_INSERT] =
         "INSERT INTO tickets (subject, requester_id, status, priority, tier, tags, source,"
         " assignee_id, claim_until, due_at, resolve_due_at, first_response_at, created_at,"
-        " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8::bigint, 0),"
-        " nullif($9::bigint, 0), $10, $11, nullif($12::bigint, 0), $13, $13) RETURNING id",
+        " updated_at, solved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8::bigint, 0),"
+        " nullif($9::bigint, 0), $10, $11, nullif($12::bigint, 0), $13, $13,"
+        " nullif($14::bigint, 0)) RETURNING id",
     /* all the words of tags in one statement; repeats collapse as with
      * SQLite's INSERT OR IGNORE */
     [ST_TAG_INSERT] = "INSERT INTO ticket_tags (ticket_id, tag) SELECT $1::bigint, w"
@@ -420,7 +435,7 @@ static const char *const sql_text[ST_COUNT] = {
         "UPDATE tickets SET status = $2, priority = $3, tier = $4,"
         " assignee_id = nullif($5::bigint, 0), claim_until = nullif($6::bigint, 0),"
         " first_response_at = nullif($7::bigint, 0), due_at = $8, resolve_due_at = $9,"
-        " updated_at = $10 WHERE id = $1",
+        " updated_at = $10, solved_at = nullif($11::bigint, 0) WHERE id = $1",
     [ST_MESSAGE_INSERT] =
         "INSERT INTO messages (ticket_id, kind, author_id, body, created_at)"
         " VALUES ($1, $2, nullif($3::bigint, 0), $4, $5) RETURNING id",
@@ -468,9 +483,10 @@ static const char *const sql_text[ST_COUNT] = {
         "INSERT INTO policy (id, cadence, weekly_minutes, weeks_per_year, onboarding_week,"
         " timezone, week_start, idle_timeout_s, ladder_remind, ladder_manager, ladder_report,"
         " max_exemption_weeks, updated_at, updated_by, default_tier, reserve_on, reserve_age_s,"
-        " review_first, review_rate, promote_approved, promote_clean_days) VALUES (1, $1, $2,"
-        " $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, nullif($13::bigint, 0), $14, $15, $16,"
-        " $17, $18, $19, $20) ON CONFLICT (id) DO UPDATE SET"
+        " review_first, review_rate, promote_approved, promote_clean_days, business_days,"
+        " business_start, business_end) VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+        " $11, $12, nullif($13::bigint, 0), $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
+        " ON CONFLICT (id) DO UPDATE SET"
         " cadence = excluded.cadence, weekly_minutes = excluded.weekly_minutes,"
         " weeks_per_year = excluded.weeks_per_year, onboarding_week = excluded.onboarding_week,"
         " timezone = excluded.timezone, week_start = excluded.week_start,"
@@ -481,7 +497,9 @@ static const char *const sql_text[ST_COUNT] = {
         " reserve_on = excluded.reserve_on, reserve_age_s = excluded.reserve_age_s,"
         " review_first = excluded.review_first, review_rate = excluded.review_rate,"
         " promote_approved = excluded.promote_approved,"
-        " promote_clean_days = excluded.promote_clean_days",
+        " promote_clean_days = excluded.promote_clean_days,"
+        " business_days = excluded.business_days, business_start = excluded.business_start,"
+        " business_end = excluded.business_end",
     [ST_EXEMPTION_INSERT] =
         "INSERT INTO exemptions (person_id, granted_by, reason, starts_on, ends_on, created_at)"
         " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -768,7 +786,8 @@ static const char *const sql_text[ST_COUNT] = {
                            " ORDER BY m.id, a.id LIMIT $2",
     [ST_MAIL_OUT_INSERT] =
         "INSERT INTO mail_out (ticket_id, message_id, kind, msgid, mail_from, rcpt, data,"
-        " created_at, next_at) VALUES ($1, nullif($2::bigint, 0), $3, $4, $5, $6, $7, $8, $9)"
+        " created_at, next_at) VALUES (nullif($1::bigint, 0), nullif($2::bigint, 0), $3, $4, $5,"
+        " $6, $7, $8, $9)"
         " RETURNING id",
     /* as ST_OUTBOX_CLAIM: SKIP LOCKED splits the due rows between two
      * servers claiming at once, and a row another claimed and committed
@@ -974,6 +993,71 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_KUDOS_LIST_ALL] = "SELECT " KUDOS_COLS KUDOS_FROM " WHERE $1::bigint = 0"
                           " AND k.created_at >= $2 AND k.created_at < $3 AND k.id < $4"
                           " ORDER BY k.id DESC LIMIT $5",
+    /* tickets_first_response finds the week's; each one's first reply
+     * through messages_ticket. A reply whose author is gone still counts
+     * as the first, with no department */
+    [ST_DIGEST_RESPONSES] =
+        "SELECT t.id, t.tier, t.created_at, t.first_response_at, t.due_at,"
+        " coalesce(p.department, '') FROM tickets t LEFT JOIN people p ON p.id = t.assignee_id"
+        " WHERE t.first_response_at >= $1 AND t.first_response_at < $2"
+        " ORDER BY t.first_response_at, t.id LIMIT $3",
+    /* tickets_solved finds them */
+    [ST_DIGEST_SOLVED] =
+        "SELECT t.id, t.tier, t.created_at, t.solved_at, t.resolve_due_at,"
+        " coalesce(p.department, '') FROM tickets t LEFT JOIN people p ON p.id = t.assignee_id"
+        " WHERE t.solved_at >= $1 AND t.solved_at < $2 ORDER BY t.solved_at, t.id LIMIT $3",
+    /* one round trip, a subquery per deadline through tickets_due and
+     * tickets_resolve_due; $3 is the moment a deadline not yet met counts
+     * as missed: the span's end, or now if that is earlier */
+    [ST_DIGEST_BREACHES] =
+        "SELECT f.n, f.missed, r.n, r.missed FROM"
+        " (SELECT count(*) AS n, count(*) FILTER (WHERE first_response_at > due_at"
+        " OR (first_response_at IS NULL AND due_at < $3::bigint)) AS missed FROM tickets"
+        " WHERE due_at >= $1 AND due_at < $2) f,"
+        " (SELECT count(*) AS n, count(*) FILTER (WHERE solved_at > resolve_due_at"
+        " OR (solved_at IS NULL AND resolve_due_at < $3::bigint)) AS missed FROM tickets"
+        " WHERE resolve_due_at >= $1 AND resolve_due_at < $2) r",
+    /* the literal status < 3 lets the planner use tickets_open; $1 to $3
+     * are now less one, three and seven days */
+    [ST_DIGEST_BACKLOG] =
+        "SELECT tier, count(*) FILTER (WHERE created_at > $1::bigint),"
+        " count(*) FILTER (WHERE created_at <= $1::bigint AND created_at > $2::bigint),"
+        " count(*) FILTER (WHERE created_at <= $2::bigint AND created_at > $3::bigint),"
+        " count(*) FILTER (WHERE created_at <= $3::bigint)"
+        " FROM tickets WHERE status < 3 AND tier IN (1, 2) GROUP BY tier ORDER BY tier",
+    /* a reply approved as it was held has no final body, or the same */
+    [ST_REVIEW_OUTCOMES] =
+        "SELECT count(*) FILTER (WHERE status = 1 AND (final_body IS NULL OR final_body = body)),"
+        " count(*) FILTER (WHERE status = 1 AND final_body <> body),"
+        " count(*) FILTER (WHERE status = 2) FROM reviews"
+        " WHERE decided_at >= $1 AND decided_at < $2 AND status IN (1, 2)",
+    /* group_weeks_week finds the week's counts */
+    [ST_GROUP_TOP_WEEK] =
+        "SELECT w.group_id, w.week_day, w.n FROM group_weeks w"
+        " JOIN question_groups g ON g.id = w.group_id WHERE w.week_day = $1 AND g.status < 2"
+        " ORDER BY w.n DESC, w.group_id LIMIT $2",
+    /* the literal after_fix = 1 lets the planner use group_tickets_after */
+    [ST_AFTER_FIX_COUNTS] =
+        "SELECT group_id, count(*) FROM group_tickets WHERE after_fix = 1"
+        " AND joined_at >= $1 AND joined_at < $2 GROUP BY group_id"
+        " ORDER BY count(*) DESC, group_id LIMIT $3",
+    [ST_DIGEST_SUB_GET] = "SELECT subscribed FROM digest_subscriptions WHERE person_id = $1",
+    [ST_DIGEST_SUB_PUT] =
+        "INSERT INTO digest_subscriptions (person_id, subscribed, updated_at) VALUES ($1, $2, $3)"
+        " ON CONFLICT (person_id) DO UPDATE SET subscribed = excluded.subscribed,"
+        " updated_at = excluded.updated_at",
+    /* who never chose gets it by role: leads and admins, and leaders */
+    [ST_DIGEST_SUBSCRIBERS] =
+        "SELECT p.id, p.email, p.name FROM people p"
+        " LEFT JOIN digest_subscriptions d ON d.person_id = p.id WHERE p.active = 1"
+        " AND (d.subscribed = 1 OR (d.person_id IS NULL AND (p.role = 2 OR p.leader = 1)))"
+        " ORDER BY p.id LIMIT $1",
+    /* as ST_LADDER_CLAIM: a second server sending the same week's digest
+     * waits for the first's transaction, then meets its row and returns
+     * none; the week goes out once */
+    [ST_DIGEST_CLAIM] = "INSERT INTO digest_runs (week_day, ran_at) VALUES ($1, $2)"
+                        " ON CONFLICT DO NOTHING RETURNING week_day",
+    [ST_DIGEST_DONE] = "UPDATE digest_runs SET recipients = $2 WHERE week_day = $1",
     [ST_MEMBERS_CLOCKED_IN] =
         "SELECT count(*) FROM work_sessions w JOIN people p ON p.id = w.person_id"
         " WHERE w.ended_at IS NULL AND p.role = 0 AND p.active = 1",
@@ -1181,6 +1265,7 @@ static void ticket_read(const PGresult *r, int row, struct ah_arena *a, struct a
     t->updated_at = get_i64(r, row, 16);
     t->last_message_id = get_i64(r, row, 17);
     t->message_count = get_i64(r, row, 18);
+    t->solved_at = get_i64(r, row, 19);
     t->in_review = false; /* the domain's to set: see store.h */
 }
 
@@ -1977,6 +2062,7 @@ static enum ah_err pg_ticket_insert(struct ah_store *base, struct ah_ticket *t,
     arg_i64(&a, t->resolve_due_at);
     arg_i64(&a, t->first_response_at);
     arg_i64(&a, t->created_at);
+    arg_i64(&a, t->solved_at);
     rc = run_i64(q, ST_TICKET_INSERT, &a, "ticket", &id, &missing, err);
     if (rc)
         return rc;
@@ -2136,6 +2222,7 @@ static enum ah_err pg_ticket_update(struct ah_store *base, const struct ah_ticke
     arg_i64(&a, t->due_at);
     arg_i64(&a, t->resolve_due_at);
     arg_i64(&a, t->updated_at);
+    arg_i64(&a, t->solved_at);
     rc = run_cmd((struct pg *)base, ST_TICKET_UPDATE, &a, "ticket", &n, err);
     if (!rc && n == 0)
         return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", t->id);
@@ -2364,6 +2451,9 @@ static void policy_read(const PGresult *r, int row, struct ah_arena *a, void *it
     p->review_rate = get_i64(r, row, 17);
     p->promote_approved = get_i64(r, row, 18);
     p->promote_clean_days = get_i64(r, row, 19);
+    p->business_days = get_int(r, row, 20);
+    p->business_start = get_i64(r, row, 21);
+    p->business_end = get_i64(r, row, 22);
 }
 
 static enum ah_err pg_policy_get(struct ah_store *base, struct ah_arena *a,
@@ -2389,6 +2479,7 @@ static enum ah_err pg_policy_put(struct ah_store *base, const struct ah_policy *
     args_i64s(&a, 7, (int64_t[]){p->default_tier, p->reserve_on, p->reserve_age_s,
                                  p->review_first, p->review_rate, p->promote_approved,
                                  p->promote_clean_days});
+    args_i64s(&a, 3, (int64_t[]){p->business_days, p->business_start, p->business_end});
     return run_cmd((struct pg *)base, ST_POLICY_PUT, &a, "policy", NULL, err);
 }
 
@@ -4981,6 +5072,235 @@ static enum ah_err pg_kudos_list(struct ah_store *base, int64_t person_id, int64
                     err);
 }
 
+/* ---- the weekly digest ---- */
+
+/* a day in milliseconds, the unit of every time here */
+#define DAY_MS INT64_C(86400000)
+
+static void timing_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_digest_timing *t = item;
+
+    t->ticket_id = get_i64(r, row, 0);
+    t->tier = get_int(r, row, 1);
+    t->created_at = get_i64(r, row, 2);
+    t->at = get_i64(r, row, 3);
+    t->due_at = get_i64(r, row, 4);
+    t->department = get_text0(a, r, row, 5);
+}
+
+/* The tickets of statement id ($1 from, $2 to, $3 the cap). */
+static enum ah_err timings(struct pg *q, enum st id, int64_t from, int64_t to,
+                           struct ah_arena *a, struct ah_digest_timing **items, size_t *n,
+                           const char *what, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){from, to, LIST_MAX});
+    return run_list(q, id, &args, a, sizeof(**items), LIST_MAX, timing_read, (void **)items, n,
+                    what, err);
+}
+
+static enum ah_err pg_digest_responses(struct ah_store *base, int64_t from, int64_t to,
+                                       struct ah_arena *a, struct ah_digest_timing **items,
+                                       size_t *n, struct ah_error *err)
+{
+    return timings((struct pg *)base, ST_DIGEST_RESPONSES, from, to, a, items, n,
+                   "first responses", err);
+}
+
+static enum ah_err pg_digest_solved(struct ah_store *base, int64_t from, int64_t to,
+                                    struct ah_arena *a, struct ah_digest_timing **items,
+                                    size_t *n, struct ah_error *err)
+{
+    return timings((struct pg *)base, ST_DIGEST_SOLVED, from, to, a, items, n,
+                   "solved tickets", err);
+}
+
+/* Runs statement id, which returns one row of n numbers, into v. */
+static enum ah_err counts_row(struct pg *q, enum st id, const struct args *args, int n,
+                              const char *what, int64_t *v, struct ah_error *err)
+{
+    PGresult *r = NULL;
+    enum ah_err rc = run(q, id, args, what, &r, err);
+
+    if (rc)
+        return rc;
+    if (PQntuples(r) == 1 && PQnfields(r) == n) {
+        for (int c = 0; c < n; c++)
+            v[c] = get_i64(r, 0, c);
+    } else {
+        rc = ah_error_set(err, AH_E_INTERNAL, "%s: %d rows", what, PQntuples(r));
+    }
+    PQclear(r);
+    return rc;
+}
+
+static enum ah_err pg_digest_breaches(struct ah_store *base, int64_t from, int64_t to,
+                                      int64_t now, struct ah_digest_breaches *out,
+                                      struct ah_error *err)
+{
+    struct args args = {0};
+    int64_t v[4];
+    enum ah_err rc;
+
+    args_i64s(&args, 3, (int64_t[]){from, to, to < now ? to : now});
+    rc = counts_row((struct pg *)base, ST_DIGEST_BREACHES, &args, 4, "deadlines", v, err);
+    if (!rc)
+        *out = (struct ah_digest_breaches){.first_due = v[0], .first_missed = v[1],
+                                           .resolve_due = v[2], .resolve_missed = v[3]};
+    return rc;
+}
+
+static enum ah_err pg_digest_backlog(struct ah_store *base, int64_t now,
+                                     struct ah_digest_backlog *out, struct ah_error *err)
+{
+    struct ah_digest_backlog b = {{{0}}};
+    struct args args = {0};
+    PGresult *r = NULL;
+    enum ah_err rc;
+
+    args_i64s(&args, 3, (int64_t[]){now - DAY_MS, now - 3 * DAY_MS, now - 7 * DAY_MS});
+    rc = run((struct pg *)base, ST_DIGEST_BACKLOG, &args, "backlog", &r, err);
+    if (rc)
+        return rc;
+    for (int row = 0; row < PQntuples(r); row++) {
+        int tier = get_int(r, row, 0);
+
+        assert(tier == 1 || tier == 2);
+        for (int age = 0; age < AH_BACKLOG_AGES; age++)
+            b.tickets[tier - 1][age] = get_i64(r, row, 1 + age);
+    }
+    PQclear(r);
+    *out = b;
+    return AH_OK;
+}
+
+static enum ah_err pg_review_outcomes(struct ah_store *base, int64_t from, int64_t to,
+                                      struct ah_review_outcomes *out, struct ah_error *err)
+{
+    struct args args = {0};
+    int64_t v[3];
+    enum ah_err rc;
+
+    args_i64s(&args, 2, (int64_t[]){from, to});
+    rc = counts_row((struct pg *)base, ST_REVIEW_OUTCOMES, &args, 3, "review outcomes", v, err);
+    if (!rc)
+        *out = (struct ah_review_outcomes){.approved = v[0], .edited = v[1], .returned = v[2]};
+    return rc;
+}
+
+static enum ah_err pg_group_top_week(struct ah_store *base, int64_t week_day, int limit,
+                                     struct ah_arena *a, struct ah_qgroup_week **items,
+                                     size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    assert(limit >= 0);
+    args_i64s(&args, 2, (int64_t[]){week_day, limit});
+    return run_list((struct pg *)base, ST_GROUP_TOP_WEEK, &args, a, sizeof(**items),
+                    (size_t)limit, qgroup_week_read, (void **)items, n, "top groups", err);
+}
+
+static void after_fix_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_after_fix_count *c = item;
+
+    (void)a;
+    c->group_id = get_i64(r, row, 0);
+    c->tickets = get_i64(r, row, 1);
+}
+
+static enum ah_err pg_after_fix_counts(struct ah_store *base, int64_t from, int64_t to,
+                                       struct ah_arena *a, struct ah_after_fix_count **items,
+                                       size_t *n, struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){from, to, LIST_MAX});
+    return run_list((struct pg *)base, ST_AFTER_FIX_COUNTS, &args, a, sizeof(**items),
+                    LIST_MAX, after_fix_read, (void **)items, n, "after-fix counts", err);
+}
+
+static enum ah_err pg_digest_subscription_get(struct ah_store *base, int64_t person_id,
+                                              bool *set, bool *subscribed, struct ah_error *err)
+{
+    struct args args = {0};
+    int64_t v = 0;
+    bool missing = true;
+    enum ah_err rc;
+
+    arg_i64(&args, person_id);
+    rc = run_i64((struct pg *)base, ST_DIGEST_SUB_GET, &args, "digest subscription", &v,
+                 &missing, err);
+    if (rc)
+        return rc;
+    *set = !missing;
+    *subscribed = !missing && v != 0;
+    return AH_OK;
+}
+
+static enum ah_err pg_digest_subscription_put(struct ah_store *base, int64_t person_id,
+                                              bool subscribed, int64_t now,
+                                              struct ah_error *err)
+{
+    struct args args = {0};
+
+    args_i64s(&args, 3, (int64_t[]){person_id, subscribed ? 1 : 0, now});
+    return run_cmd((struct pg *)base, ST_DIGEST_SUB_PUT, &args, "digest subscription", NULL,
+                   err);
+}
+
+static void subscriber_read(const PGresult *r, int row, struct ah_arena *a, void *item)
+{
+    struct ah_digest_subscriber *s = item;
+
+    s->person_id = get_i64(r, row, 0);
+    s->email = get_text0(a, r, row, 1);
+    s->name = get_text0(a, r, row, 2);
+}
+
+static enum ah_err pg_digest_subscribers(struct ah_store *base, struct ah_arena *a,
+                                         struct ah_digest_subscriber **items, size_t *n,
+                                         struct ah_error *err)
+{
+    struct args args = {0};
+
+    arg_i64(&args, LIST_MAX);
+    return run_list((struct pg *)base, ST_DIGEST_SUBSCRIBERS, &args, a, sizeof(**items),
+                    LIST_MAX, subscriber_read, (void **)items, n, "digest subscribers", err);
+}
+
+static enum ah_err pg_digest_claim(struct ah_store *base, int64_t week_day, int64_t now,
+                                   bool *first, struct ah_error *err)
+{
+    struct args args = {0};
+    int64_t v = 0;
+    bool missing = true;
+    enum ah_err rc;
+
+    args_i64s(&args, 2, (int64_t[]){week_day, now});
+    rc = run_i64((struct pg *)base, ST_DIGEST_CLAIM, &args, "digest run", &v, &missing, err);
+    if (!rc)
+        *first = !missing;
+    return rc;
+}
+
+static enum ah_err pg_digest_done(struct ah_store *base, int64_t week_day, int64_t recipients,
+                                  struct ah_error *err)
+{
+    struct args args = {0};
+    int64_t n = 0;
+    enum ah_err rc;
+
+    args_i64s(&args, 2, (int64_t[]){week_day, recipients});
+    rc = run_cmd((struct pg *)base, ST_DIGEST_DONE, &args, "digest run", &n, err);
+    if (!rc && n == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND,
+                            "no digest was claimed for the week of day %" PRId64, week_day);
+    return rc;
+}
+
 /* ---- audit ---- */
 
 static enum ah_err pg_audit_insert(struct ah_store *base, struct ah_audit_entry *e,
@@ -5510,6 +5830,18 @@ static const struct ah_store_ops pg_ops = {
     .tagged_tickets = pg_tagged_tickets,
     .kudos_insert = pg_kudos_insert,
     .kudos_list = pg_kudos_list,
+    .digest_responses = pg_digest_responses,
+    .digest_solved = pg_digest_solved,
+    .digest_breaches = pg_digest_breaches,
+    .digest_backlog = pg_digest_backlog,
+    .review_outcomes = pg_review_outcomes,
+    .group_top_week = pg_group_top_week,
+    .after_fix_counts = pg_after_fix_counts,
+    .digest_subscription_get = pg_digest_subscription_get,
+    .digest_subscription_put = pg_digest_subscription_put,
+    .digest_subscribers = pg_digest_subscribers,
+    .digest_claim = pg_digest_claim,
+    .digest_done = pg_digest_done,
     .members_clocked_in = pg_members_clocked_in,
     .audit_insert = pg_audit_insert,
     .audit_list = pg_audit_list,

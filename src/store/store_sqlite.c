@@ -41,13 +41,14 @@
     "t.id, t.subject, t.requester_id, c.email, c.name, t.status, t.priority, t.tier, "   \
     "t.tags, t.source, coalesce(t.assignee_id, 0), coalesce(t.claim_until, 0), t.due_at, " \
     "t.resolve_due_at, coalesce(t.first_response_at, 0), t.created_at, t.updated_at, "   \
-    "t.last_message_id, t.message_count"
+    "t.last_message_id, t.message_count, coalesce(t.solved_at, 0)"
 #define TICKET_FROM " FROM tickets t JOIN customers c ON c.id = t.requester_id"
 #define POLICY_COLS                                                                      \
     "cadence, weekly_minutes, weeks_per_year, onboarding_week, timezone, week_start, "   \
     "idle_timeout_s, ladder_remind, ladder_manager, ladder_report, max_exemption_weeks, " \
     "updated_at, coalesce(updated_by, 0), default_tier, reserve_on, reserve_age_s, "     \
-    "review_first, review_rate, promote_approved, promote_clean_days"
+    "review_first, review_rate, promote_approved, promote_clean_days, business_days, "   \
+    "business_start, business_end"
 #define EXEMPTION_COLS                                                                   \
     "id, person_id, granted_by, reason, starts_on, ends_on, created_at, "                \
     "coalesce(ended_at, 0), coalesce(ended_by, 0)"
@@ -119,10 +120,11 @@
 #define KUDOS_FROM                                                                       \
     " FROM kudos k JOIN people p ON p.id = k.person_id JOIN people g ON g.id = k.giver_id" \
     " JOIN tickets t ON t.id = k.ticket_id"
-/* data is a column, or '' where a listing leaves the message out */
+/* data is a column, or '' where a listing leaves the message out; no ticket
+ * (the digest) reads 0 */
 #define MAIL_OUT_COLS(data)                                                              \
-    "id, ticket_id, coalesce(message_id, 0), kind, msgid, mail_from, rcpt, " data        \
-    ", created_at, attempts, next_at, coalesce(sent_at, 0), coalesce(failed_at, 0), "    \
+    "id, coalesce(ticket_id, 0), coalesce(message_id, 0), kind, msgid, mail_from, rcpt, "  \
+    data ", created_at, attempts, next_at, coalesce(sent_at, 0), coalesce(failed_at, 0), "  \
     "last_error"
 #define QUEUE_WHERE                                                                      \
     " WHERE t.status < 2 AND t.assignee_id IS NULL AND (t.due_at, t.id) > (?1, ?2)"      \
@@ -130,6 +132,17 @@
     " AND k.ticket_id = t.id) AND (t.tier <> 1 OR t.created_at <= ?6)"
 /* members' variant: the literal "tier = 1" lets SQLite use tickets_queue_t1 */
 #define QUEUE_WHERE_T1 QUEUE_WHERE " AND t.tier = 1"
+/* the open tickets of a tier created in a range: a count over a range of
+ * the partial index tickets_open (tier, created_at), which the literal
+ * "status < 3" and tier let SQLite use; no row of tickets is read */
+#define BACKLOG_COUNT(tier, range) \
+    "(SELECT count(*) FROM tickets WHERE status < 3 AND tier = " tier range ")"
+/* a tier's ages, youngest first; ?1 7 days before now, ?2 3 days, ?3 1 day */
+#define BACKLOG_TIER(tier)                                                               \
+    BACKLOG_COUNT(tier, " AND created_at > ?3") ", "                                     \
+    BACKLOG_COUNT(tier, " AND created_at > ?2 AND created_at <= ?3") ", "                \
+    BACKLOG_COUNT(tier, " AND created_at > ?1 AND created_at <= ?2") ", "                \
+    BACKLOG_COUNT(tier, " AND created_at <= ?1")
 
 enum st {
     ST_BEGIN,
@@ -321,6 +334,18 @@ enum st {
     ST_KUDOS_INSERT,
     ST_KUDOS_LIST,
     ST_KUDOS_LIST_ALL,
+    ST_DIGEST_RESPONSES,
+    ST_DIGEST_SOLVED,
+    ST_DIGEST_BREACHES,
+    ST_DIGEST_BACKLOG,
+    ST_REVIEW_OUTCOMES,
+    ST_GROUP_TOP_WEEK,
+    ST_AFTER_FIX_COUNTS,
+    ST_DIGEST_SUB_GET,
+    ST_DIGEST_SUB_PUT,
+    ST_DIGEST_SUBSCRIBERS,
+    ST_DIGEST_CLAIM,
+    ST_DIGEST_DONE,
     ST_MEMBERS_CLOCKED_IN,
     ST_COUNT
 };
@@ -373,8 +398,8 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_TICKET_INSERT] =
         "INSERT INTO tickets (subject, requester_id, status, priority, tier, tags, source,"
         " assignee_id, claim_until, due_at, resolve_due_at, first_response_at, created_at,"
-        " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), nullif(?9, 0), ?10,"
-        " ?11, nullif(?12, 0), ?13, ?13)",
+        " updated_at, solved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0),"
+        " nullif(?9, 0), ?10, ?11, nullif(?12, 0), ?13, ?13, nullif(?14, 0))",
     [ST_FTS_UPTO] = "SELECT upto FROM fts_progress WHERE name = ?1",
     [ST_FTS_SET] = "UPDATE fts_progress SET upto = ?2 WHERE name = ?1",
     [ST_FTS_TICKETS_HI] =
@@ -396,7 +421,7 @@ static const char *const sql_text[ST_COUNT] = {
         "UPDATE tickets SET status = ?2, priority = ?3, tier = ?4,"
         " assignee_id = nullif(?6, 0), claim_until = nullif(?7, 0),"
         " first_response_at = nullif(?8, 0), due_at = ?9, resolve_due_at = ?10,"
-        " updated_at = ?11 WHERE id = ?1",
+        " updated_at = ?11, solved_at = nullif(?12, 0) WHERE id = ?1",
     [ST_MESSAGE_INSERT] =
         "INSERT INTO messages (ticket_id, kind, author_id, body, created_at)"
         " VALUES (?1, ?2, nullif(?3, 0), ?4, ?5)",
@@ -444,15 +469,17 @@ static const char *const sql_text[ST_COUNT] = {
         "INSERT INTO policy (id, cadence, weekly_minutes, weeks_per_year, onboarding_week,"
         " timezone, week_start, idle_timeout_s, ladder_remind, ladder_manager, ladder_report,"
         " max_exemption_weeks, updated_at, updated_by, default_tier, reserve_on, reserve_age_s,"
-        " review_first, review_rate, promote_approved, promote_clean_days) VALUES (1, ?1, ?2,"
-        " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, nullif(?13, 0), ?14, ?15, ?16, ?17, ?18,"
-        " ?19, ?20) ON CONFLICT (id) DO UPDATE SET"
+        " review_first, review_rate, promote_approved, promote_clean_days, business_days,"
+        " business_start, business_end) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+        " ?11, ?12, nullif(?13, 0), ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
+        " ON CONFLICT (id) DO UPDATE SET"
         " cadence = ?1, weekly_minutes = ?2, weeks_per_year = ?3, onboarding_week = ?4,"
         " timezone = ?5, week_start = ?6, idle_timeout_s = ?7, ladder_remind = ?8,"
         " ladder_manager = ?9, ladder_report = ?10, max_exemption_weeks = ?11,"
         " updated_at = ?12, updated_by = nullif(?13, 0), default_tier = ?14, reserve_on = ?15,"
         " reserve_age_s = ?16, review_first = ?17, review_rate = ?18, promote_approved = ?19,"
-        " promote_clean_days = ?20",
+        " promote_clean_days = ?20, business_days = ?21, business_start = ?22,"
+        " business_end = ?23",
     [ST_EXEMPTION_INSERT] =
         "INSERT INTO exemptions (person_id, granted_by, reason, starts_on, ends_on, created_at)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -667,7 +694,8 @@ static const char *const sql_text[ST_COUNT] = {
                            " ORDER BY m.id, a.id LIMIT ?2",
     [ST_MAIL_OUT_INSERT] =
         "INSERT INTO mail_out (ticket_id, message_id, kind, msgid, mail_from, rcpt, data,"
-        " created_at, next_at) VALUES (?1, nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        " created_at, next_at) VALUES (nullif(?1, 0), nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8,"
+        " ?9)",
     /* the literal "sent_at IS NULL AND failed_at IS NULL" lets SQLite use mail_out_due */
     [ST_MAIL_OUT_DUE] = "SELECT " MAIL_OUT_COLS("data") " FROM mail_out"
                         " WHERE sent_at IS NULL AND failed_at IS NULL AND next_at <= ?1"
@@ -799,6 +827,60 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_KUDOS_LIST_ALL] = "SELECT " KUDOS_COLS KUDOS_FROM " WHERE ?1 = 0"
                           " AND k.created_at >= ?2 AND k.created_at < ?3 AND k.id < ?4"
                           " ORDER BY k.id DESC LIMIT ?5",
+    /* tickets_first_response in its order: no sort; the first reply is the
+     * first kind 1 of the ticket's messages by messages_ticket */
+    [ST_DIGEST_RESPONSES] =
+        "SELECT t.id, t.tier, t.created_at, t.first_response_at, t.due_at,"
+        " coalesce(p.department, '') FROM tickets t LEFT JOIN people p ON p.id = t.assignee_id"
+        " WHERE t.first_response_at >= ?1 AND t.first_response_at < ?2"
+        " ORDER BY t.first_response_at, t.id LIMIT ?3",
+    /* tickets_solved in its order: no sort */
+    [ST_DIGEST_SOLVED] =
+        "SELECT t.id, t.tier, t.created_at, t.solved_at, t.resolve_due_at,"
+        " coalesce(p.department, '') FROM tickets t LEFT JOIN people p ON p.id = t.assignee_id"
+        " WHERE t.solved_at >= ?1 AND t.solved_at < ?2 ORDER BY t.solved_at, t.id LIMIT ?3",
+    /* ranges of tickets_due and tickets_resolve_due; ?3 is min(to, now):
+     * a deadline still open is missed once it passed by then */
+    [ST_DIGEST_BREACHES] =
+        "SELECT f.n, f.missed, r.n, r.missed FROM"
+        " (SELECT count(*) AS n, count(*) FILTER (WHERE first_response_at > due_at"
+        " OR (first_response_at IS NULL AND due_at < ?3)) AS missed FROM tickets"
+        " WHERE due_at >= ?1 AND due_at < ?2) f,"
+        " (SELECT count(*) AS n, count(*) FILTER (WHERE solved_at > resolve_due_at"
+        " OR (solved_at IS NULL AND resolve_due_at < ?3)) AS missed FROM tickets"
+        " WHERE resolve_due_at >= ?1 AND resolve_due_at < ?2) r",
+    [ST_DIGEST_BACKLOG] = "SELECT " BACKLOG_TIER("1") ", " BACKLOG_TIER("2"),
+    /* every decision has a reviewer (approve and return are someone's):
+     * reviews_reviewer's range of each person, not a scan of reviews */
+    [ST_REVIEW_OUTCOMES] =
+        "SELECT count(*) FILTER (WHERE status = 1 AND (final_body IS NULL OR final_body = body)),"
+        " count(*) FILTER (WHERE status = 1 AND final_body <> body),"
+        " count(*) FILTER (WHERE status = 2) FROM reviews"
+        " WHERE reviewer_id IN (SELECT id FROM people) AND decided_at >= ?1 AND decided_at < ?2",
+    /* group_weeks_week backwards (most first); only ties are sorted */
+    [ST_GROUP_TOP_WEEK] =
+        "SELECT w.group_id, w.week_day, w.n FROM group_weeks w"
+        " JOIN question_groups g ON g.id = w.group_id WHERE w.week_day = ?1 AND g.status < 2"
+        " ORDER BY w.n DESC, w.group_id LIMIT ?2",
+    /* the literal "after_fix = 1" lets SQLite use group_tickets_after */
+    [ST_AFTER_FIX_COUNTS] =
+        "SELECT group_id, count(*) AS n FROM group_tickets WHERE after_fix = 1"
+        " AND joined_at >= ?1 AND joined_at < ?2 GROUP BY group_id"
+        " ORDER BY n DESC, group_id LIMIT ?3",
+    [ST_DIGEST_SUB_GET] = "SELECT subscribed FROM digest_subscriptions WHERE person_id = ?1",
+    [ST_DIGEST_SUB_PUT] =
+        "INSERT INTO digest_subscriptions (person_id, subscribed, updated_at) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT (person_id) DO UPDATE SET subscribed = excluded.subscribed,"
+        " updated_at = excluded.updated_at",
+    /* leads, admins and leaders get it unless they said no */
+    [ST_DIGEST_SUBSCRIBERS] =
+        "SELECT p.id, p.email, p.name FROM people p"
+        " LEFT JOIN digest_subscriptions d ON d.person_id = p.id WHERE p.active = 1"
+        " AND (d.subscribed = 1 OR (d.person_id IS NULL AND (p.role = 2 OR p.leader = 1)))"
+        " ORDER BY p.id LIMIT ?1",
+    [ST_DIGEST_CLAIM] = "INSERT INTO digest_runs (week_day, ran_at) VALUES (?1, ?2)"
+                        " ON CONFLICT DO NOTHING",
+    [ST_DIGEST_DONE] = "UPDATE digest_runs SET recipients = ?2 WHERE week_day = ?1",
     [ST_MEMBERS_CLOCKED_IN] =
         "SELECT count(*) FROM work_sessions w JOIN people p ON p.id = w.person_id"
         " WHERE w.ended_at IS NULL AND p.active = 1 AND p.role = 0",
@@ -987,6 +1069,7 @@ static void ticket_read(sqlite3_stmt *s, struct ah_arena *a, struct ah_ticket *t
     t->updated_at = sqlite3_column_int64(s, 16);
     t->last_message_id = sqlite3_column_int64(s, 17);
     t->message_count = sqlite3_column_int64(s, 18);
+    t->solved_at = sqlite3_column_int64(s, 19);
 }
 
 /* Runs s (bound) and collects up to max rows with read into an arena array
@@ -1632,6 +1715,7 @@ static enum ah_err sq_ticket_insert(struct ah_store *base, struct ah_ticket *t,
     sqlite3_bind_int64(s, 11, t->resolve_due_at);
     sqlite3_bind_int64(s, 12, t->first_response_at);
     sqlite3_bind_int64(s, 13, t->created_at);
+    sqlite3_bind_int64(s, 14, t->solved_at);
     rc = exec_done(q, s, "ticket", err);
     if (rc)
         return rc;
@@ -1762,6 +1846,7 @@ static enum ah_err sq_ticket_update(struct ah_store *base, const struct ah_ticke
     sqlite3_bind_int64(s, 9, t->due_at);
     sqlite3_bind_int64(s, 10, t->resolve_due_at);
     sqlite3_bind_int64(s, 11, t->updated_at);
+    sqlite3_bind_int64(s, 12, t->solved_at);
     rc = exec_done(q, s, "ticket", err);
     if (!rc && sqlite3_changes(q->db) == 0)
         return ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", t->id);
@@ -2198,6 +2283,9 @@ static void policy_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
     p->review_rate = sqlite3_column_int64(s, 17);
     p->promote_approved = sqlite3_column_int64(s, 18);
     p->promote_clean_days = sqlite3_column_int64(s, 19);
+    p->business_days = sqlite3_column_int(s, 20);
+    p->business_start = sqlite3_column_int64(s, 21);
+    p->business_end = sqlite3_column_int64(s, 22);
 }
 
 static enum ah_err sq_policy_get(struct ah_store *base, struct ah_arena *a,
@@ -2227,9 +2315,10 @@ static enum ah_err sq_policy_put(struct ah_store *base, const struct ah_policy *
     bind_i64s(s, 6, 8, (int64_t[]){p->week_start, p->idle_timeout_s, p->ladder_remind,
                                     p->ladder_manager, p->ladder_report,
                                     p->max_exemption_weeks, p->updated_at, p->updated_by});
-    bind_i64s(s, 14, 7, (int64_t[]){p->default_tier, p->reserve_on, p->reserve_age_s,
-                                    p->review_first, p->review_rate, p->promote_approved,
-                                    p->promote_clean_days});
+    bind_i64s(s, 14, 10, (int64_t[]){p->default_tier, p->reserve_on, p->reserve_age_s,
+                                     p->review_first, p->review_rate, p->promote_approved,
+                                     p->promote_clean_days, p->business_days,
+                                     p->business_start, p->business_end});
     return exec_done(q, s, "policy", err);
 }
 
@@ -5162,6 +5251,226 @@ static enum ah_err sq_kudos_list(struct ah_store *base, int64_t person_id, int64
                    "kudos", err);
 }
 
+/* ---- the weekly digest ---- */
+
+#define DAY_MS 86400000LL
+
+static void timing_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_digest_timing *t = item;
+
+    t->ticket_id = sqlite3_column_int64(s, 0);
+    t->tier = sqlite3_column_int(s, 1);
+    t->created_at = sqlite3_column_int64(s, 2);
+    t->at = sqlite3_column_int64(s, 3);
+    t->due_at = sqlite3_column_int64(s, 4);
+    t->department = col_text0(a, s, 5);
+}
+
+/* The rows of st (?1 from, ?2 to, ?3 the cap) as timings. */
+static enum ah_err timings(struct sq *q, enum st st, int64_t from, int64_t to,
+                           struct ah_arena *a, struct ah_digest_timing **items, size_t *n,
+                           const char *what, struct ah_error *err)
+{
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, st, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){from, to, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, timing_reader, (void **)items, n, what,
+                   err);
+}
+
+static enum ah_err sq_digest_responses(struct ah_store *base, int64_t from, int64_t to,
+                                       struct ah_arena *a, struct ah_digest_timing **items,
+                                       size_t *n, struct ah_error *err)
+{
+    return timings((struct sq *)base, ST_DIGEST_RESPONSES, from, to, a, items, n,
+                   "first responses", err);
+}
+
+static enum ah_err sq_digest_solved(struct ah_store *base, int64_t from, int64_t to,
+                                    struct ah_arena *a, struct ah_digest_timing **items,
+                                    size_t *n, struct ah_error *err)
+{
+    return timings((struct sq *)base, ST_DIGEST_SOLVED, from, to, a, items, n,
+                   "solved tickets", err);
+}
+
+static enum ah_err sq_digest_breaches(struct ah_store *base, int64_t from, int64_t to,
+                                      int64_t now, struct ah_digest_breaches *out,
+                                      struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    int64_t v[4] = {0, 0, 0, 0};
+    enum ah_err rc = stmt(q, ST_DIGEST_BREACHES, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){from, to, now < to ? now : to});
+    rc = row_ints(q, s, 4, v, "deadlines", err);
+    if (rc)
+        return rc;
+    *out = (struct ah_digest_breaches){.first_due = v[0], .first_missed = v[1],
+                                       .resolve_due = v[2], .resolve_missed = v[3]};
+    return AH_OK;
+}
+
+static enum ah_err sq_digest_backlog(struct ah_store *base, int64_t now,
+                                     struct ah_digest_backlog *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    int64_t v[2 * AH_BACKLOG_AGES];
+    enum ah_err rc = stmt(q, ST_DIGEST_BACKLOG, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){now - 7 * DAY_MS, now - 3 * DAY_MS, now - DAY_MS});
+    rc = row_ints(q, s, 2 * AH_BACKLOG_AGES, v, "backlog", err);
+    if (rc)
+        return rc;
+    memcpy(out->tickets, v, sizeof(v));
+    return AH_OK;
+}
+
+static enum ah_err sq_review_outcomes(struct ah_store *base, int64_t from, int64_t to,
+                                      struct ah_review_outcomes *out, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    int64_t v[3] = {0, 0, 0};
+    enum ah_err rc = stmt(q, ST_REVIEW_OUTCOMES, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){from, to});
+    rc = row_ints(q, s, 3, v, "review outcomes", err);
+    if (rc)
+        return rc;
+    *out = (struct ah_review_outcomes){.approved = v[0], .edited = v[1], .returned = v[2]};
+    return AH_OK;
+}
+
+static enum ah_err sq_group_top_week(struct ah_store *base, int64_t week_day, int limit,
+                                     struct ah_arena *a, struct ah_qgroup_week **items,
+                                     size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_GROUP_TOP_WEEK, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 2, (int64_t[]){week_day, limit});
+    return collect(q, s, a, sizeof(**items), limit > 0 ? (size_t)limit : 0, qgroup_week_reader,
+                   (void **)items, n, "group weeks", err);
+}
+
+static void after_fix_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_after_fix_count *c = item;
+
+    (void)a;
+    c->group_id = sqlite3_column_int64(s, 0);
+    c->tickets = sqlite3_column_int64(s, 1);
+}
+
+static enum ah_err sq_after_fix_counts(struct ah_store *base, int64_t from, int64_t to,
+                                       struct ah_arena *a, struct ah_after_fix_count **items,
+                                       size_t *n, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_AFTER_FIX_COUNTS, &s, err);
+
+    if (rc)
+        return rc;
+    bind_i64s(s, 1, 3, (int64_t[]){from, to, LIST_MAX});
+    return collect(q, s, a, sizeof(**items), LIST_MAX, after_fix_reader, (void **)items, n,
+                   "tickets after fixes", err);
+}
+
+static enum ah_err sq_digest_subscription_get(struct ah_store *base, int64_t person_id,
+                                              bool *set, bool *subscribed,
+                                              struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    int64_t v = 0;
+    bool found = false;
+    enum ah_err rc = stmt(q, ST_DIGEST_SUB_GET, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, person_id);
+    rc = maybe_row(q, s, NULL, i64_reader, &v, &found, "digest subscription", err);
+    if (rc)
+        return rc;
+    *set = found;
+    *subscribed = found && v != 0;
+    return AH_OK;
+}
+
+static enum ah_err sq_digest_subscription_put(struct ah_store *base, int64_t person_id,
+                                              bool subscribed, int64_t now,
+                                              struct ah_error *err)
+{
+    return exec_ids((struct sq *)base, ST_DIGEST_SUB_PUT, 3,
+                    (int64_t[]){person_id, subscribed, now}, "digest subscription", err);
+}
+
+static void subscriber_reader(sqlite3_stmt *s, struct ah_arena *a, void *item)
+{
+    struct ah_digest_subscriber *d = item;
+
+    d->person_id = sqlite3_column_int64(s, 0);
+    d->email = col_text0(a, s, 1);
+    d->name = col_text0(a, s, 2);
+}
+
+static enum ah_err sq_digest_subscribers(struct ah_store *base, struct ah_arena *a,
+                                         struct ah_digest_subscriber **items, size_t *n,
+                                         struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    sqlite3_stmt *s;
+    enum ah_err rc = stmt(q, ST_DIGEST_SUBSCRIBERS, &s, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(s, 1, LIST_MAX);
+    return collect(q, s, a, sizeof(**items), LIST_MAX, subscriber_reader, (void **)items, n,
+                   "digest subscribers", err);
+}
+
+static enum ah_err sq_digest_claim(struct ah_store *base, int64_t week_day, int64_t now,
+                                   bool *first, struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    enum ah_err rc = exec_ids(q, ST_DIGEST_CLAIM, 2, (int64_t[]){week_day, now}, "digest run",
+                              err);
+
+    if (!rc)
+        *first = sqlite3_changes(q->db) == 1;
+    return rc;
+}
+
+static enum ah_err sq_digest_done(struct ah_store *base, int64_t week_day, int64_t recipients,
+                                  struct ah_error *err)
+{
+    struct sq *q = (struct sq *)base;
+    enum ah_err rc = exec_ids(q, ST_DIGEST_DONE, 2, (int64_t[]){week_day, recipients},
+                              "digest run", err);
+
+    if (!rc && sqlite3_changes(q->db) == 0)
+        return ah_error_set(err, AH_E_NOT_FOUND,
+                            "no digest was claimed for the week of day %" PRId64, week_day);
+    return rc;
+}
+
 /* ---- copying tables (allhands copy): SQL built from ah_store_tables ---- */
 
 static enum ah_err sq_schema_version(struct ah_store *base, int *version, struct ah_error *err)
@@ -5608,6 +5917,18 @@ static const struct ah_store_ops sqlite_ops = {
     .tagged_tickets = sq_tagged_tickets,
     .kudos_insert = sq_kudos_insert,
     .kudos_list = sq_kudos_list,
+    .digest_responses = sq_digest_responses,
+    .digest_solved = sq_digest_solved,
+    .digest_breaches = sq_digest_breaches,
+    .digest_backlog = sq_digest_backlog,
+    .review_outcomes = sq_review_outcomes,
+    .group_top_week = sq_group_top_week,
+    .after_fix_counts = sq_after_fix_counts,
+    .digest_subscription_get = sq_digest_subscription_get,
+    .digest_subscription_put = sq_digest_subscription_put,
+    .digest_subscribers = sq_digest_subscribers,
+    .digest_claim = sq_digest_claim,
+    .digest_done = sq_digest_done,
     .members_clocked_in = sq_members_clocked_in,
     .audit_insert = sq_audit_insert,
     .audit_list = sq_audit_list,
