@@ -7,7 +7,9 @@
 # floor (../shared/floor/floor.sh: libmicrohttpd + SQLite + jansson and nothing else) on the same
 # number of tickets, and prints each figure beside the floor's, as a ratio, and against its target.
 # Between the two, bench/mail_bench.sh measures email: mail-in (one process a message), import
-# mbox, and the outbox sent to a local SMTP server. Writes bench/results.json.
+# mbox, and the outbox sent to a local SMTP server; and repeated questions: the list of groups
+# (wrk), and BENCH_GROUP_N (10000) questions arriving on top of the million the demo grouped,
+# placed by `allhands groups run`, which times each. Writes bench/results.json.
 #
 # BACKEND=pg runs the same four wrk runs against PostgreSQL instead (section "PostgreSQL" below):
 # a throwaway cluster (scripts/pg-cluster.sh), the demo company generated into it (timed: made in
@@ -721,12 +723,46 @@ done <"$WORK/rules.jsonl"
 LINT_RULES=$(curl -sf -H "${LEAD_AUTH/:/: }" "$BASE/api/v1/style-rules" |
     python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
 LINTAPI_R=$(run lint -t2 -c32 -s "$REPO/bench/lint.lua" "$BASE/api/v1/lint" -- "$WORK/lint.json" "$AUTH")
+# repeated questions: the list a lead opens, biggest groups first with their trends
+GROUPS_R=$(run groups -t1 -c1 -s "$FLOOR/get_path.lua" "$BASE/api/v1/groups?limit=50" -- "$LEAD_AUTH")
 RSS_KB=$(awk '/^VmHWM/ {print $2}' "/proc/$SPID/status")
 stop_server
 if [ -s "$WORK/server.log" ]; then
     log "server log (warnings and errors), last lines:"
     tail -5 "$WORK/server.log" >&2
 fi
+
+# ---- 5a. repeated questions: 10,000 questions arrive on top of the million tickets the demo
+# grouped (bench/groups_heldout.tsv and tests/groups/questions.tsv, cycled, with a made-up word
+# each so that they are not all the same); `allhands groups run` places them and times each ----
+GROUP_N=${BENCH_GROUP_N:-10000}
+python3 - "$DB" "$GROUP_N" "$REPO" <<'PY'
+import random, sqlite3, sys, time
+db, n, repo = sqlite3.connect(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+texts = []
+for path in ("bench/groups_heldout.tsv", "tests/groups/questions.tsv"):
+    with open("%s/%s" % (repo, path), encoding="utf-8") as f:
+        texts += [line.rstrip("\n").split("\t", 1)[1] for line in list(f)[1:]]
+rng = random.Random(8)
+cust = db.execute("select id from customers limit 1").fetchone()[0]
+now = int(time.time() * 1000)
+for i in range(n):
+    text = rng.choice(texts) + " " + rng.choice(["asap", "today", "again", "still", "now"])
+    t = now - (n - i) * 1000
+    tid = db.execute("insert into tickets (subject, requester_id, status, priority, tier, source,"
+                     " due_at, resolve_due_at, created_at, updated_at) values"
+                     " (?, ?, 0, 2, 1, 'web', ?, ?, ?, ?)",
+                     (text[:200], cust, t + 3600000, t + 86400000, t, t)).lastrowid
+    db.execute("insert into messages (ticket_id, kind, body, created_at) values (?, 0, ?, ?)",
+               (tid, text, t))
+db.commit()
+PY
+log "groups: assigning $GROUP_N arriving questions"
+"$BIN" groups run --db "$DB" >"$WORK/groups.log" 2>&1 || die "groups run failed: $(tail -3 "$WORK/groups.log")"
+GROUP_P50_US=$(sed -n 's/.* \([0-9]*\) us median.*/\1/p' "$WORK/groups.log")
+GROUP_P99_US=$(sed -n 's/.*, \([0-9]*\) us at p99.*/\1/p' "$WORK/groups.log")
+GROUPS_TOTAL=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from question_groups where status < 2").fetchone()[0])' "$DB")
+[ -n "$GROUP_P50_US" ] && [ -n "$GROUP_P99_US" ] || die "groups run printed no timings: $(cat "$WORK/groups.log")"
 
 # ---- 5b. email (bench/mail_bench.sh): mail-in, one process a message, into a fresh database and
 # MAIL_DEMO_N (1000) of the same messages into this demo database (its wrk runs are over; it
@@ -748,7 +784,7 @@ fi
 # ---- 7. the report ----
 export LOAD_BEFORE N_TICKETS PEOPLE DURATION THREADS CLAIMERS GEN_S DB_BYTES RSS_KB FLOOR_JSON OUT
 export READ_R QUEUE_R CREATE_R CLAIM_R REPORT_R LEDGER_R BEAT_R LINTAPI_R LINT_RULES SESSIONS REPORT_WEEK
-export MAIL_JSON
+export MAIL_JSON GROUPS_R GROUP_N GROUP_P50_US GROUP_P99_US GROUPS_TOTAL
 COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 export COMMIT
 python3 - <<'PY'
@@ -805,6 +841,9 @@ ah = {
     "db_bytes": int(E["DB_BYTES"]),
     "generation_s": None if E["GEN_S"] == "null" else float(E["GEN_S"]),
     "mail": json.load(open(E["MAIL_JSON"])),  # bench/mail_bench.sh
+    "groups": run("GROUPS_R"),
+    "group_assign": {"tickets": int(E["GROUP_N"]), "p50_us": float(E["GROUP_P50_US"]),
+                     "p99_us": float(E["GROUP_P99_US"]), "groups": int(E["GROUPS_TOTAL"])},
 }
 floor = json.loads(E["FLOOR_JSON"])
 
@@ -845,6 +884,12 @@ rows = [
     ("re-import mbox s", ah["mail"]["import_again"]["printed_s"], None, None, "{:.1f}",
      "mail.import_again"),
     ("mail-send msg/s", ah["mail"]["send"]["per_s"], None, (">=", 200), "{:.0f}", "mail.send"),
+    ("group assign p50 ms", ah["group_assign"]["p50_us"] / 1000, None, ("<=", 1), "{:.3f}",
+     None),
+    ("group assign p99 ms", ah["group_assign"]["p99_us"] / 1000, None, ("<=", 5), "{:.3f}",
+     None),
+    ("groups list p50 ms", ah["groups"]["p50_ms"], None, ("<=", 20), "{:.2f}", "groups"),
+    ("question groups", ah["group_assign"]["groups"], None, None, "{:.0f}", None),
 ]
 
 def run_errors(run_name):  # "claim", or a path into ah: "mail.send"
@@ -875,7 +920,7 @@ for name, a, f, target, fmt, run_name in rows:
     ])
 
 errors_total = sum(ah[r]["errors"] for r in ("create", "read", "queue", "claim", "report",
-                                             "ledger", "heartbeat", "lint", "mail"))
+                                             "ledger", "heartbeat", "lint", "mail", "groups"))
 targets_met = all(v["met"] for v in figures.values() if v["met"] is not None)
 machine = {
     "nproc": os.cpu_count(),

@@ -157,3 +157,13 @@ size_t ah_utf8_count(const char *p, size_t n)
             c++;
     return c;
 }
+
+bool ah_str_index(struct ah_str s, const char *const *names, size_t n, int *out)
+{
+    for (size_t i = 0; i < n; i++)
+        if (ah_str_eq_c(s, names[i])) {
+            *out = (int)i;
+            return true;
+        }
+    return false;
+}

@@ -40,4 +40,7 @@ bool ah_utf8_valid(const char *p, size_t n);
 /* Number of code points in valid UTF-8. */
 size_t ah_utf8_count(const char *p, size_t n);
 
+/* The index of s among names[0..n), in *out; false when it is none of them. */
+bool ah_str_index(struct ah_str s, const char *const *names, size_t n, int *out);
+
 #endif

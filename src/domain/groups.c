@@ -29,7 +29,9 @@
 #include "domain/program.h"
 #include "domain/ticket.h"
 
-#define BATCH 200          /* tickets grouped in one transaction */
+/* tickets grouped in one transaction: small, so that the write lock is
+ * held a few milliseconds and ticket creation goes on beside the grouper */
+#define BATCH 32
 #define QUERY_TERMS 16     /* a question's heaviest terms looked up in the index */
 #define PER_TERM 24        /* postings read for each */
 #define CANDIDATES 8       /* groups compared in full */
@@ -51,12 +53,7 @@ const char *ah_group_status_name(enum ah_qgroup_status s)
 
 bool ah_group_status_parse(struct ah_str s, int *out)
 {
-    for (int i = 0; i < 2; i++)
-        if (ah_str_eq_c(s, status_names[i])) {
-            *out = i;
-            return true;
-        }
-    return false;
+    return ah_str_index(s, status_names, 2, out); /* "merged" is not set by hand */
 }
 
 const char *ah_fix_state_name(enum ah_fix_state s)
@@ -66,12 +63,7 @@ const char *ah_fix_state_name(enum ah_fix_state s)
 
 bool ah_fix_state_parse(struct ah_str s, int *out)
 {
-    for (int i = 0; i < 2; i++)
-        if (ah_str_eq_c(s, fix_state_names[i])) {
-            *out = i;
-            return true;
-        }
-    return false;
+    return ah_str_index(s, fix_state_names, 2, out);
 }
 
 void ah_group_patch_init(struct ah_group_patch *p)

@@ -16,10 +16,9 @@ static const char *const channels[] = {"email", "chat", "phone", "meeting", "soc
 
 bool ah_intake_channel_valid(struct ah_str channel)
 {
-    for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++)
-        if (ah_str_eq_c(channel, channels[i]))
-            return true;
-    return false;
+    int i;
+
+    return ah_str_index(channel, channels, sizeof(channels) / sizeof(channels[0]), &i);
 }
 
 /* The text's first line, cut to a subject's length on a character. */

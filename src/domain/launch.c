@@ -23,12 +23,7 @@ const char *ah_readiness_name(enum ah_readiness r)
 
 bool ah_readiness_parse(struct ah_str s, int *out)
 {
-    for (int i = 0; i < 3; i++)
-        if (ah_str_eq_c(s, readiness_names[i])) {
-            *out = i;
-            return true;
-        }
-    return false;
+    return ah_str_index(s, readiness_names, 3, out);
 }
 
 void ah_launch_input_init(struct ah_launch_input *in)
@@ -65,11 +60,9 @@ static enum ah_err join_missing(struct ah_ctx *cx, const struct ah_launch_input 
     bool seen[3] = {false, false, false};
 
     for (size_t i = 0; i < in->nmissing; i++) {
-        size_t k = 0;
+        int k;
 
-        while (k < 3 && !ah_str_eq_c(in->missing[i], missing_names[k]))
-            k++;
-        if (k == 3)
+        if (!ah_str_index(in->missing[i], missing_names, 3, &k))
             return ah_error_set(err, AH_E_INVALID, "missing: saved_reply, help_article or "
                                                    "training");
         seen[k] = true;

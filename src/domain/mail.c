@@ -1060,6 +1060,44 @@ enum ah_err ah_mail_send_due(struct ah_ctx *cx, struct ah_smtp *sender, int limi
     return rc;
 }
 
+enum ah_err ah_mail_queue_digest(struct ah_ctx *cx, const char *to_email, const char *to_name,
+                                 const char *subject, const char *text, const char *html,
+                                 struct ah_error *err)
+{
+    const struct ah_mail_settings *ms = settings(cx);
+    struct ah_mail_addr to = {.name = to_name ? to_name : "", .email = to_email};
+    struct ah_mail_draft d = {0};
+    struct ah_mail_out o = {0};
+    char tok[48], *id, *data;
+    size_t n, len;
+    enum ah_err rc;
+
+    if (!ms->address)
+        return AH_OK;
+    ah_crypto_token("", tok, sizeof(tok));
+    n = strlen(tok) + strlen(domain_of(ms->address)) + 32;
+    id = ah_arena_alloc(cx->arena, n);
+    snprintf(id, n, "allhands.digest.%s@%s", tok, domain_of(ms->address));
+    d.from = (struct ah_mail_addr){.name = ms->name, .email = ms->address};
+    d.to = &to;
+    d.nto = 1;
+    d.subject = subject;
+    d.message_id = id;
+    d.date = cx->now;
+    d.text = text;
+    d.html = html;
+    rc = ah_mail_compose(&d, cx->arena, &data, &len, err);
+    if (rc)
+        return rc;
+    o.kind = AH_MAIL_DIGEST;
+    o.msgid = id;
+    o.mail_from = ms->address;
+    o.rcpt = to_email;
+    o.data = data;
+    o.created_at = o.next_at = cx->now;
+    return ah_store_mail_out_insert(cx->store, &o, err);
+}
+
 /* ---- showing ---- */
 
 enum ah_err ah_mail_thread_get(struct ah_ctx *cx, int64_t id, struct ah_mail_thread *out,

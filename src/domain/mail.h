@@ -116,4 +116,10 @@ enum ah_err ah_mail_attachment(struct ah_ctx *cx, int64_t id, struct ah_attachme
 enum ah_err ah_mail_send_due(struct ah_ctx *cx, struct ah_smtp *sender, int limit,
                              int64_t *sent, int64_t *failed, struct ah_error *err);
 
+/* Queues a message about no ticket (the weekly digest) to one person in the
+ * caller's transaction; nothing when no support address is configured. */
+enum ah_err ah_mail_queue_digest(struct ah_ctx *cx, const char *to_email, const char *to_name,
+                                 const char *subject, const char *text, const char *html,
+                                 struct ah_error *err);
+
 #endif

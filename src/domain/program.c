@@ -48,6 +48,9 @@ void ah_policy_default(struct ah_policy *p)
     p->review_rate = 25;
     p->promote_approved = 20;
     p->promote_clean_days = 14;
+    p->business_days = 0;
+    p->business_start = 9 * 60;
+    p->business_end = 17 * 60;
 }
 
 const char *ah_cadence_name(enum ah_cadence c)
@@ -95,6 +98,8 @@ void ah_policy_input_init(struct ah_policy_input *in)
     in->default_tier = in->reserve_on = -1;
     in->reserve_age_s = in->review_first = in->review_rate = -1;
     in->promote_approved = in->promote_clean_days = -1;
+    in->business_days = -1;
+    in->business_start = in->business_end = -1;
 }
 
 static enum ah_err check_range(const char *field, int64_t v, int64_t lo, int64_t hi,
@@ -166,6 +171,12 @@ static const char *policy_json(struct ah_ctx *cx, const struct ah_policy *p,
         ah_jsonw_int(&b, "promote_approved", p->promote_approved, NULL);
     if (PDIFF(promote_clean_days))
         ah_jsonw_int(&b, "promote_clean_days", p->promote_clean_days, NULL);
+    if (PDIFF(business_days))
+        ah_jsonw_int(&b, "business_days", p->business_days, NULL);
+    if (PDIFF(business_start))
+        ah_jsonw_int(&b, "business_start_minute", p->business_start, NULL);
+    if (PDIFF(business_end))
+        ah_jsonw_int(&b, "business_end_minute", p->business_end, NULL);
 #undef PDIFF
     ah_jsonw_end(&b, NULL);
     out = ah_arena_strdup(cx->arena, ah_buf_cstr(&b));
@@ -225,6 +236,15 @@ static enum ah_err policy_apply(struct ah_ctx *cx, const struct ah_policy_input 
     if (!rc && in->promote_clean_days >= 0)
         rc = check_range("promote_clean_days", p->promote_clean_days = in->promote_clean_days,
                          0, 365, err);
+    if (!rc && in->business_days >= 0)
+        rc = check_range("business_days", p->business_days = in->business_days, 0, 127, err);
+    if (!rc && in->business_start >= 0)
+        rc = check_range("business_start", p->business_start = in->business_start, 0, 1440,
+                         err);
+    if (!rc && in->business_end >= 0)
+        rc = check_range("business_end", p->business_end = in->business_end, 0, 1440, err);
+    if (!rc && p->business_start >= p->business_end)
+        rc = ah_error_set(err, AH_E_INVALID, "business_start must be before business_end");
     if (!rc && !(p->ladder_remind <= p->ladder_manager && p->ladder_manager <= p->ladder_report))
         rc = ah_error_set(err, AH_E_INVALID,
                           "the ladder's steps must not go down: ladder_remind_weeks <= "

@@ -58,6 +58,9 @@ struct ah_policy_input {
     int64_t review_rate;
     int64_t promote_approved;
     int64_t promote_clean_days;
+    int business_days;        /* bit 0 Sunday .. 6 Saturday; 0: no business hours */
+    int64_t business_start;   /* minutes after local midnight */
+    int64_t business_end;
 };
 void ah_policy_input_init(struct ah_policy_input *in);
 /* Leads only. Checks every value, writes the policy and an audit row with

@@ -21,12 +21,7 @@ const char *ah_route_cause_name(enum ah_route_cause c)
 
 bool ah_route_cause_parse(struct ah_str s, int *out)
 {
-    for (int i = 0; i < 2; i++)
-        if (ah_str_eq_c(s, causes[i])) {
-            *out = i;
-            return true;
-        }
-    return false;
+    return ah_str_index(s, causes, 2, out);
 }
 
 enum ah_err ah_route_back_to(struct ah_ctx *cx, int64_t ticket_id, int64_t person_id,

@@ -342,8 +342,10 @@ enum ah_err ah_ticket_add_customer(struct ah_ctx *cx, struct ah_ticket *t, struc
     if (rc)
         return rc;
     /* the customer wrote back: the ticket needs someone again */
-    if (t->status == AH_STATUS_PENDING || t->status == AH_STATUS_SOLVED)
+    if (t->status == AH_STATUS_PENDING || t->status == AH_STATUS_SOLVED) {
         t->status = AH_STATUS_OPEN;
+        t->solved_at = 0;
+    }
     t->updated_at = cx->now;
     t->last_message_id = m.id;
     t->message_count++;
@@ -503,6 +505,16 @@ static enum ah_err drop_member(struct ah_ctx *cx, struct ah_ticket *t, struct ah
     return AH_OK;
 }
 
+/* solved_at follows the status: set when it becomes solved (or closed),
+ * cleared when it opens again */
+static void track_solved(struct ah_ticket *t, enum ah_status was, int64_t now)
+{
+    if (t->status >= AH_STATUS_SOLVED && (was < AH_STATUS_SOLVED || !t->solved_at))
+        t->solved_at = now;
+    else if (t->status < AH_STATUS_SOLVED)
+        t->solved_at = 0;
+}
+
 static enum ah_err apply_patch(struct ah_ctx *cx, struct ah_ticket *t,
                                const struct ah_ticket_patch *p, bool *audit,
                                struct ah_error *err)
@@ -542,9 +554,12 @@ static enum ah_err apply_patch(struct ah_ctx *cx, struct ah_ticket *t,
         set_due(cx, t);
     }
     if (p->status >= 0) {
+        enum ah_status was = t->status;
+
         t->status = (enum ah_status)p->status;
         if (t->status >= AH_STATUS_PENDING)
             t->claim_until = 0;
+        track_solved(t, was, cx->now);
     }
     if (p->has_tags)
         rc = ah_ticket_tags_join(cx, p->tags, p->ntags, &t->tags, err);
@@ -858,6 +873,7 @@ enum ah_err ah_ticket_write(struct ah_ctx *cx, int64_t id, const struct ah_messa
         enum ah_status was = t.status;
 
         after_write(cx, &t, in);
+        track_solved(&t, was, cx->now);
         t.updated_at = cx->now;
         rc = ah_store_message_insert(cx->store, &m, err);
         if (!rc)

@@ -117,6 +117,10 @@ void ah_api_launches_update(struct ah_req *r);
 void ah_api_tickets_launches(struct ah_req *r);
 void ah_api_kudos_create(struct ah_req *r);
 void ah_api_kudos_list(struct ah_req *r);
+void ah_api_digest_get(struct ah_req *r);
+void ah_api_digest_chart(struct ah_req *r);
+void ah_api_digest_subscription_get(struct ah_req *r);
+void ah_api_digest_subscription_put(struct ah_req *r);
 void ah_api_ops_health(struct ah_req *r);
 void ah_api_ops_metrics(struct ah_req *r);
 
@@ -194,6 +198,8 @@ extern const struct ah_json_field ah_api_launch_fields[];
 extern const size_t ah_api_launch_nfields;
 extern const struct ah_json_field ah_api_kudos_fields[];
 extern const size_t ah_api_kudos_nfields;
+extern const struct ah_json_field ah_api_digest_subscription_fields[];
+extern const size_t ah_api_digest_subscription_nfields;
 /* Decodes r's body against fields into out; on failure replies and returns false. */
 bool ah_api_body(struct ah_req *r, const struct ah_json_field *fields, size_t n,
                  struct ah_json_value *out);
@@ -203,6 +209,9 @@ bool ah_api_page(struct ah_req *r, int *limit, int64_t *cursor);
 /* Reads an integer query parameter (absent: dflt); replies 400 and returns false on junk. */
 bool ah_api_query_int(struct ah_req *r, const char *key, int64_t min, int64_t max, int64_t dflt,
                       int64_t *out);
+/* Reads ?name= as an ISO week "2026-W48" (absent: year and week 0); replies
+ * 400 and returns false on junk. */
+bool ah_api_query_week(struct ah_req *r, const char *name, int *year, int *week);
 /* Reads ?name= as a day "YYYY-MM-DD" (absent: dflt); replies 400 and returns false on junk. */
 bool ah_api_query_day(struct ah_req *r, const char *name, int64_t dflt, int64_t *day);
 /* Replies status with ticket t and its thread m, with the thread's mail

@@ -1,5 +1,6 @@
 /* api_common.c - what every handler shares: body decoding, paging
  * parameters, and turning a domain error into the one error reply. */
+#include "core/tz.h"
 #include "http/api.h"
 
 #include <inttypes.h>
@@ -51,6 +52,19 @@ bool ah_api_query_day(struct ah_req *r, const char *name, int64_t dflt, int64_t 
     if (!v.p || ah_day_parse(v, day))
         return true;
     snprintf(msg, sizeof(msg), "%s must be a date like 2026-11-30", name);
+    ah_http_reply_fail(r, AH_E_BAD_REQUEST, msg);
+    return false;
+}
+
+bool ah_api_query_week(struct ah_req *r, const char *name, int *year, int *week)
+{
+    struct ah_str v = ah_router_query(r->query, r->nquery, name);
+    char msg[96];
+
+    *year = *week = 0;
+    if (!v.p || ah_iso_week_parse(v.p, v.len, year, week))
+        return true;
+    snprintf(msg, sizeof(msg), "%s must be an ISO week like 2026-W48", name);
     ah_http_reply_fail(r, AH_E_BAD_REQUEST, msg);
     return false;
 }

@@ -120,17 +120,6 @@ void ah_api_escalations_get(struct ah_req *r)
     ah_http_reply_body(r, 200);
 }
 
-static bool query_week(struct ah_req *r, int *year, int *week)
-{
-    struct ah_str v = ah_router_query(r->query, r->nquery, "week");
-
-    *year = *week = 0;
-    if (!v.p || ah_iso_week_parse(v.p, v.len, year, week))
-        return true;
-    ah_http_reply_fail(r, AH_E_BAD_REQUEST, "week must be an ISO week like 2026-W48");
-    return false;
-}
-
 static void put_week(struct ah_buf *b, const struct ah_week_span *w)
 {
     ah_buf_appends(b, "{\"week\":", NULL);
@@ -150,7 +139,7 @@ void ah_api_report_escalations(struct ah_req *r)
     int year, week;
     struct ah_error err;
 
-    if (!query_week(r, &year, &week))
+    if (!ah_api_query_week(r, "week", &year, &week))
         return;
     if (ah_intake_report(&r->cx, year, week, &rep, &err)) {
         ah_api_fail(r, &err);
@@ -267,7 +256,7 @@ void ah_api_report_route_backs(struct ah_req *r)
     int year, week;
     struct ah_error err;
 
-    if (!query_week(r, &year, &week))
+    if (!ah_api_query_week(r, "week", &year, &week))
         return;
     if (ah_intake_week(&r->cx, year, week, &w, &err) ||
         ah_route_back_counts(&r->cx, w.start, w.end, &items, &n, &err)) {

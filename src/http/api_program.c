@@ -14,20 +14,6 @@
 
 /* ---- shared ---- */
 
-/* ?name= as a "YYYY-Www" week; absent: *year 0 (the current week). */
-static bool query_week(struct ah_req *r, const char *name, int *year, int *week)
-{
-    struct ah_str v = ah_router_query(r->query, r->nquery, name);
-
-    *year = *week = 0;
-    if (!v.p)
-        return true;
-    if (ah_iso_week_parse(v.p, v.len, year, week))
-        return true;
-    ah_http_reply_fail(r, AH_E_BAD_REQUEST, "week must be an ISO week like 2026-W48");
-    return false;
-}
-
 static void reply_list(struct ah_req *r, const void *items, size_t n, size_t size,
                        ah_http_item_writer put)
 {
@@ -36,9 +22,25 @@ static void reply_list(struct ah_req *r, const void *items, size_t n, size_t siz
 
 /* ---- policy ---- */
 
+/* "HH:MM" as minutes after midnight, 00:00 to 24:00. */
+static bool clock_minutes(struct ah_str s, int64_t *out)
+{
+    int h, m;
+
+    if (s.len != 5 || s.p[2] != ':' || s.p[0] < '0' || s.p[0] > '9' || s.p[1] < '0' ||
+        s.p[1] > '9' || s.p[3] < '0' || s.p[3] > '5' || s.p[4] < '0' || s.p[4] > '9')
+        return false;
+    h = (s.p[0] - '0') * 10 + (s.p[1] - '0');
+    m = (s.p[3] - '0') * 10 + (s.p[4] - '0');
+    if (h > 24 || (h == 24 && m))
+        return false;
+    *out = h * 60 + m;
+    return true;
+}
+
 enum { P_CADENCE, P_WEEKLY, P_WPY, P_ONBOARD, P_TZ, P_WSTART, P_IDLE, P_REMIND, P_MANAGER,
        P_REPORT, P_MAXEX, P_DTIER, P_RESERVE, P_RESAGE, P_RFIRST, P_RRATE, P_PAPPR,
-       P_PCLEAN, P_N };
+       P_PCLEAN, P_BDAYS, P_BSTART, P_BEND, P_N };
 
 const struct ah_json_field ah_api_policy_fields[] = {
     [P_CADENCE] = {"cadence", AH_JSON_STRING, false, 16},
@@ -59,6 +61,9 @@ const struct ah_json_field ah_api_policy_fields[] = {
     [P_RRATE] = {"review_rate_percent", AH_JSON_INT, false, 0},
     [P_PAPPR] = {"promote_approved", AH_JSON_INT, false, 0},
     [P_PCLEAN] = {"promote_clean_days", AH_JSON_INT, false, 0},
+    [P_BDAYS] = {"business_days", AH_JSON_STRINGS, false, 7},
+    [P_BSTART] = {"business_start", AH_JSON_STRING, false, 5},
+    [P_BEND] = {"business_end", AH_JSON_STRING, false, 5},
 };
 const size_t ah_api_policy_nfields = P_N;
 
@@ -123,6 +128,27 @@ void ah_api_policy_update(struct ah_req *r)
     in.review_rate = given(&v[P_RRATE]);
     in.promote_approved = given(&v[P_PAPPR]);
     in.promote_clean_days = given(&v[P_PCLEAN]);
+    if (v[P_BDAYS].present) {
+        static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
+        in.business_days = 0;
+        for (size_t i = 0; i < v[P_BDAYS].n; i++) {
+            int d;
+
+            if (!ah_str_index(v[P_BDAYS].items[i], days, 7, &d)) {
+                ah_http_reply_fail(r, AH_E_INVALID, "business_days: mon, tue, wed, thu, fri, "
+                                                    "sat or sun");
+                return;
+            }
+            in.business_days |= 1 << d;
+        }
+    }
+    if ((v[P_BSTART].present && !clock_minutes(v[P_BSTART].s, &in.business_start)) ||
+        (v[P_BEND].present && !clock_minutes(v[P_BEND].s, &in.business_end))) {
+        ah_http_reply_fail(r, AH_E_INVALID, "business_start and business_end: a time of day, "
+                                            "HH:MM (24:00 ends the day)");
+        return;
+    }
     if (ah_policy_update(&r->cx, &in, &p, &err)) {
         ah_api_fail(r, &err);
         return;
@@ -283,7 +309,7 @@ void ah_api_ledger(struct ah_req *r)
     int year, week;
     struct ah_error err;
 
-    if (!query_week(r, "week", &year, &week) ||
+    if (!ah_api_query_week(r, "week", &year, &week) ||
         !ah_api_query_int(r, "weeks", 1, AH_LEDGER_MAX_WEEKS, 1, &count))
         return;
     if (format.p && !ah_str_eq_c(format, "csv") && !ah_str_eq_c(format, "json")) {
@@ -329,7 +355,7 @@ void ah_api_work_list(struct ah_req *r)
     int year, week;
     struct ah_error err;
 
-    if (!query_week(r, "week", &year, &week))
+    if (!ah_api_query_week(r, "week", &year, &week))
         return;
     if (ah_person_week(&r->cx, r->id, year, week, &w, &err) ||
         ah_work_list(&r->cx, r->id, w.start_ms, w.end_ms, &items, &n, &err)) {
@@ -470,7 +496,7 @@ void ah_api_blocks_list(struct ah_req *r)
     struct ah_error err;
 
     if (!ah_api_query_int(r, "person_id", 1, INT64_MAX, r->actor.id, &person) ||
-        !query_week(r, "week", &year, &week))
+        !ah_api_query_week(r, "week", &year, &week))
         return;
     if (ah_person_week(&r->cx, person, year, week, &w, &err) ||
         ah_block_list(&r->cx, person, w.start_ms, w.end_ms, &items, &n, &err)) {
@@ -675,7 +701,7 @@ void ah_api_report_compliance(struct ah_req *r)
     int year, week;
     struct ah_error err;
 
-    if (!query_week(r, "week", &year, &week))
+    if (!ah_api_query_week(r, "week", &year, &week))
         return;
     if (format.p && !ah_str_eq_c(format, "csv") && !ah_str_eq_c(format, "json")) {
         ah_http_reply_fail(r, AH_E_BAD_REQUEST, "format must be json or csv");
@@ -772,7 +798,7 @@ void ah_api_coverage(struct ah_req *r)
     int year, week, nhours = 0;
     struct ah_error err;
 
-    if (!query_week(r, "week", &year, &week))
+    if (!ah_api_query_week(r, "week", &year, &week))
         return;
     if (ah_coverage(&r->cx, year, week, &w, &timezone, counts, &nhours, &err)) {
         ah_api_fail(r, &err);
@@ -1014,7 +1040,7 @@ void ah_api_support_weeks_cancel(struct ah_req *r)
     int year, week;
     struct ah_error err;
 
-    if (!query_week(r, "week", &year, &week))
+    if (!ah_api_query_week(r, "week", &year, &week))
         return;
     if (!year) {
         ah_http_reply_fail(r, AH_E_BAD_REQUEST, "say which week: ?week=2026-W50");

@@ -392,6 +392,8 @@ void ah_json_put_ticket_mail(struct ah_buf *b, const struct ah_ticket *t, bool t
     ah_json_put_time(b, t->resolve_due_at);
     KEY(b, "first_response_at");
     ah_json_put_time(b, t->first_response_at);
+    KEY(b, "solved_at");
+    ah_json_put_time(b, t->solved_at);
     KEY(b, "created_at");
     ah_json_put_time(b, t->created_at);
     KEY(b, "updated_at");
@@ -652,6 +654,30 @@ void ah_json_put_policy(struct ah_buf *b, const struct ah_policy *p)
     put_int(b, p->promote_approved);
     KEY(b, "promote_clean_days");
     put_int(b, p->promote_clean_days);
+    {
+        static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+        char t[16];
+        bool first = true;
+
+        KEY(b, "business_days");
+        PUT(b, "[");
+        for (int d = 0; d < 7; d++)
+            if (p->business_days & (1 << ((d + 1) % 7))) {
+                if (!first)
+                    PUT(b, ",");
+                ah_json_put_str(b, days[(d + 1) % 7]);
+                first = false;
+            }
+        PUT(b, "]");
+        snprintf(t, sizeof(t), "%02d:%02d", (int)(p->business_start / 60),
+                 (int)(p->business_start % 60));
+        KEY(b, "business_start");
+        ah_json_put_str(b, t);
+        snprintf(t, sizeof(t), "%02d:%02d", (int)(p->business_end / 60),
+                 (int)(p->business_end % 60));
+        KEY(b, "business_end");
+        ah_json_put_str(b, t);
+    }
     KEY(b, "updated_at");
     ah_json_put_time(b, p->updated_at);
     KEY(b, "updated_by");

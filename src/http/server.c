@@ -27,6 +27,7 @@
 #include "domain/report.h"
 #include "domain/queue.h"
 #include "domain/ticket.h"
+#include "domain/digest.h"
 #include "domain/groups.h"
 #include "http/api.h"
 #include "http/auth.h"
@@ -126,6 +127,10 @@ static const struct ah_route routes[] = {
     {"GET", "/api/v1/tickets/{id}/launches", ah_api_tickets_launches, 0},
     {"POST", "/api/v1/tickets/{id}/kudos", ah_api_kudos_create, 0},
     {"GET", "/api/v1/kudos", ah_api_kudos_list, 0},
+    {"GET", "/api/v1/digest", ah_api_digest_get, 0},
+    {"GET", "/api/v1/digest/chart", ah_api_digest_chart, 0},
+    {"GET", "/api/v1/digest/subscription", ah_api_digest_subscription_get, 0},
+    {"PUT", "/api/v1/digest/subscription", ah_api_digest_subscription_put, 0},
     {"GET", "/api/v1/attachments/{id}", ah_api_attachments_get, 0},
     {"GET", "/api/v1/routing-rules", ah_api_route_rules_list, 0},
     {"POST", "/api/v1/routing-rules", ah_api_route_rules_create, 0},
@@ -376,7 +381,13 @@ static void dispatch(struct ah_server *s, struct MHD_Connection *c, struct conn 
 
 static void add_headers(struct MHD_Response *resp, const struct ah_req *r)
 {
-    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    bool own_csp = false;
+
+    /* a handler may narrow the policy for its page (the digest's, styled inline) */
+    for (size_t i = 0; i < r->nheaders; i++)
+        own_csp |= strcmp(r->headers[i][0], "Content-Security-Policy") == 0;
+    if (!own_csp)
+        MHD_add_response_header(resp, "Content-Security-Policy", CSP);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -606,7 +617,7 @@ static bool rest(struct ah_server *s, int64_t ms)
 }
 
 static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_purge,
-                        int64_t *last_ladder)
+                        int64_t *last_ladder, int64_t *last_digest)
 {
     struct ah_arena arena;
     struct ah_ctx cx = {.store = st, .arena = &arena, .system = true,
@@ -632,6 +643,14 @@ static void upkeep_once(struct ah_server *s, struct ah_store *st, int64_t *last_
     if (ah_ladder_due(&cx, last_ladder, &err))
         ah_log(AH_LOG_WARN, "upkeep.ladder", "error=%s", err.msg);
     {
+        int64_t sent = 0;
+
+        if (ah_digest_send_due(&cx, last_digest, &sent, &err))
+            ah_log(AH_LOG_WARN, "upkeep.digest", "error=\"%s\"", err.msg);
+        else if (sent)
+            ah_log(AH_LOG_INFO, "digest.queued", "recipients=%" PRId64, sent);
+    }
+    {
         int64_t sent = 0, failed = 0;
 
         if (ah_webhook_deliver(&cx, &sent, &failed, &err))
@@ -652,13 +671,13 @@ static void *upkeep(void *arg)
     struct ah_server *s = arg;
     struct ah_store *st = NULL;
     struct ah_error err;
-    int64_t last_purge = 0, last_ladder = 0;
+    int64_t last_purge = 0, last_ladder = 0, last_digest = 0;
 
     do {
         if (!st && ah_store_open(s->cfg.db, false, &st, &err))
             ah_log(AH_LOG_WARN, "upkeep.store", "error=%s", err.msg);
         if (st)
-            upkeep_once(s, st, &last_purge, &last_ladder);
+            upkeep_once(s, st, &last_purge, &last_ladder, &last_digest);
     } while (rest(s, UPKEEP_EVERY_MS));
     ah_store_close(st);
     return NULL;

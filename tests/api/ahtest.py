@@ -511,6 +511,14 @@ def create_person(lead, role="member", password=PASSWORD, **fields):
     return r.json
 
 
+def person_client(server, lead, role="member", **fields):
+    """A new person (create_person's fields) logged in: a client with .person."""
+    p = create_person(lead, role=role, **fields)
+    c = login_as(server, p["email"])
+    c.person = p
+    return c
+
+
 def new_person(server, lead, role="member", **fields):
     """A person created through the API and logged in: (Client, Person)."""
     p = create_person(lead, role=role, **fields)

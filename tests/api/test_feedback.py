@@ -10,8 +10,7 @@ import datetime
 
 import pytest
 
-from ahtest import (API, Server, assert_error, create_person, login_as, login_lead, ok,
-                    unique)
+from ahtest import API, Server, assert_error, login_lead, ok, person_client, unique
 from test_mail import mail_in, message
 
 ESCALATIONS = "escalations@company.example"
@@ -32,11 +31,7 @@ def lead(srv):
     return login_lead(srv)
 
 
-def person(srv, lead, role="member", **fields):
-    p = create_person(lead, role=role, **fields)
-    c = login_as(srv, p["email"])
-    c.person = p
-    return c
+person = person_client
 
 
 def inbox(c, kind):

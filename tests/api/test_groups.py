@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ahtest import (API, Receiver, assert_error, create_person, login_as, login_lead, ok,
-                    Server, token_client, unique, wait_for)
+from ahtest import (API, Receiver, Server, assert_error, login_lead, ok, person_client,
+                    token_client, unique, wait_for)
 
 sys.path.insert(0, os.path.dirname(__file__))
 import clusterscore  # noqa: E402
@@ -38,11 +38,7 @@ def lead(srv):
     return login_lead(srv)
 
 
-def person(srv, lead, role="member", **fields):
-    p = create_person(lead, role=role, **fields)
-    c = login_as(srv, p["email"])
-    c.person = p
-    return c
+person = person_client
 
 
 _rng = random.Random(8)
