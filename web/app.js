@@ -2,12 +2,12 @@
 // #/tickets/42, #/week, #/inbox, #/reviews, #/reviews/7, #/training,
 // #/style, #/groups, #/groups/3, #/fixes, #/escalate, #/escalations,
 // #/launches, #/launches/5, #/kudos, #/levels, #/routing, #/policy,
-// #/exemptions, #/coverage, #/report) and the header with its navigation,
-// the inbox's unread count and the clock. The header keeps the everyday
-// screens in view and the rest behind "More", grouped, so its links take one
-// calm row on a wide screen and at most two on a phone. Each screen lives in
-// views/*.js and gets a small context object; it never touches another
-// screen's DOM.
+// #/exemptions, #/coverage, #/report, #/digest) and the header with its
+// navigation, the inbox's unread count and the clock. The header keeps the
+// everyday screens in view and the rest behind "More", grouped, so its links
+// take one calm row on a wide screen and at most two on a phone. Each screen
+// lives in views/*.js and gets a small context object; it never touches
+// another screen's DOM.
 
 import { api, setCsrf, setUnauthenticatedHandler, ApiError } from './api.js';
 import { h, replace, announce, clearAnnouncement, loading } from './dom.js';
@@ -23,6 +23,7 @@ import { renderPolicy } from './views/policy.js';
 import { renderExemptions } from './views/exemptions.js';
 import { renderCoverage } from './views/coverage.js';
 import { renderReport } from './views/report.js';
+import { renderDigest } from './views/digest.js';
 import { renderInbox } from './views/inbox.js';
 import { renderReviews, renderReview } from './views/reviews.js';
 import { renderStyle } from './views/style.js';
@@ -65,6 +66,7 @@ const SCREENS = {
   routing: { label: 'Routing', render: renderRouting, nav: isPro, group: 'program' },
   coverage: { label: 'Coverage', render: renderCoverage, nav: isLead, group: 'program' },
   report: { label: 'Report', render: renderReport, nav: (p) => isLead(p) || Boolean(p.leader), group: 'program' },
+  digest: { label: 'Digest', render: renderDigest, nav: (p) => isLead(p) || Boolean(p.leader), group: 'program' },
   exemptions: { label: 'Exemptions', render: renderExemptions, nav: isLead, group: 'program' },
   policy: { label: 'Policy', render: renderPolicy, nav: isLead, group: 'program' },
 };

@@ -342,9 +342,11 @@ test('a lead moves a ticket that asks something else out, and merges another gro
   await page.getByRole('heading', { level: 1, name: NAME }).waitFor();
   await page.getByLabel('Group to merge in').fill(String(groupId));
   await page.getByRole('button', { name: 'Merge…' }).click();
-  assert.match(await page.locator('#merge-error').innerText(), /That is this group/);
+  await eventually(async () => /That is this group/.test(await page.locator('#merge-error').innerText()),
+    'merging a group into itself is refused');
   await page.getByLabel('Group to merge in').fill(`#${other}`);
   await page.getByRole('button', { name: 'Merge…' }).click();
+  await page.locator('#merge-confirm-text').waitFor();
   const confirmText = await page.locator('#merge-confirm-text').innerText();
   assert.match(confirmText, new RegExp(`\\(#${other}, 1 ticket\\) into “${NAME}”\\? Its tickets move here\\.`));
   await screenshot(page, 'group-merge');
