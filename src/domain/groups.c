@@ -11,7 +11,16 @@
  * cosine with their whole centroid; the ticket joins the best at or above
  * the threshold, or starts a group of its own. A group's centroid is the
  * sum of its tickets' vectors cut to its heaviest terms, so merging two
- * groups adds two centroids and moving a ticket out subtracts its vector. */
+ * groups adds two centroids and moving a ticket out subtracts its vector.
+ *
+ * Written here, not taken from a library: the index and the centroids live
+ * in the store's own tables, so that they change in the same transaction as
+ * the tickets, survive a crash with them and are shared by every server on
+ * PostgreSQL. Debian's nearest-neighbour library (libfaiss, C++ with a C
+ * wrapper) searches dense vectors in an index it keeps in memory or in files
+ * of its own; these vectors are sparse (a few dozen terms of 2^63), and what
+ * is needed is a dot product over a few hundred postings, which SQL and a
+ * sort already do. */
 #include "domain/groups.h"
 
 #include <inttypes.h>
