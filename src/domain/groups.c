@@ -41,6 +41,9 @@
 /* tickets grouped in one transaction: small, so that the write lock is
  * held a few milliseconds and ticket creation goes on beside the grouper */
 #define BATCH 32
+/* ids looked back over for a ticket that committed after a later one (on
+ * PostgreSQL ids are handed out before commit): still grouped, late */
+#define LOOKBACK 1000
 #define QUERY_TERMS 16     /* a question's heaviest terms looked up in the index */
 #define PER_TERM 24        /* postings read for each */
 #define CANDIDATES 8       /* groups compared in full */
@@ -563,12 +566,14 @@ static enum ah_err run_batch(struct ah_ctx *cx, int want, int64_t *done, bool *g
     if (!rc && *got)
         rc = ah_policy_read(cx, &pol, err);
     if (!rc && *got)
-        rc = ah_store_group_pending(cx->store, upto, want, cx->arena, &items, &n, err);
+        rc = ah_store_group_pending(cx->store, upto > LOOKBACK ? upto - LOOKBACK : 0, want,
+                                    cx->arena, &items, &n, err);
     for (size_t i = 0; !rc && i < n; i++) {
         double t0 = per_ticket_us ? now_us() : 0;
 
         rc = assign(cx, &pol, &items[i], &docs, err);
-        upto = items[i].ticket_id;
+        if (items[i].ticket_id > upto)
+            upto = items[i].ticket_id;
         if (per_ticket_us)
             per_ticket_us[*done + (int64_t)i] = now_us() - t0;
     }
@@ -903,7 +908,6 @@ enum ah_err ah_groups_move_ticket(struct ah_ctx *cx, int64_t ticket_id, int64_t 
     struct ah_policy pol;
     struct ah_tv_doc d;
     struct ah_tv_vec v, cf, cd, nf, nd;
-    size_t n = 0;
     int64_t docs = 0, week_day;
     char target[64];
     enum ah_err rc = ah_perm_require(cx, AH_PERM_COACH, err);
@@ -927,10 +931,21 @@ enum ah_err ah_groups_move_ticket(struct ah_ctx *cx, int64_t ticket_id, int64_t 
     if (!rc && to && dest.status == AH_QGROUP_MERGED)
         rc = ah_error_set(err, AH_E_CONFLICT, "group %" PRId64 " was merged into group %"
                           PRId64 "; move the ticket there", to, dest.merged_into);
-    if (!rc)
-        rc = ah_store_group_pending(cx->store, ticket_id - 1, 1, cx->arena, &in, &n, err);
-    if (!rc && (n != 1 || in[0].ticket_id != ticket_id))
-        rc = ah_error_set(err, AH_E_NOT_FOUND, "ticket %" PRId64 " does not exist", ticket_id);
+    if (!rc) {
+        /* the text it was grouped by: its subject and first customer message */
+        struct ah_message *m = NULL;
+        size_t nm = 0;
+
+        rc = ah_ticket_get(cx, ticket_id, &t, &m, &nm, err);
+        in = ah_arena_alloc(cx->arena, sizeof(*in));
+        in[0] = (struct ah_qgroup_input){.ticket_id = ticket_id, .subject = t.subject,
+                                         .body = "", .created_at = t.created_at};
+        for (size_t i = 0; !rc && i < nm; i++)
+            if (m[i].kind == AH_MSG_CUSTOMER) {
+                in[0].body = m[i].body;
+                break;
+            }
+    }
     if (!rc)
         rc = vectorize(cx, &in[0], false, &docs, &d, &v, err);
     if (!rc)

@@ -1154,7 +1154,7 @@ struct ah_store_ops {
                               int64_t *docs, struct ah_error *err);
     enum ah_err (*group_turn_end)(struct ah_store *s, int64_t upto, int64_t docs,
                                   struct ah_error *err);
-    /* Tickets after after_id, in id order, at most limit. */
+    /* Tickets after after_id not grouped yet, in id order, at most limit. */
     enum ah_err (*group_pending)(struct ah_store *s, int64_t after_id, int limit,
                                  struct ah_arena *a, struct ah_qgroup_input **items, size_t *n,
                                  struct ah_error *err);

@@ -825,7 +825,8 @@ static const char *const sql_text[ST_COUNT] = {
     [ST_GROUP_PENDING] =
         "SELECT t.id, t.subject, coalesce((SELECT substr(m.body, 1, $3) FROM messages m"
         " WHERE m.ticket_id = t.id AND m.kind = 0 ORDER BY m.id LIMIT 1), ''), t.created_at"
-        " FROM tickets t WHERE t.id > $1 ORDER BY t.id LIMIT $2",
+        " FROM tickets t WHERE t.id > $1 AND NOT EXISTS (SELECT 1 FROM group_tickets g"
+        " WHERE g.ticket_id = t.id) ORDER BY t.id LIMIT $2",
     /* the array statements answer a batch in one round trip, a row for
      * each element in its order */
     [ST_TERM_DF] = "SELECT coalesce(t.df, 0) FROM unnest($1::bigint[]) WITH ORDINALITY"
