@@ -9,7 +9,7 @@ FUZZ_BUILD ?= build-fuzz
 DB         ?= data/allhands.db
 LISTEN     ?= 127.0.0.1:8080
 PYTHON     ?= /usr/bin/python3
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 12
 
 run: deps build
 	@if [ ! -f $(DB) ]; then ./$(BUILD)/allhands demo --db $(DB); fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fuzz.sh BUILD_DIR - runs each fuzz_* target built in BUILD_DIR for
-# FUZZ_SECONDS (default 20) on a scratch copy of its seed corpus in
+# FUZZ_SECONDS (default 12) on a scratch copy of its seed corpus in
 # tests/fuzz/corpus/, and prints one line per target. Exits non-zero when a
 # target crashes, leaks, times out or breaks an invariant; the input and the
 # report are then kept in BUILD_DIR/fuzz-artifacts/. The committed corpus is
@@ -8,7 +8,7 @@
 set -euo pipefail
 
 build=${1:?usage: scripts/fuzz.sh BUILD_DIR}
-seconds=${FUZZ_SECONDS:-20}
+seconds=${FUZZ_SECONDS:-12}
 root=$(cd "$(dirname "$0")/.." && pwd)
 seeds=$root/tests/fuzz
 # UBSan only reports and carries on unless told to stop
