@@ -18,6 +18,6 @@ step "unit and API tests under ASan+UBSan"
 make --no-print-directory test-asan
 step "API tests on PostgreSQL under ASan+UBSan"
 make --no-print-directory test-asan-pg
-step "fuzzing (${FUZZ_SECONDS:-20} s per target)"
-make --no-print-directory test-fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+step "fuzzing (${FUZZ_SECONDS:-12} s per target)"
+make --no-print-directory test-fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-12}"
 step "all tests passed"
