@@ -173,8 +173,10 @@ void ah_api_report_escalations(struct ah_req *r)
 
 /* ---- route-backs ---- */
 
-static void put_route_back(struct ah_buf *b, const struct ah_route_back *x)
+static void put_route_back(struct ah_buf *b, const void *item)
 {
+    const struct ah_route_back *x = item;
+
     ah_buf_appendf(b, NULL, "{\"id\":%" PRId64 ",\"ticket_id\":%" PRId64
                    ",\"person_id\":%" PRId64 ",\"person_name\":",
                    x->id, x->ticket_id, x->person_id);
@@ -229,22 +231,13 @@ void ah_api_route_backs_list(struct ah_req *r)
 {
     struct ah_route_back *items;
     size_t n;
-    struct ah_buf *b;
     struct ah_error err;
 
     if (ah_route_back_list(&r->cx, r->id, &items, &n, &err)) {
         ah_api_fail(r, &err);
         return;
     }
-    b = ah_http_body(r);
-    ah_buf_appends(b, "{\"items\":[", NULL);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            ah_buf_appends(b, ",", NULL);
-        put_route_back(b, &items[i]);
-    }
-    ah_buf_appends(b, "],\"next_cursor\":null}", NULL);
-    ah_http_reply_body(r, 200);
+    ah_http_reply_page(r, items, n, sizeof(*items), put_route_back, NULL);
 }
 
 void ah_api_report_route_backs(struct ah_req *r)
@@ -278,8 +271,10 @@ void ah_api_report_route_backs(struct ah_req *r)
 
 /* ---- launches ---- */
 
-static void put_launch(struct ah_buf *b, const struct ah_launch *l)
+static void put_launch(struct ah_buf *b, const void *item)
 {
+    const struct ah_launch *l = item;
+
     ah_buf_appendf(b, NULL, "{\"id\":%" PRId64 ",\"title\":", l->id);
     ah_json_put_str(b, l->title);
     ah_buf_appends(b, ",\"day\":", NULL);
@@ -310,20 +305,6 @@ static void put_launch(struct ah_buf *b, const struct ah_launch *l)
     ah_buf_appends(b, ",\"updated_at\":", NULL);
     ah_json_put_time(b, l->updated_at);
     ah_buf_appends(b, "}", NULL);
-}
-
-static void put_launches(struct ah_req *r, const struct ah_launch *items, size_t n)
-{
-    struct ah_buf *b = ah_http_body(r);
-
-    ah_buf_appends(b, "{\"items\":[", NULL);
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            ah_buf_appends(b, ",", NULL);
-        put_launch(b, &items[i]);
-    }
-    ah_buf_appends(b, "],\"next_cursor\":null}", NULL);
-    ah_http_reply_body(r, 200);
 }
 
 enum { L_TITLE, L_DAY, L_CHANGES, L_IMPACT, L_TAGS, L_READY, L_MISSING, L_NOTE, L_N };
@@ -453,7 +434,7 @@ void ah_api_launches_list(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    put_launches(r, items, n);
+    ah_http_reply_page(r, items, n, sizeof(*items), put_launch, NULL);
 }
 
 void ah_api_tickets_launches(struct ah_req *r)
@@ -466,7 +447,7 @@ void ah_api_tickets_launches(struct ah_req *r)
         ah_api_fail(r, &err);
         return;
     }
-    put_launches(r, items, n);
+    ah_http_reply_page(r, items, n, sizeof(*items), put_launch, NULL);
 }
 
 /* ---- kudos ---- */
